@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Installs what the lab needs on a fresh Debian 12 machine: runc, a CRIU that works on this kernel,
+# iptables, sshd, busybox-static and a C compiler for the workload. Idempotent.
+set -euo pipefail
+
+CRIU_ROOT=${CRIU_ROOT:-/opt/livemigrate/criu}
+CRIU_WRAPPER=/usr/local/sbin/criu
+need=()
+for p in runc iptables openssh-server openssh-client busybox-static gcc libc6-dev tar zstd; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || need+=("$p")
+done
+if ((${#need[@]})); then
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+
+# Debian 12's criu 3.17 fails on this kernel ("Unexpected rt vDSO area bounds"); CRIU 4.x from
+# trixie works but needs a newer glibc, so it lives in a private root with its own loader.
+if ! "$CRIU_WRAPPER" --version 2>/dev/null | grep -q 'Version: 4'; then
+  mirror=$(awk '/^URIs:/{print $2; exit}' /etc/apt/sources.list.d/debian.sources 2>/dev/null || true)
+  [ -n "$mirror" ] || mirror=$(awk '/^deb /{print $2; exit}' /etc/apt/sources.list)
+  work=$(mktemp -d)
+  trap 'rm -rf "$work"' EXIT
+  mkdir -p "$work/lists/partial" "$work/debs"
+  echo "deb $mirror trixie main" > "$work/trixie.list"
+  apt_opts=(-o "Dir::Etc::SourceList=$work/trixie.list" -o Dir::Etc::SourceParts=/dev/null
+            -o "Dir::State::Lists=$work/lists" -o APT::Get::List-Cleanup=0)
+  apt-get "${apt_opts[@]}" update -qq
+  pkgs=(criu libcompel1 libc6 libgnutls30t64 libnftables1 libnl-3-200 libprotobuf-c1 libnet1 libbsd0
+        libuuid1 libmd0 libnftnl11 libmnl0 libjansson4 libxtables12 libedit2 libidn2-0 libunistring5
+        libtasn1-6 libnettle8t64 libhogweed6t64 libgmp10 libp11-kit0 libffi8 libtinfo6)
+  (cd "$work/debs" && apt-get "${apt_opts[@]}" download "${pkgs[@]/%//trixie}" >/dev/null)
+  rm -rf "$CRIU_ROOT"; mkdir -p "$CRIU_ROOT"
+  for d in "$work"/debs/*.deb; do dpkg -x "$d" "$CRIU_ROOT"; done
+  cat > "$CRIU_WRAPPER" <<WRAP
+#!/bin/sh
+# CRIU 4 from Debian 13 with its own libc (see tests/lab/install-packages.sh).
+lib=$CRIU_ROOT/usr/lib/x86_64-linux-gnu
+exec "\$lib/ld-linux-x86-64.so.2" --library-path "\$lib" "$CRIU_ROOT/usr/sbin/criu" "\$@"
+WRAP
+  chmod 755 "$CRIU_WRAPPER"
+fi
+"$CRIU_WRAPPER" --version | head -1
+runc --version | head -1
