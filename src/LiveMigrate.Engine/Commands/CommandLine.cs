@@ -1,0 +1,73 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Text;
+
+namespace LiveMigrate.Commands
+{
+    /// <summary>Where a redirected standard stream goes on the host.</summary>
+    public enum StreamTarget { Inherit, DevNull }
+
+    /// <summary>
+    /// A command for a host as an argument vector plus environment and redirections. It becomes a
+    /// shell string only in <see cref="ToShellString"/>, where every word is quoted.
+    /// </summary>
+    public sealed class CommandLine
+    {
+        public CommandLine(IEnumerable<string> arguments)
+        {
+            Arguments = arguments?.ToArray() ?? throw new ArgumentNullException(nameof(arguments));
+            if (Arguments.Count == 0) throw new ArgumentException("A command needs at least a program name.", nameof(arguments));
+        }
+
+        public CommandLine(params string[] arguments) : this((IEnumerable<string>)arguments) { }
+
+        public IReadOnlyList<string> Arguments { get; }
+        public IDictionary<string, string> Environment { get; } = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        public StreamTarget StandardInput { get; set; } = StreamTarget.Inherit;
+        public StreamTarget StandardOutput { get; set; } = StreamTarget.Inherit;
+        /// <summary>A host path that receives stderr (appended) instead of the caller.</summary>
+        public string? StandardErrorPath { get; set; }
+        /// <summary>Kill the command on the host itself after this long, even if the controller is gone.</summary>
+        public TimeSpan? HostTimeout { get; set; }
+
+        public CommandLine WithEnvironment(IEnumerable<KeyValuePair<string, string>> variables)
+        {
+            foreach (var kv in variables) Environment[kv.Key] = kv.Value;
+            return this;
+        }
+
+        public string ToShellString()
+        {
+            var words = new List<string>();
+            if (Environment.Count > 0)
+            {
+                // env(1) takes NAME=VALUE as plain words, so values never meet the shell's parser.
+                words.Add("env");
+                foreach (var kv in Environment)
+                {
+                    if (!IsValidVariableName(kv.Key))
+                        throw new ArgumentException($"'{kv.Key}' is not a valid environment variable name.");
+                    words.Add(kv.Key + "=" + kv.Value);
+                }
+            }
+            if (HostTimeout is TimeSpan t)
+            {
+                var seconds = Math.Max(1, (int)Math.Ceiling(t.TotalSeconds));
+                words.AddRange(new[] { "timeout", "--kill-after=5", seconds.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+            }
+            words.AddRange(Arguments);
+            var sb = new StringBuilder(ShellQuote.Join(words));
+            if (StandardInput == StreamTarget.DevNull) sb.Append(" </dev/null");
+            if (StandardOutput == StreamTarget.DevNull) sb.Append(" >/dev/null");
+            if (StandardErrorPath != null) sb.Append(" 2>>").Append(ShellQuote.Quote(StandardErrorPath));
+            return sb.ToString();
+        }
+
+        /// <summary>Arguments joined for messages; quoted the same way, so what is shown can be pasted.</summary>
+        public override string ToString() => ShellQuote.Join(Arguments);
+
+        private static bool IsValidVariableName(string name) =>
+            name.Length > 0 && !char.IsDigit(name[0]) && name.All(c => c == '_' || (c < 128 && char.IsLetterOrDigit(c)));
+    }
+}

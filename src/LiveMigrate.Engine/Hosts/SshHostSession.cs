@@ -1,0 +1,198 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using LiveMigrate.Commands;
+using Renci.SshNet;
+using Renci.SshNet.Common;
+
+namespace LiveMigrate.Hosts
+{
+    /// <summary>One SSH connection to a host, opened once and shared by every command sent to it.</summary>
+    public sealed class SshHostSession : IHostSession
+    {
+        // Fastest first on the paths measured here; SSH.NET would otherwise negotiate aes128-ctr.
+        private static readonly string[] PreferredCiphers = { "aes128-gcm@openssh.com", "aes256-gcm@openssh.com", "aes128-ctr", "aes256-ctr" };
+        private readonly SshClient _client;
+
+        private SshHostSession(HostConnectionOptions options, SshClient client)
+        {
+            Options = options;
+            _client = client;
+        }
+
+        public HostConnectionOptions Options { get; }
+        public string Name => Options.Address.ToString();
+        public bool IsConnected => _client.IsConnected;
+        public string Cipher => _client.ConnectionInfo.CurrentClientEncryption ?? "";
+
+        /// <summary>Connects, checking the host key against known_hosts before anything is authenticated.</summary>
+        public static SshHostSession Connect(HostConnectionOptions options)
+        {
+            var a = options.Address;
+            var info = new ConnectionInfo(a.HostName, a.Port, a.UserName, AuthenticationMethods(options).ToArray())
+            {
+                Timeout = options.ConnectTimeout,
+            };
+            PreferCiphers(info);
+            var client = new SshClient(info);
+            HostKeyException? refusal = null;
+            client.HostKeyReceived += (_, e) =>
+            {
+                // SSH.NET trusts by default: every path below decides explicitly.
+                e.CanTrust = false;
+                var knownHosts = KnownHosts.Load(options.KnownHostsPath);
+                var status = knownHosts.Check(a.KnownHostsName, e.HostKey);
+                if (status == HostKeyStatus.Known) { e.CanTrust = true; return; }
+                if (status == HostKeyStatus.Unknown && options.AcceptNewHostKey)
+                {
+                    knownHosts.Add(a.KnownHostsName, e.HostKey);
+                    e.CanTrust = true;
+                    return;
+                }
+                refusal = new HostKeyException(a, status, KnownHosts.KeyType(e.HostKey), KnownHosts.Fingerprint(e.HostKey),
+                    options.KnownHostsPath, knownHosts.FingerprintsFor(a.KnownHostsName));
+            };
+            try
+            {
+                client.Connect();
+            }
+            catch (Exception ex)
+            {
+                client.Dispose();
+                if (refusal != null) throw refusal;
+                throw new HostConnectionException(a, Explain(a, ex), ex);
+            }
+            client.KeepAliveInterval = TimeSpan.FromSeconds(15);
+            return new SshHostSession(options, client);
+        }
+
+        public CommandResult Run(CommandLine command, TimeSpan timeout, CancellationToken cancellationToken)
+        {
+            using var process = (SshHostProcess)Start(command);
+            process.StandardInput.Dispose();
+            return process.WaitForExit(timeout, cancellationToken);
+        }
+
+        public IHostProcess Start(CommandLine command)
+        {
+            if (!_client.IsConnected)
+                throw new CommandFailedException(Name, command, $"The SSH connection to {Name} is closed; open it again with New-MigrationHost.");
+            var cmd = _client.CreateCommand(command.ToShellString());
+            cmd.CommandTimeout = Timeout.InfiniteTimeSpan;
+            return new SshHostProcess(this, command, cmd);
+        }
+
+        public void Dispose()
+        {
+            try { _client.Disconnect(); } catch (Exception) { /* already gone: nothing to close */ }
+            _client.Dispose();
+        }
+
+        private static IEnumerable<AuthenticationMethod> AuthenticationMethods(HostConnectionOptions o)
+        {
+            var user = o.Address.UserName;
+            if (o.KeyFilePath != null)
+            {
+                if (!File.Exists(o.KeyFilePath))
+                    throw new FileNotFoundException($"The key file '{o.KeyFilePath}' does not exist. Give -KeyFilePath the private key that the host's authorized_keys trusts.", o.KeyFilePath);
+                yield return new PrivateKeyAuthenticationMethod(user, o.Secret is null ? new PrivateKeyFile(o.KeyFilePath) : new PrivateKeyFile(o.KeyFilePath, o.Secret));
+                yield break;
+            }
+            if (o.Secret != null)
+            {
+                yield return new PasswordAuthenticationMethod(user, o.Secret);
+                yield break;
+            }
+            var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+            var keys = new[] { "id_ed25519", "id_ecdsa", "id_rsa" }
+                .Select(n => Path.Combine(home, ".ssh", n)).Where(File.Exists)
+                .Select(p => (IPrivateKeySource)new PrivateKeyFile(p)).ToArray();
+            if (keys.Length == 0)
+                throw new ArgumentException($"No way to authenticate to {o.Address}: give -KeyFilePath, or -Credential with a password, or put a key in ~/.ssh.");
+            yield return new PrivateKeyAuthenticationMethod(user, keys);
+        }
+
+        private static void PreferCiphers(ConnectionInfo info)
+        {
+            var all = info.Encryptions.ToList();
+            info.Encryptions.Clear();
+            foreach (var name in PreferredCiphers)
+                foreach (var kv in all.Where(kv => kv.Key == name)) info.Encryptions.Add(kv.Key, kv.Value);
+            foreach (var kv in all.Where(kv => !PreferredCiphers.Contains(kv.Key))) info.Encryptions.Add(kv.Key, kv.Value);
+        }
+
+        private static string Explain(HostAddress a, Exception ex) => ex switch
+        {
+            SshAuthenticationException _ => $"{a} refused authentication as '{a.UserName}' ({ex.Message}). Check -UserName and that the key or password is accepted by the host.",
+            System.Net.Sockets.SocketException se => $"Cannot reach {a}: {se.Message}. Check the host name, -Port and that sshd is running.",
+            SshOperationTimeoutException _ => $"Connecting to {a} timed out. Check that the host is reachable and sshd is running.",
+            _ => $"Cannot connect to {a}: {ex.Message}",
+        };
+
+        private sealed class SshHostProcess : IHostProcess
+        {
+            private readonly SshHostSession _session;
+            private readonly CommandLine _command;
+            private readonly SshCommand _cmd;
+            private readonly Task _execution;
+            private readonly Stopwatch _clock = Stopwatch.StartNew();
+            private readonly Stream _input;
+
+            public SshHostProcess(SshHostSession session, CommandLine command, SshCommand cmd)
+            {
+                _session = session;
+                _command = command;
+                _cmd = cmd;
+                _execution = cmd.ExecuteAsync(CancellationToken.None);
+                _input = cmd.CreateInputStream();
+            }
+
+            public Stream StandardOutput => _cmd.OutputStream;
+            public Stream StandardInput => _input;
+
+            public CommandResult WaitForExit(TimeSpan timeout, CancellationToken cancellationToken)
+            {
+                // Drain stdout alongside, or a chatty command blocks on a full window.
+                var stdout = Task.Run(() => new StreamReader(_cmd.OutputStream).ReadToEnd());
+                var stderr = Task.Run(() => new StreamReader(_cmd.ExtendedOutputStream).ReadToEnd());
+                try
+                {
+                    if (!_execution.Wait((int)Math.Min(int.MaxValue, timeout.TotalMilliseconds), cancellationToken))
+                    {
+                        Kill();
+                        throw new CommandFailedException(_session.Name, _command, $"'{_command}' on {_session.Name} did not finish within {timeout.TotalSeconds:0.#} s and was killed.") { TimedOut = true };
+                    }
+                }
+                catch (OperationCanceledException)
+                {
+                    Kill();
+                    throw;
+                }
+                catch (AggregateException ex) when (ex.InnerException != null)
+                {
+                    throw new CommandFailedException(_session.Name, _command, $"'{_command}' on {_session.Name} failed: {ex.InnerException.Message}", inner: ex.InnerException);
+                }
+                Task.WaitAll(new Task[] { stdout, stderr }, TimeSpan.FromSeconds(10));
+                var code = _cmd.ExitStatus ?? (_cmd.ExitSignal != null ? 128 + 9 : -1);
+                var err = stderr.IsCompleted ? stderr.Result : "";
+                if (_cmd.ExitSignal != null) err += $"(killed by signal {_cmd.ExitSignal})";
+                return new CommandResult(code, stdout.IsCompleted ? stdout.Result : "", err, _clock.Elapsed);
+            }
+
+            private void Kill()
+            {
+                try { _cmd.CancelAsync(forceKill: true, millisecondsTimeout: 2000); } catch (Exception) { /* the remote timeout wrapper is the backstop */ }
+            }
+
+            public void Dispose()
+            {
+                try { _input.Dispose(); } catch (Exception) { /* channel already closed */ }
+                _cmd.Dispose();
+            }
+        }
+    }
+}

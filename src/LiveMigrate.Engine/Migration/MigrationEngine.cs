@@ -1,0 +1,253 @@
+using System;
+using System.Diagnostics;
+using System.Globalization;
+using System.Threading;
+using LiveMigrate.Hosts;
+using LiveMigrate.Runc;
+using LiveMigrate.Transfer;
+
+namespace LiveMigrate.Migration
+{
+    /// <summary>
+    /// Moves a running container: prepare, checkpoint (the freeze), transfer, restore, verify, clean up.
+    /// Any failure after the freeze rolls back to the source's own images, so the container ends running
+    /// exactly once: on the destination, or on the source.
+    /// </summary>
+    public sealed class MigrationEngine
+    {
+        private readonly ITreeTransport _transport;
+        private readonly MigrationOptions _options;
+
+        public MigrationEngine(ITreeTransport transport, MigrationOptions options)
+        {
+            _transport = transport;
+            _options = options;
+        }
+
+        public MigrationResult Move(string name, IContainerHost source, IContainerHost destination, IMigrationObserver? observer, CancellationToken ct)
+        {
+            ContainerName.Validate(name);
+            var run = new Run(this, name, source, destination, observer ?? NullMigrationObserver.Instance, ct);
+            return run.Execute();
+        }
+
+        /// <summary>One migration's state; keeps Move itself free of bookkeeping.</summary>
+        private sealed class Run
+        {
+            private readonly MigrationEngine _engine;
+            private readonly string _name;
+            private readonly IContainerHost _source;
+            private readonly IContainerHost _destination;
+            private readonly IMigrationObserver _observer;
+            private readonly CancellationToken _ct;
+            private readonly MigrationResult _result;
+            private readonly Stopwatch _total = new Stopwatch();
+            private readonly Stopwatch _frozen = new Stopwatch();
+            private string _bundle = "";
+            private string _imageDir = "";
+            private bool _destinationTouched;
+
+            public Run(MigrationEngine engine, string name, IContainerHost source, IContainerHost destination, IMigrationObserver observer, CancellationToken ct)
+            {
+                _engine = engine;
+                _name = name;
+                _source = source;
+                _destination = destination;
+                _observer = observer;
+                _ct = ct;
+                var id = DateTime.UtcNow.ToString("yyyyMMddTHHmmss", CultureInfo.InvariantCulture) + "-" + Guid.NewGuid().ToString("N").Substring(0, 8);
+                _result = new MigrationResult(id, name, source.Name, destination.Name) { StartTime = DateTimeOffset.Now };
+            }
+
+            private MigrationOptions Options => _engine._options;
+
+            public MigrationResult Execute()
+            {
+                _total.Start();
+                try
+                {
+                    Phase(MigrationPhase.Prepare, $"Checking {_name} on {_source.Name} and {_destination.Name}", Prepare);
+                }
+                catch (Exception ex)
+                {
+                    RemoveOrReport(_source, _imageDir);
+                    throw Fail(MigrationStatus.Aborted, _source.Name, MigrationPhase.Prepare, ex, null,
+                        $"Migration of {_name} stopped before the freeze; it still runs on {_source.Name}: {ex.Message}");
+                }
+
+                var phase = MigrationPhase.Checkpoint;
+                try
+                {
+                    _frozen.Start();
+                    Phase(phase, $"Checkpointing {_name} on {_source.Name} (frozen from here)", () => _source.Checkpoint(_name, _imageDir, _ct));
+                    phase = MigrationPhase.Transfer;
+                    _destinationTouched = true;
+                    Phase(phase, $"Streaming images and bundle to {_destination.Name}", Transfer);
+                    phase = MigrationPhase.Restore;
+                    Phase(phase, $"Restoring {_name} on {_destination.Name}", () => _destination.Restore(_name, _bundle, _imageDir, _ct));
+                    phase = MigrationPhase.Verify;
+                    Phase(phase, $"Checking that {_name} runs on {_destination.Name}", Verify);
+                }
+                catch (Exception ex)
+                {
+                    throw RollBack(phase, ex);
+                }
+
+                _result.Status = MigrationStatus.Succeeded;
+                _result.RunningOn = _destination.Name;
+                // Cleanup must not be cut short by Ctrl+C: the container already runs on the destination.
+                Phase(MigrationPhase.Cleanup, $"Removing what is left of {_name} on {_source.Name}", Cleanup, CancellationToken.None);
+                _result.Duration = _total.Elapsed;
+                return _result;
+            }
+
+            private void Prepare()
+            {
+                var state = _source.State(_name, _ct)
+                    ?? throw new InvalidOperationException($"No container named '{_name}' on {_source.Name}. Get-Container -Host {_source.Name} lists what is there.");
+                if (state.Status != ContainerStatus.Running)
+                    throw new InvalidOperationException($"'{_name}' on {_source.Name} is {state.Status}; only a running container can be migrated live.");
+                if (!HostPath.IsSafeAbsolute(state.Bundle))
+                    throw new InvalidOperationException($"runc reports bundle '{state.Bundle}' for '{_name}'; an absolute bundle path is needed to recreate it on {_destination.Name}.");
+                _bundle = state.Bundle;
+                if (_destination.State(_name, _ct) is ContainerInfo other)
+                    throw new InvalidOperationException($"{_destination.Name} already has a container named '{_name}' ({other.Status}). Remove it there or migrate elsewhere; a container never runs twice.");
+                if (_destination.Exists(_bundle, _ct))
+                    throw new InvalidOperationException($"{_destination.Name} already has '{_bundle}'. The bundle is moved to the same path, and existing files are never overwritten: remove it there first.");
+                _imageDir = HostPath.Combine(Options.ImageRoot, _name + "-" + _result.MigrationId);
+                _result.ImagePath = _imageDir;
+                _observer.Message($"Bundle {_bundle}; images go to {_imageDir} on both hosts.");
+                _source.CreateDirectory(_imageDir, _ct);
+            }
+
+            private void Transfer()
+            {
+                _result.BytesTransferred = _engine._transport.Copy(_source, _destination, new[] { _imageDir, _bundle }, _observer.TransferProgress, _ct);
+            }
+
+            private void Verify()
+            {
+                RequireRunning();
+                _frozen.Stop();
+                _result.Downtime = _frozen.Elapsed;
+                _observer.Message($"{_name} runs on {_destination.Name} after {_result.Downtime.TotalMilliseconds:0} ms of downtime.");
+                // A restored process can die at once (a CPU feature missing, a file gone): look again.
+                if (Options.SettleTime > TimeSpan.Zero)
+                {
+                    _ct.WaitHandle.WaitOne(Options.SettleTime);
+                    RequireRunning();
+                }
+            }
+
+            private void RequireRunning()
+            {
+                var state = _destination.State(_name, _ct);
+                if (state?.Status != ContainerStatus.Running)
+                    throw new InvalidOperationException($"After restore, '{_name}' on {_destination.Name} is {state?.Status.ToString() ?? "gone"}, not running.");
+            }
+
+            private void Cleanup()
+            {
+                var ct = CancellationToken.None;
+                // runc checkpoint already removed the container's state; delete any leftover entry.
+                if (_source.State(_name, ct) is ContainerInfo left && left.Status != ContainerStatus.Running)
+                    _source.Delete(_name, force: false, ct);
+                RemoveOrReport(_source, _imageDir);
+                if (HostPath.IsRemovable(_bundle)) RemoveOrReport(_source, _bundle);
+                else _observer.Message($"Left the bundle {_bundle} on {_source.Name}: it is too close to / to remove automatically.");
+                if (!Options.KeepImages) RemoveOrReport(_destination, _imageDir);
+            }
+
+            private MigrationException RollBack(MigrationPhase failed, Exception cause)
+            {
+                var reason = cause is OperationCanceledException ? "it was cancelled" : cause.Message;
+                _observer.Message($"{failed} failed ({reason}); rolling back to {_source.Name}.");
+                Exception? rollbackError = null;
+                try
+                {
+                    Phase(MigrationPhase.Rollback, $"Rolling {_name} back to {_source.Name}", () => RestoreOnSource(failed), CancellationToken.None);
+                }
+                catch (Exception ex)
+                {
+                    rollbackError = ex;
+                }
+                if (rollbackError == null)
+                {
+                    return Fail(MigrationStatus.RolledBack, _source.Name, failed, cause, null,
+                        $"Migration of {_name} to {_destination.Name} failed in {failed}: {reason} It was rolled back and runs on {_source.Name} again.");
+                }
+                return Fail(MigrationStatus.Failed, null, failed, cause, rollbackError,
+                    $"Migration of {_name} to {_destination.Name} failed in {failed}: {reason} The rollback failed too: {rollbackError.Message} " +
+                    $"The checkpoint images are kept at {_imageDir} on {_source.Name}; restore by hand with: runc restore --detach --image-path {_imageDir} --bundle {_bundle} {_name}");
+            }
+
+            private void RestoreOnSource(MigrationPhase failed)
+            {
+                var ct = CancellationToken.None;
+                var onSource = _source.State(_name, ct);
+                if (onSource?.Status == ContainerStatus.Running)
+                {
+                    // The checkpoint itself failed and CRIU let the tasks go on: nothing to restore.
+                    _observer.Message($"{_name} still runs on {_source.Name}.");
+                }
+                else
+                {
+                    if (_destinationTouched && _destination.State(_name, ct) != null)
+                    {
+                        // A restore that half-worked or timed out: kill it before the source copy runs.
+                        _destination.Delete(_name, force: true, ct);
+                    }
+                    if (onSource != null) _source.Delete(_name, force: true, ct);
+                    _source.Restore(_name, _bundle, _imageDir, ct);
+                    var state = _source.State(_name, ct);
+                    if (state?.Status != ContainerStatus.Running)
+                        throw new InvalidOperationException($"restored on {_source.Name}, but it is {state?.Status.ToString() ?? "gone"}.");
+                }
+                _frozen.Stop();
+                _result.Downtime = _frozen.Elapsed;
+                if (_destinationTouched)
+                {
+                    if (_destination.State(_name, ct) != null) _destination.Delete(_name, force: true, ct);
+                    RemoveOrReport(_destination, _imageDir);
+                    RemoveOrReport(_destination, _bundle);
+                }
+                RemoveOrReport(_source, _imageDir);
+            }
+
+            private MigrationException Fail(MigrationStatus status, string? runningOn, MigrationPhase phase, Exception cause, Exception? rollbackError, string message)
+            {
+                _result.Status = status;
+                _result.RunningOn = runningOn;
+                _result.Error = cause is OperationCanceledException ? "Cancelled." : cause.Message;
+                _result.RollbackError = rollbackError?.Message;
+                _result.Duration = _total.Elapsed;
+                return new MigrationException(message, _result, phase, cause, rollbackError);
+            }
+
+            private void Phase(MigrationPhase phase, string description, Action action) => Phase(phase, description, action, _ct);
+
+            private void Phase(MigrationPhase phase, string description, Action action, CancellationToken ct)
+            {
+                ct.ThrowIfCancellationRequested();
+                _observer.PhaseStarted(phase, description);
+                var clock = Stopwatch.StartNew();
+                try
+                {
+                    action();
+                }
+                finally
+                {
+                    _result.AddPhase(phase, clock.Elapsed);
+                    _observer.PhaseCompleted(phase, clock.Elapsed);
+                }
+            }
+
+            private void RemoveOrReport(IContainerHost host, string path)
+            {
+                if (string.IsNullOrEmpty(path)) return;
+                try { host.RemoveTree(path, CancellationToken.None); }
+                catch (Exception ex) { _observer.Message($"Could not remove {path} on {host.Name}: {ex.Message}"); }
+            }
+        }
+    }
+}

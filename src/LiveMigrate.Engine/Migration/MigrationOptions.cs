@@ -1,0 +1,17 @@
+using System;
+using LiveMigrate.Runc;
+
+namespace LiveMigrate.Migration
+{
+    public sealed class MigrationOptions
+    {
+        public RuntimeOptions Runtime { get; set; } = new RuntimeOptions();
+        /// <summary>Where checkpoint images are written, on both hosts.</summary>
+        public string ImageRoot { get; set; } = "/var/lib/livemigrate/images";
+        public TimeSpan TransferTimeout { get; set; } = TimeSpan.FromMinutes(30);
+        /// <summary>How long the restored container must keep running before the source is cleaned up.</summary>
+        public TimeSpan SettleTime { get; set; } = TimeSpan.FromMilliseconds(300);
+        /// <summary>Keep the checkpoint images on both hosts after a success.</summary>
+        public bool KeepImages { get; set; }
+    }
+}

@@ -1,0 +1,53 @@
+using System;
+using System.Collections.Generic;
+
+namespace LiveMigrate.Migration
+{
+    /// <summary>What one migration did: where the container is now, how long each phase took, what it cost.</summary>
+    public sealed class MigrationResult
+    {
+        private readonly Dictionary<MigrationPhase, TimeSpan> _phases = new Dictionary<MigrationPhase, TimeSpan>();
+
+        public MigrationResult(string migrationId, string container, string source, string destination)
+        {
+            MigrationId = migrationId;
+            Container = container;
+            Source = source;
+            Destination = destination;
+        }
+
+        public string MigrationId { get; }
+        public string Container { get; }
+        public string Source { get; }
+        public string Destination { get; }
+        public MigrationStatus Status { get; internal set; }
+        /// <summary>The host the container runs on after the migration, or null when it runs nowhere.</summary>
+        public string? RunningOn { get; internal set; }
+        /// <summary>From the freeze until the container ran again, wherever that was.</summary>
+        public TimeSpan Downtime { get; internal set; }
+        public DateTimeOffset StartTime { get; internal set; }
+        public TimeSpan Duration { get; internal set; }
+        public long BytesTransferred { get; internal set; }
+        /// <summary>Transfer throughput in MB/s (10^6 bytes).</summary>
+        public double TransferRate => TransferTime.TotalSeconds > 0 ? BytesTransferred / 1e6 / TransferTime.TotalSeconds : 0;
+        public string? ImagePath { get; internal set; }
+        public string? Error { get; internal set; }
+        public string? RollbackError { get; internal set; }
+
+        public TimeSpan PrepareTime => Phase(MigrationPhase.Prepare);
+        public TimeSpan CheckpointTime => Phase(MigrationPhase.Checkpoint);
+        public TimeSpan TransferTime => Phase(MigrationPhase.Transfer);
+        public TimeSpan RestoreTime => Phase(MigrationPhase.Restore);
+        public TimeSpan VerifyTime => Phase(MigrationPhase.Verify);
+        public TimeSpan CleanupTime => Phase(MigrationPhase.Cleanup);
+        public TimeSpan RollbackTime => Phase(MigrationPhase.Rollback);
+        public IReadOnlyDictionary<MigrationPhase, TimeSpan> Phases => _phases;
+
+        internal void AddPhase(MigrationPhase phase, TimeSpan duration) =>
+            _phases[phase] = Phase(phase) + duration;
+
+        private TimeSpan Phase(MigrationPhase phase) => _phases.TryGetValue(phase, out var t) ? t : TimeSpan.Zero;
+
+        public override string ToString() => $"{Container}: {Source} -> {Destination} {Status} (downtime {Downtime.TotalMilliseconds:0} ms)";
+    }
+}

@@ -1,0 +1,4 @@
+namespace LiveMigrate.Runc
+{
+    public enum ContainerStatus { Unknown, Creating, Created, Running, Paused, Stopped }
+}

@@ -1,0 +1,43 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Text.RegularExpressions;
+
+namespace LiveMigrate.Runc
+{
+    /// <summary>
+    /// Picks from a CRIU log the lines that say why it failed: runc only reports
+    /// "criu failed: type NOTIFY errno 0", and the cause is in the log's Error lines.
+    /// </summary>
+    public static class CriuLog
+    {
+        private static readonly Regex LogPath = new Regex(@"log file: (?<path>\S+)", RegexOptions.CultureInvariant);
+        // Known noise on these hosts: logged as an error, changes nothing.
+        private static readonly string[] Harmless = { "Can't setup RLIMIT_NOFILE for self" };
+
+        /// <summary>The CRIU log runc names in its error text, if any.</summary>
+        public static string? FindLogPath(string runcError)
+        {
+            var m = LogPath.Match(runcError ?? "");
+            return m.Success ? m.Groups["path"].Value : null;
+        }
+
+        /// <summary>Error lines with a little context before the first, at most <paramref name="max"/> lines.</summary>
+        public static IReadOnlyList<string> Explain(string log, int max = 12)
+        {
+            var lines = (log ?? "").Split('\n').Select(l => l.TrimEnd('\r')).Where(l => l.Length > 0).ToList();
+            var errors = lines
+                .Select((line, i) => (line, i))
+                .Where(x => IsError(x.line) && !Harmless.Any(h => x.line.Contains(h)))
+                .ToList();
+            if (errors.Count == 0) return lines.Skip(Math.Max(0, lines.Count - Math.Min(max, 5))).ToList();
+            var first = errors[0].i;
+            var context = lines.Skip(Math.Max(0, first - 2)).Take(Math.Min(2, first)).ToList();
+            return context.Concat(errors.Select(x => x.line)).Distinct().Take(max).ToList();
+        }
+
+        private static bool IsError(string line) =>
+            line.Contains("Error (") || line.Contains("Error:") || line.Contains(" Error ") || line.Contains("FAILED") ||
+            line.StartsWith("Error", StringComparison.Ordinal);
+    }
+}

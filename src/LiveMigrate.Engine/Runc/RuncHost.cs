@@ -1,0 +1,115 @@
+using System;
+using System.Collections.Generic;
+using System.Threading;
+using LiveMigrate.Commands;
+using LiveMigrate.Hosts;
+
+namespace LiveMigrate.Runc
+{
+    /// <summary>runc and the file system of one host, every call bounded by a timeout and checked.</summary>
+    public sealed class RuncHost : IContainerHost
+    {
+        private readonly IHostSession _host;
+        private readonly RuntimeOptions _options;
+
+        public RuncHost(IHostSession host, RuntimeOptions options)
+        {
+            _host = host;
+            _options = options;
+        }
+
+        public string Name => _host.Name;
+        public IHostSession Session => _host;
+
+        public IReadOnlyList<ContainerInfo> List(CancellationToken ct)
+        {
+            var result = _host.RunChecked(Runc("list", "--format", "json"), _options.CommandTimeout, ct);
+            return RuncJson.ParseList(result.StandardOutput, _host.Name);
+        }
+
+        /// <summary>The container's state, or null when the host has no container of that name.</summary>
+        public ContainerInfo? State(string name, CancellationToken ct)
+        {
+            var cmd = Runc("state", ContainerName.Validate(name));
+            var result = _host.Run(cmd, _options.CommandTimeout, ct);
+            if (result.Succeeded) return RuncJson.ParseState(result.StandardOutput, _host.Name);
+            if (result.StandardError.Contains("does not exist") || result.StandardError.Contains("not exist")) return null;
+            throw CommandFailedException.FromResult(_host.Name, cmd, result);
+        }
+
+        /// <summary>Dumps the container into <paramref name="imageDir"/>; the container stops when this succeeds.</summary>
+        public void Checkpoint(string name, string imageDir, CancellationToken ct) =>
+            RunCriu(Runc("checkpoint", "--image-path", imageDir, "--work-path", imageDir, ContainerName.Validate(name)), imageDir, "dump.log", ct);
+
+        /// <summary>Restores detached from images; stdio comes from the images, so nothing is inherited from the session.</summary>
+        public void Restore(string name, string bundle, string imageDir, CancellationToken ct)
+        {
+            var cmd = Runc("restore", "--detach", "--image-path", imageDir, "--work-path", imageDir, "--bundle", bundle, ContainerName.Validate(name));
+            cmd.StandardInput = StreamTarget.DevNull;
+            cmd.StandardOutput = StreamTarget.DevNull;
+            RunCriu(cmd, imageDir, "restore.log", ct);
+        }
+
+        public void Delete(string name, bool force, CancellationToken ct)
+        {
+            var args = force ? Runc("delete", "--force", ContainerName.Validate(name)) : Runc("delete", ContainerName.Validate(name));
+            _host.RunChecked(args, _options.CommandTimeout, ct);
+        }
+
+        public bool Exists(string path, CancellationToken ct)
+        {
+            var result = _host.Run(new CommandLine("test", "-e", path), _options.CommandTimeout, ct);
+            if (result.ExitCode > 1) throw CommandFailedException.FromResult(_host.Name, new CommandLine("test", "-e", path), result);
+            return result.Succeeded;
+        }
+
+        public void CreateDirectory(string path, CancellationToken ct) =>
+            _host.RunChecked(new CommandLine("mkdir", "-p", "-m", "0700", Safe(path)), _options.CommandTimeout, ct);
+
+        public void RemoveTree(string path, CancellationToken ct)
+        {
+            if (!HostPath.IsRemovable(path)) throw new ArgumentException($"Refusing to remove '{path}' on {Name}: it is not a container's own directory.");
+            _host.RunChecked(new CommandLine("rm", "-rf", "--one-file-system", "--", path), _options.CommandTimeout, ct);
+        }
+
+        private static string Safe(string path) =>
+            HostPath.IsSafeAbsolute(path) ? path : throw new ArgumentException($"'{path}' is not an absolute, normalized path.");
+
+        private void RunCriu(CommandLine cmd, string workDir, string logName, CancellationToken ct)
+        {
+            cmd.WithEnvironment(_options.CriuEnvironment);
+            cmd.HostTimeout = _options.CriuTimeout;
+            CommandResult result;
+            try
+            {
+                result = _host.Run(cmd, _options.CriuTimeout + TimeSpan.FromSeconds(10), ct);
+            }
+            catch (CommandFailedException ex) when (ex.TimedOut)
+            {
+                throw Explained(cmd, ex.Message, null, workDir + "/" + logName);
+            }
+            if (result.Succeeded) return;
+            var message = CommandFailedException.FromResult(_host.Name, cmd, result).Message;
+            throw Explained(cmd, message, result, CriuLog.FindLogPath(result.StandardError) ?? workDir + "/" + logName);
+        }
+
+        private RuntimeCommandException Explained(CommandLine cmd, string message, CommandResult? result, string logPath)
+        {
+            IReadOnlyList<string> lines = Array.Empty<string>();
+            try
+            {
+                var log = _host.Run(new CommandLine("tail", "-n", "400", logPath), _options.CommandTimeout, CancellationToken.None);
+                if (log.Succeeded) lines = CriuLog.Explain(log.StandardOutput);
+            }
+            catch (Exception) { /* the log is an explanation, not a requirement */ }
+            return new RuntimeCommandException(_host.Name, cmd, message, result, lines, logPath);
+        }
+
+        private CommandLine Runc(params string[] args)
+        {
+            var all = new List<string> { _options.RuncPath };
+            all.AddRange(args);
+            return new CommandLine(all);
+        }
+    }
+}

@@ -1,0 +1,23 @@
+using System;
+using System.Collections.Generic;
+
+namespace LiveMigrate.Runc
+{
+    /// <summary>How runc and CRIU are called on every host.</summary>
+    public sealed class RuntimeOptions
+    {
+        public string RuncPath { get; set; } = "runc";
+
+        /// <summary>
+        /// Passed to runc, which hands it to criu. CRIU_FAULT=130 ("no breakpoints") makes CRIU's parasite
+        /// cure use syscall tracing instead of hardware breakpoints, which never fire on some VMs and hang
+        /// the dump forever; it costs little where breakpoints do work.
+        /// </summary>
+        public IDictionary<string, string> CriuEnvironment { get; } = new Dictionary<string, string> { ["CRIU_FAULT"] = "130" };
+
+        /// <summary>Short runc calls (state, list, delete) and file operations.</summary>
+        public TimeSpan CommandTimeout { get; set; } = TimeSpan.FromSeconds(60);
+        /// <summary>A checkpoint or restore: CRIU can hang silently, so every call is bounded.</summary>
+        public TimeSpan CriuTimeout { get; set; } = TimeSpan.FromMinutes(5);
+    }
+}
