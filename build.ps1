@@ -1,0 +1,141 @@
+#Requires -Version 7.2
+<#
+.SYNOPSIS
+    Builds, tests and demonstrates LiveMigrate.
+.DESCRIPTION
+    Tasks (run in the order given):
+      Bootstrap  install runc, CRIU 4, iptables, sshd, busybox-static, gcc (Debian) and Pester (NuGet)
+      Build      lay the importable module out in out/LiveMigrate (Import-Module ./out/LiveMigrate)
+      Lab        start three SSH test hosts on loopback (-Stop tears the lab down)
+      Test       xunit for the engine, Pester for the cmdlets and the lab; prints "N passed, N failed, N skipped"
+      Demo       a real live migration of a workload container lm1 -> lm2 -> lm3
+      Bench      the benchmark table (bench/bench.ps1)
+    Test, Demo and Bench bring in Bootstrap, Build and Lab themselves.
+.EXAMPLE
+    dotnet tool restore; dotnet pwsh ./build.ps1 Test
+#>
+[CmdletBinding()]
+param(
+    [ValidateSet('Bootstrap', 'Build', 'Lab', 'Test', 'Demo', 'Bench', 'Clean')]
+    [string[]] $Task = @('Build'),
+    [ValidateSet('Debug', 'Release')]
+    [string] $Configuration = 'Release',
+    # With Lab: stop the lab instead of starting it.
+    [switch] $Stop,
+    # With Test: skip the lab tests (xunit and cmdlet contract tests only).
+    [switch] $NoIntegration
+)
+
+$ErrorActionPreference = 'Stop'
+Set-StrictMode -Version 3
+$root = $PSScriptRoot
+$out = Join-Path $root 'out/LiveMigrate'
+$obj = Join-Path $root 'out/obj'
+$script:done = @{}
+
+function Invoke-Native {
+    # A simple function (no param block), so arguments such as -o reach the program untouched.
+    $file, $rest = $args
+    & $file @rest
+    if ($LASTEXITCODE -ne 0) { throw "$file $($rest -join ' ') exited with $LASTEXITCODE" }
+}
+
+function Get-Version {
+    ([xml](Get-Content (Join-Path $root 'Directory.Build.props'))).Project.PropertyGroup.Version | Where-Object { $_ } | Select-Object -First 1
+}
+
+function Invoke-Task([string] $Name) {
+    if ($script:done[$Name]) { return }
+    $script:done[$Name] = $true
+    Write-Host "== $Name" -ForegroundColor Cyan
+    & "Task-$Name"
+}
+
+function Task-Clean { Remove-Item -Recurse -Force (Join-Path $root 'out') -ErrorAction Ignore }
+
+function Task-Bootstrap {
+    if ($IsLinux) { Invoke-Native bash (Join-Path $root 'tests/lab/install-packages.sh') }
+    Invoke-Native dotnet restore (Join-Path $root 'tests/tools/TestTools.csproj') --verbosity quiet
+}
+
+function Task-Build {
+    Remove-Item -Recurse -Force $out, $obj -ErrorAction Ignore
+    # desktop/: netstandard2.0 builds for Windows PowerShell; core/: the engine's net8.0 build for PowerShell 7.
+    Invoke-Native dotnet publish (Join-Path $root 'src/LiveMigrate/LiveMigrate.csproj') -c $Configuration -o "$obj/desktop" --nologo -v quiet
+    Invoke-Native dotnet publish (Join-Path $root 'src/LiveMigrate.Engine/LiveMigrate.Engine.csproj') -c $Configuration -f net8.0 -o "$obj/core" --nologo -v quiet
+    New-Item -ItemType Directory -Force "$out/desktop", "$out/core", "$out/en-US" | Out-Null
+    Copy-Item "$obj/desktop/LiveMigrate.dll" $out
+    Get-ChildItem "$obj/desktop/*.dll" -Exclude 'LiveMigrate.dll', 'System.Management.Automation.dll' | Copy-Item -Destination "$out/desktop"
+    Get-ChildItem "$obj/core/*.dll" | Copy-Item -Destination "$out/core"
+    Copy-Item (Join-Path $root 'module/LiveMigrate/*.ps1xml') $out
+    (Get-Content -Raw (Join-Path $root 'module/LiveMigrate/LiveMigrate.psd1')).Replace('{{ModuleVersion}}', (Get-Version)) |
+        Set-Content -NoNewline "$out/LiveMigrate.psd1"
+    $helpBuilder = Join-Path $root 'docs/build/ConvertTo-MamlHelp.ps1'
+    if (Test-Path $helpBuilder) {
+        & $helpBuilder -MarkdownPath (Join-Path $root 'docs') -OutputPath "$out/en-US/LiveMigrate.dll-Help.xml"
+        Get-ChildItem (Join-Path $root 'docs/about_*.help.txt') -ErrorAction Ignore | Copy-Item -Destination "$out/en-US"
+    }
+    Write-Host "Module laid out in $out (version $(Get-Version))"
+}
+
+function Task-Lab {
+    if (-not $IsLinux) { throw 'The lab needs Linux (runc, CRIU, namespaces).' }
+    if ($Stop) { Invoke-Native bash (Join-Path $root 'tests/lab/lab.sh') stop; return }
+    Invoke-Task Bootstrap
+    Invoke-Native bash (Join-Path $root 'tests/lab/lab.sh') start 3
+}
+
+function Invoke-FreshPwsh([string] $Script, [string[]] $Arguments) {
+    # A loaded binary module cannot be unloaded: every run of the module gets its own process.
+    $pwsh = (Get-Process -Id $PID).Path
+    & $pwsh -NoProfile -NonInteractive -File $Script @Arguments
+    return $LASTEXITCODE
+}
+
+function Task-Test {
+    Invoke-Task Bootstrap
+    Invoke-Task Build
+    if (-not $NoIntegration) { Invoke-Task Lab }
+    $results = Join-Path $root 'out/test-results'
+    New-Item -ItemType Directory -Force $results | Out-Null
+
+    $trx = Join-Path $results 'engine.trx'
+    & dotnet test (Join-Path $root 'tests/LiveMigrate.Engine.Tests/LiveMigrate.Engine.Tests.csproj') -c $Configuration --nologo `
+        --logger "trx;LogFileName=$trx" --logger 'console;verbosity=normal'
+    $xunit = @{ passed = 0; failed = 0; skipped = 0 }
+    if (Test-Path $trx) {
+        $counters = ([xml](Get-Content $trx)).TestRun.ResultSummary.Counters
+        $xunit = @{ passed = [int]$counters.passed; failed = [int]$counters.failed + [int]$counters.error; skipped = [int]$counters.notExecuted }
+    } else { $xunit.failed = 1 }
+
+    $pesterJson = Join-Path $results 'pester.json'
+    Remove-Item $pesterJson -ErrorAction Ignore
+    $pesterArgs = @('-ModulePath', $out, '-ResultPath', $pesterJson)
+    if ($NoIntegration) { $pesterArgs += '-NoIntegration' }
+    Invoke-FreshPwsh (Join-Path $root 'tests/Invoke-PesterTests.ps1') $pesterArgs | Out-Null
+    $pester = if (Test-Path $pesterJson) { Get-Content -Raw $pesterJson | ConvertFrom-Json } else { [pscustomobject]@{ passed = 0; failed = 1; skipped = 0 } }
+
+    $passed = $xunit.passed + $pester.passed
+    $failed = $xunit.failed + $pester.failed
+    $skipped = $xunit.skipped + $pester.skipped
+    Write-Host "xunit: $($xunit.passed) passed, $($xunit.failed) failed, $($xunit.skipped) skipped"
+    Write-Host "Pester: $($pester.passed) passed, $($pester.failed) failed, $($pester.skipped) skipped"
+    "$passed passed, $failed failed, $skipped skipped"
+    if ($failed -gt 0) { $script:exitCode = 1 }
+}
+
+function Task-Demo {
+    Invoke-Task Build
+    Invoke-Task Lab
+    if ((Invoke-FreshPwsh (Join-Path $root 'examples/Demo.ps1') @('-ModulePath', $out)) -ne 0) { $script:exitCode = 1 }
+}
+
+function Task-Bench {
+    Invoke-Task Build
+    Invoke-Task Lab
+    if ((Invoke-FreshPwsh (Join-Path $root 'bench/bench.ps1') @('-ModulePath', $out)) -ne 0) { $script:exitCode = 1 }
+}
+
+$script:exitCode = 0
+foreach ($t in $Task) { Invoke-Task $t }
+exit $script:exitCode

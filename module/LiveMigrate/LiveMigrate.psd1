@@ -1,0 +1,28 @@
+@{
+    RootModule           = 'LiveMigrate.dll'
+    ModuleVersion        = '{{ModuleVersion}}'
+    GUID                 = '6f0c4a8e-2b7d-4f53-9a1e-3c5d8e7b9f21'
+    Author               = 'LiveMigrate contributors'
+    CompanyName          = 'LiveMigrate'
+    Copyright            = '(c) LiveMigrate contributors. MIT License.'
+    Description          = 'Live-migrates runc containers between Linux hosts with CRIU, over SSH.'
+    PowerShellVersion    = '5.1'
+    CompatiblePSEditions = @('Desktop', 'Core')
+    FormatsToProcess     = @('LiveMigrate.Format.ps1xml')
+    CmdletsToExport      = @(
+        'New-MigrationHost'
+        'Get-MigrationHost'
+        'Remove-MigrationHost'
+        'Get-Container'
+        'Move-Container'
+    )
+    FunctionsToExport    = @()
+    AliasesToExport      = @()
+    VariablesToExport    = @()
+    PrivateData          = @{
+        PSData = @{
+            Tags       = @('runc', 'CRIU', 'container', 'migration', 'SSH', 'Linux')
+            ProjectUri = 'https://example.invalid/livemigrate'
+        }
+    }
+}

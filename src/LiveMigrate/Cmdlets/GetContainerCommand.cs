@@ -1,0 +1,57 @@
+using System;
+using System.Linq;
+using System.Management.Automation;
+using System.Threading;
+using LiveMigrate.Commands.Completion;
+using LiveMigrate.Commands.Hosts;
+using LiveMigrate.Runc;
+
+namespace LiveMigrate.Commands.Cmdlets
+{
+    /// <summary>Lists runc containers on hosts.</summary>
+    [Cmdlet(VerbsCommon.Get, "Container")]
+    [OutputType(typeof(ContainerInfo))]
+    public sealed class GetContainerCommand : PSCmdlet
+    {
+        private readonly CancellationTokenSource _stop = new CancellationTokenSource();
+
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [Alias("ComputerName", "Source")]
+        [MigrationHostTransformation]
+        [ArgumentCompleter(typeof(HostNameCompleter))]
+        public new MigrationHost[] Host { get; set; } = new MigrationHost[0];
+
+        [Parameter(Position = 1, ValueFromPipelineByPropertyName = true)]
+        [SupportsWildcards]
+        [ArgumentCompleter(typeof(ContainerNameCompleter))]
+        public string[] Name { get; set; } = { "*" };
+
+        protected override void ProcessRecord()
+        {
+            foreach (var host in Host)
+            {
+                try
+                {
+                    var all = host.Runtime(new RuntimeOptions()).List(_stop.Token);
+                    foreach (var pattern in Name)
+                    {
+                        var wildcard = WildcardPattern.Get(pattern, WildcardOptions.IgnoreCase);
+                        var matches = all.Where(c => wildcard.IsMatch(c.Name)).ToList();
+                        if (matches.Count == 0 && !WildcardPattern.ContainsWildcardCharacters(pattern))
+                        {
+                            WriteError(new ErrorRecord(new ItemNotFoundException($"No container named '{pattern}' on {host.Name}."),
+                                "ContainerNotFound", ErrorCategory.ObjectNotFound, pattern));
+                        }
+                        WriteObject(matches, enumerateCollection: true);
+                    }
+                }
+                catch (Exception ex) when (!(ex is PipelineStoppedException) && !_stop.IsCancellationRequested)
+                {
+                    WriteError(ErrorRecords.From(ex, host));
+                }
+            }
+        }
+
+        protected override void StopProcessing() => _stop.Cancel();
+    }
+}

@@ -1,0 +1,37 @@
+using System.Management.Automation;
+using LiveMigrate.Commands.Completion;
+using LiveMigrate.Commands.Hosts;
+
+namespace LiveMigrate.Commands.Cmdlets
+{
+    /// <summary>Lists the hosts open in this runspace.</summary>
+    [Cmdlet(VerbsCommon.Get, "MigrationHost")]
+    [OutputType(typeof(MigrationHost))]
+    public sealed class GetMigrationHostCommand : PSCmdlet
+    {
+        [Parameter(Position = 0)]
+        [SupportsWildcards]
+        [ArgumentCompleter(typeof(HostNameCompleter))]
+        public string[] Name { get; set; } = { "*" };
+
+        protected override void ProcessRecord()
+        {
+            foreach (var pattern in Name)
+            {
+                var wildcard = WildcardPattern.Get(pattern, WildcardOptions.IgnoreCase);
+                var found = false;
+                foreach (var host in HostRegistry.All)
+                {
+                    if (!wildcard.IsMatch(host.Name)) continue;
+                    found = true;
+                    WriteObject(host);
+                }
+                if (!found && !WildcardPattern.ContainsWildcardCharacters(pattern))
+                {
+                    WriteError(new ErrorRecord(new ItemNotFoundException($"No open host named '{pattern}'. Open it with New-MigrationHost."),
+                        "HostNotFound", ErrorCategory.ObjectNotFound, pattern));
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,82 @@
+using System;
+using System.Management.Automation;
+using System.Threading;
+using LiveMigrate.Commands.Completion;
+using LiveMigrate.Commands.Hosts;
+using LiveMigrate.Migration;
+using LiveMigrate.Runc;
+using LiveMigrate.Transfer;
+
+namespace LiveMigrate.Commands.Cmdlets
+{
+    /// <summary>Live-migrates a running container to another host; rolls back to the source on any failure.</summary>
+    [Cmdlet(VerbsCommon.Move, "Container", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [OutputType(typeof(MigrationResult))]
+    public sealed class MoveContainerCommand : PSCmdlet
+    {
+        private readonly CancellationTokenSource _stop = new CancellationTokenSource();
+
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+        [ArgumentCompleter(typeof(ContainerNameCompleter))]
+        [ValidateNotNullOrEmpty]
+        public string Name { get; set; } = "";
+
+        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
+        [Alias("Host")]
+        [MigrationHostTransformation]
+        [ArgumentCompleter(typeof(HostNameCompleter))]
+        public MigrationHost Source { get; set; } = null!;
+
+        [Parameter(Mandatory = true, Position = 1)]
+        [MigrationHostTransformation]
+        [ArgumentCompleter(typeof(HostNameCompleter))]
+        public MigrationHost Destination { get; set; } = null!;
+
+        /// <summary>Keep the checkpoint images on the destination after a success.</summary>
+        [Parameter]
+        public SwitchParameter KeepImages { get; set; }
+
+        [Parameter]
+        [ValidateRange(1, 3600)]
+        public int CheckpointTimeoutSeconds { get; set; } = 300;
+
+        [Parameter]
+        [ValidatePattern("^/")]
+        public string ImageRoot { get; set; } = new MigrationOptions().ImageRoot;
+
+        protected override void ProcessRecord()
+        {
+            if (!ContainerName.IsValid(Name))
+            {
+                WriteError(ErrorRecords.From(new ArgumentException(
+                    $"'{Name}' is not a valid container name: runc accepts only ASCII letters, digits and _ + , - . (not '.' or '..')."), Name));
+                return;
+            }
+            if (string.Equals(Source.Name, Destination.Name, StringComparison.OrdinalIgnoreCase))
+            {
+                WriteError(ErrorRecords.From(new ArgumentException($"-Source and -Destination are both {Source.Name}; a container moves between two hosts."), Name));
+                return;
+            }
+            if (!ShouldProcess($"{Name} on {Source.Name}", $"Live-migrate to {Destination.Name}")) return;
+
+            var options = new MigrationOptions { KeepImages = KeepImages.IsPresent, ImageRoot = ImageRoot };
+            options.Runtime.CriuTimeout = TimeSpan.FromSeconds(CheckpointTimeoutSeconds);
+            var engine = new MigrationEngine(new SshTreeTransport(options.TransferTimeout), options);
+            var progress = new MigrationProgressWriter(this, Name, Source.Name, Destination.Name, () => _stop.IsCancellationRequested);
+            try
+            {
+                var result = engine.Move(Name, Source.Runtime(options.Runtime), Destination.Runtime(options.Runtime), progress, _stop.Token);
+                progress.Complete();
+                WriteObject(result);
+            }
+            catch (MigrationException ex)
+            {
+                progress.Complete();
+                if (_stop.IsCancellationRequested) throw new PipelineStoppedException();
+                WriteError(ErrorRecords.From(ex, ex.Result));
+            }
+        }
+
+        protected override void StopProcessing() => _stop.Cancel();
+    }
+}

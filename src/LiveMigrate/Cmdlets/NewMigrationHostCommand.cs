@@ -1,0 +1,97 @@
+using System;
+using System.Management.Automation;
+using System.Net;
+using LiveMigrate.Commands.Completion;
+using LiveMigrate.Commands.Hosts;
+using LiveMigrate.Hosts;
+
+namespace LiveMigrate.Commands.Cmdlets
+{
+    /// <summary>Opens (or returns the already open) connection to a host, checking its key first.</summary>
+    [Cmdlet(VerbsCommon.New, "MigrationHost", DefaultParameterSetName = SshSet)]
+    [OutputType(typeof(MigrationHost))]
+    public sealed class NewMigrationHostCommand : PSCmdlet
+    {
+        private const string SshSet = "Ssh";
+        private const string LocalSet = "Local";
+
+        [Parameter(Mandatory = true, Position = 0, ParameterSetName = SshSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [Alias("ComputerName", "Address")]
+        [ValidateNotNullOrEmpty]
+        public string HostName { get; set; } = "";
+
+        [Parameter(ParameterSetName = SshSet, ValueFromPipelineByPropertyName = true)]
+        [ValidateRange(1, 65535)]
+        public int Port { get; set; }
+
+        [Parameter(ParameterSetName = SshSet, ValueFromPipelineByPropertyName = true)]
+        [ValidateNotNullOrEmpty]
+        public string? UserName { get; set; }
+
+        [Parameter(ParameterSetName = SshSet, ValueFromPipelineByPropertyName = true)]
+        [ValidateNotNullOrEmpty]
+        public string? KeyFilePath { get; set; }
+
+        /// <summary>A password, or the key's passphrase when -KeyFilePath is given.</summary>
+        [Parameter(ParameterSetName = SshSet)]
+        [Credential]
+        public PSCredential? Credential { get; set; }
+
+        [Parameter(ParameterSetName = SshSet)]
+        [ValidateNotNullOrEmpty]
+        public string? KnownHostsPath { get; set; }
+
+        [Parameter(ParameterSetName = SshSet)]
+        public SwitchParameter AcceptNewHostKey { get; set; }
+
+        [Parameter(ParameterSetName = SshSet)]
+        [ValidateRange(1, 600)]
+        public int ConnectTimeoutSeconds { get; set; } = 15;
+
+        [Parameter(Mandatory = true, ParameterSetName = LocalSet)]
+        public SwitchParameter Local { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            try
+            {
+                if (Local.IsPresent)
+                {
+                    WriteObject(HostConnector.Local());
+                    return;
+                }
+                var options = Options();
+                if (HostRegistry.TryGet(options.Address.ToString(), out var open))
+                {
+                    WriteVerbose($"Reusing the open connection to {open.Name}.");
+                    WriteObject(open);
+                    return;
+                }
+                WriteVerbose($"Connecting to {options.Address}, checking its host key against {options.KnownHostsPath}.");
+                WriteObject(HostConnector.Connect(options));
+            }
+            catch (Exception ex) when (!(ex is PipelineStoppedException))
+            {
+                ThrowTerminatingError(ErrorRecords.From(ex, HostName));
+            }
+        }
+
+        private HostConnectionOptions Options()
+        {
+            var parsed = HostAddress.Parse(HostName);
+            var user = UserName ?? (Credential != null && KeyFilePath == null ? Credential.UserName : null) ?? parsed.UserName;
+            var port = MyInvocation.BoundParameters.ContainsKey(nameof(Port)) ? Port : parsed.Port;
+            var address = new HostAddress(parsed.HostName, port, user);
+            return new HostConnectionOptions(address, ResolvePath(KnownHostsPath) ?? HostConnector.DefaultKnownHostsPath)
+            {
+                KeyFilePath = ResolvePath(KeyFilePath),
+                Secret = Credential?.GetNetworkCredential().Password,
+                AcceptNewHostKey = AcceptNewHostKey.IsPresent,
+                ConnectTimeout = TimeSpan.FromSeconds(ConnectTimeoutSeconds),
+            };
+        }
+
+        private string? ResolvePath(string? path) =>
+            path == null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
+    }
+}

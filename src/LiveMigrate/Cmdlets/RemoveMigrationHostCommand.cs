@@ -1,0 +1,26 @@
+using System.Management.Automation;
+using LiveMigrate.Commands.Completion;
+using LiveMigrate.Commands.Hosts;
+
+namespace LiveMigrate.Commands.Cmdlets
+{
+    /// <summary>Closes a host's connection and forgets it in this runspace.</summary>
+    [Cmdlet(VerbsCommon.Remove, "MigrationHost", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
+    [OutputType(typeof(void))]
+    public sealed class RemoveMigrationHostCommand : PSCmdlet
+    {
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
+        [Alias("Host")]
+        [MigrationHostTransformation]
+        [ArgumentCompleter(typeof(HostNameCompleter))]
+        public MigrationHost[] InputObject { get; set; } = new MigrationHost[0];
+
+        protected override void ProcessRecord()
+        {
+            foreach (var host in InputObject)
+            {
+                if (ShouldProcess(host.Name, "Close the connection")) HostRegistry.Remove(host);
+            }
+        }
+    }
+}

@@ -1,0 +1,39 @@
+using System;
+using LiveMigrate.Hosts;
+using LiveMigrate.Runc;
+
+namespace LiveMigrate.Commands.Hosts
+{
+    /// <summary>A host that containers move from and to, with its one open connection.</summary>
+    public sealed class MigrationHost : IDisposable
+    {
+        internal MigrationHost(string name, HostAddress? address, IHostSession session, string? knownHostsPath, string? keyFilePath)
+        {
+            Name = name;
+            Address = address;
+            Session = session;
+            KnownHostsPath = knownHostsPath;
+            KeyFilePath = keyFilePath;
+        }
+
+        /// <summary>user@host:port, or localhost for this machine.</summary>
+        public string Name { get; }
+        public string HostName => Address?.HostName ?? "localhost";
+        public int Port => Address?.Port ?? 0;
+        public string UserName => Address?.UserName ?? Environment.UserName;
+        public bool IsLocal => Address == null;
+        public bool IsConnected => Session.IsConnected;
+        public string? KnownHostsPath { get; }
+        public string? KeyFilePath { get; }
+        public string? Cipher => (Session as SshHostSession)?.Cipher;
+
+        internal HostAddress? Address { get; }
+        internal IHostSession Session { get; }
+
+        internal RuncHost Runtime(RuntimeOptions options) => new RuncHost(Session, options);
+
+        public void Dispose() => Session.Dispose();
+
+        public override string ToString() => Name;
+    }
+}

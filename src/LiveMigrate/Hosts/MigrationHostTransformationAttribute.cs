@@ -1,0 +1,40 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.Management.Automation;
+
+namespace LiveMigrate.Commands.Hosts
+{
+    /// <summary>Lets a string such as root@10.1.2.3:2222 stand wherever a MigrationHost is expected.</summary>
+    [AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]
+    public sealed class MigrationHostTransformationAttribute : ArgumentTransformationAttribute
+    {
+        public override object? Transform(EngineIntrinsics engineIntrinsics, object? inputData)
+        {
+            var value = inputData is PSObject pso ? pso.BaseObject : inputData;
+            switch (value)
+            {
+                case null:
+                case MigrationHost _:
+                    return value;
+                case string s:
+                    return Open(s);
+                case IEnumerable list:
+                    var hosts = new List<object?>();
+                    foreach (var item in list) hosts.Add(Transform(engineIntrinsics, item));
+                    return hosts.ToArray();
+                default:
+                    return value;
+            }
+        }
+
+        private static MigrationHost Open(string text)
+        {
+            try { return HostConnector.Resolve(text); }
+            catch (Exception ex) when (!(ex is ArgumentTransformationMetadataException))
+            {
+                throw new ArgumentTransformationMetadataException(ex.Message, ex);
+            }
+        }
+    }
+}
