@@ -189,6 +189,9 @@ int main(int argc, char **argv)
     if (child < 0)
         fatal("fork");
     if (child == 0) {
+        /* A plain kill of the child must end it, so that the parent's check has teeth. */
+        signal(SIGTERM, SIG_DFL);
+        signal(SIGINT, SIG_DFL);
         close(down[1]);
         close(up[0]);
         child_loop(down[0], up[1]);

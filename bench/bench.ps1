@@ -1,0 +1,116 @@
+<#
+.SYNOPSIS
+    Benchmark: downtime of Move-Container against the local floor and the hand-written ssh/tar way.
+.DESCRIPTION
+    For each workload size, median of -Runs runs of:
+      floor        runc checkpoint + runc restore on one host, images on the same disk, no transfer
+      hand-written ssh src runc checkpoint; ssh src tar | ssh dst tar; ssh dst runc restore (OpenSSH, a login per step)
+      Move-Container  the module, lab host to lab host
+    Downtime is measured inside the workload: the largest gap between its ticks during the operation.
+    The workload checks its whole memory continuously; a run that corrupts it fails the benchmark.
+    Ratios between rows of one run are what to read: the machine is shared and noisy.
+#>
+param(
+    [string] $ModulePath = (Join-Path $PSScriptRoot '../out/LiveMigrate'),
+    [int[]] $SizeMiB = @(64, 256),
+    [ValidateRange(1, 20)] [int] $Runs = 3
+)
+$ErrorActionPreference = 'Stop'
+Import-Module $ModulePath
+Import-Module (Join-Path $PSScriptRoot '../tests/lab/Lab.psm1')
+$lab = Get-LabEnvironment
+$hosts = 1..2 | ForEach-Object { Connect-LabHost $_ }
+$name = 'bench'
+$bundle = "/var/lib/livemigrate/containers/$name"
+$criuEnv = 'env CRIU_FAULT=130'
+
+function Get-Quoted([string] $s) { "'" + $s.Replace("'", "'\''") + "'" }
+
+# One OpenSSH login per call, as a hand-written script does it.
+function Get-SshCommand([int] $i, [string] $remote) {
+    "ssh -F /dev/null -i $(Get-Quoted $lab.KeyFilePath) -o UserKnownHostsFile=$(Get-Quoted $lab.KnownHostsPath) -o BatchMode=yes -c aes128-gcm@openssh.com -p $($lab.Port) root@$($lab.Addresses[$i - 1]) $(Get-Quoted $remote)"
+}
+
+function Invoke-Bash([string] $script) {
+    $out = & bash -c $script 2>&1
+    if ($LASTEXITCODE -ne 0) { throw "bench step failed ($LASTEXITCODE): $script`n$out" }
+}
+
+function Get-NowMs { [DateTimeOffset]::UtcNow.ToUnixTimeMilliseconds() }
+
+# The largest tick gap the workload logged since $sinceMs: its own view of the downtime.
+function Get-WorkloadGap([int] $i, [long] $sinceMs) {
+    $gaps = Get-WorkloadLog $i $name | ForEach-Object {
+        if ($_ -match '^gap (\d+) ms end_unix_ms (\d+)') { if ([long]$Matches[2] -ge $sinceMs) { [int]$Matches[1] } }
+    }
+    if (-not $gaps) { throw "The workload logged no gap since $sinceMs on lab host $i; was it frozen at all?" }
+    ($gaps | Measure-Object -Maximum).Maximum
+}
+
+function Get-Median([double[]] $values) {
+    $s = $values | Sort-Object
+    if ($s.Count % 2) { $s[[int][math]::Floor($s.Count / 2)] } else { ($s[$s.Count / 2 - 1] + $s[$s.Count / 2]) / 2 }
+}
+
+function Invoke-Floor([int] $at) {
+    $img = "/var/lib/livemigrate/images/$name-floor"
+    $t0 = Get-NowMs
+    Invoke-Bash (Get-SshCommand $at "mkdir -p $img && $criuEnv runc checkpoint --image-path $img --work-path $img $name && $criuEnv runc restore --detach --image-path $img --work-path $img --bundle $bundle $name </dev/null >/dev/null && rm -rf $img")
+    $tick = Wait-WorkloadTick $at $name 0
+    @{ At = $at; Downtime = Get-WorkloadGap $at $t0; Rate = $null }
+}
+
+function Invoke-HandWritten([int] $from, [int] $to) {
+    $img = "/var/lib/livemigrate/images/$name-hand"
+    $t0 = Get-NowMs
+    Invoke-Bash (Get-SshCommand $from "mkdir -p $img && $criuEnv runc checkpoint --image-path $img --work-path $img $name")
+    $size = [long](& bash -c (Get-SshCommand $from "du -sb $img $bundle | awk '{s+=`$1} END {print s}'"))
+    $clock = [Diagnostics.Stopwatch]::StartNew()
+    $paths = "$($img.TrimStart('/')) $($bundle.TrimStart('/'))"
+    Invoke-Bash ("set -o pipefail; " + (Get-SshCommand $from "tar -C / -cf - $paths") + " | " + (Get-SshCommand $to 'tar -C / -xf -'))
+    $rate = $size / 1e6 / $clock.Elapsed.TotalSeconds
+    Invoke-Bash (Get-SshCommand $to "$criuEnv runc restore --detach --image-path $img --work-path $img --bundle $bundle $name </dev/null >/dev/null")
+    Invoke-Bash (Get-SshCommand $from "rm -rf $img $bundle")
+    Invoke-Bash (Get-SshCommand $to "rm -rf $img")
+    $tick = Wait-WorkloadTick $to $name 0
+    @{ At = $to; Downtime = Get-WorkloadGap $to $t0; Rate = $rate }
+}
+
+function Invoke-Module([int] $from, [int] $to) {
+    $t0 = Get-NowMs
+    $r = Move-Container -Name $name -Source $hosts[$from - 1] -Destination $hosts[$to - 1]
+    $tick = Wait-WorkloadTick $to $name 0
+    @{ At = $to; Downtime = Get-WorkloadGap $to $t0; Rate = $r.TransferRate; Reported = $r.Downtime.TotalMilliseconds }
+}
+
+$rows = foreach ($mib in $SizeMiB) {
+    Remove-LabContainer $name
+    $start = New-LabWorkload -HostIndex 1 -Name $name -MiB $mib
+    $at = 1
+    $samples = @{ 'floor (local checkpoint+restore)' = @(); 'hand-written ssh + tar' = @(); 'Move-Container' = @() }
+    for ($run = 1; $run -le $Runs; $run++) {
+        # Interleaved, so that drift in the machine's load touches every method alike.
+        $f = Invoke-Floor $at; $samples['floor (local checkpoint+restore)'] += $f
+        $h = Invoke-HandWritten $at (3 - $at); $at = $h.At; $samples['hand-written ssh + tar'] += $h
+        $m = Invoke-Module $at (3 - $at); $at = $m.At; $samples['Move-Container'] += $m
+        Write-Host ("{0} MiB run {1}: floor {2} ms, hand-written {3} ms, Move-Container {4} ms (reports {5:0})" -f $mib, $run, $f.Downtime, $h.Downtime, $m.Downtime, $m.Reported)
+    }
+    $state = Wait-WorkloadTick $at $name 0
+    if ($state.errors -ne 0 -or $state.seed -ne $start.seed) { throw "The workload's memory check failed after the $mib MiB runs: $($state | ConvertTo-Json -Compress)" }
+    $floor = Get-Median ($samples['floor (local checkpoint+restore)'].Downtime)
+    foreach ($method in 'floor (local checkpoint+restore)', 'hand-written ssh + tar', 'Move-Container') {
+        $d = Get-Median ($samples[$method].Downtime)
+        $rates = @($samples[$method].Rate | Where-Object { $_ })
+        [pscustomobject]@{
+            'MiB'              = $mib
+            'Method'           = $method
+            'Downtime ms (median)' = [math]::Round($d)
+            'x floor'          = '{0:0.00}' -f ($d / $floor)
+            'Transfer MB/s'    = if ($rates) { [math]::Round((Get-Median $rates)) } else { '-' }
+            'Runs'             = $samples[$method].Count
+            'Memory check'     = 'ok'
+        }
+    }
+    Remove-LabContainer $name
+}
+$rows | Format-Table -AutoSize | Out-String -Width 200 | Write-Host

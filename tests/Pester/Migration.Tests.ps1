@@ -1,0 +1,170 @@
+# Real live migrations between the lab's SSH hosts, with the workload checking itself inside the container.
+BeforeDiscovery { Import-Module (Join-Path $PSScriptRoot '../lab/Lab.psm1') -Force; $script:noLab = -not (Test-LabRunning) }
+
+Describe 'Move-Container' -Tag 'Integration' -Skip:$noLab {
+    BeforeAll {
+        Import-Module $env:LIVEMIGRATE_MODULE -Force
+        Import-Module (Join-Path $PSScriptRoot '../lab/Lab.psm1') -Force
+        $hosts = 1..3 | ForEach-Object { Connect-LabHost $_ }
+
+        function Assert-NothingLeft([int] $HostIndex, [string] $Name) {
+            Test-Path (Get-LabHostPath $HostIndex "containers/$Name") | Should -BeFalse -Because "the bundle must leave lab host $HostIndex"
+            @(Get-ChildItem (Get-LabHostPath $HostIndex 'images') -Filter "$Name-*").Count | Should -Be 0 -Because "no images stay on lab host $HostIndex"
+            Invoke-LabRunc $HostIndex @('state', $Name) 2>$null | Out-Null
+            $LASTEXITCODE | Should -Not -Be 0 -Because "runc on lab host $HostIndex must not know $Name any more"
+        }
+    }
+
+    Context 'a 64 MiB workload A -> B -> C -> A' {
+        BeforeAll {
+            $name = 'mig64'
+            Remove-LabContainer $name
+            $start = New-LabWorkload -HostIndex 1 -Name $name -MiB 64
+        }
+        AfterAll { Remove-LabContainer $name }
+
+        It 'keeps counting, uncorrupted, across each hop (<From> -> <To>)' -ForEach @(
+            @{ From = 1; To = 2 }, @{ From = 2; To = 3 }, @{ From = 3; To = 1 }
+        ) {
+            $before = Wait-WorkloadTick $From $name 0
+            $result = Get-Container -Host $hosts[$From - 1] -Name $name | Move-Container -Destination $hosts[$To - 1]
+
+            $result | Should -BeOfType 'LiveMigrate.Migration.MigrationResult'
+            $result.Status | Should -Be 'Succeeded'
+            $result.RunningOn | Should -Be $hosts[$To - 1].Name
+            $result.Source | Should -Be $hosts[$From - 1].Name
+            $result.BytesTransferred | Should -BeGreaterThan 64MB
+            $result.Downtime | Should -BeGreaterThan ([TimeSpan]::Zero)
+            $result.Downtime | Should -BeLessThan $result.Duration
+            $result.CheckpointTime + $result.TransferTime + $result.RestoreTime | Should -BeLessOrEqual ($result.Downtime + [TimeSpan]::FromMilliseconds(100))
+            foreach ($p in 'Prepare', 'Checkpoint', 'Transfer', 'Restore', 'Verify', 'Cleanup') { $result.Phases[$p] | Should -BeGreaterThan ([TimeSpan]::Zero) }
+
+            $after = Wait-WorkloadTick $To $name ($before.counter + 20)
+            $after.errors | Should -Be 0
+            $after.seed | Should -Be $start.seed -Because 'the same process continues, not a fresh start'
+            $after.start_unix_ms | Should -Be $start.start_unix_ms
+            @(Get-LabContainerLocation $name) | Should -Be @($To)
+            Assert-NothingLeft $From $name
+            Get-WorkloadLog $To $name | Where-Object { $_ -match 'CORRUPTION' } | Should -BeNullOrEmpty
+        }
+
+        It 'measured a downtime inside the workload close to the one reported' {
+            $gaps = Get-WorkloadLog 1 $name | Where-Object { $_ -match '^gap (\d+) ms' } | ForEach-Object { [int]($_ -replace '^gap (\d+) ms.*', '$1') }
+            $gaps.Count | Should -BeGreaterOrEqual 3
+            ($gaps | Measure-Object -Maximum).Maximum | Should -BeLessThan 30000
+        }
+
+        It 'completed full memory verification passes after the last hop' {
+            $s = Get-WorkloadState 1 $name
+            Start-Sleep -Seconds 1
+            (Get-WorkloadState 1 $name).passes | Should -BeGreaterThan $s.passes
+        }
+    }
+
+    Context 'rollback when the destination cannot restore' {
+        BeforeAll {
+            $name = 'migrb'
+            Remove-LabContainer $name
+            # A bind mount whose source only lab host 1 has: runc restore on host 2 fails for real.
+            New-Item -ItemType Directory -Force (Get-LabHostPath 1 'only-on-lm1') | Out-Null
+            Remove-Item -Recurse -Force (Get-LabHostPath 2 'only-on-lm1') -ErrorAction Ignore
+            $start = New-LabWorkload -HostIndex 1 -Name $name -MiB 16 -ExtraArguments '--bind', '/var/lib/livemigrate/only-on-lm1:/data'
+        }
+        AfterAll { Remove-LabContainer $name; Remove-Item -Recurse -Force (Get-LabHostPath 1 'only-on-lm1') -ErrorAction Ignore }
+
+        It 'ends with the container running on the source and an error that says why' {
+            $before = Wait-WorkloadTick 1 $name 0
+            $err = $null
+            $result = Move-Container -Name $name -Source $hosts[0] -Destination $hosts[1] -ErrorVariable err -ErrorAction SilentlyContinue
+            $result | Should -BeNullOrEmpty
+            $err.Count | Should -Be 1
+            $err[0].FullyQualifiedErrorId | Should -BeLike 'MigrationRolledBack*'
+            $err[0].CategoryInfo.Category | Should -Be 'OperationStopped'
+            $err[0].Exception.Message | Should -BeLike '*Restore*'
+            $err[0].Exception.Message | Should -BeLike '*only-on-lm1*'
+            $err[0].Exception.Message | Should -BeLike "*runs on $($hosts[0].Name) again*"
+            $err[0].TargetObject.Status | Should -Be 'RolledBack'
+            $err[0].TargetObject.RunningOn | Should -Be $hosts[0].Name
+
+            @(Get-LabContainerLocation $name) | Should -Be @(1)
+            $after = Wait-WorkloadTick 1 $name ($before.counter + 20)
+            $after.errors | Should -Be 0
+            $after.start_unix_ms | Should -Be $start.start_unix_ms
+            Test-Path (Get-LabHostPath 2 "containers/$name") | Should -BeFalse
+            @(Get-ChildItem (Get-LabHostPath 2 'images') -Filter "$name-*").Count | Should -Be 0
+            @(Get-ChildItem (Get-LabHostPath 1 'images') -Filter "$name-*").Count | Should -Be 0
+        }
+    }
+
+    Context 'what it refuses' {
+        BeforeAll {
+            $name = 'migno'
+            Remove-LabContainer $name
+            New-LabWorkload -HostIndex 1 -Name $name -MiB 4 | Out-Null
+        }
+        AfterAll { Remove-LabContainer $name }
+
+        It 'changes nothing with -WhatIf' {
+            $r = Move-Container -Name $name -Source $hosts[0] -Destination $hosts[1] -WhatIf
+            $r | Should -BeNullOrEmpty
+            @(Get-LabContainerLocation $name) | Should -Be @(1)
+        }
+
+        It 'aborts before the freeze when the destination already has the bundle path' {
+            New-Item -ItemType Directory -Force (Get-LabHostPath 2 "containers/$name") | Out-Null
+            try {
+                $err = $null
+                Move-Container -Name $name -Source $hosts[0] -Destination $hosts[1] -ErrorVariable err -ErrorAction SilentlyContinue
+                $err[0].FullyQualifiedErrorId | Should -BeLike 'MigrationAborted*'
+                $err[0].Exception.Message | Should -BeLike '*never overwritten*'
+                @(Get-LabContainerLocation $name) | Should -Be @(1)
+            } finally { Remove-Item -Recurse -Force (Get-LabHostPath 2 "containers/$name") }
+        }
+
+        It 'aborts when the container is not on the source' {
+            $err = $null
+            Move-Container -Name 'not-there' -Source $hosts[1] -Destination $hosts[2] -ErrorVariable err -ErrorAction SilentlyContinue
+            $err[0].FullyQualifiedErrorId | Should -BeLike 'MigrationAborted*'
+            $err[0].Exception.Message | Should -BeLike "*No container named 'not-there'*"
+        }
+
+        It 'completes container names from the -Source host' {
+            $line = "Move-Container -Source '$($hosts[0].Name)' -Name mig"
+            (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Contain $name
+        }
+    }
+}
+
+Describe 'Get-Container' -Tag 'Integration' -Skip:$noLab {
+    BeforeAll {
+        Import-Module $env:LIVEMIGRATE_MODULE -Force
+        Import-Module (Join-Path $PSScriptRoot '../lab/Lab.psm1') -Force
+        $h = Connect-LabHost 3
+        Remove-LabContainer 'getc1'
+        New-LabWorkload -HostIndex 3 -Name 'getc1' -MiB 2 | Out-Null
+    }
+    AfterAll { Remove-LabContainer 'getc1' }
+
+    It 'returns typed containers from runc''s JSON' {
+        $c = Get-Container -Host $h -Name 'getc*'
+        $c | Should -BeOfType 'LiveMigrate.Runc.ContainerInfo'
+        $c.Name | Should -Be 'getc1'
+        $c.Status | Should -Be 'Running'
+        $c.Pid | Should -BeGreaterThan 1
+        $c.Bundle | Should -Be '/var/lib/livemigrate/containers/getc1'
+        $c.Host | Should -Be $h.Name
+        $c.Created | Should -BeGreaterThan ([DateTimeOffset]::Now.AddHours(-1))
+    }
+
+    It 'writes ContainerNotFound for a missing exact name and keeps going' {
+        $err = $null
+        $c = Get-Container -Host $h -Name 'absent', 'getc1' -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'ContainerNotFound*'
+        $c.Name | Should -Be 'getc1'
+    }
+
+    It 'formats as a table with the view''s columns' {
+        $text = Get-Container -Host $h -Name 'getc1' | Out-String -Width 200
+        $text | Should -Match 'Name\s+Status\s+Pid\s+Host'
+    }
+}

@@ -1,0 +1,88 @@
+# The module's contract as PowerShell users see it; needs no lab.
+BeforeAll {
+    $modulePath = if ($env:LIVEMIGRATE_MODULE) { $env:LIVEMIGRATE_MODULE } else { Join-Path $PSScriptRoot '../../out/LiveMigrate' }
+    Import-Module $modulePath -Force
+    $manifest = Import-PowerShellDataFile (Join-Path $modulePath 'LiveMigrate.psd1')
+    $expected = 'New-MigrationHost', 'Get-MigrationHost', 'Remove-MigrationHost', 'Get-Container', 'Move-Container'
+}
+
+Describe 'LiveMigrate module' {
+    It 'exports exactly the cmdlets its manifest lists' {
+        $exported = (Get-Command -Module LiveMigrate).Name | Sort-Object
+        $exported | Should -Be ($manifest.CmdletsToExport | Sort-Object)
+        foreach ($name in $expected) { $exported | Should -Contain $name }
+    }
+
+    It 'declares both PowerShell editions and a real version' {
+        $manifest.CompatiblePSEditions | Should -Be @('Desktop', 'Core')
+        $manifest.ModuleVersion | Should -Match '^\d+\.\d+\.\d+$'
+        (Get-Module LiveMigrate).Version.ToString() | Should -Be $manifest.ModuleVersion
+    }
+
+    It 'uses approved verbs only' {
+        $approved = (Get-Verb).Verb
+        foreach ($c in Get-Command -Module LiveMigrate) { $approved | Should -Contain $c.Verb }
+    }
+
+    It '<_> declares its output type' -ForEach @('New-MigrationHost', 'Get-MigrationHost', 'Get-Container', 'Move-Container') {
+        (Get-Command $_).OutputType.Name | Should -Not -BeNullOrEmpty
+    }
+
+    It 'Move-Container and Remove-MigrationHost support -WhatIf and -Confirm' {
+        foreach ($name in 'Move-Container', 'Remove-MigrationHost') {
+            (Get-Command $name).Parameters.Keys | Should -Contain 'WhatIf'
+            (Get-Command $name).Parameters.Keys | Should -Contain 'Confirm'
+        }
+    }
+
+    It 'binds Move-Container''s Name and Source from the pipeline by property name' {
+        $p = (Get-Command Move-Container).Parameters
+        $p.Name.Attributes.Where({ $_ -is [Parameter] }).ValueFromPipelineByPropertyName | Should -Contain $true
+        $p.Source.Attributes.Where({ $_ -is [Parameter] }).ValueFromPipelineByPropertyName | Should -Contain $true
+        $p.Source.Aliases | Should -Contain 'Host'
+    }
+
+    It 'has format views for its result types' {
+        $views = (Get-FormatData -TypeName 'LiveMigrate.Migration.MigrationResult', 'LiveMigrate.Runc.ContainerInfo', 'LiveMigrate.Commands.Hosts.MigrationHost')
+        $views.Count | Should -Be 3
+    }
+
+    It 'loads the engine from the folder for this edition' {
+        $engine = [AppDomain]::CurrentDomain.GetAssemblies().Where({ $_.GetName().Name -eq 'LiveMigrate.Engine' })
+        New-MigrationHost -Local | Out-Null
+        $engine = [AppDomain]::CurrentDomain.GetAssemblies().Where({ $_.GetName().Name -eq 'LiveMigrate.Engine' })
+        $engine.Location | Should -BeLike "*$([IO.Path]::DirectorySeparatorChar)core$([IO.Path]::DirectorySeparatorChar)LiveMigrate.Engine.dll"
+    }
+}
+
+Describe 'Bad input' {
+    It 'rejects a malformed host string with the form to use' {
+        { New-MigrationHost 'root@bad host:99999' } | Should -Throw -ExpectedMessage '*[user@]host[:port]*'
+    }
+
+    It 'rejects a container name runc would refuse, before anything runs' {
+        $err = $null
+        Move-Container -Name 'x; rm -rf /' -Source (New-MigrationHost -Local) -Destination (New-MigrationHost -Local) -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'InvalidArgument*'
+        $err[0].Exception.Message | Should -BeLike "*not a valid container name*"
+    }
+
+    It 'refuses to move a container onto the host it is on' {
+        $local = New-MigrationHost -Local
+        $err = $null
+        Move-Container -Name web -Source $local -Destination $local -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].Exception.Message | Should -BeLike '*both localhost*'
+    }
+
+    It 'reports a missing key file by name' {
+        { New-MigrationHost 'root@127.0.0.1:1' -KeyFilePath '/nonexistent/key' -KnownHostsPath '/dev/null' } |
+            Should -Throw -ExpectedMessage "*'/nonexistent/key' does not exist*"
+    }
+
+    It 'reports an unreachable host as a connection error' {
+        $err = { New-MigrationHost 'root@127.0.0.1:1' -KeyFilePath $PSCommandPath -KnownHostsPath '/dev/null' -ConnectTimeoutSeconds 2 } |
+            Should -Throw -PassThru
+        $err.FullyQualifiedErrorId | Should -BeLike 'HostConnectionFailed*'
+        $err.CategoryInfo.Category | Should -Be 'ConnectionError'
+    }
+}

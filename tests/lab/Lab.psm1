@@ -1,0 +1,96 @@
+# Helpers for tests that use the SSH test lab started by tests/lab/lab.sh.
+$script:LabRoot = if ($env:LM_LAB_ROOT) { $env:LM_LAB_ROOT } else { '/var/lib/livemigrate-lab' }
+$script:Repo = (Resolve-Path (Join-Path $PSScriptRoot '../..')).Path
+
+function Get-LabEnvironment {
+    $file = Join-Path $script:LabRoot 'lab.env'
+    if (-not (Test-Path $file)) { throw "The lab is not running: start it with ./build.ps1 Lab ($file is missing)." }
+    $envs = @{}
+    foreach ($line in Get-Content $file) {
+        if ($line -match '^(\w+)=(.*)$') { $envs[$Matches[1]] = $Matches[2].Trim('"').Trim() }
+    }
+    [pscustomobject]@{
+        Root           = $envs.LM_LAB_ROOT
+        KeyFilePath    = $envs.LM_LAB_KEY
+        KnownHostsPath = $envs.LM_LAB_KNOWN_HOSTS
+        Port           = [int]$envs.LM_LAB_PORT
+        Addresses      = @($envs.LM_LAB_HOSTS -split '\s+' | Where-Object { $_ })
+    }
+}
+
+function Test-LabRunning { Test-Path (Join-Path $script:LabRoot 'lab.env') }
+
+# "root@127.77.0.N:2222" for lab host N (1-based).
+function Get-LabHostName([int] $Index) {
+    $lab = Get-LabEnvironment
+    "root@$($lab.Addresses[$Index - 1]):$($lab.Port)"
+}
+
+function Connect-LabHost([int] $Index) {
+    $lab = Get-LabEnvironment
+    New-MigrationHost (Get-LabHostName $Index) -KeyFilePath $lab.KeyFilePath -KnownHostsPath $lab.KnownHostsPath
+}
+
+# What host N keeps under /var/lib/livemigrate, seen from outside its mount namespace.
+function Get-LabHostPath([int] $Index, [string] $Path = '') {
+    Join-Path $script:LabRoot "hosts/lm$Index/lib/$Path"
+}
+
+function Invoke-LabRunc([int] $Index, [string[]] $Arguments) {
+    & runc --root (Join-Path $script:LabRoot "hosts/lm$Index/runc") @Arguments
+}
+
+function New-LabWorkload {
+    param([int] $HostIndex, [string] $Name, [int] $MiB = 16, [int] $TickMs = 10, [string[]] $ExtraArguments = @())
+    $out = & bash (Join-Path $script:Repo 'tests/lab/new-workload.sh') $HostIndex $Name $MiB $TickMs @ExtraArguments 2>&1
+    if ($LASTEXITCODE -ne 0) { throw "new-workload.sh failed: $out" }
+    Get-WorkloadState -HostIndex $HostIndex -Name $Name
+}
+
+# The workload's one-line state file, as a hashtable of numbers.
+function Get-WorkloadState([int] $HostIndex, [string] $Name) {
+    $file = Get-LabHostPath $HostIndex "containers/$Name/rootfs/var/log/workload.state"
+    if (-not (Test-Path $file)) { return $null }
+    $state = @{}
+    foreach ($pair in ((Get-Content -Raw $file).Trim() -split '\s+')) {
+        $k, $v = $pair -split '=', 2
+        $state[$k] = [long]$v
+    }
+    $state
+}
+
+function Get-WorkloadLog([int] $HostIndex, [string] $Name) {
+    $file = Get-LabHostPath $HostIndex "containers/$Name/rootfs/var/log/workload.log"
+    if (Test-Path $file) { Get-Content $file } else { @() }
+}
+
+# Waits until the workload's counter passes $After (it ticks, so it is alive and not frozen).
+function Wait-WorkloadTick([int] $HostIndex, [string] $Name, [long] $After, [int] $TimeoutSeconds = 10) {
+    $deadline = [DateTime]::UtcNow.AddSeconds($TimeoutSeconds)
+    do {
+        $s = Get-WorkloadState $HostIndex $Name
+        if ($s -and $s.counter -gt $After) { return $s }
+        Start-Sleep -Milliseconds 50
+    } while ([DateTime]::UtcNow -lt $deadline)
+    throw "Workload $Name on lab host $HostIndex did not tick past $After within $TimeoutSeconds s (state: $($s | ConvertTo-Json -Compress))."
+}
+
+function Remove-LabContainer([string] $Name) {
+    $lab = Get-LabEnvironment
+    foreach ($i in 1..$lab.Addresses.Count) {
+        Invoke-LabRunc $i @('delete', '--force', $Name) 2>$null | Out-Null
+        Remove-Item -Recurse -Force (Get-LabHostPath $i "containers/$Name") -ErrorAction Ignore
+        Get-ChildItem (Get-LabHostPath $i 'images') -Filter "$Name-*" -ErrorAction Ignore | Remove-Item -Recurse -Force
+    }
+}
+
+# Where a container is running across the lab: the host indexes whose runc reports it running.
+function Get-LabContainerLocation([string] $Name) {
+    $lab = Get-LabEnvironment
+    foreach ($i in 1..$lab.Addresses.Count) {
+        $json = Invoke-LabRunc $i @('state', $Name) 2>$null
+        if ($LASTEXITCODE -eq 0 -and ($json | ConvertFrom-Json).status -eq 'running') { $i }
+    }
+}
+
+Export-ModuleMember -Function *
