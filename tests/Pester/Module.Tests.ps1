@@ -57,7 +57,7 @@ Describe 'LiveMigrate module' {
 
 Describe 'Bad input' {
     It 'rejects a malformed host string with the form to use' {
-        { New-MigrationHost 'root@bad host:99999' } | Should -Throw -ExpectedMessage '*[user@]host[:port]*'
+        { New-MigrationHost 'root@bad host:99999' } | Should -Throw -ExpectedMessage "*is not a host. Write it as ``[user@``]host``[:port``]*"
     }
 
     It 'rejects a container name runc would refuse, before anything runs' {
@@ -79,8 +79,16 @@ Describe 'Bad input' {
             Should -Throw -ExpectedMessage "*'/nonexistent/key' does not exist*"
     }
 
+    It 'reports a file that is no key as such' {
+        $err = { New-MigrationHost 'root@127.0.0.1:1' -KeyFilePath $PSCommandPath -KnownHostsPath '/dev/null' } | Should -Throw -PassThru
+        $err.FullyQualifiedErrorId | Should -BeLike 'InvalidArgument*'
+        $err.Exception.Message | Should -BeLike '*is not a private key*'
+    }
+
     It 'reports an unreachable host as a connection error' {
-        $err = { New-MigrationHost 'root@127.0.0.1:1' -KeyFilePath $PSCommandPath -KnownHostsPath '/dev/null' -ConnectTimeoutSeconds 2 } |
+        $key = Join-Path $TestDrive 'id_ed25519'
+        & ssh-keygen -q -t ed25519 -N '' -f $key
+        $err = { New-MigrationHost 'root@127.0.0.1:1' -KeyFilePath $key -KnownHostsPath '/dev/null' -ConnectTimeoutSeconds 2 } |
             Should -Throw -PassThru
         $err.FullyQualifiedErrorId | Should -BeLike 'HostConnectionFailed*'
         $err.CategoryInfo.Category | Should -Be 'ConnectionError'

@@ -99,7 +99,7 @@ namespace LiveMigrate.Hosts
             {
                 if (!File.Exists(o.KeyFilePath))
                     throw new FileNotFoundException($"The key file '{o.KeyFilePath}' does not exist. Give -KeyFilePath the private key that the host's authorized_keys trusts.", o.KeyFilePath);
-                yield return new PrivateKeyAuthenticationMethod(user, o.Secret is null ? new PrivateKeyFile(o.KeyFilePath) : new PrivateKeyFile(o.KeyFilePath, o.Secret));
+                yield return new PrivateKeyAuthenticationMethod(user, ReadKey(o.KeyFilePath, o.Secret));
                 yield break;
             }
             if (o.Secret != null)
@@ -114,6 +114,22 @@ namespace LiveMigrate.Hosts
             if (keys.Length == 0)
                 throw new ArgumentException($"No way to authenticate to {o.Address}: give -KeyFilePath, or -Credential with a password, or put a key in ~/.ssh.");
             yield return new PrivateKeyAuthenticationMethod(user, keys);
+        }
+
+        private static PrivateKeyFile ReadKey(string path, string? passphrase)
+        {
+            try
+            {
+                return passphrase is null ? new PrivateKeyFile(path) : new PrivateKeyFile(path, passphrase);
+            }
+            catch (SshPassPhraseNullOrEmptyException)
+            {
+                throw new ArgumentException($"The key file '{path}' is protected by a passphrase: give it as the password of -Credential.");
+            }
+            catch (Exception ex) when (ex is SshException || ex is InvalidOperationException || ex is FormatException || ex is NotSupportedException)
+            {
+                throw new ArgumentException($"'{path}' is not a private key that can be read ({ex.Message}). Give -KeyFilePath an OpenSSH, PEM or PuTTY private key.", ex);
+            }
         }
 
         private static void PreferCiphers(ConnectionInfo info)
