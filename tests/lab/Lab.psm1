@@ -54,7 +54,7 @@ function Get-WorkloadState([int] $HostIndex, [string] $Name) {
     $state = @{}
     foreach ($pair in ((Get-Content -Raw $file).Trim() -split '\s+')) {
         $k, $v = $pair -split '=', 2
-        $state[$k] = [long]$v
+        $state[$k] = [decimal]$v  # the seed is an unsigned 64-bit number
     }
     $state
 }

@@ -1,0 +1,277 @@
+#!/usr/bin/env bash
+# Starts the test workload (tests/workload/workload.c) as runc container NAME on lab host HOSTINDEX
+# and waits until its memory is filled, then prints its state line.
+#   new-workload.sh HOSTINDEX NAME MIB [TICK_MS] [--bind HOSTPATH:CONTAINERPATH]
+# The bundle is /var/lib/livemigrate/containers/NAME on that host; the workload's log and state
+# are rootfs/var/log/workload.{log,state} inside it. Needs a running lab (lab.sh start).
+set -euo pipefail
+
+usage() { echo "usage: new-workload.sh HOSTINDEX NAME MIB [TICK_MS] [--bind HOSTPATH:CONTAINERPATH]" >&2; exit 2; }
+# A bind mount from the host: its source must exist where the container is restored, which is
+# how the tests make a destination unable to restore, for real.
+bind=
+args=()
+while [ $# -gt 0 ]; do
+  case $1 in
+    --bind) [ $# -ge 2 ] || usage; bind=$2; shift 2 ;;
+    *) args+=("$1"); shift ;;
+  esac
+done
+set -- "${args[@]}"
+[ $# -ge 3 ] && [ $# -le 4 ] || usage
+idx=$1 name=$2 mib=$3 tick=${4:-10}
+bind_mount=
+if [ -n "$bind" ]; then
+  [[ $bind =~ ^(/[A-Za-z0-9_./-]+):(/[A-Za-z0-9_./-]+)$ ]] || { echo "new-workload: --bind wants HOSTPATH:CONTAINERPATH" >&2; exit 2; }
+  bind_mount=$(printf ',\n\t\t{\n\t\t\t"destination": "%s",\n\t\t\t"type": "bind",\n\t\t\t"source": "%s",\n\t\t\t"options": ["rbind", "rw"]\n\t\t}' "${BASH_REMATCH[2]}" "${BASH_REMATCH[1]}")
+fi
+[[ $idx =~ ^[1-9][0-9]*$ ]] || usage
+[[ $mib =~ ^[1-9][0-9]*$ ]] || { echo "new-workload: MIB must be a positive integer" >&2; exit 2; }
+[[ $tick =~ ^[1-9][0-9]*$ ]] || { echo "new-workload: TICK_MS must be a positive integer" >&2; exit 2; }
+# runc's own rule is ^[\w+-\.]+$ (the range +-. also admits ','); "." and ".." pass it but would
+# name the containers directory itself or its parent.
+if ! [[ $name =~ ^[A-Za-z0-9_+,.-]+$ ]] || [ "$name" = . ] || [ "$name" = .. ]; then
+  echo "new-workload: bad container name '$name'" >&2; exit 2
+fi
+
+here=$(cd "$(dirname "$0")" && pwd)
+LAB=${LM_LAB_ROOT:-/var/lib/livemigrate-lab}
+[ -f "$LAB/lab.env" ] || { echo "new-workload: no lab at $LAB (run tests/lab/lab.sh start)" >&2; exit 1; }
+# shellcheck disable=SC1091
+. "$LAB/lab.env"
+hostdir=$LM_LAB_ROOT/hosts/lm$idx
+[ -d "$hostdir/lib" ] || { echo "new-workload: lab host lm$idx does not exist" >&2; exit 1; }
+addr=127.77.0.$idx
+remote_bundle=/var/lib/livemigrate/containers/$name
+bundle=$hostdir/lib/containers/$name   # the same directory, seen from outside the host
+
+lab_ssh() {
+  ssh -n -F /dev/null -i "$LM_LAB_KEY" -o UserKnownHostsFile="$LM_LAB_KNOWN_HOSTS" \
+    -o StrictHostKeyChecking=yes -o BatchMode=yes -o ConnectTimeout=10 -p "$LM_LAB_PORT" "root@$addr" "$1"
+}
+
+src=$here/../workload/workload.c
+bin=$here/../workload/workload
+if ! [ -x "$bin" ] || [ "$src" -nt "$bin" ]; then
+  gcc -O2 -static -Wall -Wextra -o "$bin.$$.tmp" "$src"   # rename: parallel callers never see half a binary
+  mv -f "$bin.$$.tmp" "$bin"
+fi
+
+# Refuse to replace the bundle of a container that exists: its processes use those files.
+if runc --root "$hostdir/runc" state "$name" >/dev/null 2>&1; then
+  echo "new-workload: container '$name' already exists on lm$idx" >&2; exit 1
+fi
+rm -rf "$bundle"
+mkdir -p "$bundle"
+cp -a "$LM_LAB_ROOTFS" "$bundle/rootfs"
+mkdir -p "$bundle/rootfs/var/log"
+cp "$bin" "$bundle/rootfs/workload"
+
+# As `runc spec` writes it, but detached (no terminal), writable root, and our process.
+cat > "$bundle/config.json" <<JSON
+{
+	"ociVersion": "1.0.2-dev",
+	"process": {
+		"terminal": false,
+		"user": {
+			"uid": 0,
+			"gid": 0
+		},
+		"args": [
+			"/workload",
+			"$mib",
+			"$tick"
+		],
+		"env": [
+			"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+		],
+		"cwd": "/",
+		"capabilities": {
+			"bounding": [
+				"CAP_AUDIT_WRITE",
+				"CAP_KILL",
+				"CAP_NET_BIND_SERVICE"
+			],
+			"effective": [
+				"CAP_AUDIT_WRITE",
+				"CAP_KILL",
+				"CAP_NET_BIND_SERVICE"
+			],
+			"permitted": [
+				"CAP_AUDIT_WRITE",
+				"CAP_KILL",
+				"CAP_NET_BIND_SERVICE"
+			],
+			"ambient": [
+				"CAP_AUDIT_WRITE",
+				"CAP_KILL",
+				"CAP_NET_BIND_SERVICE"
+			]
+		},
+		"rlimits": [
+			{
+				"type": "RLIMIT_NOFILE",
+				"hard": 1024,
+				"soft": 1024
+			}
+		],
+		"noNewPrivileges": true
+	},
+	"root": {
+		"path": "rootfs",
+		"readonly": false
+	},
+	"hostname": "$name",
+	"mounts": [
+		{
+			"destination": "/proc",
+			"type": "proc",
+			"source": "proc"
+		},
+		{
+			"destination": "/dev",
+			"type": "tmpfs",
+			"source": "tmpfs",
+			"options": [
+				"nosuid",
+				"strictatime",
+				"mode=755",
+				"size=65536k"
+			]
+		},
+		{
+			"destination": "/dev/pts",
+			"type": "devpts",
+			"source": "devpts",
+			"options": [
+				"nosuid",
+				"noexec",
+				"newinstance",
+				"ptmxmode=0666",
+				"mode=0620",
+				"gid=5"
+			]
+		},
+		{
+			"destination": "/dev/shm",
+			"type": "tmpfs",
+			"source": "shm",
+			"options": [
+				"nosuid",
+				"noexec",
+				"nodev",
+				"mode=1777",
+				"size=65536k"
+			]
+		},
+		{
+			"destination": "/dev/mqueue",
+			"type": "mqueue",
+			"source": "mqueue",
+			"options": [
+				"nosuid",
+				"noexec",
+				"nodev"
+			]
+		},
+		{
+			"destination": "/sys",
+			"type": "sysfs",
+			"source": "sysfs",
+			"options": [
+				"nosuid",
+				"noexec",
+				"nodev",
+				"ro"
+			]
+		},
+		{
+			"destination": "/sys/fs/cgroup",
+			"type": "cgroup",
+			"source": "cgroup",
+			"options": [
+				"nosuid",
+				"noexec",
+				"nodev",
+				"relatime",
+				"ro"
+			]
+		}$bind_mount
+	],
+	"linux": {
+		"cgroupsPath": "/livemigrate/$name",
+		"resources": {
+			"devices": [
+				{
+					"allow": false,
+					"access": "rwm"
+				}
+			]
+		},
+		"namespaces": [
+			{
+				"type": "pid"
+			},
+			{
+				"type": "network"
+			},
+			{
+				"type": "ipc"
+			},
+			{
+				"type": "uts"
+			},
+			{
+				"type": "mount"
+			}
+		],
+		"maskedPaths": [
+			"/proc/acpi",
+			"/proc/asound",
+			"/proc/kcore",
+			"/proc/keys",
+			"/proc/latency_stats",
+			"/proc/timer_list",
+			"/proc/timer_stats",
+			"/proc/sched_debug",
+			"/sys/firmware",
+			"/proc/scsi"
+		],
+		"readonlyPaths": [
+			"/proc/bus",
+			"/proc/fs",
+			"/proc/irq",
+			"/proc/sys",
+			"/proc/sysrq-trigger"
+		]
+	}
+}
+JSON
+
+# The container's stdio must not be a host file (CRIU cannot dump that), so it gets /dev/null;
+# runc's own errors go to runc.log in the bundle instead.
+qb=$(printf %q "$remote_bundle") qn=$(printf %q "$name")
+if ! lab_ssh "cd $qb && runc --log $qb/runc.log run -d $qn </dev/null >/dev/null 2>&1"; then
+  echo "new-workload: runc run failed on lm$idx:" >&2
+  cat "$bundle/runc.log" >&2 2>/dev/null || true
+  exit 1
+fi
+
+# counter>0 means the fill is done. First writes to fresh pages are slow on some VMs (~250 MB/s).
+state=$bundle/rootfs/var/log/workload.state
+deadline=$((SECONDS + 30 + mib / 50))
+while :; do
+  line=$(cat "$state" 2>/dev/null || true)
+  if [[ $line =~ (^|\ )counter=([0-9]+) ]] && [ "${BASH_REMATCH[2]}" -gt 0 ]; then break; fi
+  if ! runc --root "$hostdir/runc" state "$name" 2>/dev/null | grep -q '"status": "running"'; then
+    echo "new-workload: container '$name' on lm$idx is not running; its log:" >&2
+    cat "$bundle/rootfs/var/log/workload.log" >&2 2>/dev/null || true
+    exit 1
+  fi
+  if [ $SECONDS -ge $deadline ]; then
+    echo "new-workload: '$name' on lm$idx did not finish filling memory in time; state: $line" >&2
+    exit 1
+  fi
+  sleep 0.1
+done
+echo "$line"
