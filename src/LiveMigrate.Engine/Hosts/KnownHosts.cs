@@ -51,6 +51,10 @@ namespace LiveMigrate.Hosts
             return forHost.Any(e => e.KeyType == keyType) ? HostKeyStatus.Changed : HostKeyStatus.Unknown;
         }
 
+        /// <summary>The key types this file records for a host (e.g. ssh-ed25519), empty when it knows none.</summary>
+        public IReadOnlyCollection<string> KeyTypesFor(string knownHostsName) =>
+            new HashSet<string>(_entries.Where(e => !e.Revoked && !e.CertAuthority && e.Matches(knownHostsName)).Select(e => e.KeyType));
+
         /// <summary>The fingerprints this file holds for a host, for error messages.</summary>
         public IReadOnlyList<string> FingerprintsFor(string knownHostsName) =>
             _entries.Where(e => !e.Revoked && e.Matches(knownHostsName)).Select(e => Fingerprint(e.Key)).ToList();

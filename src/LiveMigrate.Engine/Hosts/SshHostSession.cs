@@ -38,6 +38,7 @@ namespace LiveMigrate.Hosts
                 Timeout = options.ConnectTimeout,
             };
             PreferCiphers(info);
+            OfferOnlyKnownKeyTypes(info, KnownHosts.Load(options.KnownHostsPath).KeyTypesFor(a.KnownHostsName));
             var client = new SshClient(info);
             HostKeyException? refusal = null;
             client.HostKeyReceived += (_, e) =>
@@ -131,6 +132,22 @@ namespace LiveMigrate.Hosts
                 throw new ArgumentException($"'{path}' is not a private key that can be read ({ex.Message}). Give -KeyFilePath an OpenSSH, PEM or PuTTY private key.", ex);
             }
         }
+
+        /// <summary>
+        /// Like OpenSSH, ask only for key types already recorded for the host: otherwise a host known by its
+        /// RSA key would present an ed25519 key that looks "unknown", and -AcceptNewHostKey would take any.
+        /// </summary>
+        private static void OfferOnlyKnownKeyTypes(ConnectionInfo info, IReadOnlyCollection<string> knownTypes)
+        {
+            if (knownTypes.Count == 0) return;
+            foreach (var algorithm in info.HostKeyAlgorithms.Keys.ToList())
+            {
+                if (!knownTypes.Contains(KeyTypeOf(algorithm))) info.HostKeyAlgorithms.Remove(algorithm);
+            }
+        }
+
+        private static string KeyTypeOf(string algorithm) =>
+            algorithm.StartsWith("rsa-sha2-", StringComparison.Ordinal) ? "ssh-rsa" : algorithm;
 
         private static void PreferCiphers(ConnectionInfo info)
         {

@@ -11,7 +11,7 @@ namespace LiveMigrate.Migration
         public TimeSpan TransferTimeout { get; set; } = TimeSpan.FromMinutes(30);
         /// <summary>How long the restored container must keep running before the source is cleaned up.</summary>
         public TimeSpan SettleTime { get; set; } = TimeSpan.FromMilliseconds(300);
-        /// <summary>Keep the checkpoint images on both hosts after a success.</summary>
+        /// <summary>Keep the checkpoint images on the destination after a success (the source's always go).</summary>
         public bool KeepImages { get; set; }
     }
 }

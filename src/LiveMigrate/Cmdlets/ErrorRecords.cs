@@ -25,11 +25,12 @@ namespace LiveMigrate.Commands.Cmdlets
             FileNotFoundException _ => ("FileNotFound", ErrorCategory.ObjectNotFound),
             MigrationException me when me.Result.Status == MigrationStatus.Aborted => ("MigrationAborted", ErrorCategory.InvalidOperation),
             MigrationException me when me.Result.Status == MigrationStatus.RolledBack => ("MigrationRolledBack", ErrorCategory.OperationStopped),
-            MigrationException _ => ("MigrationFailed", ErrorCategory.NotEnabled),
+            MigrationException _ => ("MigrationFailed", ErrorCategory.ResourceUnavailable),
             CommandFailedException cf when cf.TimedOut => ("HostCommandTimedOut", ErrorCategory.OperationTimeout),
             CommandFailedException _ => ("HostCommandFailed", ErrorCategory.InvalidResult),
             OperationCanceledException _ => ("OperationCancelled", ErrorCategory.OperationStopped),
             ArgumentException _ => ("InvalidArgument", ErrorCategory.InvalidArgument),
+            FormatException _ => ("InvalidArgument", ErrorCategory.InvalidArgument),
             InvalidOperationException _ => ("InvalidOperation", ErrorCategory.InvalidOperation),
             _ => ("UnexpectedError", ErrorCategory.NotSpecified),
         };

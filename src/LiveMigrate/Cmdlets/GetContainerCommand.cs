@@ -21,7 +21,8 @@ namespace LiveMigrate.Commands.Cmdlets
         [ArgumentCompleter(typeof(HostNameCompleter))]
         public new MigrationHost[] Host { get; set; } = new MigrationHost[0];
 
-        [Parameter(Position = 1, ValueFromPipelineByPropertyName = true)]
+        // Not from the pipeline: a MigrationHost's own Name would bind here.
+        [Parameter(Position = 1)]
         [SupportsWildcards]
         [ArgumentCompleter(typeof(ContainerNameCompleter))]
         public string[] Name { get; set; } = { "*" };

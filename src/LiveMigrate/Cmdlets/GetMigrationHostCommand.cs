@@ -18,18 +18,17 @@ namespace LiveMigrate.Commands.Cmdlets
         {
             foreach (var pattern in Name)
             {
+                if (!WildcardPattern.ContainsWildcardCharacters(pattern))
+                {
+                    if (HostRegistry.TryGet(pattern, out var exact)) WriteObject(exact);
+                    else WriteError(new ErrorRecord(new ItemNotFoundException($"No open host named '{pattern}'. Open it with New-MigrationHost."),
+                        "HostNotFound", ErrorCategory.ObjectNotFound, pattern));
+                    continue;
+                }
                 var wildcard = WildcardPattern.Get(pattern, WildcardOptions.IgnoreCase);
-                var found = false;
                 foreach (var host in HostRegistry.All)
                 {
-                    if (!wildcard.IsMatch(host.Name)) continue;
-                    found = true;
-                    WriteObject(host);
-                }
-                if (!found && !WildcardPattern.ContainsWildcardCharacters(pattern))
-                {
-                    WriteError(new ErrorRecord(new ItemNotFoundException($"No open host named '{pattern}'. Open it with New-MigrationHost."),
-                        "HostNotFound", ErrorCategory.ObjectNotFound, pattern));
+                    if (wildcard.IsMatch(host.Name)) WriteObject(host);
                 }
             }
         }

@@ -36,12 +36,13 @@ namespace LiveMigrate.Commands.Cmdlets
         [Parameter]
         public SwitchParameter KeepImages { get; set; }
 
+        /// <summary>The longest a checkpoint or restore may take before it is killed (CRIU can hang silently).</summary>
         [Parameter]
         [ValidateRange(1, 3600)]
-        public int CheckpointTimeoutSeconds { get; set; } = 300;
+        public int CriuTimeoutSec { get; set; } = 300;
 
         [Parameter]
-        [ValidatePattern("^/")]
+        [ValidateNotNullOrEmpty]
         public string ImageRoot { get; set; } = new MigrationOptions().ImageRoot;
 
         protected override void ProcessRecord()
@@ -57,10 +58,16 @@ namespace LiveMigrate.Commands.Cmdlets
                 WriteError(ErrorRecords.From(new ArgumentException($"-Source and -Destination are both {Source.Name}; a container moves between two hosts."), Name));
                 return;
             }
+            if (!LiveMigrate.Hosts.HostPath.IsRemovable(LiveMigrate.Hosts.HostPath.Combine(ImageRoot, "x")))
+            {
+                WriteError(ErrorRecords.From(new ArgumentException(
+                    $"-ImageRoot '{ImageRoot}' is too close to / for its image folders to be removed after a migration; use a folder at least two levels deep, such as /var/lib/livemigrate/images."), ImageRoot));
+                return;
+            }
             if (!ShouldProcess($"{Name} on {Source.Name}", $"Live-migrate to {Destination.Name}")) return;
 
             var options = new MigrationOptions { KeepImages = KeepImages.IsPresent, ImageRoot = ImageRoot };
-            options.Runtime.CriuTimeout = TimeSpan.FromSeconds(CheckpointTimeoutSeconds);
+            options.Runtime.CriuTimeout = TimeSpan.FromSeconds(CriuTimeoutSec);
             var engine = new MigrationEngine(new SshTreeTransport(options.TransferTimeout), options);
             var progress = new MigrationProgressWriter(this, Name, Source.Name, Destination.Name, () => _stop.IsCancellationRequested);
             try
