@@ -53,7 +53,8 @@ namespace LiveMigrate.Commands
             }
             if (HostTimeout is TimeSpan t)
             {
-                var seconds = Math.Max(1, (int)Math.Ceiling(t.TotalSeconds));
+                if (t <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(HostTimeout), t, "A host timeout must be positive.");
+                var seconds = (long)Math.Min(int.MaxValue, Math.Ceiling(t.TotalSeconds));
                 words.AddRange(new[] { "timeout", "--kill-after=5", seconds.ToString(System.Globalization.CultureInfo.InvariantCulture) });
             }
             words.AddRange(Arguments);

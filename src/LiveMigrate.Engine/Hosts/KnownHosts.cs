@@ -150,6 +150,7 @@ namespace LiveMigrate.Hosts
                 {
                     revoked = parts[0] == "@revoked";
                     ca = parts[0] == "@cert-authority";
+                    if (!revoked && !ca) return null; // OpenSSH skips a line with a marker it does not know
                     i = 1;
                 }
                 if (parts.Length < i + 3) return null;

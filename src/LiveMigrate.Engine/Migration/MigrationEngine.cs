@@ -46,6 +46,8 @@ namespace LiveMigrate.Migration
             private string _bundle = "";
             private string _imageDir = "";
             private bool _destinationTouched;
+            private bool _restoreAttempted;
+            private bool _sourceNotRunning;
 
             public Run(MigrationEngine engine, string name, IContainerHost source, IContainerHost destination, IMigrationObserver observer, CancellationToken ct)
             {
@@ -67,12 +69,17 @@ namespace LiveMigrate.Migration
                 try
                 {
                     Phase(MigrationPhase.Prepare, $"Checking {_name} on {_source.Name} and {_destination.Name}", Prepare);
+                    // Nothing is frozen yet: a cancellation that arrived during Prepare is an abort, not a rollback.
+                    _ct.ThrowIfCancellationRequested();
                 }
                 catch (Exception ex)
                 {
                     RemoveOrReport(_source, _imageDir);
-                    throw Fail(MigrationStatus.Aborted, _source.Name, MigrationPhase.Prepare, ex, null,
-                        $"Migration of {_name} stopped before the freeze; it still runs on {_source.Name}: {ex.Message}");
+                    // Name the source as where it runs, unless Prepare found it missing or not running there.
+                    throw Fail(MigrationStatus.Aborted, _sourceNotRunning ? null : _source.Name, MigrationPhase.Prepare, ex, null,
+                        _sourceNotRunning
+                            ? $"Migration of {_name} did not start: {ex.Message}"
+                            : $"Migration of {_name} stopped before the freeze; it still runs on {_source.Name}: {ex.Message}");
                 }
 
                 var phase = MigrationPhase.Checkpoint;
@@ -84,6 +91,7 @@ namespace LiveMigrate.Migration
                     _destinationTouched = true;
                     Phase(phase, $"Streaming images and bundle to {_destination.Name}", Transfer);
                     phase = MigrationPhase.Restore;
+                    _restoreAttempted = true;
                     Phase(phase, $"Restoring {_name} on {_destination.Name}", () => _destination.Restore(_name, _bundle, _imageDir, _ct));
                     phase = MigrationPhase.Verify;
                     Phase(phase, $"Checking that {_name} runs on {_destination.Name}", Verify);
@@ -103,8 +111,9 @@ namespace LiveMigrate.Migration
 
             private void Prepare()
             {
-                var state = _source.State(_name, _ct)
-                    ?? throw new InvalidOperationException($"No container named '{_name}' on {_source.Name}. Get-Container -Host {_source.Name} lists what is there.");
+                var state = _source.State(_name, _ct);
+                _sourceNotRunning = state?.Status != ContainerStatus.Running;
+                if (state == null) throw new InvalidOperationException($"No container named '{_name}' on {_source.Name}. Get-Container -Host {_source.Name} lists what is there.");
                 if (state.Status != ContainerStatus.Running)
                     throw new InvalidOperationException($"'{_name}' on {_source.Name} is {state.Status}; only a running container can be migrated live.");
                 if (!HostPath.IsSafeAbsolute(state.Bundle))
@@ -150,8 +159,15 @@ namespace LiveMigrate.Migration
             {
                 var ct = CancellationToken.None;
                 // runc checkpoint already removed the container's state; delete any leftover entry.
-                if (_source.State(_name, ct) is ContainerInfo left && left.Status != ContainerStatus.Running)
-                    _source.Delete(_name, force: false, ct);
+                try
+                {
+                    if (_source.State(_name, ct) is ContainerInfo left && left.Status != ContainerStatus.Running)
+                        _source.Delete(_name, force: false, ct);
+                }
+                catch (Exception ex)
+                {
+                    _observer.Message($"Could not remove the stopped '{_name}' entry on {_source.Name}: {ex.Message}");
+                }
                 RemoveOrReport(_source, _imageDir);
                 if (HostPath.IsRemovable(_bundle)) RemoveOrReport(_source, _bundle);
                 else _observer.Message($"Left the bundle {_bundle} on {_source.Name}: it is too close to / to remove automatically.");
@@ -190,9 +206,20 @@ namespace LiveMigrate.Migration
                     // The checkpoint itself failed and CRIU let the tasks go on: nothing to restore.
                     _observer.Message($"{_name} still runs on {_source.Name}.");
                 }
+                else if (onSource?.Status == ContainerStatus.Paused)
+                {
+                    // A checkpoint killed during the freeze leaves the tasks frozen and whole: thaw them, since
+                    // the images may be incomplete.
+                    _source.Resume(_name, ct);
+                    var resumed = _source.State(_name, ct);
+                    if (resumed?.Status != ContainerStatus.Running)
+                        throw new InvalidOperationException($"resumed on {_source.Name}, but it is {resumed?.Status.ToString() ?? "gone"}.");
+                }
                 else
                 {
-                    if (_destinationTouched && _destination.State(_name, ct) != null)
+                    // Only a restore that was attempted can have left the container on the destination; when it was,
+                    // an unreachable destination must stop the rollback (restoring here could run it twice).
+                    if (_restoreAttempted && _destination.State(_name, ct) != null)
                     {
                         // A restore that half-worked or timed out: kill it before the source copy runs.
                         _destination.Delete(_name, force: true, ct);
@@ -207,7 +234,9 @@ namespace LiveMigrate.Migration
                 _result.Downtime = _frozen.Elapsed;
                 if (_destinationTouched)
                 {
-                    if (_destination.State(_name, ct) != null) _destination.Delete(_name, force: true, ct);
+                    // The container runs on the source again: leftovers on the destination are reported, not fatal.
+                    try { if (_restoreAttempted && _destination.State(_name, ct) != null) _destination.Delete(_name, force: true, ct); }
+                    catch (Exception ex) { _observer.Message($"Could not remove '{_name}' from {_destination.Name}: {ex.Message}"); }
                     RemoveOrReport(_destination, _imageDir);
                     RemoveOrReport(_destination, _bundle);
                 }

@@ -8,7 +8,7 @@ namespace LiveMigrate.Runc
     {
         // runc: ^[\w+-\.]+$ in Go syntax, where \w is ASCII and "+-\." is the range '+'..'.' (+ , - .);
         // "." and ".." are refused because they are not a clean path element.
-        private static readonly Regex Rule = new Regex(@"^[A-Za-z0-9_+,\-.]+$", RegexOptions.CultureInvariant);
+        private static readonly Regex Rule = new Regex(@"^[A-Za-z0-9_+,\-.]+\z", RegexOptions.CultureInvariant);
 
         public const int MaxLength = 1024;
 

@@ -11,7 +11,7 @@ namespace LiveMigrate.Runc
     /// </summary>
     public static class CriuLog
     {
-        private static readonly Regex LogPath = new Regex(@"log file: (?<path>\S+)", RegexOptions.CultureInvariant);
+        private static readonly Regex LogPath = new Regex(@"log file: (?<path>[^\s""\\]+)", RegexOptions.CultureInvariant);
         // Known noise on these hosts: logged as an error, changes nothing.
         private static readonly string[] Harmless = { "Can't setup RLIMIT_NOFILE for self" };
 

@@ -12,6 +12,7 @@ namespace LiveMigrate.Runc
         void Checkpoint(string name, string imageDir, CancellationToken ct);
         void Restore(string name, string bundle, string imageDir, CancellationToken ct);
         void Delete(string name, bool force, CancellationToken ct);
+        void Resume(string name, CancellationToken ct);
         bool Exists(string path, CancellationToken ct);
         void CreateDirectory(string path, CancellationToken ct);
         void RemoveTree(string path, CancellationToken ct);

@@ -56,6 +56,9 @@ namespace LiveMigrate.Runc
             _host.RunChecked(args, _options.CommandTimeout, ct);
         }
 
+        public void Resume(string name, CancellationToken ct) =>
+            _host.RunChecked(Runc("resume", ContainerName.Validate(name)), _options.CommandTimeout, ct);
+
         public bool Exists(string path, CancellationToken ct)
         {
             var result = _host.Run(new CommandLine("test", "-e", path), _options.CommandTimeout, ct);
@@ -86,14 +89,14 @@ namespace LiveMigrate.Runc
             }
             catch (CommandFailedException ex) when (ex.TimedOut)
             {
-                throw Explained(cmd, ex.Message, null, workDir + "/" + logName);
+                throw Explained(cmd, ex.Message, null, workDir + "/" + logName, timedOut: true);
             }
             if (result.Succeeded) return;
             var message = CommandFailedException.FromResult(_host.Name, cmd, result).Message;
-            throw Explained(cmd, message, result, CriuLog.FindLogPath(result.StandardError) ?? workDir + "/" + logName);
+            throw Explained(cmd, message, result, CriuLog.FindLogPath(result.StandardError) ?? workDir + "/" + logName, timedOut: result.ExitCode == 124);
         }
 
-        private RuntimeCommandException Explained(CommandLine cmd, string message, CommandResult? result, string logPath)
+        private RuntimeCommandException Explained(CommandLine cmd, string message, CommandResult? result, string logPath, bool timedOut)
         {
             IReadOnlyList<string> lines = Array.Empty<string>();
             try
@@ -102,7 +105,7 @@ namespace LiveMigrate.Runc
                 if (log.Succeeded) lines = CriuLog.Explain(log.StandardOutput);
             }
             catch (Exception) { /* the log is an explanation, not a requirement */ }
-            return new RuntimeCommandException(_host.Name, cmd, message, result, lines, logPath);
+            return new RuntimeCommandException(_host.Name, cmd, message, result, lines, logPath) { TimedOut = timedOut };
         }
 
         private CommandLine Runc(params string[] args)

@@ -37,6 +37,8 @@ namespace LiveMigrate.Runc
 
         private static ContainerInfo ToInfo(JsonElement e, string host)
         {
+            if (e.ValueKind != JsonValueKind.Object)
+                throw new FormatException("A runc container entry is not a JSON object: " + Excerpt(e.GetRawText()));
             var id = String(e, "id") ?? throw new FormatException("A runc container entry has no id.");
             var pid = e.TryGetProperty("pid", out var p) && p.ValueKind == JsonValueKind.Number ? p.GetInt32() : 0;
             DateTimeOffset? created = null;

@@ -1,0 +1,226 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using LiveMigrate.Hosts;
+using LiveMigrate.Runc;
+
+namespace LiveMigrate.Tests.Fakes
+{
+    public enum HostOp { List, State, Checkpoint, Restore, Delete, Resume, Exists, CreateDirectory, RemoveTree }
+
+    public sealed record HostCall(HostOp Op, string Argument);
+
+    /// <summary>An error the test injected; its message travels into the engine's results.</summary>
+    public sealed class InjectedFault : Exception
+    {
+        public InjectedFault(string message) : base(message) { }
+    }
+
+    /// <summary>
+    /// An in-memory host that behaves like runc and a file system: containers with a status, paths that
+    /// exist (a set of files; a directory exists while anything lies under it), and a record of calls.
+    /// Faults are injected per operation, optionally with a side effect that runs before the throw.
+    /// </summary>
+    public sealed class FakeContainerHost : IContainerHost
+    {
+        private static int _nextPid = 1000;
+        private readonly Dictionary<string, Container> _containers = new(StringComparer.Ordinal);
+        private readonly HashSet<string> _paths = new(StringComparer.Ordinal);
+        private readonly List<Fault> _faults = new();
+
+        public FakeContainerHost(string name) { Name = name; }
+
+        public string Name { get; }
+        public List<HostCall> Calls { get; } = new();
+
+        /// <summary>A container restored here turns Stopped once State has reported it this many times (null: never).</summary>
+        public int? RestoredContainerDiesAfterStateCalls { get; set; }
+        /// <summary>runc sometimes leaves a stopped entry behind after a checkpoint instead of none.</summary>
+        public bool CheckpointLeavesStoppedEntry { get; set; }
+
+        // ---- model ----
+
+        public FakeContainerHost WithContainer(string name, string bundle, ContainerStatus status = ContainerStatus.Running)
+        {
+            WithBundle(bundle);
+            _containers[name] = new Container(status, bundle, Interlocked.Increment(ref _nextPid), restored: false);
+            return this;
+        }
+
+        public FakeContainerHost WithBundle(string bundle)
+        {
+            _paths.Add(bundle + "/config.json");
+            _paths.Add(bundle + "/rootfs/bin/sh");
+            return this;
+        }
+
+        public void AddFile(string path) => _paths.Add(path);
+
+        public bool PathExists(string path) => _paths.Any(p => Under(p, path));
+
+        public IReadOnlyList<string> FilesUnder(string path) => _paths.Where(p => Under(p, path)).OrderBy(p => p, StringComparer.Ordinal).ToList();
+
+        public ContainerStatus? StatusOf(string name) => _containers.TryGetValue(name, out var c) ? c.Status : null;
+
+        public bool IsRunning(string name) => StatusOf(name) == ContainerStatus.Running;
+
+        public bool HasContainer(string name) => _containers.ContainsKey(name);
+
+        public IEnumerable<HostCall> CallsOf(HostOp op) => Calls.Where(c => c.Op == op);
+
+        /// <summary>Calls that change something on the host.</summary>
+        public IEnumerable<HostCall> MutatingCalls => Calls.Where(c =>
+            c.Op is HostOp.Checkpoint or HostOp.Restore or HostOp.Delete or HostOp.Resume or HostOp.CreateDirectory or HostOp.RemoveTree);
+
+        // ---- fault injection ----
+
+        /// <summary>
+        /// Makes <paramref name="op"/> throw while <paramref name="when"/> holds (always by default).
+        /// <paramref name="sideEffect"/> runs first, e.g. "the container is gone anyway".
+        /// </summary>
+        public FakeContainerHost FailOn(HostOp op, string message, Action<FakeContainerHost>? sideEffect = null, Func<bool>? when = null)
+        {
+            _faults.Add(new Fault(op, message, sideEffect, when));
+            return this;
+        }
+
+        /// <summary>From now on every call throws, as over a dropped connection.</summary>
+        public void BecomeUnreachable() =>
+            _faults.Add(new Fault(null, $"The SSH connection to {Name} is closed.", null, null));
+
+        public void RemoveContainer(string name) => _containers.Remove(name);
+
+        public void SetStatus(string name, ContainerStatus status) => _containers[name].Status = status;
+
+        // ---- IContainerHost ----
+
+        public IReadOnlyList<ContainerInfo> List(CancellationToken ct)
+        {
+            Enter(HostOp.List, "", ct);
+            return _containers.Select(kv => Info(kv.Key, kv.Value)).ToList();
+        }
+
+        public ContainerInfo? State(string name, CancellationToken ct)
+        {
+            Enter(HostOp.State, name, ct);
+            if (!_containers.TryGetValue(name, out var c)) return null;
+            if (c.Restored && c.Status == ContainerStatus.Running && RestoredContainerDiesAfterStateCalls is int limit)
+            {
+                if (c.StateCallsSinceRestore >= limit) c.Status = ContainerStatus.Stopped;
+                c.StateCallsSinceRestore++;
+            }
+            return Info(name, c);
+        }
+
+        public void Checkpoint(string name, string imageDir, CancellationToken ct)
+        {
+            Enter(HostOp.Checkpoint, name, ct);
+            if (!_containers.TryGetValue(name, out var c) || c.Status != ContainerStatus.Running)
+                throw new InvalidOperationException($"fake runc: container {name} is not running");
+            WriteImages(imageDir, "dump.log");
+            if (CheckpointLeavesStoppedEntry) c.Status = ContainerStatus.Stopped;
+            else _containers.Remove(name);
+        }
+
+        public void Restore(string name, string bundle, string imageDir, CancellationToken ct)
+        {
+            Enter(HostOp.Restore, name, ct);
+            if (_containers.ContainsKey(name)) throw new InvalidOperationException($"fake runc: container with id exists: {name}");
+            if (!_paths.Contains(bundle + "/config.json")) throw new InvalidOperationException($"fake runc: no bundle at {bundle}");
+            if (!_paths.Contains(imageDir + "/inventory.img")) throw new InvalidOperationException($"fake criu: no images in {imageDir}");
+            _paths.Add(imageDir + "/restore.log");
+            _containers[name] = new Container(ContainerStatus.Running, bundle, Interlocked.Increment(ref _nextPid), restored: true);
+        }
+
+        public void Delete(string name, bool force, CancellationToken ct)
+        {
+            Enter(HostOp.Delete, name + (force ? " --force" : ""), ct);
+            if (!_containers.TryGetValue(name, out var c)) throw new InvalidOperationException($"fake runc: container does not exist: {name}");
+            if (c.Status == ContainerStatus.Running && !force) throw new InvalidOperationException($"fake runc: cannot delete running container {name}");
+            _containers.Remove(name);
+        }
+
+        public void Resume(string name, CancellationToken ct)
+        {
+            Enter(HostOp.Resume, name, ct);
+            if (!_containers.TryGetValue(name, out var c) || c.Status != ContainerStatus.Paused)
+                throw new InvalidOperationException($"fake runc: container {name} is not paused");
+            c.Status = ContainerStatus.Running;
+        }
+
+        /// <summary>What a checkpoint killed during the freeze leaves behind: frozen tasks, partial images.</summary>
+        public void Freeze(string name) => _containers[name].Status = ContainerStatus.Paused;
+
+        public bool Exists(string path, CancellationToken ct)
+        {
+            Enter(HostOp.Exists, path, ct);
+            return PathExists(path);
+        }
+
+        public void CreateDirectory(string path, CancellationToken ct)
+        {
+            Enter(HostOp.CreateDirectory, path, ct);
+            _paths.Add(path + "/.dir");
+        }
+
+        public void RemoveTree(string path, CancellationToken ct)
+        {
+            Enter(HostOp.RemoveTree, path, ct);
+            // The real host refuses the same paths (RuncHost.RemoveTree).
+            if (!HostPath.IsRemovable(path)) throw new ArgumentException($"fake host: refusing to remove '{path}'");
+            _paths.RemoveWhere(p => Under(p, path));
+        }
+
+        // ---- internals ----
+
+        public void WriteImages(string imageDir, string logName)
+        {
+            _paths.Add(imageDir + "/inventory.img");
+            _paths.Add(imageDir + "/pages-1.img");
+            _paths.Add(imageDir + "/" + logName);
+        }
+
+        private void Enter(HostOp op, string argument, CancellationToken ct)
+        {
+            // A real host call with a cancelled token ends in OperationCanceledException.
+            ct.ThrowIfCancellationRequested();
+            Calls.Add(new HostCall(op, argument));
+            foreach (var f in _faults.ToList())
+            {
+                if (f.Op != null && f.Op != op) continue;
+                if (f.When != null && !f.When()) continue;
+                f.SideEffect?.Invoke(this);
+                throw new InjectedFault(f.Message);
+            }
+        }
+
+        private ContainerInfo Info(string name, Container c) =>
+            new ContainerInfo(name, c.Status, c.Status == ContainerStatus.Stopped ? 0 : c.Pid, c.Bundle, DateTimeOffset.UtcNow, Name);
+
+        private static bool Under(string candidate, string root)
+        {
+            var r = root.TrimEnd('/');
+            return candidate == r || candidate.StartsWith(r + "/", StringComparison.Ordinal);
+        }
+
+        private sealed record Fault(HostOp? Op, string Message, Action<FakeContainerHost>? SideEffect, Func<bool>? When);
+
+        private sealed class Container
+        {
+            public Container(ContainerStatus status, string bundle, int pid, bool restored)
+            {
+                Status = status;
+                Bundle = bundle;
+                Pid = pid;
+                Restored = restored;
+            }
+
+            public ContainerStatus Status { get; set; }
+            public string Bundle { get; }
+            public int Pid { get; }
+            public bool Restored { get; }
+            public int StateCallsSinceRestore { get; set; }
+        }
+    }
+}

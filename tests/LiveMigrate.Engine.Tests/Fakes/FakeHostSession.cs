@@ -1,0 +1,34 @@
+using System;
+using System.Collections.Generic;
+using System.Threading;
+using LiveMigrate.Commands;
+using LiveMigrate.Hosts;
+
+namespace LiveMigrate.Tests.Fakes
+{
+    /// <summary>A host session that answers each command from a script and records what it was asked to run.</summary>
+    public sealed class FakeHostSession : IHostSession
+    {
+        private readonly Func<CommandLine, CommandResult> _respond;
+
+        public FakeHostSession(Func<CommandLine, CommandResult> respond) { _respond = respond; }
+
+        public string Name => "fakehost";
+        public bool IsConnected => true;
+        public List<(CommandLine command, TimeSpan timeout)> Runs { get; } = new();
+
+        public static CommandResult Exit(int code, string stdout = "", string stderr = "") =>
+            new CommandResult(code, stdout, stderr, TimeSpan.FromMilliseconds(1));
+
+        public CommandResult Run(CommandLine command, TimeSpan timeout, CancellationToken cancellationToken)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            Runs.Add((command, timeout));
+            return _respond(command);
+        }
+
+        public IHostProcess Start(CommandLine command) => throw new NotSupportedException("not used by RuncHost");
+
+        public void Dispose() { }
+    }
+}

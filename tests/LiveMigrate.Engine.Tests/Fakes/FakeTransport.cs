@@ -1,0 +1,51 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using LiveMigrate.Runc;
+using LiveMigrate.Transfer;
+
+namespace LiveMigrate.Tests.Fakes
+{
+    /// <summary>"Copies" the files under each path from one fake host to the other, like tar would.</summary>
+    public sealed class FakeTransport : ITreeTransport
+    {
+        public const long BytesPerFile = 4096;
+
+        public List<IReadOnlyList<string>> Copies { get; } = new();
+        /// <summary>Time the copy takes (the container is frozen meanwhile).</summary>
+        public TimeSpan Delay { get; set; }
+        /// <summary>When set, the copy breaks with this message after <see cref="FilesBeforeFailure"/> files.</summary>
+        public string? FailureMessage { get; set; }
+        public int FilesBeforeFailure { get; set; }
+        public long LastBytes { get; private set; }
+
+        public long Copy(IContainerHost source, IContainerHost destination, IReadOnlyList<string> paths, Action<long>? progress, CancellationToken ct)
+        {
+            ct.ThrowIfCancellationRequested();
+            Copies.Add(paths.ToList());
+            var from = (FakeContainerHost)source;
+            var to = (FakeContainerHost)destination;
+            if (Delay > TimeSpan.Zero) Thread.Sleep(Delay);
+            long sent = 0;
+            var files = 0;
+            foreach (var path in paths)
+            {
+                var under = from.FilesUnder(path);
+                if (under.Count == 0) throw new InjectedFault($"fake tar: {path}: Cannot stat: No such file or directory");
+                foreach (var file in under)
+                {
+                    if (FailureMessage != null && files == FilesBeforeFailure) throw new InjectedFault(FailureMessage);
+                    to.AddFile(file);
+                    files++;
+                    sent += BytesPerFile;
+                    progress?.Invoke(sent);
+                    ct.ThrowIfCancellationRequested();
+                }
+            }
+            if (FailureMessage != null) throw new InjectedFault(FailureMessage);
+            LastBytes = sent;
+            return sent;
+        }
+    }
+}

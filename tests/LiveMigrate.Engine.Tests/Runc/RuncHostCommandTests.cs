@@ -1,0 +1,142 @@
+using System;
+using System.Linq;
+using LiveMigrate.Commands;
+using LiveMigrate.Runc;
+using LiveMigrate.Tests.Fakes;
+using Xunit;
+using static LiveMigrate.Tests.Fakes.FakeHostSession;
+
+namespace LiveMigrate.Tests.Runc
+{
+    /// <summary>What RuncHost asks a host to run, and how it reads the answers.</summary>
+    public sealed class RuncHostCommandTests
+    {
+        private static readonly RuntimeOptions Options = new RuntimeOptions { RuncPath = "/usr/sbin/runc", CriuTimeout = TimeSpan.FromSeconds(120) };
+
+        private static (RuncHost host, FakeHostSession session) Host(Func<CommandLine, CommandResult> respond)
+        {
+            var session = new FakeHostSession(respond);
+            return (new RuncHost(session, Options), session);
+        }
+
+        [Fact]
+        public void State_reads_runc_state()
+        {
+            var (host, session) = Host(_ => Exit(0, "{\"id\":\"web\",\"pid\":7,\"status\":\"running\",\"bundle\":\"/b/c/web\"}"));
+
+            var state = host.State("web", default);
+
+            Assert.Equal(ContainerStatus.Running, state!.Status);
+            Assert.Equal("/usr/sbin/runc state web", session.Runs.Single().command.ToShellString());
+        }
+
+        [Fact]
+        public void State_is_null_when_runc_says_the_container_does_not_exist()
+        {
+            var (host, _) = Host(_ => Exit(1, stderr: "time=\"2026-11-27T23:40:39Z\" level=error msg=\"container does not exist\"\n"));
+
+            Assert.Null(host.State("web", default));
+        }
+
+        [Fact]
+        public void State_throws_on_any_other_failure()
+        {
+            var (host, _) = Host(_ => Exit(1, stderr: "permission denied"));
+
+            var ex = Assert.Throws<CommandFailedException>(() => host.State("web", default));
+            Assert.Contains("permission denied", ex.Message);
+        }
+
+        [Fact]
+        public void An_invalid_name_never_reaches_the_host()
+        {
+            var (host, session) = Host(_ => Exit(0));
+
+            Assert.Throws<ArgumentException>(() => host.State("web; reboot", default));
+            Assert.Throws<ArgumentException>(() => host.Checkpoint("$(x)", "/var/lib/livemigrate/images/x", default));
+            Assert.Throws<ArgumentException>(() => host.Delete("..", true, default));
+            Assert.Empty(session.Runs);
+        }
+
+        [Fact]
+        public void Checkpoint_runs_under_a_host_timeout_with_the_criu_environment()
+        {
+            var (host, session) = Host(_ => Exit(0));
+
+            host.Checkpoint("web", "/var/lib/livemigrate/images/web-1", default);
+
+            var (command, timeout) = session.Runs.Single();
+            Assert.Equal("env 'CRIU_FAULT=130' timeout '--kill-after=5' 120 /usr/sbin/runc checkpoint --image-path /var/lib/livemigrate/images/web-1 --work-path /var/lib/livemigrate/images/web-1 web",
+                command.ToShellString());
+            Assert.Equal(TimeSpan.FromSeconds(130), timeout);
+        }
+
+        [Fact]
+        public void Restore_detaches_with_no_inherited_stdio()
+        {
+            var (host, session) = Host(_ => Exit(0));
+
+            host.Restore("web", "/var/lib/containers/web", "/var/lib/livemigrate/images/web-1", default);
+
+            Assert.EndsWith("/usr/sbin/runc restore --detach --image-path /var/lib/livemigrate/images/web-1 --work-path /var/lib/livemigrate/images/web-1 --bundle /var/lib/containers/web web </dev/null >/dev/null",
+                session.Runs.Single().command.ToShellString());
+        }
+
+        [Theory]
+        [InlineData(0, true)]
+        [InlineData(1, false)]
+        public void Exists_reads_the_exit_code_of_test(int code, bool expected)
+        {
+            var (host, session) = Host(_ => Exit(code));
+
+            Assert.Equal(expected, host.Exists("/a b/c", default));
+            Assert.Equal("test -e '/a b/c'", session.Runs.Single().command.ToShellString());
+        }
+
+        [Fact]
+        public void Exists_throws_when_test_itself_fails()
+        {
+            var (host, _) = Host(_ => Exit(2, stderr: "test: missing argument"));
+
+            Assert.Throws<CommandFailedException>(() => host.Exists("/x/y", default));
+        }
+
+        [Theory]
+        [InlineData("/")]
+        [InlineData("/var")]
+        [InlineData("/var/lib")]
+        [InlineData("/var/lib/")]
+        [InlineData("var/lib/containers/web")]
+        [InlineData("/var/lib/../containers")]
+        [InlineData("")]
+        public void RemoveTree_refuses_shallow_or_unclean_paths(string path)
+        {
+            var (host, session) = Host(_ => Exit(0));
+
+            Assert.Throws<ArgumentException>(() => host.RemoveTree(path, default));
+            Assert.Empty(session.Runs);
+        }
+
+        [Fact]
+        public void RemoveTree_stays_on_one_file_system()
+        {
+            var (host, session) = Host(_ => Exit(0));
+
+            host.RemoveTree("/var/lib/containers/-web", default);
+
+            Assert.Equal("rm -rf --one-file-system -- /var/lib/containers/-web", session.Runs.Single().command.ToShellString());
+        }
+
+        [Theory]
+        [InlineData("relative/dir")]
+        [InlineData("/")]
+        [InlineData("/a/./b")]
+        public void CreateDirectory_refuses_unclean_paths(string path)
+        {
+            var (host, session) = Host(_ => Exit(0));
+
+            Assert.Throws<ArgumentException>(() => host.CreateDirectory(path, default));
+            Assert.Empty(session.Runs);
+        }
+    }
+}
