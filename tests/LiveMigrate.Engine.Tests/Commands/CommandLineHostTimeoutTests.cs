@@ -12,13 +12,22 @@ namespace LiveMigrate.Tests.Commands
         [InlineData(1_200, "2")]
         [InlineData(1_000, "1")]
         [InlineData(300, "1")]
-        [InlineData(0, "1")]
         [InlineData(300_000, "300")]
         public void Prefixes_timeout_with_whole_seconds_rounded_up(int milliseconds, string seconds)
         {
             var cmd = new CommandLine("runc", "checkpoint", "web") { HostTimeout = TimeSpan.FromMilliseconds(milliseconds) };
 
             Assert.Equal($"timeout '--kill-after=5' {seconds} runc checkpoint web", cmd.ToShellString());
+        }
+
+        [Theory]
+        [InlineData(0)]
+        [InlineData(-1_000)]
+        public void Refuses_a_timeout_that_is_not_positive(int milliseconds)
+        {
+            var cmd = new CommandLine("runc", "checkpoint", "web") { HostTimeout = TimeSpan.FromMilliseconds(milliseconds) };
+
+            Assert.Throws<ArgumentOutOfRangeException>(() => cmd.ToShellString());
         }
 
         [Fact]
