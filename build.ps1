@@ -35,7 +35,8 @@ $script:done = @{}
 
 function Invoke-Native {
     # A simple function (no param block), so arguments such as -o reach the program untouched.
-    $file, $rest = $args
+    $file = $args[0]
+    $rest = @($args | Select-Object -Skip 1)
     & $file @rest
     if ($LASTEXITCODE -ne 0) { throw "$file $($rest -join ' ') exited with $LASTEXITCODE" }
 }
