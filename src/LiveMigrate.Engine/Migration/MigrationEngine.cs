@@ -86,13 +86,15 @@ namespace LiveMigrate.Migration
                 try
                 {
                     _frozen.Start();
-                    Phase(phase, $"Checkpointing {_name} on {_source.Name} (frozen from here)", () => _source.Checkpoint(_name, _imageDir, _ct));
+                    // CRIU is never interrupted: killed half-way it can leave tasks frozen or images torn. A Ctrl+C
+                    // waits for the call (bounded by its timeout) and is honoured between phases.
+                    Phase(phase, $"Checkpointing {_name} on {_source.Name} (frozen from here)", () => _source.Checkpoint(_name, _imageDir, CancellationToken.None));
                     phase = MigrationPhase.Transfer;
                     _destinationTouched = true;
                     Phase(phase, $"Streaming images and bundle to {_destination.Name}", Transfer);
                     phase = MigrationPhase.Restore;
                     _restoreAttempted = true;
-                    Phase(phase, $"Restoring {_name} on {_destination.Name}", () => _destination.Restore(_name, _bundle, _imageDir, _ct));
+                    Phase(phase, $"Restoring {_name} on {_destination.Name}", () => _destination.Restore(_name, _bundle, _imageDir, CancellationToken.None));
                     phase = MigrationPhase.Verify;
                     Phase(phase, $"Checking that {_name} runs on {_destination.Name}", Verify);
                 }

@@ -73,6 +73,22 @@ namespace LiveMigrate.Tests.Migration
             _s.AssertRolledBack(ex);
         }
 
+        [Theory]
+        [InlineData(MigrationPhase.Checkpoint)]
+        [InlineData(MigrationPhase.Restore)]
+        public void Never_interrupts_a_running_criu_call(MigrationPhase phase)
+        {
+            _s.CancelAt(new ObserverEvent(ObserverEventKind.Started, phase));
+
+            var ex = _s.MigrateFailing();
+
+            // The fake refuses a call whose token is already cancelled: the call went through with its own bound.
+            var host = phase == MigrationPhase.Checkpoint ? _s.Source : _s.Destination;
+            Assert.Single(host.CallsOf(phase == MigrationPhase.Checkpoint ? HostOp.Checkpoint : HostOp.Restore));
+            Assert.True(ex.FailedPhase > phase, "the cancellation takes effect at the next phase");
+            _s.AssertRolledBack(ex);
+        }
+
         [Fact]
         public void During_the_transfer_rolls_back_to_the_source()
         {
