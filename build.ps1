@@ -88,8 +88,10 @@ function Task-Lab {
 
 function Invoke-FreshPwsh([string] $Script, [string[]] $Arguments) {
     # A loaded binary module cannot be unloaded: every run of the module gets its own process.
-    $pwsh = (Get-Process -Id $PID).Path
-    & $pwsh -NoProfile -NonInteractive -File $Script @Arguments
+    $self = (Get-Process -Id $PID).Path
+    # Under `dotnet pwsh` this process is dotnet itself, which runs pwsh.dll.
+    $prefix = if ([IO.Path]::GetFileNameWithoutExtension($self) -eq 'dotnet') { @(Join-Path $PSHOME 'pwsh.dll') } else { @() }
+    & $self @prefix -NoProfile -NonInteractive -File $Script @Arguments | Out-Host
     return $LASTEXITCODE
 }
 
@@ -113,7 +115,7 @@ function Task-Test {
     Remove-Item $pesterJson -ErrorAction Ignore
     $pesterArgs = @('-ModulePath', $out, '-ResultPath', $pesterJson)
     if ($NoIntegration) { $pesterArgs += '-NoIntegration' }
-    Invoke-FreshPwsh (Join-Path $root 'tests/Invoke-PesterTests.ps1') $pesterArgs | Out-Null
+    $null = Invoke-FreshPwsh (Join-Path $root 'tests/Invoke-PesterTests.ps1') $pesterArgs
     $pester = if (Test-Path $pesterJson) { Get-Content -Raw $pesterJson | ConvertFrom-Json } else { [pscustomobject]@{ passed = 0; failed = 1; skipped = 0 } }
 
     $passed = $xunit.passed + $pester.passed
