@@ -90,7 +90,7 @@ function Invoke-FreshPwsh([string] $Script, [string[]] $Arguments) {
     # A loaded binary module cannot be unloaded: every run of the module gets its own process.
     $self = (Get-Process -Id $PID).Path
     # Under `dotnet pwsh` this process is dotnet itself, which runs pwsh.dll.
-    $prefix = if ([IO.Path]::GetFileNameWithoutExtension($self) -eq 'dotnet') { @(Join-Path $PSHOME 'pwsh.dll') } else { @() }
+    [string[]] $prefix = if ([IO.Path]::GetFileNameWithoutExtension($self) -eq 'dotnet') { @(Join-Path $PSHOME 'pwsh.dll') } else { @() }
     & $self @prefix -NoProfile -NonInteractive -File $Script @Arguments | Out-Host
     return $LASTEXITCODE
 }
