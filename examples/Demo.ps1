@@ -16,11 +16,11 @@ Import-Module $ModulePath
 Import-Module (Join-Path $PSScriptRoot '../tests/lab/Lab.psm1')
 
 $hosts = 1..3 | ForEach-Object { Connect-LabHost $_ }
-$hosts | Format-Table | Out-Host
+$hosts | Format-Table | Out-String -Width 200 | Write-Host
 Remove-LabContainer $Name
 $state = New-LabWorkload -HostIndex 1 -Name $Name -MiB $MiB
 Write-Host "Workload '$Name' started on $($hosts[0].Name): $MiB MiB, counter $($state.counter)"
-Get-Container -Host $hosts[0] -Name $Name | Format-Table | Out-Host
+Get-Container -Host $hosts[0] -Name $Name | Format-Table | Out-String -Width 200 | Write-Host
 
 $results = foreach ($hop in @(@(1, 2), @(2, 3))) {
     $from, $to = $hop
@@ -33,6 +33,6 @@ $results = foreach ($hop in @(@(1, 2), @(2, 3))) {
     if ($after.errors -ne 0) { throw "The workload reports $($after.errors) errors after the hop." }
     $r
 }
-$results | Format-Table | Out-Host
-Get-Container -Host $hosts[2] -Name $Name | Format-Table | Out-Host
+$results | Format-Table | Out-String -Width 200 | Write-Host
+Get-Container -Host $hosts[2] -Name $Name | Format-Table | Out-String -Width 200 | Write-Host
 Write-Host "Demo done: '$Name' keeps running on $($hosts[2].Name). Stop the lab with ./build.ps1 Lab -Stop."
