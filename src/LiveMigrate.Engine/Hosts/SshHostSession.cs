@@ -73,18 +73,22 @@ namespace LiveMigrate.Hosts
 
         public CommandResult Run(CommandLine command, TimeSpan timeout, CancellationToken cancellationToken)
         {
-            using var process = (SshHostProcess)Start(command);
-            process.StandardInput.Dispose();
+            // Input comes from /dev/null on the host: a command that needs none may end before an input
+            // stream could even be opened for it.
+            var text = command.ToShellString() + (command.StandardInput == StreamTarget.Inherit ? " </dev/null" : "");
+            using var process = Launch(command, text, withInput: false);
             return process.WaitForExit(timeout, cancellationToken);
         }
 
-        public IHostProcess Start(CommandLine command)
+        public IHostProcess Start(CommandLine command) => Launch(command, command.ToShellString(), withInput: true);
+
+        private SshHostProcess Launch(CommandLine command, string text, bool withInput)
         {
             if (!_client.IsConnected)
                 throw new CommandFailedException(Name, command, $"The SSH connection to {Name} is closed; open it again with New-MigrationHost.");
-            var cmd = _client.CreateCommand(command.ToShellString());
+            var cmd = _client.CreateCommand(text);
             cmd.CommandTimeout = Timeout.InfiniteTimeSpan;
-            return new SshHostProcess(this, command, cmd);
+            return new SshHostProcess(this, command, cmd, withInput);
         }
 
         public void Dispose()
@@ -175,13 +179,21 @@ namespace LiveMigrate.Hosts
             private readonly Stopwatch _clock = Stopwatch.StartNew();
             private readonly Stream _input;
 
-            public SshHostProcess(SshHostSession session, CommandLine command, SshCommand cmd)
+            public SshHostProcess(SshHostSession session, CommandLine command, SshCommand cmd, bool withInput)
             {
                 _session = session;
                 _command = command;
                 _cmd = cmd;
                 _execution = cmd.ExecuteAsync(CancellationToken.None);
-                _input = cmd.CreateInputStream();
+                _input = withInput ? OpenInput(cmd) : Stream.Null;
+            }
+
+            // SSH.NET refuses an input stream once the command has ended; a command that ended at once
+            // reads nothing, and what is written to it is lost, as with a process that exited.
+            private static Stream OpenInput(SshCommand cmd)
+            {
+                try { return cmd.CreateInputStream(); }
+                catch (InvalidOperationException) { return Stream.Null; }
             }
 
             public Stream StandardOutput => _cmd.OutputStream;
