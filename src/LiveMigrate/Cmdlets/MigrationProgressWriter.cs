@@ -14,23 +14,24 @@ namespace LiveMigrate.Commands.Cmdlets
         private static int _nextActivityId = 100;
         private readonly Cmdlet _cmdlet;
         private readonly Func<bool> _stopping;
-        private readonly ProgressRecord _record;
+        private readonly int _activityId = System.Threading.Interlocked.Increment(ref _nextActivityId);
+        private readonly string _activity;
+        private string _operation = "";
+        private int _percent;
         private DateTime _lastTransferUpdate = DateTime.MinValue;
 
         public MigrationProgressWriter(Cmdlet cmdlet, string container, string source, string destination, Func<bool> stopping)
         {
             _cmdlet = cmdlet;
             _stopping = stopping;
-            _record = new ProgressRecord(System.Threading.Interlocked.Increment(ref _nextActivityId),
-                $"Moving {container} from {source} to {destination}", "Starting");
+            _activity = $"Moving {container} from {source} to {destination}";
         }
 
         public void PhaseStarted(MigrationPhase phase, string description)
         {
-            _record.CurrentOperation = description;
-            _record.StatusDescription = phase.ToString();
-            _record.PercentComplete = Math.Min(100, (int)phase * 100 / ((int)MigrationPhase.Cleanup + 1));
-            Write(() => _cmdlet.WriteProgress(_record));
+            _operation = description;
+            _percent = Math.Min(100, (int)phase * 100 / ((int)MigrationPhase.Cleanup + 1));
+            Progress(phase.ToString());
             Message(description + "...");
         }
 
@@ -42,17 +43,21 @@ namespace LiveMigrate.Commands.Cmdlets
             var now = DateTime.UtcNow;
             if ((now - _lastTransferUpdate).TotalMilliseconds < 200) return;
             _lastTransferUpdate = now;
-            _record.StatusDescription = $"Transfer: {bytes / 1048576.0:0.0} MiB sent";
-            Write(() => _cmdlet.WriteProgress(_record));
+            Progress($"Transfer: {bytes / 1048576.0:0.0} MiB sent");
         }
 
         public void Message(string text) => Write(() => _cmdlet.WriteVerbose(text));
 
-        public void Complete()
-        {
-            _record.RecordType = ProgressRecordType.Completed;
-            Write(() => _cmdlet.WriteProgress(_record));
-        }
+        public void Complete() => Progress("Done", ProgressRecordType.Completed);
+
+        // A new record each time: hosts and jobs may keep the records they were given.
+        private void Progress(string status, ProgressRecordType type = ProgressRecordType.Processing) =>
+            Write(() => _cmdlet.WriteProgress(new ProgressRecord(_activityId, _activity, status)
+            {
+                CurrentOperation = _operation,
+                PercentComplete = type == ProgressRecordType.Completed ? 100 : _percent,
+                RecordType = type,
+            }));
 
         private void Write(Action write)
         {

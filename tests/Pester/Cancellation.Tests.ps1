@@ -1,0 +1,72 @@
+# Ctrl+C (StopProcessing) during a real migration: the container must end up running exactly once.
+BeforeDiscovery { Import-Module (Join-Path $PSScriptRoot '../lab/Lab.psm1') -Force; $script:noLab = -not (Test-LabRunning) }
+
+Describe 'Stopping Move-Container' -Tag 'Integration' -Skip:$noLab {
+    BeforeAll {
+        Import-Module (Join-Path $PSScriptRoot '../lab/Lab.psm1') -Force
+        $labModule = (Resolve-Path (Join-Path $PSScriptRoot '../lab/Lab.psm1')).Path
+
+        # Runs Move-Container in its own runspace, as a console would, and stops it (what Ctrl+C does)
+        # once a progress record of the wanted phase appears. Returns the progress seen and the errors.
+        function Stop-MoveAt([string] $Name, [string] $PhasePattern) {
+            $ps = [powershell]::Create()
+            $null = $ps.AddScript({
+                param($module, $lab, $name)
+                Import-Module $module; Import-Module $lab
+                Move-Container -Name $name -Source (Connect-LabHost 1) -Destination (Connect-LabHost 2)
+            }).AddArgument($env:LIVEMIGRATE_MODULE).AddArgument($labModule).AddArgument($Name)
+            $handle = $ps.BeginInvoke()
+            $deadline = [DateTime]::UtcNow.AddSeconds(60)
+            while (-not $handle.IsCompleted -and [DateTime]::UtcNow -lt $deadline) {
+                if ($ps.Streams.Progress | Where-Object { $_.StatusDescription -match $PhasePattern }) { break }
+                Start-Sleep -Milliseconds 5
+            }
+            $ps.Stop()
+            $stoppedWhile = @($ps.Streams.Progress | ForEach-Object StatusDescription)
+            $ps.Dispose()
+            $stoppedWhile
+        }
+    }
+
+    It 'rolls back to the source when stopped during <Phase>' -ForEach @(
+        @{ Phase = 'Checkpoint'; Pattern = '^Checkpoint$' }
+        @{ Phase = 'Transfer'; Pattern = '^Transfer: ' }
+    ) {
+        $name = "stop$($Phase.ToLower())"
+        Remove-LabContainer $name
+        try {
+            $start = New-LabWorkload -HostIndex 1 -Name $name -MiB 256
+            $seen = Stop-MoveAt $name $Pattern
+            @($seen -match $Pattern).Count | Should -BeGreaterThan 0 -Because 'the stop must land in that phase'
+            $seen | Should -Not -Contain 'Restore'
+
+            @(Get-LabContainerLocation $name) | Should -Be @(1) -Because 'running exactly once, on the source'
+            $after = Wait-WorkloadTick 1 $name 0
+            $after = Wait-WorkloadTick 1 $name ($after.counter + 10)
+            $after.errors | Should -Be 0
+            $after.start_unix_ms | Should -Be $start.start_unix_ms
+            Test-Path (Get-LabHostPath 2 "containers/$name") | Should -BeFalse
+            @(Get-ChildItem (Get-LabHostPath 2 'images') -Filter "$name-*").Count | Should -Be 0
+            @(Get-ChildItem (Get-LabHostPath 1 'images') -Filter "$name-*").Count | Should -Be 0
+        } finally { Remove-LabContainer $name }
+    }
+
+    It 'writes progress for every phase of a migration' {
+        $name = 'progress1'
+        Remove-LabContainer $name
+        try {
+            New-LabWorkload -HostIndex 1 -Name $name -MiB 8 | Out-Null
+            $ps = [powershell]::Create()
+            $null = $ps.AddScript({
+                param($module, $lab, $name)
+                Import-Module $module; Import-Module $lab
+                Move-Container -Name $name -Source (Connect-LabHost 1) -Destination (Connect-LabHost 2)
+            }).AddArgument($env:LIVEMIGRATE_MODULE).AddArgument($labModule).AddArgument($name)
+            $result = $ps.Invoke()
+            $phases = @($ps.Streams.Progress | ForEach-Object StatusDescription | Where-Object { $_ -notmatch '^Transfer: ' } | Select-Object -Unique)
+            $ps.Dispose()
+            $result[0].Status.ToString() | Should -Be 'Succeeded'
+            $phases | Should -Be @('Prepare', 'Checkpoint', 'Transfer', 'Restore', 'Verify', 'Cleanup', 'Done')
+        } finally { Remove-LabContainer $name }
+    }
+}
