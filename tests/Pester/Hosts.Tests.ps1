@@ -60,6 +60,46 @@ Describe 'Hosts' -Tag 'Integration' -Skip:$noLab {
         Get-MigrationHost | Should -BeNullOrEmpty
     }
 
+    Context 'a key protected by a passphrase' {
+        BeforeAll {
+            $secret = 'Pass-' + [guid]::NewGuid().ToString('N')
+            $key = Join-Path $TestDrive 'id_protected'
+            & ssh-keygen -q -t ed25519 -N $secret -C livemigrate-test -f $key
+            $authorized = Join-Path $lab.Root 'hosts/lm3/home/.ssh/authorized_keys'
+            $original = Get-Content -Raw $authorized
+            Add-Content $authorized (Get-Content "$key.pub")
+            $name3 = Get-LabHostName 3
+            function New-Credential([string] $password) {
+                [pscredential]::new('root', (ConvertTo-SecureString $password -AsPlainText -Force))
+            }
+        }
+        AfterAll { Set-Content -NoNewline $authorized $original }
+
+        It 'connects with the passphrase given as -Credential, and it appears in no output' {
+            $all = New-MigrationHost $name3 -KeyFilePath $key -Credential (New-Credential $secret) -KnownHostsPath $lab.KnownHostsPath -Verbose *>&1
+            $h = $all | Where-Object { $_ -is [LiveMigrate.Commands.Hosts.MigrationHost] }
+            $h.IsConnected | Should -BeTrue
+            ($all | Out-String) + ($h | Format-List * | Out-String) + ($h | ConvertTo-Json -Depth 3) | Should -Not -Match $secret
+        }
+
+        It 'says a passphrase is needed, without guessing' {
+            $err = { New-MigrationHost $name3 -KeyFilePath $key -KnownHostsPath $lab.KnownHostsPath } | Should -Throw -PassThru
+            $err.FullyQualifiedErrorId | Should -BeLike 'InvalidArgument*'
+            $err.Exception.Message | Should -BeLike '*protected by a passphrase*-Credential*'
+        }
+
+        It 'keeps a wrong passphrase out of the error' {
+            $wrong = 'Wrong-' + [guid]::NewGuid().ToString('N')
+            $err = { New-MigrationHost $name3 -KeyFilePath $key -Credential (New-Credential $wrong) -KnownHostsPath $lab.KnownHostsPath } | Should -Throw -PassThru
+            ($err | Out-String) + $err.Exception.ToString() | Should -Not -Match $wrong
+        }
+    }
+
+    It 'does not connect to a host just to remove it' {
+        { Remove-MigrationHost (Get-LabHostName 3) } | Should -Throw -ExpectedMessage "*No open host named*"
+        Get-MigrationHost | Should -BeNullOrEmpty
+    }
+
     It 'completes host names from the open hosts' {
         Connect-LabHost 3 | Out-Null
         $line = 'Get-Container -Host root@127.77'

@@ -1,5 +1,4 @@
 using System;
-using System.Linq;
 using System.Management.Automation;
 using System.Net;
 using LiveMigrate.Commands.Completion;
@@ -65,7 +64,10 @@ namespace LiveMigrate.Commands.Cmdlets
                 if (HostRegistry.TryGet(options.Address.ToString(), out var open))
                 {
                     WriteVerbose($"Reusing the open connection to {open.Name}.");
-                    if (new[] { nameof(KeyFilePath), nameof(Credential), nameof(KnownHostsPath), nameof(AcceptNewHostKey) }.Any(MyInvocation.BoundParameters.ContainsKey))
+                    var ignored = (KeyFilePath != null && options.KeyFilePath != open.KeyFilePath) ||
+                                  (KnownHostsPath != null && options.KnownHostsPath != open.KnownHostsPath) ||
+                                  Credential != null || AcceptNewHostKey.IsPresent;
+                    if (ignored)
                         WriteWarning($"{open.Name} is already open in this session, so -KeyFilePath, -Credential, -KnownHostsPath and -AcceptNewHostKey were not applied. Close it with Remove-MigrationHost first to connect with them.");
                     WriteObject(open);
                     return;

@@ -11,7 +11,7 @@ namespace LiveMigrate.Commands.Cmdlets
     {
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
         [Alias("Host")]
-        [MigrationHostTransformation]
+        [MigrationHostTransformation(OpenOnly = true)]
         [ArgumentCompleter(typeof(HostNameCompleter))]
         public MigrationHost[] InputObject { get; set; } = new MigrationHost[0];
 

@@ -9,6 +9,9 @@ namespace LiveMigrate.Commands.Hosts
     [AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]
     public sealed class MigrationHostTransformationAttribute : ArgumentTransformationAttribute
     {
+        /// <summary>Only hosts already open in this runspace: never connect just to resolve a name.</summary>
+        public bool OpenOnly { get; set; }
+
         public override object? Transform(EngineIntrinsics engineIntrinsics, object? inputData)
         {
             var value = inputData is PSObject pso ? pso.BaseObject : inputData;
@@ -28,8 +31,13 @@ namespace LiveMigrate.Commands.Hosts
             }
         }
 
-        private static MigrationHost Open(string text)
+        private MigrationHost Open(string text)
         {
+            if (OpenOnly)
+            {
+                return HostRegistry.TryGet(text, out var open) ? open
+                    : throw new ArgumentTransformationMetadataException($"No open host named '{text}'. Get-MigrationHost lists the open ones.");
+            }
             try { return HostConnector.Resolve(text); }
             catch (Exception ex) when (!(ex is ArgumentTransformationMetadataException))
             {
