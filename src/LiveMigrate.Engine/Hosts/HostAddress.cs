@@ -11,7 +11,7 @@ namespace LiveMigrate.Hosts
         public const string DefaultUser = "root";
 
         private static readonly Regex Form = new Regex(
-            @"^(?:(?<user>[^@\s]+)@)?(?:\[(?<v6>[0-9A-Fa-f:.%]+)\]|(?<name>[A-Za-z0-9.\-_]+))(?::(?<port>\d{1,5}))?$",
+            @"^(?:(?<user>[^@\s]+)@)?(?:\[(?<v6>[0-9A-Fa-f:.]+(?:%[A-Za-z0-9_.\-]+)?)\]|(?<name>[A-Za-z0-9.\-_]+))(?::(?<port>\d{1,5}))?$",
             RegexOptions.CultureInvariant);
 
         public HostAddress(string hostName, int port = DefaultPort, string userName = DefaultUser)

@@ -57,7 +57,7 @@ namespace LiveMigrate.Hosts
 
         /// <summary>The fingerprints this file holds for a host, for error messages.</summary>
         public IReadOnlyList<string> FingerprintsFor(string knownHostsName) =>
-            _entries.Where(e => !e.Revoked && e.Matches(knownHostsName)).Select(e => Fingerprint(e.Key)).ToList();
+            _entries.Where(e => !e.Revoked && !e.CertAuthority && e.Matches(knownHostsName)).Select(e => Fingerprint(e.Key)).ToList();
 
         /// <summary>Records a key the way OpenSSH's accept-new does: one plain line appended.</summary>
         public void Add(string knownHostsName, byte[] keyBlob)
@@ -115,8 +115,9 @@ namespace LiveMigrate.Hosts
             {
                 if (Hashed is (byte[] salt, byte[] hash))
                 {
+                    // ssh-keygen -H hashes host names in lower case.
                     using var hmac = new HMACSHA1(salt);
-                    return hmac.ComputeHash(Encoding.UTF8.GetBytes(name)).SequenceEqual(hash);
+                    return hmac.ComputeHash(Encoding.UTF8.GetBytes(name.ToLowerInvariant())).SequenceEqual(hash);
                 }
                 var matched = false;
                 foreach (var pattern in Names)

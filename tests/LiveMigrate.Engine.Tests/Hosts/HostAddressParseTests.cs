@@ -18,6 +18,7 @@ namespace LiveMigrate.Tests.Hosts
         [InlineData("[::1]", "root", "::1", 22)]
         [InlineData("user@[fe80::1]:2200", "user", "fe80::1", 2200)]
         [InlineData("[2001:db8::7]:2222", "root", "2001:db8::7", 2222)]
+        [InlineData("[fe80::1%eth0]:22", "root", "fe80::1%eth0", 22)]
         [InlineData("  root@10.1.2.3:2222  ", "root", "10.1.2.3", 2222)]
         [InlineData("deploy.bot@h", "deploy.bot", "h", 22)]
         public void Parses(string text, string user, string host, int port)

@@ -26,6 +26,15 @@ namespace LiveMigrate.Tests.Hosts
         }
 
         [Fact]
+        public void A_hashed_name_matches_whatever_case_the_host_is_written_in()
+        {
+            // ssh-keygen -H hashes the lower-case name; users type names in any case.
+            var kh = KnownHostsFiles.Load(_dir, $"{KnownHostsFiles.Hashed("host.example.com")} {Field(_key)}");
+
+            Assert.Equal(HostKeyStatus.Known, kh.Check("Host.Example.COM", _key));
+        }
+
+        [Fact]
         public void A_hashed_bracketed_port_name_matches_only_that_port()
         {
             var kh = KnownHostsFiles.Load(_dir, $"{KnownHostsFiles.Hashed("[10.1.2.3]:2222")} {Field(_key)}");
