@@ -64,6 +64,7 @@ function Task-Build {
     # desktop/: netstandard2.0 builds for Windows PowerShell; core/: the engine's net8.0 build for PowerShell 7.
     Invoke-Native dotnet publish (Join-Path $root 'src/LiveMigrate/LiveMigrate.csproj') -c $Configuration -o "$obj/desktop" --nologo -v quiet
     Invoke-Native dotnet publish (Join-Path $root 'src/LiveMigrate.Engine/LiveMigrate.Engine.csproj') -c $Configuration -f net8.0 -o "$obj/core" --nologo -v quiet
+    Invoke-Native dotnet publish (Join-Path $root 'src/LiveMigrate.Isolation/LiveMigrate.Isolation.csproj') -c $Configuration -o "$obj/core" --nologo -v quiet
     New-Item -ItemType Directory -Force "$out/desktop", "$out/core", "$out/en-US" | Out-Null
     Copy-Item "$obj/desktop/LiveMigrate.dll" $out
     Get-ChildItem "$obj/desktop/*.dll" -Exclude 'LiveMigrate.dll', 'System.Management.Automation.dll' | Copy-Item -Destination "$out/desktop"

@@ -55,6 +55,30 @@ Describe 'LiveMigrate module' {
     }
 }
 
+Describe 'Dependency isolation' {
+    It 'keeps its own SSH.NET even when another copy is already loaded' {
+        $script = {
+            param($module, $key)
+            # Another module's copy of SSH.NET, loaded first into the default context.
+            $other = [Reflection.Assembly]::LoadFrom((Join-Path $module 'desktop/Renci.SshNet.dll'))
+            Import-Module $module
+            # Reading the key and trying to connect puts SSH.NET to work.
+            try { New-MigrationHost 'root@127.0.0.1:1' -KeyFilePath $key -KnownHostsPath /dev/null -ConnectTimeoutSeconds 1 } catch { }
+            [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -in 'Renci.SshNet', 'LiveMigrate.Engine' } |
+                ForEach-Object { '{0}|{1}|{2}' -f $_.GetName().Name, [Runtime.Loader.AssemblyLoadContext]::GetLoadContext($_).Name, $_.Location }
+        }
+        $self = (Get-Process -Id $PID).Path
+        [string[]] $prefix = if ([IO.Path]::GetFileNameWithoutExtension($self) -eq 'dotnet') { @(Join-Path $PSHOME 'pwsh.dll') } else { @() }
+        $key = Join-Path $TestDrive 'id_isolation'
+        & ssh-keygen -q -t ed25519 -N '' -f $key
+        $lines = & $self @prefix -NoProfile -NonInteractive -Command "& { $script } '$modulePath' '$key'"
+        $ours = $lines | Where-Object { $_ -like 'Renci.SshNet|LiveMigrate|*' }
+        $ours | Should -BeLike "*$([IO.Path]::DirectorySeparatorChar)core$([IO.Path]::DirectorySeparatorChar)Renci.SshNet.dll"
+        $lines | Where-Object { $_ -like 'Renci.SshNet|Default|*desktop*' } | Should -Not -BeNullOrEmpty
+        $lines | Where-Object { $_ -like 'LiveMigrate.Engine|LiveMigrate|*' } | Should -Not -BeNullOrEmpty
+    }
+}
+
 Describe 'Bad input' {
     It 'rejects a malformed host string with the form to use' {
         { New-MigrationHost 'root@bad host:99999' } | Should -Throw -ExpectedMessage "*is not a host. Write it as ``[user@``]host``[:port``]*"

@@ -7,24 +7,38 @@ using System.Runtime.InteropServices;
 namespace LiveMigrate.Commands.Module
 {
     /// <summary>
-    /// Loads the engine and its dependencies from the folder that fits the running PowerShell:
-    /// core/ (net8.0 builds, fast AES-GCM for SSH) on PowerShell 7, desktop/ on Windows PowerShell 5.1.
-    /// They live in subfolders so that nothing resolves them by accident from the module folder.
+    /// Loads the engine and its dependencies from the folder that fits the running PowerShell: core/
+    /// (net8.0 builds, fast AES-GCM for SSH) on PowerShell 7, desktop/ on Windows PowerShell 5.1.
+    /// On PowerShell 7 they load into the module's own AssemblyLoadContext, so another module's copy
+    /// of SSH.NET, BouncyCastle or the logging abstractions never clashes with ours.
     /// </summary>
     public sealed class ModuleInitializer : IModuleAssemblyInitializer, IModuleAssemblyCleanup
     {
+        private static readonly bool IsDesktop = RuntimeInformation.FrameworkDescription.StartsWith(".NET Framework", StringComparison.Ordinal);
         private static readonly string DependencyFolder = Path.Combine(
-            Path.GetDirectoryName(typeof(ModuleInitializer).Assembly.Location) ?? ".",
-            RuntimeInformation.FrameworkDescription.StartsWith(".NET Framework", StringComparison.Ordinal) ? "desktop" : "core");
+            Path.GetDirectoryName(typeof(ModuleInitializer).Assembly.Location) ?? ".", IsDesktop ? "desktop" : "core");
 
-        public void OnImport() => AppDomain.CurrentDomain.AssemblyResolve += Resolve;
-
-        public void OnRemove(PSModuleInfo psModuleInfo) => AppDomain.CurrentDomain.AssemblyResolve -= Resolve;
-
-        private static Assembly? Resolve(object? sender, ResolveEventArgs args)
+        public void OnImport()
         {
-            var name = new AssemblyName(args.Name).Name;
-            var path = Path.Combine(DependencyFolder, name + ".dll");
+            if (IsDesktop) AppDomain.CurrentDomain.AssemblyResolve += ResolveDesktop;
+            else Isolation("Attach", DependencyFolder);
+        }
+
+        public void OnRemove(PSModuleInfo psModuleInfo)
+        {
+            if (IsDesktop) AppDomain.CurrentDomain.AssemblyResolve -= ResolveDesktop;
+            else Isolation("Detach");
+        }
+
+        // LiveMigrate.Isolation targets net8.0, which this netstandard2.0 assembly cannot reference.
+        private static void Isolation(string method, params object[] args) =>
+            Assembly.LoadFrom(Path.Combine(DependencyFolder, "LiveMigrate.Isolation.dll"))
+                .GetType("LiveMigrate.Isolation.DependencyLoadContext", throwOnError: true)!
+                .GetMethod(method)!.Invoke(null, args);
+
+        private static Assembly? ResolveDesktop(object? sender, ResolveEventArgs args)
+        {
+            var path = Path.Combine(DependencyFolder, new AssemblyName(args.Name).Name + ".dll");
             return File.Exists(path) ? Assembly.LoadFrom(path) : null;
         }
     }
