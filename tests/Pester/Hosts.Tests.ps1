@@ -65,15 +65,16 @@ Describe 'Hosts' -Tag 'Integration' -Skip:$noLab {
             $secret = 'Pass-' + [guid]::NewGuid().ToString('N')
             $key = Join-Path $TestDrive 'id_protected'
             & ssh-keygen -q -t ed25519 -N $secret -C livemigrate-test -f $key
-            $authorized = Join-Path $lab.Root 'hosts/lm3/home/.ssh/authorized_keys'
-            $original = Get-Content -Raw $authorized
-            Add-Content $authorized (Get-Content "$key.pub")
+            Add-Content (Join-Path $lab.Root 'hosts/lm3/home/.ssh/authorized_keys') (Get-Content "$key.pub")
             $name3 = Get-LabHostName 3
             function New-Credential([string] $password) {
                 [pscredential]::new('root', (ConvertTo-SecureString $password -AsPlainText -Force))
             }
         }
-        AfterAll { Set-Content -NoNewline $authorized $original }
+        AfterAll {
+            $authorized = Join-Path (Get-LabEnvironment).Root 'hosts/lm3/home/.ssh/authorized_keys'
+            Get-Content $authorized | Where-Object { $_ -notmatch ' livemigrate-test$' } | Set-Content $authorized
+        }
 
         It 'connects with the passphrase given as -Credential, and it appears in no output' {
             $all = New-MigrationHost $name3 -KeyFilePath $key -Credential (New-Credential $secret) -KnownHostsPath $lab.KnownHostsPath -Verbose *>&1

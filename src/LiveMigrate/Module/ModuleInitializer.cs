@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using System.Linq;
 using System.Management.Automation;
 using System.Reflection;
 using System.Runtime.InteropServices;
@@ -20,15 +21,35 @@ namespace LiveMigrate.Commands.Module
 
         public void OnImport()
         {
-            if (IsDesktop) AppDomain.CurrentDomain.AssemblyResolve += ResolveDesktop;
-            else Isolation("Attach", DependencyFolder);
+            if (IsDesktop)
+            {
+                AppDomain.CurrentDomain.AssemblyResolve += ResolveDesktop;
+                return;
+            }
+            Isolation("Attach", DependencyFolder);
+            // PowerShell finds types by name only in the default context: name the engine's types for it,
+            // so that [LiveMigrate.Migration.MigrationResult] and -is checks work in scripts.
+            foreach (var type in EngineTypes()) TypeAccelerator("Add", type.FullName!, type);
         }
 
         public void OnRemove(PSModuleInfo psModuleInfo)
         {
-            if (IsDesktop) AppDomain.CurrentDomain.AssemblyResolve -= ResolveDesktop;
-            else Isolation("Detach");
+            if (IsDesktop)
+            {
+                AppDomain.CurrentDomain.AssemblyResolve -= ResolveDesktop;
+                return;
+            }
+            foreach (var type in EngineTypes()) TypeAccelerator("Remove", type.FullName!);
+            Isolation("Detach");
         }
+
+        private static Type[] EngineTypes() =>
+            typeof(LiveMigrate.Migration.MigrationResult).Assembly.GetExportedTypes();
+
+        private static void TypeAccelerator(string method, params object[] args) =>
+            typeof(PSObject).Assembly.GetType("System.Management.Automation.TypeAccelerators", throwOnError: true)!
+                .GetMethod(method, new[] { typeof(string) }.Concat(args.Skip(1).Select(_ => typeof(Type))).ToArray())!
+                .Invoke(null, args);
 
         // LiveMigrate.Isolation targets net8.0, which this netstandard2.0 assembly cannot reference.
         private static void Isolation(string method, params object[] args) =>
