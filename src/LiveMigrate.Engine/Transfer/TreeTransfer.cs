@@ -25,12 +25,18 @@ namespace LiveMigrate.Transfer
             long bytes;
             try
             {
-                bytes = StreamRelay.Copy(reader.StandardOutput, writer.StandardInput, progress, ct);
+                // A stalled sender would hold the relay in Read forever: Ctrl+C closes the stream under it.
+                using (ct.Register(reader.Dispose))
+                    bytes = StreamRelay.Copy(reader.StandardOutput, writer.StandardInput, progress, ct);
             }
-            catch (Exception ex) when (!(ex is OperationCanceledException))
+            catch (Exception) when (ct.IsCancellationRequested)
+            {
+                throw new OperationCanceledException(ct);
+            }
+            catch (Exception ex)
             {
                 throw new CommandFailedException(destination.Name, unpack,
-                    $"Streaming {string.Join(", ", absolutePaths)} from {source.Name} to {destination.Name} broke: {ex.Message}", inner: ex);
+                    $"Streaming {string.Join(", ", absolutePaths)} from {source.Name} to {destination.Name} broke: {ex.Message}{WhySide(destination, writer)}{WhySide(source, reader)}", inner: ex);
             }
             writer.StandardInput.Dispose();
             var packed = reader.WaitForExit(TimeSpan.FromSeconds(30), ct);
@@ -38,6 +44,18 @@ namespace LiveMigrate.Transfer
             if (!packed.Succeeded) throw CommandFailedException.FromResult(source.Name, pack, packed);
             if (!unpacked.Succeeded) throw CommandFailedException.FromResult(destination.Name, unpack, unpacked);
             return bytes;
+        }
+
+        /// <summary>What a side said on stderr when the stream broke (a full disk, a missing file), if anything.</summary>
+        private static string WhySide(IHostSession host, IHostProcess process)
+        {
+            try
+            {
+                var result = process.WaitForExit(TimeSpan.FromSeconds(5), CancellationToken.None);
+                var stderr = result.StandardError.Trim();
+                return stderr.Length == 0 ? "" : $" {host.Name} says: {stderr}";
+            }
+            catch (Exception) { return ""; }
         }
 
         internal static string RelativeToRoot(string path)

@@ -1,0 +1,67 @@
+using System;
+using System.IO;
+using System.Threading;
+using LiveMigrate.Commands;
+using LiveMigrate.Hosts;
+
+namespace LiveMigrate.Tests.Fakes
+{
+    /// <summary>A host whose started commands have the given streams and end with the given result.</summary>
+    public sealed class StreamingFakeSession : IHostSession
+    {
+        private readonly Func<CommandLine, FakeProcess> _start;
+
+        public StreamingFakeSession(string name, Func<CommandLine, FakeProcess> start)
+        {
+            Name = name;
+            _start = start;
+        }
+
+        public string Name { get; }
+        public bool IsConnected => true;
+        public CommandResult Run(CommandLine command, TimeSpan timeout, CancellationToken cancellationToken) => throw new NotSupportedException();
+        public IHostProcess Start(CommandLine command) => _start(command);
+        public void Dispose() { }
+    }
+
+    public sealed class FakeProcess : IHostProcess
+    {
+        public FakeProcess(Stream stdout, Stream stdin, CommandResult result)
+        {
+            StandardOutput = stdout;
+            StandardInput = stdin;
+            Result = result;
+        }
+
+        public Stream StandardOutput { get; }
+        public Stream StandardInput { get; }
+        public CommandResult Result { get; }
+        public bool Disposed { get; private set; }
+
+        public CommandResult WaitForExit(TimeSpan timeout, CancellationToken cancellationToken) => Result;
+
+        public void Dispose()
+        {
+            Disposed = true;
+            StandardOutput.Dispose();
+        }
+    }
+
+    /// <summary>A sender that has gone quiet: Read blocks until the stream is closed under it.</summary>
+    public sealed class StalledStream : MemoryStream
+    {
+        private readonly ManualResetEventSlim _closed = new ManualResetEventSlim();
+
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            _closed.Wait(TimeSpan.FromSeconds(30));
+            throw new ObjectDisposedException(nameof(StalledStream));
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+            _closed.Set();
+            base.Dispose(disposing);
+        }
+    }
+}

@@ -1,0 +1,68 @@
+using System;
+using System.Diagnostics;
+using System.IO;
+using System.Threading;
+using LiveMigrate.Commands;
+using LiveMigrate.Tests.Fakes;
+using LiveMigrate.Transfer;
+using Xunit;
+
+namespace LiveMigrate.Tests.Transfer
+{
+    public sealed class TreeTransferTests
+    {
+        private static readonly string[] Paths = { "/var/lib/livemigrate/images/web-1", "/var/lib/livemigrate/containers/web" };
+
+        private static CommandResult Exit(int code, string stderr = "") => new CommandResult(code, "", stderr, TimeSpan.Zero);
+
+        [Fact]
+        public void Streams_the_trees_with_tar_and_closes_the_destination_input()
+        {
+            var data = new byte[3 * StreamRelay.BufferSize + 17];
+            new Random(7).NextBytes(data);
+            var received = new MemoryStream();
+            CommandLine? packed = null, unpacked = null;
+            var source = new StreamingFakeSession("src", c => { packed = c; return new FakeProcess(new MemoryStream(data), Stream.Null, Exit(0)); });
+            var destination = new StreamingFakeSession("dst", c => { unpacked = c; return new FakeProcess(Stream.Null, received, Exit(0)); });
+
+            var n = TreeTransfer.Copy(source, destination, Paths, null, TimeSpan.FromMinutes(1), CancellationToken.None);
+
+            Assert.Equal(data.Length, n);
+            Assert.Equal(data, received.ToArray());
+            Assert.Equal("tar -C / --numeric-owner -cf - var/lib/livemigrate/images/web-1 var/lib/livemigrate/containers/web", packed!.ToString());
+            Assert.Equal("tar -C / --numeric-owner -xpf -", unpacked!.ToString());
+        }
+
+        [Fact]
+        public void Ctrl_C_ends_a_transfer_whose_sender_went_quiet()
+        {
+            var source = new StreamingFakeSession("src", _ => new FakeProcess(new StalledStream(), Stream.Null, Exit(0)));
+            var destination = new StreamingFakeSession("dst", _ => new FakeProcess(Stream.Null, new MemoryStream(), Exit(0)));
+            using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+            var clock = Stopwatch.StartNew();
+
+            Assert.ThrowsAny<OperationCanceledException>(() =>
+                TreeTransfer.Copy(source, destination, Paths, null, TimeSpan.FromMinutes(1), cts.Token));
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"took {clock.Elapsed}");
+        }
+
+        [Fact]
+        public void A_broken_stream_says_what_the_destination_said()
+        {
+            var source = new StreamingFakeSession("src", _ => new FakeProcess(new MemoryStream(new byte[1 << 20]), Stream.Null, Exit(0)));
+            var destination = new StreamingFakeSession("dst", _ => new FakeProcess(Stream.Null, new ThrowingWriteStream(),
+                Exit(2, "tar: var/lib/livemigrate/images/web-1/pages-1.img: Cannot write: No space left on device")));
+
+            var ex = Assert.Throws<CommandFailedException>(() =>
+                TreeTransfer.Copy(source, destination, Paths, null, TimeSpan.FromMinutes(1), CancellationToken.None));
+
+            Assert.Contains("from src to dst broke", ex.Message);
+            Assert.Contains("dst says: tar: var/lib/livemigrate/images/web-1/pages-1.img: Cannot write: No space left on device", ex.Message);
+        }
+
+        private sealed class ThrowingWriteStream : MemoryStream
+        {
+            public override void Write(byte[] buffer, int offset, int count) => throw new IOException("Channel was closed.");
+        }
+    }
+}
