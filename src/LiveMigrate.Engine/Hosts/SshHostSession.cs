@@ -91,6 +91,54 @@ namespace LiveMigrate.Hosts
             return new SshHostProcess(this, command, cmd, withInput);
         }
 
+        /// <summary>
+        /// Carries connections made to 127.0.0.1:<paramref name="hostPort"/> on this host through this SSH
+        /// connection to 127.0.0.1:<paramref name="controllerPort"/> here, on the controller.
+        /// </summary>
+        public IDisposable ForwardFromHost(int hostPort, int controllerPort) =>
+            Forward(new ForwardedPortRemote("127.0.0.1", (uint)hostPort, "127.0.0.1", (uint)controllerPort));
+
+        /// <summary>Listens on a free controller port and carries its connections to 127.0.0.1:<paramref name="hostPort"/> on this host.</summary>
+        public IDisposable ForwardToHost(int hostPort, out int controllerPort)
+        {
+            controllerPort = FreeLocalPort();
+            return Forward(new ForwardedPortLocal("127.0.0.1", (uint)controllerPort, "127.0.0.1", (uint)hostPort));
+        }
+
+        private IDisposable Forward(ForwardedPort port)
+        {
+            _client.AddForwardedPort(port);
+            port.Start();
+            return new Forwarding(_client, port);
+        }
+
+        private static int FreeLocalPort()
+        {
+            var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+            listener.Start();
+            try { return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port; }
+            finally { listener.Stop(); }
+        }
+
+        private sealed class Forwarding : IDisposable
+        {
+            private readonly SshClient _client;
+            private readonly ForwardedPort _port;
+
+            public Forwarding(SshClient client, ForwardedPort port)
+            {
+                _client = client;
+                _port = port;
+            }
+
+            public void Dispose()
+            {
+                try { _port.Stop(); } catch (Exception) { /* the connection may be gone already */ }
+                try { _client.RemoveForwardedPort(_port); } catch (Exception) { /* idem */ }
+                _port.Dispose();
+            }
+        }
+
         public void Dispose()
         {
             try { _client.Disconnect(); } catch (Exception) { /* already gone: nothing to close */ }

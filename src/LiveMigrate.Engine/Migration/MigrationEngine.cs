@@ -46,6 +46,12 @@ namespace LiveMigrate.Migration
             private string _bundle = "";
             private string _imageDir = "";
             private bool _destinationTouched;
+            // Post-copy: the destination's images are a staged copy whose pages files hold only what the
+            // restore reads; the daemons and the tunnel that carry the rest live until every page arrived.
+            private string _stageDir = "";
+            private Hosts.IHostProcess? _pageServer;
+            private Hosts.IHostProcess? _lazyPages;
+            private IDisposable? _tunnel;
             private bool _restoreAttempted;
             private bool _sourceNotRunning;
 
@@ -57,11 +63,17 @@ namespace LiveMigrate.Migration
                 _destination = destination;
                 _observer = observer;
                 _ct = ct;
+                _lazy = engine._options.Mode == MigrationMode.PostCopy;
                 var id = DateTime.UtcNow.ToString("yyyyMMddTHHmmss", CultureInfo.InvariantCulture) + "-" + Guid.NewGuid().ToString("N").Substring(0, 8);
                 _result = new MigrationResult(id, name, source.Name, destination.Name) { StartTime = DateTimeOffset.Now };
             }
 
+            private readonly bool _lazy;
+
             private MigrationOptions Options => _engine._options;
+
+            /// <summary>Where the destination's images are: the full images, or in post-copy the staged part.</summary>
+            private string DestinationImages => _lazy ? _stageDir : _imageDir;
 
             public MigrationResult Execute()
             {
@@ -94,7 +106,12 @@ namespace LiveMigrate.Migration
                     Phase(phase, $"Streaming images and bundle to {_destination.Name}", Transfer);
                     phase = MigrationPhase.Restore;
                     _restoreAttempted = true;
-                    Phase(phase, $"Restoring {_name} on {_destination.Name}", () => _destination.Restore(_name, _bundle, _imageDir, CancellationToken.None));
+                    Phase(phase, $"Restoring {_name} on {_destination.Name}", Restore);
+                    if (_lazy)
+                    {
+                        phase = MigrationPhase.Pages;
+                        Phase(phase, $"Sending {_name}'s memory to {_destination.Name} while it runs there", WaitForPages);
+                    }
                     phase = MigrationPhase.Verify;
                     Phase(phase, $"Checking that {_name} runs on {_destination.Name}", Verify);
                 }
@@ -127,32 +144,78 @@ namespace LiveMigrate.Migration
                     throw new InvalidOperationException($"{_destination.Name} already has '{_bundle}'. The bundle is moved to the same path, and existing files are never overwritten: remove it there first.");
                 _imageDir = HostPath.Combine(Options.ImageRoot, _name + "-" + _result.MigrationId);
                 _result.ImagePath = _imageDir;
+                _result.Mode = Options.Mode;
+                if (_lazy) _stageDir = _imageDir + ".lazy";
                 _observer.Message($"Bundle {_bundle}; images go to {_imageDir} on both hosts.");
                 _source.CreateDirectory(_imageDir, _ct);
             }
 
             private void Transfer()
             {
-                _result.BytesTransferred = _engine._transport.Copy(_source, _destination, new[] { _imageDir, _bundle }, _observer.TransferProgress, _ct);
+                if (_lazy)
+                {
+                    var pagemaps = _source.ReadPagemaps(_imageDir, _ct);
+                    _source.StageLazyImages(_imageDir, _stageDir, pagemaps, _ct);
+                }
+                _result.BytesTransferred = _engine._transport.Copy(_source, _destination, new[] { DestinationImages, _bundle }, _observer.TransferProgress, _ct);
+            }
+
+            private void Restore()
+            {
+                // CRIU is never interrupted once it runs (see Checkpoint); cancellation waits for the next phase.
+                if (_lazy)
+                {
+                    var rng = new Random();
+                    var serverPort = rng.Next(20000, 40000);
+                    var clientPort = rng.Next(40000, 60000);
+                    _pageServer = _source.StartPageServer(_imageDir, serverPort);
+                    _tunnel = _engine._transport.Tunnel(_destination, clientPort, _source, serverPort);
+                    _lazyPages = _destination.StartLazyPages(_stageDir, clientPort);
+                    _destination.RestoreLazy(_name, _bundle, _stageDir, CancellationToken.None);
+                }
+                else
+                {
+                    _destination.Restore(_name, _bundle, _imageDir, CancellationToken.None);
+                }
+                RequireRunning(CancellationToken.None);
+                _frozen.Stop();
+                _result.Downtime = _frozen.Elapsed;
+                _observer.Message($"{_name} runs on {_destination.Name} after {_result.Downtime.TotalMilliseconds:0} ms of downtime.");
+            }
+
+            /// <summary>Post-copy: done when the lazy-pages daemon has filled every page and the page server ended well.</summary>
+            private void WaitForPages()
+            {
+                var filled = _lazyPages!.WaitForExit(Options.Runtime.PageTransferTimeout, _ct);
+                if (!filled.Succeeded)
+                    throw new InvalidOperationException($"The lazy-pages daemon on {_destination.Name} failed (exit {filled.ExitCode}): {filled.StandardError.Trim()} See {_stageDir}/lazy-pages.log there.");
+                // The page server ends when its client's connection closes, which the tunnel carries only once shut.
+                _tunnel?.Dispose();
+                _tunnel = null;
+                var served = _pageServer!.WaitForExit(TimeSpan.FromSeconds(30), _ct);
+                if (!served.Succeeded)
+                    throw new InvalidOperationException($"The page server on {_source.Name} failed (exit {served.ExitCode}): {served.StandardError.Trim()} See {_imageDir}/page-server.log there.");
+                StopPageTraffic();
+            }
+
+            private void StopPageTraffic()
+            {
+                foreach (var d in new IDisposable?[] { _lazyPages, _tunnel, _pageServer }) d?.Dispose();
+                _lazyPages = null;
+                _tunnel = null;
+                _pageServer = null;
             }
 
             private void Verify()
             {
-                RequireRunning();
-                _frozen.Stop();
-                _result.Downtime = _frozen.Elapsed;
-                _observer.Message($"{_name} runs on {_destination.Name} after {_result.Downtime.TotalMilliseconds:0} ms of downtime.");
                 // A restored process can die at once (a CPU feature missing, a file gone): look again.
-                if (Options.SettleTime > TimeSpan.Zero)
-                {
-                    _ct.WaitHandle.WaitOne(Options.SettleTime);
-                    RequireRunning();
-                }
+                if (Options.SettleTime > TimeSpan.Zero) _ct.WaitHandle.WaitOne(Options.SettleTime);
+                RequireRunning(_ct);
             }
 
-            private void RequireRunning()
+            private void RequireRunning(CancellationToken ct)
             {
-                var state = _destination.State(_name, _ct);
+                var state = _destination.State(_name, ct);
                 if (state?.Status != ContainerStatus.Running)
                     throw new InvalidOperationException($"After restore, '{_name}' on {_destination.Name} is {state?.Status.ToString() ?? "gone"}, not running.");
             }
@@ -171,9 +234,10 @@ namespace LiveMigrate.Migration
                     _observer.Message($"Could not remove the stopped '{_name}' entry on {_source.Name}: {ex.Message}");
                 }
                 RemoveOrReport(_source, _imageDir);
+                RemoveOrReport(_source, _stageDir);
                 if (HostPath.IsRemovable(_bundle)) RemoveOrReport(_source, _bundle);
                 else _observer.Message($"Left the bundle {_bundle} on {_source.Name}: it is too close to / to remove automatically.");
-                if (!Options.KeepImages) RemoveOrReport(_destination, _imageDir);
+                if (!Options.KeepImages) RemoveOrReport(_destination, DestinationImages);
             }
 
             private MigrationException RollBack(MigrationPhase failed, Exception cause)
@@ -202,6 +266,7 @@ namespace LiveMigrate.Migration
             private void RestoreOnSource(MigrationPhase failed)
             {
                 var ct = CancellationToken.None;
+                StopPageTraffic();
                 var onSource = _source.State(_name, ct);
                 if (onSource?.Status == ContainerStatus.Running)
                 {
@@ -239,10 +304,11 @@ namespace LiveMigrate.Migration
                     // The container runs on the source again: leftovers on the destination are reported, not fatal.
                     try { if (_restoreAttempted && _destination.State(_name, ct) != null) _destination.Delete(_name, force: true, ct); }
                     catch (Exception ex) { _observer.Message($"Could not remove '{_name}' from {_destination.Name}: {ex.Message}"); }
-                    RemoveOrReport(_destination, _imageDir);
+                    RemoveOrReport(_destination, DestinationImages);
                     RemoveOrReport(_destination, _bundle);
                 }
                 RemoveOrReport(_source, _imageDir);
+                RemoveOrReport(_source, _stageDir);
             }
 
             private MigrationException Fail(MigrationStatus status, string? runningOn, MigrationPhase phase, Exception cause, Exception? rollbackError, string message)

@@ -6,6 +6,7 @@ namespace LiveMigrate.Migration
     public sealed class MigrationOptions
     {
         public RuntimeOptions Runtime { get; set; } = new RuntimeOptions();
+        public MigrationMode Mode { get; set; } = MigrationMode.Stop;
         /// <summary>Where checkpoint images are written, on both hosts.</summary>
         public string ImageRoot { get; set; } = "/var/lib/livemigrate/images";
         public TimeSpan TransferTimeout { get; set; } = TimeSpan.FromMinutes(30);

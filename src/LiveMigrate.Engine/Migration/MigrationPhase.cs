@@ -1,7 +1,20 @@
 namespace LiveMigrate.Migration
 {
     /// <summary>The steps of a migration, in order; Rollback runs only after a failure past the freeze.</summary>
-    public enum MigrationPhase { Prepare, Checkpoint, Transfer, Restore, Verify, Cleanup, Rollback }
+    public enum MigrationPhase { Prepare, Checkpoint, Transfer, Restore, Pages, Verify, Cleanup, Rollback }
+
+    /// <summary>How memory travels.</summary>
+    public enum MigrationMode
+    {
+        /// <summary>Frozen while the whole checkpoint is copied; restored from complete images.</summary>
+        Stop,
+        /// <summary>
+        /// Restored from the small part of the images at once; memory follows on demand from a page server
+        /// that reads the source's complete images, which stay there until every page has arrived, so a
+        /// failure at any point still rolls back to the source.
+        /// </summary>
+        PostCopy,
+    }
 
     public enum MigrationStatus
     {

@@ -21,6 +21,7 @@ namespace LiveMigrate.Migration
         public string Source { get; }
         public string Destination { get; }
         public MigrationStatus Status { get; internal set; }
+        public MigrationMode Mode { get; internal set; }
         /// <summary>The host the container runs on after the migration, or null when it runs nowhere.</summary>
         public string? RunningOn { get; internal set; }
         /// <summary>From the freeze until the container ran again, wherever that was.</summary>
@@ -38,6 +39,8 @@ namespace LiveMigrate.Migration
         public TimeSpan CheckpointTime => Phase(MigrationPhase.Checkpoint);
         public TimeSpan TransferTime => Phase(MigrationPhase.Transfer);
         public TimeSpan RestoreTime => Phase(MigrationPhase.Restore);
+        /// <summary>Post-copy only: from the restore until every page had arrived, while the container ran.</summary>
+        public TimeSpan PagesTime => Phase(MigrationPhase.Pages);
         public TimeSpan VerifyTime => Phase(MigrationPhase.Verify);
         public TimeSpan CleanupTime => Phase(MigrationPhase.Cleanup);
         public TimeSpan RollbackTime => Phase(MigrationPhase.Rollback);

@@ -11,6 +11,16 @@ namespace LiveMigrate.Runc
         ContainerInfo? State(string name, CancellationToken ct);
         void Checkpoint(string name, string imageDir, CancellationToken ct);
         void Restore(string name, string bundle, string imageDir, CancellationToken ct);
+
+        // Post-copy: the restore starts from the small part of the images and memory follows on demand.
+        IReadOnlyList<Pagemap> ReadPagemaps(string imageDir, CancellationToken ct);
+        /// <summary>Copies the images into <paramref name="stageDir"/> with pages files holding only the eager ranges (sparse).</summary>
+        void StageLazyImages(string imageDir, string stageDir, IReadOnlyList<Pagemap> pagemaps, CancellationToken ct);
+        /// <summary>Serves the lazy pages of a full dump in <paramref name="imageDir"/> on 127.0.0.1:<paramref name="port"/>.</summary>
+        Hosts.IHostProcess StartPageServer(string imageDir, int port);
+        /// <summary>The daemon that fills a lazily restored container's memory from a page server on 127.0.0.1:<paramref name="port"/>.</summary>
+        Hosts.IHostProcess StartLazyPages(string imageDir, int port);
+        void RestoreLazy(string name, string bundle, string imageDir, CancellationToken ct);
         void Delete(string name, bool force, CancellationToken ct);
         void Resume(string name, CancellationToken ct);
         bool Exists(string path, CancellationToken ct);

@@ -50,6 +50,84 @@ namespace LiveMigrate.Runc
             RunCriu(cmd, imageDir, "restore.log", ct);
         }
 
+        public void RestoreLazy(string name, string bundle, string imageDir, CancellationToken ct)
+        {
+            var cmd = Runc("restore", "--detach", "--lazy-pages", "--image-path", imageDir, "--work-path", imageDir, "--bundle", bundle, ContainerName.Validate(name));
+            cmd.StandardInput = StreamTarget.DevNull;
+            cmd.StandardOutput = StreamTarget.DevNull;
+            RunCriu(cmd, imageDir, "restore.log", ct);
+        }
+
+        public IReadOnlyList<Pagemap> ReadPagemaps(string imageDir, CancellationToken ct)
+        {
+            var list = _host.RunChecked(new CommandLine("find", Safe(imageDir), "-maxdepth", "1", "-name", "pagemap-*.img"), _options.CommandTimeout, ct);
+            var maps = new List<Pagemap>();
+            foreach (var path in list.StandardOutput.Split(new[] { '\n' }, StringSplitOptions.RemoveEmptyEntries))
+            {
+                using var cat = _host.Start(new CommandLine("cat", path.Trim()));
+                using var bytes = new System.IO.MemoryStream();
+                cat.StandardOutput.CopyTo(bytes);
+                var done = cat.WaitForExit(_options.CommandTimeout, ct);
+                if (!done.Succeeded) throw CommandFailedException.FromResult(_host.Name, new CommandLine("cat", path), done);
+                maps.Add(Pagemap.Parse(bytes.ToArray()));
+            }
+            return maps;
+        }
+
+        // A fixed script; paths and numbers arrive as arguments. Pages files are cut to their eager ranges,
+        // left sparse elsewhere, so tar --sparse sends only what the restore reads.
+        private const string StageScript = @"set -e
+src=$1; dst=$2; shift 2
+mkdir -p -m 0700 ""$dst""
+for f in ""$src""/*; do
+  [ -f ""$f"" ] || continue
+  case ""${f##*/}"" in pages-*.img) ;; *.log) ;; *) cp -p ""$f"" ""$dst/"" ;; esac
+done
+while [ $# -gt 0 ]; do
+  name=$1; size=$2; shift 2
+  truncate -s ""$size"" ""$dst/$name""
+  while [ $# -gt 0 ] && [ ""$1"" != ';' ]; do
+    dd if=""$src/$name"" of=""$dst/$name"" bs=4096 skip=""$1"" seek=""$1"" count=""$2"" conv=notrunc status=none
+    shift 2
+  done
+  [ $# -gt 0 ] && shift
+done";
+
+        public void StageLazyImages(string imageDir, string stageDir, IReadOnlyList<Pagemap> pagemaps, CancellationToken ct)
+        {
+            var args = new List<string> { "sh", "-c", StageScript, "sh", Safe(imageDir), Safe(stageDir) };
+            foreach (var map in pagemaps)
+            {
+                args.Add($"pages-{map.PagesId}.img");
+                args.Add((map.TotalPages * 4096).ToString(System.Globalization.CultureInfo.InvariantCulture));
+                foreach (var r in map.Eager)
+                {
+                    args.Add(r.Offset.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                    args.Add(r.Count.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                }
+                args.Add(";");
+            }
+            _host.RunChecked(new CommandLine(args), _options.CommandTimeout, ct);
+        }
+
+        public IHostProcess StartPageServer(string imageDir, int port) =>
+            StartCriuDaemon(new CommandLine(_options.CriuPath, "page-server", "--lazy-pages", "--images-dir", Safe(imageDir), "--work-dir", imageDir,
+                "--address", "127.0.0.1", "--port", Port(port), "--log-file", "page-server.log"));
+
+        public IHostProcess StartLazyPages(string imageDir, int port) =>
+            StartCriuDaemon(new CommandLine(_options.CriuPath, "lazy-pages", "--page-server", "--address", "127.0.0.1", "--port", Port(port),
+                "--images-dir", Safe(imageDir), "--work-dir", imageDir, "--log-file", "lazy-pages.log"));
+
+        private IHostProcess StartCriuDaemon(CommandLine cmd)
+        {
+            cmd.WithEnvironment(_options.CriuEnvironment);
+            cmd.HostTimeout = _options.PageTransferTimeout;
+            cmd.StandardOutput = StreamTarget.DevNull;
+            return _host.Start(cmd);
+        }
+
+        private static string Port(int port) => port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
         public void Delete(string name, bool force, CancellationToken ct)
         {
             var args = force ? Runc("delete", "--force", ContainerName.Validate(name)) : Runc("delete", ContainerName.Validate(name));

@@ -7,6 +7,9 @@ namespace LiveMigrate.Runc
     public sealed class RuntimeOptions
     {
         public string RuncPath { get; set; } = "runc";
+        public string CriuPath { get; set; } = "criu";
+        /// <summary>The longest a post-copy page transfer may take after the restore.</summary>
+        public TimeSpan PageTransferTimeout { get; set; } = TimeSpan.FromMinutes(30);
 
         /// <summary>
         /// Passed to runc, which hands it to criu. CRIU_FAULT=130 ("no breakpoints") makes CRIU's parasite

@@ -17,7 +17,7 @@ namespace LiveMigrate.Transfer
             Action<long>? progress, TimeSpan timeout, CancellationToken ct)
         {
             var relative = absolutePaths.Select(RelativeToRoot).ToList();
-            var pack = new CommandLine(new[] { "tar", "-C", "/", "--numeric-owner", "-cf", "-" }.Concat(relative)) { HostTimeout = timeout };
+            var pack = new CommandLine(new[] { "tar", "-C", "/", "--numeric-owner", "--sparse", "-cf", "-" }.Concat(relative)) { HostTimeout = timeout };
             var unpack = new CommandLine("tar", "-C", "/", "--numeric-owner", "-xpf", "-") { HostTimeout = timeout };
 
             using var writer = destination.Start(unpack);

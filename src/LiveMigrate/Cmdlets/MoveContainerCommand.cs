@@ -32,6 +32,13 @@ namespace LiveMigrate.Commands.Cmdlets
         [ArgumentCompleter(typeof(HostNameCompleter))]
         public MigrationHost Destination { get; set; } = null!;
 
+        /// <summary>Stop copies the whole checkpoint while frozen; PostCopy restores at once and sends memory after.</summary>
+        // A string, not the engine's enum: PowerShell reads parameter types before the module's
+        // initializer can point it at the engine's folder.
+        [Parameter]
+        [ValidateSet(nameof(MigrationMode.Stop), nameof(MigrationMode.PostCopy))]
+        public string Mode { get; set; } = nameof(MigrationMode.Stop);
+
         /// <summary>Keep the checkpoint images on the destination after a success.</summary>
         [Parameter]
         public SwitchParameter KeepImages { get; set; }
@@ -66,7 +73,7 @@ namespace LiveMigrate.Commands.Cmdlets
             }
             if (!ShouldProcess($"{Name} on {Source.Name}", $"Live-migrate to {Destination.Name}")) return;
 
-            var options = new MigrationOptions { KeepImages = KeepImages.IsPresent, ImageRoot = ImageRoot };
+            var options = new MigrationOptions { KeepImages = KeepImages.IsPresent, ImageRoot = ImageRoot, Mode = (MigrationMode)Enum.Parse(typeof(MigrationMode), Mode, ignoreCase: true) };
             options.Runtime.CriuTimeout = TimeSpan.FromSeconds(CriuTimeoutSec);
             var engine = new MigrationEngine(new SshTreeTransport(options.TransferTimeout), options);
             var progress = new MigrationProgressWriter(this, Name, Source.Name, Destination.Name, () => _stop.IsCancellationRequested);

@@ -2,12 +2,13 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
+using LiveMigrate.Commands;
 using LiveMigrate.Hosts;
 using LiveMigrate.Runc;
 
 namespace LiveMigrate.Tests.Fakes
 {
-    public enum HostOp { List, State, Checkpoint, Restore, Delete, Resume, Exists, CreateDirectory, RemoveTree }
+    public enum HostOp { List, State, Checkpoint, Restore, Delete, Resume, Exists, CreateDirectory, RemoveTree, ReadPagemaps, StageLazyImages, StartPageServer, StartLazyPages, RestoreLazy }
 
     public sealed record HostCall(HostOp Op, string Argument);
 
@@ -126,11 +127,55 @@ namespace LiveMigrate.Tests.Fakes
         public void Restore(string name, string bundle, string imageDir, CancellationToken ct)
         {
             Enter(HostOp.Restore, name, ct);
+            RestoreFrom(name, bundle, imageDir);
+        }
+
+        /// <summary>The image directory of the last restore here.</summary>
+        public string? RestoredFrom { get; private set; }
+
+        private void RestoreFrom(string name, string bundle, string imageDir)
+        {
+            RestoredFrom = imageDir;
             if (_containers.ContainsKey(name)) throw new InvalidOperationException($"fake runc: container with id exists: {name}");
             if (!_paths.Contains(bundle + "/config.json")) throw new InvalidOperationException($"fake runc: no bundle at {bundle}");
             if (!_paths.Contains(imageDir + "/inventory.img")) throw new InvalidOperationException($"fake criu: no images in {imageDir}");
             _paths.Add(imageDir + "/restore.log");
             _containers[name] = new Container(ContainerStatus.Running, bundle, Interlocked.Increment(ref _nextPid), restored: true);
+        }
+
+        /// <summary>What the page server and the lazy-pages daemon end with (post-copy).</summary>
+        public CommandResult DaemonResult { get; set; } = new CommandResult(0, "", "", TimeSpan.Zero);
+        public List<FakeProcess> Daemons { get; } = new();
+
+        public IReadOnlyList<Pagemap> ReadPagemaps(string imageDir, CancellationToken ct)
+        {
+            Enter(HostOp.ReadPagemaps, imageDir, ct);
+            return Array.Empty<Pagemap>();
+        }
+
+        public void StageLazyImages(string imageDir, string stageDir, IReadOnlyList<Pagemap> pagemaps, CancellationToken ct)
+        {
+            Enter(HostOp.StageLazyImages, stageDir, ct);
+            if (!_paths.Contains(imageDir + "/inventory.img")) throw new InvalidOperationException($"fake host: no images in {imageDir}");
+            WriteImages(stageDir, "stage.log");
+        }
+
+        public IHostProcess StartPageServer(string imageDir, int port) => Daemon(HostOp.StartPageServer, imageDir);
+
+        public IHostProcess StartLazyPages(string imageDir, int port) => Daemon(HostOp.StartLazyPages, imageDir);
+
+        private IHostProcess Daemon(HostOp op, string imageDir)
+        {
+            Enter(op, imageDir, CancellationToken.None);
+            var p = new FakeProcess(System.IO.Stream.Null, System.IO.Stream.Null, DaemonResult);
+            Daemons.Add(p);
+            return p;
+        }
+
+        public void RestoreLazy(string name, string bundle, string imageDir, CancellationToken ct)
+        {
+            Enter(HostOp.RestoreLazy, name, ct);
+            RestoreFrom(name, bundle, imageDir);
         }
 
         public void Delete(string name, bool force, CancellationToken ct)

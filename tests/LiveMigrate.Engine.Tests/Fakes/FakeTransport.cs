@@ -19,6 +19,24 @@ namespace LiveMigrate.Tests.Fakes
         public string? FailureMessage { get; set; }
         public int FilesBeforeFailure { get; set; }
         public long LastBytes { get; private set; }
+        /// <summary>Open tunnels: (from host, from port, to host, to port); closed ones are removed.</summary>
+        public List<(string from, int fromPort, string to, int toPort)> Tunnels { get; } = new();
+        public int TunnelsOpened { get; private set; }
+
+        public IDisposable Tunnel(IContainerHost from, int fromPort, IContainerHost to, int toPort)
+        {
+            var t = (from.Name, fromPort, to.Name, toPort);
+            Tunnels.Add(t);
+            TunnelsOpened++;
+            return new Closer(() => Tunnels.Remove(t));
+        }
+
+        private sealed class Closer : IDisposable
+        {
+            private Action? _close;
+            public Closer(Action close) { _close = close; }
+            public void Dispose() { _close?.Invoke(); _close = null; }
+        }
 
         public long Copy(IContainerHost source, IContainerHost destination, IReadOnlyList<string> paths, Action<long>? progress, CancellationToken ct)
         {

@@ -64,7 +64,8 @@ namespace LiveMigrate.Tests.Migration
         {
             _s.Destination.RestoredContainerDiesAfterStateCalls = 0;
 
-            RolledBack(MigrationPhase.Verify, "After restore, 'web' on hostB is Stopped, not running.");
+            // The first check ends the Restore phase: the downtime ends only when the container runs.
+            RolledBack(MigrationPhase.Restore, "After restore, 'web' on hostB is Stopped, not running.");
         }
 
         [Fact]

@@ -29,7 +29,7 @@ namespace LiveMigrate.Tests.Transfer
 
             Assert.Equal(data.Length, n);
             Assert.Equal(data, received.ToArray());
-            Assert.Equal("tar -C / --numeric-owner -cf - var/lib/livemigrate/images/web-1 var/lib/livemigrate/containers/web", packed!.ToString());
+            Assert.Equal("tar -C / --numeric-owner --sparse -cf - var/lib/livemigrate/images/web-1 var/lib/livemigrate/containers/web", packed!.ToString());
             Assert.Equal("tar -C / --numeric-owner -xpf -", unpacked!.ToString());
         }
 
