@@ -63,6 +63,41 @@ Describe 'Move-Container' -Tag 'Integration' -Skip:$noLab {
         }
     }
 
+    Context 'post-copy, 64 MiB, A -> B -> A' {
+        BeforeAll {
+            $name = 'migpc'
+            Remove-LabContainer $name
+            $start = New-LabWorkload -HostIndex 1 -Name $name -MiB 64
+        }
+        AfterAll { Remove-LabContainer $name }
+
+        It 'restores at once, fills every page afterwards and keeps the memory intact (<From> -> <To>)' -ForEach @(
+            @{ From = 1; To = 2 }, @{ From = 2; To = 1 }
+        ) {
+            $before = Wait-WorkloadTick $From $name 0
+            $result = Move-Container -Name $name -Source $hosts[$From - 1] -Destination $hosts[$To - 1] -Mode PostCopy
+
+            $result.Status | Should -Be 'Succeeded'
+            $result.Mode | Should -Be 'PostCopy'
+            $result.PagesTime | Should -BeGreaterThan ([TimeSpan]::Zero)
+            # Only the eager pages travel before the restore; the 64 MiB of memory follows through the tunnel.
+            $result.BytesTransferred | Should -BeLessThan 16MB
+
+            # Two full verification passes after the move: every page of the 64 MiB arrived intact.
+            $after = Wait-WorkloadTick $To $name ($before.counter + 20)
+            $passes = $after.passes
+            $deadline = [DateTime]::UtcNow.AddSeconds(30)
+            while ((Get-WorkloadState $To $name).passes -lt $passes + 2 -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 100 }
+            $final = Get-WorkloadState $To $name
+            $final.passes | Should -BeGreaterOrEqual ($passes + 2)
+            $final.errors | Should -Be 0
+            $final.start_unix_ms | Should -Be $start.start_unix_ms
+            @(Get-LabContainerLocation $name) | Should -Be @($To)
+            Assert-NothingLeft $From $name
+            @(Get-ChildItem (Get-LabHostPath $To 'images') -Filter "$name-*").Count | Should -Be 0
+        }
+    }
+
     Context 'rollback when the destination cannot restore' {
         BeforeAll {
             $name = 'migrb'
@@ -74,10 +109,10 @@ Describe 'Move-Container' -Tag 'Integration' -Skip:$noLab {
         }
         AfterAll { Remove-LabContainer $name; Remove-Item -Recurse -Force (Get-LabHostPath 1 'only-on-lm1') -ErrorAction Ignore }
 
-        It 'ends with the container running on the source and an error that says why' {
+        It 'ends with the container running on the source and an error that says why (<Mode>)' -ForEach @(@{ Mode = 'Stop' }, @{ Mode = 'PostCopy' }) {
             $before = Wait-WorkloadTick 1 $name 0
             $err = $null
-            $result = Move-Container -Name $name -Source $hosts[0] -Destination $hosts[1] -ErrorVariable err -ErrorAction SilentlyContinue
+            $result = Move-Container -Name $name -Source $hosts[0] -Destination $hosts[1] -Mode $Mode -ErrorVariable err -ErrorAction SilentlyContinue
             $result | Should -BeNullOrEmpty
             $err.Count | Should -Be 1
             $err[0].FullyQualifiedErrorId | Should -BeLike 'MigrationRolledBack*'
@@ -95,6 +130,7 @@ Describe 'Move-Container' -Tag 'Integration' -Skip:$noLab {
             Test-Path (Get-LabHostPath 2 "containers/$name") | Should -BeFalse
             @(Get-ChildItem (Get-LabHostPath 2 'images') -Filter "$name-*").Count | Should -Be 0
             @(Get-ChildItem (Get-LabHostPath 1 'images') -Filter "$name-*").Count | Should -Be 0
+            @(& pgrep -f "criu (page-server|lazy-pages) .*/$name-").Count | Should -Be 0 -Because 'no page daemon outlives a rollback'
         }
     }
 

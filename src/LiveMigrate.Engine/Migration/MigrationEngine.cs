@@ -266,7 +266,12 @@ namespace LiveMigrate.Migration
             private void RestoreOnSource(MigrationPhase failed)
             {
                 var ct = CancellationToken.None;
-                StopPageTraffic();
+                if (_pageServer != null || _lazyPages != null)
+                {
+                    StopPageTraffic();
+                    KillOrReport(_source, _imageDir);
+                    KillOrReport(_destination, _stageDir);
+                }
                 var onSource = _source.State(_name, ct);
                 if (onSource?.Status == ContainerStatus.Running)
                 {
@@ -337,6 +342,12 @@ namespace LiveMigrate.Migration
                     _result.AddPhase(phase, clock.Elapsed);
                     _observer.PhaseCompleted(phase, clock.Elapsed);
                 }
+            }
+
+            private void KillOrReport(IContainerHost host, string imageDir)
+            {
+                try { host.StopPageDaemons(imageDir, CancellationToken.None); }
+                catch (Exception ex) { _observer.Message($"Could not stop the page daemons of {imageDir} on {host.Name}: {ex.Message}"); }
             }
 
             private void RemoveOrReport(IContainerHost host, string path)

@@ -21,6 +21,8 @@ namespace LiveMigrate.Runc
         /// <summary>The daemon that fills a lazily restored container's memory from a page server on 127.0.0.1:<paramref name="port"/>.</summary>
         Hosts.IHostProcess StartLazyPages(string imageDir, int port);
         void RestoreLazy(string name, string bundle, string imageDir, CancellationToken ct);
+        /// <summary>Kills the page server or lazy-pages daemon working on <paramref name="imageDir"/>, if any is left.</summary>
+        void StopPageDaemons(string imageDir, CancellationToken ct);
         void Delete(string name, bool force, CancellationToken ct);
         void Resume(string name, CancellationToken ct);
         bool Exists(string path, CancellationToken ct);

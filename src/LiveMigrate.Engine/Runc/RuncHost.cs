@@ -118,6 +118,16 @@ done";
             StartCriuDaemon(new CommandLine(_options.CriuPath, "lazy-pages", "--page-server", "--address", "127.0.0.1", "--port", Port(port),
                 "--images-dir", Safe(imageDir), "--work-dir", imageDir, "--log-file", "lazy-pages.log"));
 
+        public void StopPageDaemons(string imageDir, CancellationToken ct)
+        {
+            // Closing their SSH channels does not end them; their command lines name this migration's own
+            // directory, escaped so that pkill's regular expression matches it literally. "[-]" keeps the
+            // pattern from matching the shell that runs pkill, whose command line holds the pattern itself.
+            var pattern = "[-]-images-dir " + System.Text.RegularExpressions.Regex.Replace(Safe(imageDir), @"[.\[\](){}*+?^$|\\]", @"\$0") + "( |$)";
+            var result = _host.Run(new CommandLine("pkill", "-KILL", "-f", "--", pattern), _options.CommandTimeout, ct);
+            if (result.ExitCode > 1) throw CommandFailedException.FromResult(_host.Name, new CommandLine("pkill", "-KILL", "-f", "--", pattern), result);
+        }
+
         private IHostProcess StartCriuDaemon(CommandLine cmd)
         {
             cmd.WithEnvironment(_options.CriuEnvironment);

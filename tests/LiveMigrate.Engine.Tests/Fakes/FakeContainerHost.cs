@@ -8,7 +8,7 @@ using LiveMigrate.Runc;
 
 namespace LiveMigrate.Tests.Fakes
 {
-    public enum HostOp { List, State, Checkpoint, Restore, Delete, Resume, Exists, CreateDirectory, RemoveTree, ReadPagemaps, StageLazyImages, StartPageServer, StartLazyPages, RestoreLazy }
+    public enum HostOp { List, State, Checkpoint, Restore, Delete, Resume, Exists, CreateDirectory, RemoveTree, ReadPagemaps, StageLazyImages, StartPageServer, StartLazyPages, RestoreLazy, StopPageDaemons }
 
     public sealed record HostCall(HostOp Op, string Argument);
 
@@ -171,6 +171,8 @@ namespace LiveMigrate.Tests.Fakes
             Daemons.Add(p);
             return p;
         }
+
+        public void StopPageDaemons(string imageDir, CancellationToken ct) => Enter(HostOp.StopPageDaemons, imageDir, ct);
 
         public void RestoreLazy(string name, string bundle, string imageDir, CancellationToken ct)
         {

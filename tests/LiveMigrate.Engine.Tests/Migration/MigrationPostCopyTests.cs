@@ -56,6 +56,9 @@ namespace LiveMigrate.Tests.Migration
             Assert.Equal(ex.Result.ImagePath, _s.Source.RestoredFrom);
             Assert.Empty(_s.Transport.Tunnels);
             Assert.All(_s.Source.Daemons.Concat(_s.Destination.Daemons), d => Assert.True(d.Disposed));
+            // Closing a channel does not end a remote process: the daemons are killed by name.
+            Assert.Equal(ex.Result.ImagePath, _s.Source.CallsOf(HostOp.StopPageDaemons).Single().Argument);
+            Assert.Equal(ex.Result.ImagePath + ".lazy", _s.Destination.CallsOf(HostOp.StopPageDaemons).Single().Argument);
             Assert.Empty(_s.Destination.FilesUnder(ex.Result.ImagePath + ".lazy"));
             Assert.Empty(_s.Source.FilesUnder(ex.Result.ImagePath + ".lazy"));
             _s.AssertRolledBack(ex);
