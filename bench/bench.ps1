@@ -5,7 +5,10 @@
     For each workload size, median of -Runs runs of:
       floor        runc checkpoint + runc restore on one host, images on the same disk, no transfer
       hand-written ssh src runc checkpoint; ssh src tar | ssh dst tar; ssh dst runc restore (OpenSSH, a login per step)
-      Move-Container  the module, lab host to lab host
+      Move-Container  the module, lab host to lab host (-Mode Stop, the default)
+      Move-Container -Mode PostCopy  restored from the few eager pages; memory follows through the SSH tunnel
+    For post-copy the table also gives the freeze alone (the first gap) and the time until every page
+    arrived: the largest gap includes the stalls of a workload touching memory that has not arrived yet.
     Downtime is measured inside the workload: the largest gap between its ticks during the operation.
     The workload checks its whole memory continuously; a run that corrupts it fails the benchmark.
     This VM backs guest memory lazily: the first touch of a guest page costs ~15 us, so a restore that
@@ -86,29 +89,35 @@ function Invoke-HandWritten([int] $from, [int] $to) {
     @{ At = $to; Downtime = Get-WorkloadGap $to $t0; Rate = $rate }
 }
 
-function Invoke-Module([int] $from, [int] $to) {
+function Invoke-Module([int] $from, [int] $to, [string] $mode = 'Stop') {
     $t0 = Get-NowMs
-    $r = Move-Container -Name $name -Source $hosts[$from - 1] -Destination $hosts[$to - 1]
+    $r = Move-Container -Name $name -Source $hosts[$from - 1] -Destination $hosts[$to - 1] -Mode $mode
     $tick = Wait-WorkloadTick $to $name 0
-    @{ At = $to; Downtime = Get-WorkloadGap $to $t0; Rate = $r.TransferRate; Reported = $r.Downtime.TotalMilliseconds }
+    $tick = Wait-WorkloadTick $to $name ($tick.counter + 20)
+    $gaps = @(Get-WorkloadLog $to $name | ForEach-Object {
+        if ($_ -match '^gap (\d+) ms end_unix_ms (\d+)' -and [long]$Matches[2] -ge $t0) { [int]$Matches[1] } })
+    @{ At = $to; Downtime = ($gaps | Measure-Object -Maximum).Maximum; Freeze = $gaps[0]; Rate = $r.TransferRate
+       Reported = $r.Downtime.TotalMilliseconds; Pages = $r.PagesTime.TotalMilliseconds }
 }
 
 $rows = foreach ($mib in $SizeMiB) {
     Remove-LabContainer $name
     $start = New-LabWorkload -HostIndex 1 -Name $name -MiB $mib
     $at = 1
-    $samples = @{ 'floor (local checkpoint+restore)' = @(); 'hand-written ssh + tar' = @(); 'Move-Container' = @() }
+    $samples = @{ 'floor (local checkpoint+restore)' = @(); 'hand-written ssh + tar' = @(); 'Move-Container' = @(); 'Move-Container -Mode PostCopy' = @() }
     for ($run = 1; $run -le $Runs; $run++) {
         # Interleaved, so that drift in the machine's load touches every method alike.
         $f = Invoke-Floor $at; $samples['floor (local checkpoint+restore)'] += $f
         $h = Invoke-HandWritten $at (3 - $at); $at = $h.At; $samples['hand-written ssh + tar'] += $h
         $m = Invoke-Module $at (3 - $at); $at = $m.At; $samples['Move-Container'] += $m
-        Write-Host ("{0} MiB run {1}: floor {2} ms, hand-written {3} ms, Move-Container {4} ms (reports {5:0})" -f $mib, $run, $f.Downtime, $h.Downtime, $m.Downtime, $m.Reported)
+        $p = Invoke-Module $at (3 - $at) 'PostCopy'; $at = $p.At; $samples['Move-Container -Mode PostCopy'] += $p
+        Write-Host ("{0} MiB run {1}: floor {2} ms, hand-written {3} ms, Move-Container {4} ms (reports {5:0}), PostCopy largest gap {6} ms, freeze {7} ms, pages {8:0} ms" -f `
+            $mib, $run, $f.Downtime, $h.Downtime, $m.Downtime, $m.Reported, $p.Downtime, $p.Freeze, $p.Pages)
     }
     $state = Wait-WorkloadTick $at $name 0
     if ($state.errors -ne 0 -or $state.seed -ne $start.seed) { throw "The workload's memory check failed after the $mib MiB runs: $($state | ConvertTo-Json -Compress)" }
     $floor = Get-Median ($samples['floor (local checkpoint+restore)'].Downtime)
-    foreach ($method in 'floor (local checkpoint+restore)', 'hand-written ssh + tar', 'Move-Container') {
+    foreach ($method in 'floor (local checkpoint+restore)', 'hand-written ssh + tar', 'Move-Container', 'Move-Container -Mode PostCopy') {
         $d = Get-Median ($samples[$method].Downtime)
         $rates = @($samples[$method].Rate | Where-Object { $_ })
         [pscustomobject]@{
@@ -117,6 +126,8 @@ $rows = foreach ($mib in $SizeMiB) {
             'Downtime ms (median)' = [math]::Round($d)
             'x floor'          = '{0:0.00}' -f ($d / $floor)
             'Transfer MB/s'    = if ($rates) { [math]::Round((Get-Median $rates)) } else { '-' }
+            'Freeze ms'        = if ($samples[$method][0].Freeze) { [math]::Round((Get-Median ($samples[$method].Freeze))) } else { '-' }
+            'Pages ms'         = if ($samples[$method][0].Pages) { [math]::Round((Get-Median ($samples[$method].Pages))) } else { '-' }
             'Runs'             = $samples[$method].Count
             'Memory check'     = 'ok'
         }

@@ -159,6 +159,14 @@ Describe 'Move-Container' -Tag 'Integration' -Skip:$noLab {
             } finally { Remove-Item -Recurse -Force (Get-LabHostPath 2 "containers/$name") }
         }
 
+        It 'refuses post-copy to a local host before anything is frozen' {
+            $err = $null
+            Move-Container -Name $name -Source $hosts[0] -Destination (New-MigrationHost -Local) -Mode PostCopy -ErrorVariable err -ErrorAction SilentlyContinue
+            $err[0].FullyQualifiedErrorId | Should -BeLike 'InvalidArgument*'
+            $err[0].Exception.Message | Should -BeLike '*PostCopy*local host*'
+            @(Get-LabContainerLocation $name) | Should -Be @(1)
+        }
+
         It 'aborts when the container is not on the source' {
             $err = $null
             Move-Container -Name 'not-there' -Source $hosts[1] -Destination $hosts[2] -ErrorVariable err -ErrorAction SilentlyContinue

@@ -65,7 +65,7 @@ namespace LiveMigrate.Migration
                 _ct = ct;
                 _lazy = engine._options.Mode == MigrationMode.PostCopy;
                 var id = DateTime.UtcNow.ToString("yyyyMMddTHHmmss", CultureInfo.InvariantCulture) + "-" + Guid.NewGuid().ToString("N").Substring(0, 8);
-                _result = new MigrationResult(id, name, source.Name, destination.Name) { StartTime = DateTimeOffset.Now };
+                _result = new MigrationResult(id, name, source.Name, destination.Name) { StartTime = DateTimeOffset.Now, Mode = engine._options.Mode };
             }
 
             private readonly bool _lazy;
@@ -144,7 +144,6 @@ namespace LiveMigrate.Migration
                     throw new InvalidOperationException($"{_destination.Name} already has '{_bundle}'. The bundle is moved to the same path, and existing files are never overwritten: remove it there first.");
                 _imageDir = HostPath.Combine(Options.ImageRoot, _name + "-" + _result.MigrationId);
                 _result.ImagePath = _imageDir;
-                _result.Mode = Options.Mode;
                 if (_lazy) _stageDir = _imageDir + ".lazy";
                 _observer.Message($"Bundle {_bundle}; images go to {_imageDir} on both hosts.");
                 _source.CreateDirectory(_imageDir, _ct);
@@ -266,6 +265,8 @@ namespace LiveMigrate.Migration
             private void RestoreOnSource(MigrationPhase failed)
             {
                 var ct = CancellationToken.None;
+                // If it already ran on the destination, the outage from here on counts as downtime too.
+                _frozen.Start();
                 if (_pageServer != null || _lazyPages != null)
                 {
                     StopPageTraffic();

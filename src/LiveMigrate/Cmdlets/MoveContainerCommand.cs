@@ -71,6 +71,12 @@ namespace LiveMigrate.Commands.Cmdlets
                     $"-ImageRoot '{ImageRoot}' is too close to / for its image folders to be removed after a migration; use a folder at least two levels deep, such as /var/lib/livemigrate/images."), ImageRoot));
                 return;
             }
+            if (Mode == nameof(MigrationMode.PostCopy) && (Source.IsLocal || Destination.IsLocal))
+            {
+                WriteError(ErrorRecords.From(new ArgumentException(
+                    "-Mode PostCopy carries memory through SSH port forwarding, which a local host does not have; use SSH hosts or -Mode Stop."), Name));
+                return;
+            }
             if (!ShouldProcess($"{Name} on {Source.Name}", $"Live-migrate to {Destination.Name}")) return;
 
             var options = new MigrationOptions { KeepImages = KeepImages.IsPresent, ImageRoot = ImageRoot, Mode = (MigrationMode)Enum.Parse(typeof(MigrationMode), Mode, ignoreCase: true) };
