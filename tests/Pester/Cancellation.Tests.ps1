@@ -6,15 +6,21 @@ Describe 'Stopping Move-Container' -Tag 'Integration' -Skip:$noLab {
         Import-Module (Join-Path $PSScriptRoot '../lab/Lab.psm1') -Force
         $labModule = (Resolve-Path (Join-Path $PSScriptRoot '../lab/Lab.psm1')).Path
 
-        # Runs Move-Container in its own runspace, as a console would, and stops it (what Ctrl+C does)
-        # once a progress record of the wanted phase appears. Returns the progress seen and the errors.
-        function Stop-MoveAt([string] $Name, [string] $PhasePattern) {
+        # Move-Container lab host 1 -> 2 in its own runspace, as a console or a job runs it.
+        function New-MoveRunner([string] $Name) {
             $ps = [powershell]::Create()
             $null = $ps.AddScript({
                 param($module, $lab, $name)
                 Import-Module $module; Import-Module $lab
                 Move-Container -Name $name -Source (Connect-LabHost 1) -Destination (Connect-LabHost 2)
             }).AddArgument($env:LIVEMIGRATE_MODULE).AddArgument($labModule).AddArgument($Name)
+            $ps
+        }
+
+        # Stops the move (what Ctrl+C does) once a progress record of the wanted phase appears;
+        # returns the progress statuses seen.
+        function Stop-MoveAt([string] $Name, [string] $PhasePattern) {
+            $ps = New-MoveRunner $Name
             $handle = $ps.BeginInvoke()
             $deadline = [DateTime]::UtcNow.AddSeconds(60)
             while (-not $handle.IsCompleted -and [DateTime]::UtcNow -lt $deadline) {
@@ -56,12 +62,7 @@ Describe 'Stopping Move-Container' -Tag 'Integration' -Skip:$noLab {
         Remove-LabContainer $name
         try {
             New-LabWorkload -HostIndex 1 -Name $name -MiB 8 | Out-Null
-            $ps = [powershell]::Create()
-            $null = $ps.AddScript({
-                param($module, $lab, $name)
-                Import-Module $module; Import-Module $lab
-                Move-Container -Name $name -Source (Connect-LabHost 1) -Destination (Connect-LabHost 2)
-            }).AddArgument($env:LIVEMIGRATE_MODULE).AddArgument($labModule).AddArgument($name)
+            $ps = New-MoveRunner $name
             $result = $ps.Invoke()
             $phases = @($ps.Streams.Progress | ForEach-Object StatusDescription | Where-Object { $_ -notmatch '^Transfer: ' } | Select-Object -Unique)
             $ps.Dispose()

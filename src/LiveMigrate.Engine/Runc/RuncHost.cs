@@ -42,17 +42,18 @@ namespace LiveMigrate.Runc
             RunCriu(Runc("checkpoint", "--image-path", imageDir, "--work-path", imageDir, ContainerName.Validate(name)), imageDir, "dump.log", ct);
 
         /// <summary>Restores detached from images; stdio comes from the images, so nothing is inherited from the session.</summary>
-        public void Restore(string name, string bundle, string imageDir, CancellationToken ct)
-        {
-            var cmd = Runc("restore", "--detach", "--image-path", imageDir, "--work-path", imageDir, "--bundle", bundle, ContainerName.Validate(name));
-            cmd.StandardInput = StreamTarget.DevNull;
-            cmd.StandardOutput = StreamTarget.DevNull;
-            RunCriu(cmd, imageDir, "restore.log", ct);
-        }
+        public void Restore(string name, string bundle, string imageDir, CancellationToken ct) =>
+            Restore(name, bundle, imageDir, lazyPages: false, ct);
 
-        public void RestoreLazy(string name, string bundle, string imageDir, CancellationToken ct)
+        public void RestoreLazy(string name, string bundle, string imageDir, CancellationToken ct) =>
+            Restore(name, bundle, imageDir, lazyPages: true, ct);
+
+        private void Restore(string name, string bundle, string imageDir, bool lazyPages, CancellationToken ct)
         {
-            var cmd = Runc("restore", "--detach", "--lazy-pages", "--image-path", imageDir, "--work-path", imageDir, "--bundle", bundle, ContainerName.Validate(name));
+            var args = new List<string> { "restore", "--detach" };
+            if (lazyPages) args.Add("--lazy-pages");
+            args.AddRange(new[] { "--image-path", imageDir, "--work-path", imageDir, "--bundle", bundle, ContainerName.Validate(name) });
+            var cmd = Runc(args.ToArray());
             cmd.StandardInput = StreamTarget.DevNull;
             cmd.StandardOutput = StreamTarget.DevNull;
             RunCriu(cmd, imageDir, "restore.log", ct);
