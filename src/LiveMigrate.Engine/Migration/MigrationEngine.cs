@@ -45,6 +45,7 @@ namespace LiveMigrate.Migration
             private readonly Stopwatch _frozen = new Stopwatch();
             private string _bundle = "";
             private string _imageDir = "";
+            private readonly bool _lazy;
             private bool _destinationTouched;
             // Post-copy: the destination's images are a staged copy whose pages files hold only what the
             // restore reads; the daemons and the tunnel that carry the rest live until every page arrived.
@@ -67,8 +68,6 @@ namespace LiveMigrate.Migration
                 var id = DateTime.UtcNow.ToString("yyyyMMddTHHmmss", CultureInfo.InvariantCulture) + "-" + Guid.NewGuid().ToString("N").Substring(0, 8);
                 _result = new MigrationResult(id, name, source.Name, destination.Name) { StartTime = DateTimeOffset.Now, Mode = engine._options.Mode };
             }
-
-            private readonly bool _lazy;
 
             private MigrationOptions Options => _engine._options;
 
