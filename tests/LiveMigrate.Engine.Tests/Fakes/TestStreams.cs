@@ -6,7 +6,7 @@ using System.Threading;
 namespace LiveMigrate.Tests.Fakes
 {
     /// <summary>A read-only stream over bytes that hands out at most <c>maxChunk</c> bytes per Read, like a slow pipe.</summary>
-    public sealed class ChunkedReadStream : Stream
+    public sealed class ChunkedReadStream : ReadOnlyStream
     {
         private readonly byte[] _data;
         private readonly int _maxChunk;
@@ -29,19 +29,10 @@ namespace LiveMigrate.Tests.Fakes
             return n;
         }
 
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 
     /// <summary>Never ends; optionally fails once <c>failAfter</c> bytes were read.</summary>
-    public sealed class EndlessReadStream : Stream
+    public sealed class EndlessReadStream : ReadOnlyStream
     {
         private readonly long? _failAfter;
         private long _read;
@@ -59,15 +50,6 @@ namespace LiveMigrate.Tests.Fakes
             return n;
         }
 
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 
     /// <summary>A MemoryStream that records each write's size and flushes; can fail after some bytes.</summary>
@@ -92,5 +74,19 @@ namespace LiveMigrate.Tests.Fakes
             Flushes++;
             base.Flush();
         }
+    }
+
+    /// <summary>A forward-only source: everything but Read is refused, as on a pipe.</summary>
+    public abstract class ReadOnlyStream : Stream
+    {
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }
