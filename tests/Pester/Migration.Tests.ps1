@@ -10,6 +10,7 @@ Describe 'Move-Container' -Tag 'Integration' -Skip:$noLab {
         function Assert-NothingLeft([int] $HostIndex, [string] $Name) {
             Test-Path (Get-LabHostPath $HostIndex "containers/$Name") | Should -BeFalse -Because "the bundle must leave lab host $HostIndex"
             @(Get-ChildItem (Get-LabHostPath $HostIndex 'images') -Filter "$Name-*").Count | Should -Be 0 -Because "no images stay on lab host $HostIndex"
+            Test-Path (Get-LabHostPath $HostIndex "locks/$Name") | Should -BeFalse -Because 'the migration lock goes with the migration'
             Invoke-LabRunc $HostIndex @('state', $Name) 2>$null | Out-Null
             $LASTEXITCODE | Should -Not -Be 0 -Because "runc on lab host $HostIndex must not know $Name any more"
         }
@@ -165,6 +166,20 @@ Describe 'Move-Container' -Tag 'Integration' -Skip:$noLab {
             $err[0].FullyQualifiedErrorId | Should -BeLike 'InvalidArgument*'
             $err[0].Exception.Message | Should -BeLike '*PostCopy*local host*'
             @(Get-LabContainerLocation $name) | Should -Be @(1)
+        }
+
+        It 'refuses a container that another controller is migrating, naming it' {
+            $lock = Get-LabHostPath 1 "locks/$name"
+            New-Item -ItemType Directory -Force $lock | Out-Null
+            Set-Content (Join-Path $lock 'holder') 'migration 20261128T000000-feedbeef of migno to root@10.9.9.9:22, by ops@other-controller (process 777)'
+            try {
+                $err = $null
+                Move-Container -Name $name -Source $hosts[0] -Destination $hosts[1] -ErrorVariable err -ErrorAction SilentlyContinue
+                $err[0].FullyQualifiedErrorId | Should -BeLike 'MigrationAborted*'
+                $err[0].Exception.Message | Should -BeLike '*is being migrated already: migration 20261128T000000-feedbeef*ops@other-controller*'
+                @(Get-LabContainerLocation $name) | Should -Be @(1)
+                Test-Path $lock | Should -BeTrue -Because "another controller's lock is not ours to remove"
+            } finally { Remove-Item -Recurse -Force $lock }
         }
 
         It 'aborts when the container is not on the source' {

@@ -46,6 +46,7 @@ namespace LiveMigrate.Migration
             private string _bundle = "";
             private string _imageDir = "";
             private readonly bool _lazy;
+            private string _lockDir = "";
             private bool _destinationTouched;
             // Post-copy: the destination's images are a staged copy whose pages files hold only what the
             // restore reads; the daemons and the tunnel that carry the rest live until every page arrived.
@@ -75,6 +76,24 @@ namespace LiveMigrate.Migration
             private string DestinationImages => _lazy ? _stageDir : _imageDir;
 
             public MigrationResult Execute()
+            {
+                try
+                {
+                    return Migrate();
+                }
+                catch (MigrationException ex) when (ex.Result.Status == MigrationStatus.Failed)
+                {
+                    // The container may run nowhere: the lock stays until someone has looked (the message says where).
+                    throw;
+                }
+                catch (MigrationException)
+                {
+                    Unlock();
+                    throw;
+                }
+            }
+
+            private MigrationResult Migrate()
             {
                 _total.Start();
                 try
@@ -123,12 +142,21 @@ namespace LiveMigrate.Migration
                 _result.RunningOn = _destination.Name;
                 // Cleanup must not be cut short by Ctrl+C: the container already runs on the destination.
                 Phase(MigrationPhase.Cleanup, $"Removing what is left of {_name} on {_source.Name}", Cleanup, CancellationToken.None);
+                Unlock();
                 _result.Duration = _total.Elapsed;
                 return _result;
             }
 
             private void Prepare()
             {
+                // One migration of a container at a time, whoever runs it: an atomic mkdir on the source.
+                var lockDir = HostPath.Combine(Options.LockRoot, _name);
+                var holder = $"migration {_result.MigrationId} of {_name} to {_destination.Name}, by {Environment.UserName}@{Environment.MachineName} " +
+                             $"(process {System.Diagnostics.Process.GetCurrentProcess().Id}), since {DateTime.UtcNow:yyyy-MM-dd HH:mm:ss} UTC";
+                if (!_source.TryLock(lockDir, holder, out var current, _ct))
+                    throw new InvalidOperationException($"'{_name}' on {_source.Name} is being migrated already: {current}. " +
+                        $"If that migration is gone (its controller died), check that the container runs exactly once, then remove {lockDir} on {_source.Name}.");
+                _lockDir = lockDir;
                 var state = _source.State(_name, _ct);
                 _sourceNotRunning = state?.Status != ContainerStatus.Running;
                 if (state == null) throw new InvalidOperationException($"No container named '{_name}' on {_source.Name}. Get-Container -Host {_source.Name} lists what is there.");
@@ -342,6 +370,14 @@ namespace LiveMigrate.Migration
                     _result.AddPhase(phase, clock.Elapsed);
                     _observer.PhaseCompleted(phase, clock.Elapsed);
                 }
+            }
+
+            private void Unlock()
+            {
+                if (_lockDir.Length == 0) return;
+                try { _source.Unlock(_lockDir, CancellationToken.None); }
+                catch (Exception ex) { _observer.Message($"Could not remove the lock {_lockDir} on {_source.Name}: {ex.Message}"); }
+                _lockDir = "";
             }
 
             private void KillOrReport(IContainerHost host, string imageDir)

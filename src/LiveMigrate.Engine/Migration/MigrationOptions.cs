@@ -9,6 +9,8 @@ namespace LiveMigrate.Migration
         public MigrationMode Mode { get; set; } = MigrationMode.Stop;
         /// <summary>Where checkpoint images are written, on both hosts.</summary>
         public string ImageRoot { get; set; } = "/var/lib/livemigrate/images";
+        /// <summary>Where the per-container migration locks live on the source host.</summary>
+        public string LockRoot { get; set; } = "/var/lib/livemigrate/locks";
         public TimeSpan TransferTimeout { get; set; } = TimeSpan.FromMinutes(30);
         /// <summary>How long the restored container must keep running before the source is cleaned up.</summary>
         public TimeSpan SettleTime { get; set; } = TimeSpan.FromMilliseconds(300);

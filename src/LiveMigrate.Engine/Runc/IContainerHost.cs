@@ -26,6 +26,9 @@ namespace LiveMigrate.Runc
         void Delete(string name, bool force, CancellationToken ct);
         void Resume(string name, CancellationToken ct);
         bool Exists(string path, CancellationToken ct);
+        /// <summary>Takes the lock <paramref name="lockDir"/> (an atomic mkdir); false with the holder's text when it is held.</summary>
+        bool TryLock(string lockDir, string holder, out string currentHolder, CancellationToken ct);
+        void Unlock(string lockDir, CancellationToken ct);
         void CreateDirectory(string path, CancellationToken ct);
         void RemoveTree(string path, CancellationToken ct);
     }

@@ -155,6 +155,23 @@ done";
             return result.Succeeded;
         }
 
+        private const string LockScript = @"mkdir -p -m 0700 ""${1%/*}""
+if mkdir ""$1"" 2>/dev/null; then printf '%s
+' ""$2"" > ""$1/holder""; exit 0; fi
+cat ""$1/holder"" 2>/dev/null || echo 'a migration that has not written its name yet'
+exit 3";
+
+        public bool TryLock(string lockDir, string holder, out string currentHolder, CancellationToken ct)
+        {
+            var cmd = new CommandLine("sh", "-c", LockScript, "sh", Safe(lockDir), holder);
+            var result = _host.Run(cmd, _options.CommandTimeout, ct);
+            currentHolder = result.StandardOutput.Trim();
+            if (result.ExitCode == 0 || result.ExitCode == 3) return result.ExitCode == 0;
+            throw CommandFailedException.FromResult(_host.Name, cmd, result);
+        }
+
+        public void Unlock(string lockDir, CancellationToken ct) => RemoveTree(lockDir, ct);
+
         public void CreateDirectory(string path, CancellationToken ct) =>
             _host.RunChecked(new CommandLine("mkdir", "-p", "-m", "0700", Safe(path)), _options.CommandTimeout, ct);
 

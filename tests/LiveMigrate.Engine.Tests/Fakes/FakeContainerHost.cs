@@ -8,7 +8,7 @@ using LiveMigrate.Runc;
 
 namespace LiveMigrate.Tests.Fakes
 {
-    public enum HostOp { List, State, Checkpoint, Restore, Delete, Resume, Exists, CreateDirectory, RemoveTree, ReadPagemaps, StageLazyImages, StartPageServer, StartLazyPages, RestoreLazy, StopPageDaemons }
+    public enum HostOp { List, State, Checkpoint, Restore, Delete, Resume, Exists, CreateDirectory, RemoveTree, ReadPagemaps, StageLazyImages, StartPageServer, StartLazyPages, RestoreLazy, StopPageDaemons, Lock, Unlock }
 
     public sealed record HostCall(HostOp Op, string Argument);
 
@@ -173,6 +173,24 @@ namespace LiveMigrate.Tests.Fakes
         }
 
         public void StopPageDaemons(string imageDir, CancellationToken ct) => Enter(HostOp.StopPageDaemons, imageDir, ct);
+
+        /// <summary>Locks held on this host: lock directory to holder text.</summary>
+        public Dictionary<string, string> Locks { get; } = new(StringComparer.Ordinal);
+
+        public bool TryLock(string lockDir, string holder, out string currentHolder, CancellationToken ct)
+        {
+            Enter(HostOp.Lock, lockDir, ct);
+            if (Locks.TryGetValue(lockDir, out currentHolder!)) return false;
+            Locks[lockDir] = holder;
+            currentHolder = holder;
+            return true;
+        }
+
+        public void Unlock(string lockDir, CancellationToken ct)
+        {
+            Enter(HostOp.Unlock, lockDir, ct);
+            Locks.Remove(lockDir);
+        }
 
         public void RestoreLazy(string name, string bundle, string imageDir, CancellationToken ct)
         {

@@ -30,6 +30,8 @@ namespace LiveMigrate.Tests.Migration
             Assert.True(_s.Source.PathExists(_s.ImageDir + "/inventory.img"));
             Assert.True(_s.Source.PathExists(_s.ImageDir + "/pages-1.img"));
             Assert.DoesNotContain(new HostCall(HostOp.RemoveTree, _s.ImageDir), _s.Source.Calls);
+            // Nobody else may migrate it until someone has looked: the lock stays.
+            Assert.Single(_s.Source.Locks);
             _s.AssertInvariant(ex.Result);
             return ex;
         }
