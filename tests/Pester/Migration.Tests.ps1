@@ -135,6 +135,37 @@ Describe 'Move-Container' -Tag 'Integration' -Skip:$noLab {
         }
     }
 
+    Context 'rollback when the destination''s disk fills up during the transfer' {
+        BeforeAll {
+            $name = 'migfull'
+            Remove-LabContainer $name
+            $start = New-LabWorkload -HostIndex 1 -Name $name -MiB 64
+            # An 8 MiB file system over the destination's image directory, inside that host's own mount namespace.
+            $sshd = Get-Content (Join-Path (Get-LabEnvironment).Root 'hosts/lm2/sshd.pid')
+            & nsenter -t $sshd -m mount -t tmpfs -o size=8m lmfull /var/lib/livemigrate/images
+            if ($LASTEXITCODE -ne 0) { throw 'could not mount the small file system on lab host 2' }
+        }
+        AfterAll {
+            & nsenter -t $sshd -m umount /var/lib/livemigrate/images
+            Remove-LabContainer $name
+        }
+
+        It 'ends on the source, says the disk was full, and leaves nothing behind' {
+            $before = Wait-WorkloadTick 1 $name 0
+            $err = $null
+            Move-Container -Name $name -Source $hosts[0] -Destination $hosts[1] -ErrorVariable err -ErrorAction SilentlyContinue
+            $err[0].FullyQualifiedErrorId | Should -BeLike 'MigrationRolledBack*'
+            $err[0].Exception.Message | Should -BeLike '*Transfer*No space left on device*'
+            @(Get-LabContainerLocation $name) | Should -Be @(1)
+            $after = Wait-WorkloadTick 1 $name ($before.counter + 20)
+            $after.errors | Should -Be 0
+            $after.start_unix_ms | Should -Be $start.start_unix_ms
+            & nsenter -t $sshd -m sh -c 'ls -A /var/lib/livemigrate/images; test ! -e /var/lib/livemigrate/containers/migfull' | Should -BeNullOrEmpty
+            $LASTEXITCODE | Should -Be 0
+            @(Get-ChildItem (Get-LabHostPath 1 'images') -Filter "$name-*").Count | Should -Be 0
+        }
+    }
+
     Context 'what it refuses' {
         BeforeAll {
             $name = 'migno'
