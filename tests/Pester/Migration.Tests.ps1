@@ -166,6 +166,45 @@ Describe 'Move-Container' -Tag 'Integration' -Skip:$noLab {
         }
     }
 
+    Context 'rollback when the connection to the source is cut during the transfer' {
+        BeforeAll {
+            $name = 'migcut'
+            Remove-LabContainer $name
+            $start = New-LabWorkload -HostIndex 1 -Name $name -MiB 256
+            $labModule = (Resolve-Path (Join-Path $PSScriptRoot '../lab/Lab.psm1')).Path
+        }
+        AfterAll { Remove-LabContainer $name }
+
+        It 'opens the connection again, rolls back to the source and keeps the memory intact' {
+            $before = Wait-WorkloadTick 1 $name 0
+            $ps = [powershell]::Create()
+            $null = $ps.AddScript({
+                param($module, $lab, $name)
+                Import-Module $module; Import-Module $lab
+                Move-Container -Name $name -Source (Connect-LabHost 1) -Destination (Connect-LabHost 2) -ErrorAction Continue
+            }).AddArgument($env:LIVEMIGRATE_MODULE).AddArgument($labModule).AddArgument($name)
+            $handle = $ps.BeginInvoke()
+            $deadline = [DateTime]::UtcNow.AddSeconds(60)
+            while (-not ($ps.Streams.Progress | Where-Object StatusDescription -like 'Transfer: *') -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 5 }
+            # Every SSH session of lab host 1 dies, the controller's own connection included.
+            $listener = Get-Content (Join-Path (Get-LabEnvironment).Root 'hosts/lm1/sshd.pid')
+            & pkill -KILL -P $listener
+            $null = $ps.EndInvoke($handle)
+            $errors = @($ps.Streams.Error)
+            $ps.Dispose()
+
+            $errors[0].FullyQualifiedErrorId | Should -BeLike 'MigrationRolledBack*'
+            $errors[0].Exception.Message | Should -BeLike '*Transfer*'
+            @(Get-LabContainerLocation $name) | Should -Be @(1)
+            $after = Wait-WorkloadTick 1 $name ($before.counter + 20)
+            $after.errors | Should -Be 0
+            $after.start_unix_ms | Should -Be $start.start_unix_ms
+            Test-Path (Get-LabHostPath 2 "containers/$name") | Should -BeFalse
+            @(Get-ChildItem (Get-LabHostPath 2 'images') -Filter "$name-*").Count | Should -Be 0
+            @(Get-ChildItem (Get-LabHostPath 1 'images') -Filter "$name-*").Count | Should -Be 0
+        }
+    }
+
     Context 'what it refuses' {
         BeforeAll {
             $name = 'migno'

@@ -26,7 +26,7 @@ namespace LiveMigrate.Hosts
 
         public HostConnectionOptions Options { get; }
         public string Name => Options.Address.ToString();
-        public bool IsConnected => _client.IsConnected;
+        public bool IsConnected => !_disposed && _client.IsConnected;
         public string Cipher => _client.ConnectionInfo.CurrentClientEncryption ?? "";
 
         /// <summary>Connects, checking the host key against known_hosts before anything is authenticated.</summary>
@@ -84,8 +84,7 @@ namespace LiveMigrate.Hosts
 
         private SshHostProcess Launch(CommandLine command, string text, bool withInput)
         {
-            if (!_client.IsConnected)
-                throw new CommandFailedException(Name, command, $"The SSH connection to {Name} is closed; open it again with New-MigrationHost.");
+            if (_disposed || !_client.IsConnected) Reconnect(command);
             var cmd = _client.CreateCommand(text);
             cmd.CommandTimeout = Timeout.InfiniteTimeSpan;
             return new SshHostProcess(this, command, cmd, withInput);
@@ -139,8 +138,27 @@ namespace LiveMigrate.Hosts
             }
         }
 
+        // A dropped connection is opened again, with the same host key check: a rollback must still reach
+        // the source after the network hiccup that made the migration fail.
+        private void Reconnect(CommandLine command)
+        {
+            lock (_client)
+            {
+                if (_disposed) throw new CommandFailedException(Name, command, $"The connection to {Name} was closed with Remove-MigrationHost; open it again with New-MigrationHost.");
+                if (_client.IsConnected) return;
+                try { _client.Connect(); }
+                catch (Exception ex)
+                {
+                    throw new CommandFailedException(Name, command, $"The SSH connection to {Name} dropped and could not be opened again: {ex.Message}", inner: ex);
+                }
+            }
+        }
+
+        private volatile bool _disposed;
+
         public void Dispose()
         {
+            _disposed = true;
             try { _client.Disconnect(); } catch (Exception) { /* already gone: nothing to close */ }
             _client.Dispose();
         }
