@@ -80,6 +80,8 @@ function Remove-LabContainer([string] $Name) {
     foreach ($i in 1..$lab.Addresses.Count) {
         Invoke-LabRunc $i @('delete', '--force', $Name) 2>$null | Out-Null
         Remove-Item -Recurse -Force (Get-LabHostPath $i "containers/$Name") -ErrorAction Ignore
+        # A test that ended in MigrationFailed leaves the migration lock on purpose.
+        Remove-Item -Recurse -Force (Get-LabHostPath $i "locks/$Name") -ErrorAction Ignore
         Get-ChildItem (Get-LabHostPath $i 'images') -Filter "$Name-*" -ErrorAction Ignore | Remove-Item -Recurse -Force
     }
 }
