@@ -7,20 +7,20 @@ Describe 'Stopping Move-Container' -Tag 'Integration' -Skip:$noLab {
         $labModule = (Resolve-Path (Join-Path $PSScriptRoot '../lab/Lab.psm1')).Path
 
         # Move-Container lab host 1 -> 2 in its own runspace, as a console or a job runs it.
-        function New-MoveRunner([string] $Name) {
+        function New-MoveRunner([string] $Name, [string] $Mode = 'Stop') {
             $ps = [powershell]::Create()
             $null = $ps.AddScript({
-                param($module, $lab, $name)
+                param($module, $lab, $name, $mode)
                 Import-Module $module; Import-Module $lab
-                Move-Container -Name $name -Source (Connect-LabHost 1) -Destination (Connect-LabHost 2)
-            }).AddArgument($env:LIVEMIGRATE_MODULE).AddArgument($labModule).AddArgument($Name)
+                Move-Container -Name $name -Source (Connect-LabHost 1) -Destination (Connect-LabHost 2) -Mode $mode
+            }).AddArgument($env:LIVEMIGRATE_MODULE).AddArgument($labModule).AddArgument($Name).AddArgument($Mode)
             $ps
         }
 
         # Stops the move (what Ctrl+C does) once a progress record of the wanted phase appears;
         # returns the progress statuses seen.
-        function Stop-MoveAt([string] $Name, [string] $PhasePattern) {
-            $ps = New-MoveRunner $Name
+        function Stop-MoveAt([string] $Name, [string] $PhasePattern, [string] $Mode = 'Stop') {
+            $ps = New-MoveRunner $Name $Mode
             $handle = $ps.BeginInvoke()
             $deadline = [DateTime]::UtcNow.AddSeconds(60)
             while (-not $handle.IsCompleted -and [DateTime]::UtcNow -lt $deadline) {
@@ -34,17 +34,19 @@ Describe 'Stopping Move-Container' -Tag 'Integration' -Skip:$noLab {
         }
     }
 
-    It 'rolls back to the source when stopped during <Phase>' -ForEach @(
-        @{ Phase = 'Checkpoint'; Pattern = '^Checkpoint$' }
-        @{ Phase = 'Transfer'; Pattern = '^Transfer: ' }
+    It 'rolls back to the source when stopped during <Phase> (<Mode>)' -ForEach @(
+        @{ Phase = 'Checkpoint'; Pattern = '^Checkpoint$'; Mode = 'Stop' }
+        @{ Phase = 'Transfer'; Pattern = '^Transfer: '; Mode = 'Stop' }
+        @{ Phase = 'Pages'; Pattern = '^Pages$'; Mode = 'PostCopy' }
     ) {
         $name = "stop$($Phase.ToLower())"
         Remove-LabContainer $name
         try {
             $start = New-LabWorkload -HostIndex 1 -Name $name -MiB 256
-            $seen = Stop-MoveAt $name $Pattern
+            $seen = Stop-MoveAt $name $Pattern $Mode
             @($seen -match $Pattern).Count | Should -BeGreaterThan 0 -Because 'the stop must land in that phase'
-            $seen | Should -Not -Contain 'Restore'
+            # Stopped before the restore, or (post-copy) while the pages still flowed.
+            $seen | Should -Not -Contain $(if ($Mode -eq 'PostCopy') { 'Verify' } else { 'Restore' })
 
             @(Get-LabContainerLocation $name) | Should -Be @(1) -Because 'running exactly once, on the source'
             $after = Wait-WorkloadTick 1 $name 0
@@ -54,6 +56,7 @@ Describe 'Stopping Move-Container' -Tag 'Integration' -Skip:$noLab {
             Test-Path (Get-LabHostPath 2 "containers/$name") | Should -BeFalse
             @(Get-ChildItem (Get-LabHostPath 2 'images') -Filter "$name-*").Count | Should -Be 0
             @(Get-ChildItem (Get-LabHostPath 1 'images') -Filter "$name-*").Count | Should -Be 0
+            @(& pgrep -f "criu (page-server|lazy-pages) .*/$name-").Count | Should -Be 0
         } finally { Remove-LabContainer $name }
     }
 
