@@ -28,6 +28,7 @@ Describe 'Stopping Move-Container' -Tag 'Integration' -Skip:$noLab {
                 Start-Sleep -Milliseconds 5
             }
             $ps.Stop()
+            $ps.Streams.Error | ForEach-Object { Write-Host "Move-Container said: $_" }
             $stoppedWhile = @($ps.Streams.Progress | ForEach-Object StatusDescription)
             $ps.Dispose()
             $stoppedWhile

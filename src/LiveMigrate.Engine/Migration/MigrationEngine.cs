@@ -191,9 +191,10 @@ namespace LiveMigrate.Migration
                 // CRIU is never interrupted once it runs (see Checkpoint); cancellation waits for the next phase.
                 if (_lazy)
                 {
+                    // Below Linux's ephemeral range (32768 up), where outgoing connections would compete for them.
                     var rng = new Random();
-                    var serverPort = rng.Next(20000, 40000);
-                    var clientPort = rng.Next(40000, 60000);
+                    var serverPort = rng.Next(20000, 26000);
+                    var clientPort = rng.Next(26000, 32000);
                     _pageServer = _source.StartPageServer(_imageDir, serverPort);
                     _tunnel = _engine._transport.Tunnel(_destination, clientPort, _source, serverPort);
                     _lazyPages = _destination.StartLazyPages(_stageDir, clientPort);
