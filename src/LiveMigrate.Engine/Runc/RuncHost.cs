@@ -115,9 +115,24 @@ done";
             StartCriuDaemon(new CommandLine(_options.CriuPath, "page-server", "--lazy-pages", "--images-dir", Safe(imageDir), "--work-dir", imageDir,
                 "--address", "127.0.0.1", "--port", Port(port), "--log-file", "page-server.log"));
 
-        public IHostProcess StartLazyPages(string imageDir, int port) =>
-            StartCriuDaemon(new CommandLine(_options.CriuPath, "lazy-pages", "--page-server", "--address", "127.0.0.1", "--port", Port(port),
+        /// <remarks>Returns once the daemon listens: a restore started before its socket exists fails.</remarks>
+        public IHostProcess StartLazyPages(string imageDir, int port)
+        {
+            var daemon = StartCriuDaemon(new CommandLine(_options.CriuPath, "lazy-pages", "--page-server", "--address", "127.0.0.1", "--port", Port(port),
                 "--images-dir", Safe(imageDir), "--work-dir", imageDir, "--log-file", "lazy-pages.log"));
+            var probe = new CommandLine("test", "-S", HostPath.Combine(imageDir, "lazy-pages.socket"));
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            while (!_host.Run(probe, _options.CommandTimeout, CancellationToken.None).Succeeded)
+            {
+                if (clock.Elapsed > TimeSpan.FromSeconds(15))
+                {
+                    daemon.Dispose();
+                    throw new InvalidOperationException($"The lazy-pages daemon on {Name} did not start listening within 15 s; see {imageDir}/lazy-pages.log there.");
+                }
+                Thread.Sleep(10);
+            }
+            return daemon;
+        }
 
         public void StopPageDaemons(string imageDir, CancellationToken ct)
         {
