@@ -49,15 +49,7 @@ Describe 'Stopping Move-Container' -Tag 'Integration' -Skip:$noLab {
             # Stopped before the restore, or (post-copy) while the pages still flowed.
             $seen | Should -Not -Contain $(if ($Mode -eq 'PostCopy') { 'Verify' } else { 'Restore' })
 
-            @(Get-LabContainerLocation $name) | Should -Be @(1) -Because 'running exactly once, on the source'
-            $after = Wait-WorkloadTick 1 $name 0
-            $after = Wait-WorkloadTick 1 $name ($after.counter + 10)
-            $after.errors | Should -Be 0
-            $after.start_unix_ms | Should -Be $start.start_unix_ms
-            Test-Path (Get-LabHostPath 2 "containers/$name") | Should -BeFalse
-            @(Get-ChildItem (Get-LabHostPath 2 'images') -Filter "$name-*").Count | Should -Be 0
-            @(Get-ChildItem (Get-LabHostPath 1 'images') -Filter "$name-*").Count | Should -Be 0
-            @(& pgrep -f "criu (page-server|lazy-pages) .*/$name-").Count | Should -Be 0
+            Assert-RolledBackToFirstHost $name $start
         } finally { Remove-LabContainer $name }
     }
 

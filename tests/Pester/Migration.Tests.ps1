@@ -111,7 +111,7 @@ Describe 'Move-Container' -Tag 'Integration' -Skip:$noLab {
         AfterAll { Remove-LabContainer $name; Remove-Item -Recurse -Force (Get-LabHostPath 1 'only-on-lm1') -ErrorAction Ignore }
 
         It 'ends with the container running on the source and an error that says why (<Mode>)' -ForEach @(@{ Mode = 'Stop' }, @{ Mode = 'PostCopy' }) {
-            $before = Wait-WorkloadTick 1 $name 0
+            Wait-WorkloadTick 1 $name 0 | Out-Null  # ticking before the move
             $err = $null
             $result = Move-Container -Name $name -Source $hosts[0] -Destination $hosts[1] -Mode $Mode -ErrorVariable err -ErrorAction SilentlyContinue
             $result | Should -BeNullOrEmpty
@@ -124,14 +124,7 @@ Describe 'Move-Container' -Tag 'Integration' -Skip:$noLab {
             $err[0].TargetObject.Status | Should -Be 'RolledBack'
             $err[0].TargetObject.RunningOn | Should -Be $hosts[0].Name
 
-            @(Get-LabContainerLocation $name) | Should -Be @(1)
-            $after = Wait-WorkloadTick 1 $name ($before.counter + 20)
-            $after.errors | Should -Be 0
-            $after.start_unix_ms | Should -Be $start.start_unix_ms
-            Test-Path (Get-LabHostPath 2 "containers/$name") | Should -BeFalse
-            @(Get-ChildItem (Get-LabHostPath 2 'images') -Filter "$name-*").Count | Should -Be 0
-            @(Get-ChildItem (Get-LabHostPath 1 'images') -Filter "$name-*").Count | Should -Be 0
-            @(& pgrep -f "criu (page-server|lazy-pages) .*/$name-").Count | Should -Be 0 -Because 'no page daemon outlives a rollback'
+            Assert-RolledBackToFirstHost $name $start
         }
     }
 
@@ -151,18 +144,12 @@ Describe 'Move-Container' -Tag 'Integration' -Skip:$noLab {
         }
 
         It 'ends on the source, says the disk was full, and leaves nothing behind' {
-            $before = Wait-WorkloadTick 1 $name 0
+            Wait-WorkloadTick 1 $name 0 | Out-Null  # ticking before the move
             $err = $null
             Move-Container -Name $name -Source $hosts[0] -Destination $hosts[1] -ErrorVariable err -ErrorAction SilentlyContinue
             $err[0].FullyQualifiedErrorId | Should -BeLike 'MigrationRolledBack*'
             $err[0].Exception.Message | Should -BeLike '*Transfer*No space left on device*'
-            @(Get-LabContainerLocation $name) | Should -Be @(1)
-            $after = Wait-WorkloadTick 1 $name ($before.counter + 20)
-            $after.errors | Should -Be 0
-            $after.start_unix_ms | Should -Be $start.start_unix_ms
-            & nsenter -t $sshd -m sh -c 'ls -A /var/lib/livemigrate/images; test ! -e /var/lib/livemigrate/containers/migfull' | Should -BeNullOrEmpty
-            $LASTEXITCODE | Should -Be 0
-            @(Get-ChildItem (Get-LabHostPath 1 'images') -Filter "$name-*").Count | Should -Be 0
+            Assert-RolledBackToFirstHost $name $start
         }
     }
 
@@ -176,7 +163,7 @@ Describe 'Move-Container' -Tag 'Integration' -Skip:$noLab {
         AfterAll { Remove-LabContainer $name }
 
         It 'opens the connection again, rolls back to the source and keeps the memory intact' {
-            $before = Wait-WorkloadTick 1 $name 0
+            Wait-WorkloadTick 1 $name 0 | Out-Null  # ticking before the move
             $ps = [powershell]::Create()
             $null = $ps.AddScript({
                 param($module, $lab, $name)
@@ -195,13 +182,7 @@ Describe 'Move-Container' -Tag 'Integration' -Skip:$noLab {
 
             $errors[0].FullyQualifiedErrorId | Should -BeLike 'MigrationRolledBack*'
             $errors[0].Exception.Message | Should -BeLike '*Transfer*'
-            @(Get-LabContainerLocation $name) | Should -Be @(1)
-            $after = Wait-WorkloadTick 1 $name ($before.counter + 20)
-            $after.errors | Should -Be 0
-            $after.start_unix_ms | Should -Be $start.start_unix_ms
-            Test-Path (Get-LabHostPath 2 "containers/$name") | Should -BeFalse
-            @(Get-ChildItem (Get-LabHostPath 2 'images') -Filter "$name-*").Count | Should -Be 0
-            @(Get-ChildItem (Get-LabHostPath 1 'images') -Filter "$name-*").Count | Should -Be 0
+            Assert-RolledBackToFirstHost $name $start
         }
     }
 

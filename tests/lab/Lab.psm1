@@ -95,4 +95,21 @@ function Get-LabContainerLocation([string] $Name) {
     }
 }
 
+# After a failed or stopped migration from lab host 1 to 2: the container runs exactly once, on host 1,
+# the same process (its start time) still ticking with its memory intact, and nothing of the attempt is
+# left: no bundle or images on host 2 (seen from inside its mount namespace, where a test may have
+# mounted something over them), no images on host 1, no page daemon anywhere.
+function Assert-RolledBackToFirstHost([string] $Name, $Start) {
+    @(Get-LabContainerLocation $Name) | Should -Be @(1) -Because 'running exactly once, on the source'
+    $now = Wait-WorkloadTick 1 $Name 0
+    $after = Wait-WorkloadTick 1 $Name ($now.counter + 20)
+    $after.errors | Should -Be 0
+    $after.start_unix_ms | Should -Be $Start.start_unix_ms
+    $sshd = Get-Content (Join-Path $script:LabRoot 'hosts/lm2/sshd.pid')
+    $left = & nsenter -t $sshd -m sh -c 'ls -d /var/lib/livemigrate/images/"$1"-* /var/lib/livemigrate/containers/"$1" 2>/dev/null' sh $Name
+    $left | Should -BeNullOrEmpty -Because 'nothing of the attempt stays on the destination'
+    @(Get-ChildItem (Get-LabHostPath 1 'images') -Filter "$Name-*").Count | Should -Be 0
+    @(& pgrep -f "criu (page-server|lazy-pages) .*/$Name-").Count | Should -Be 0 -Because 'no page daemon outlives a rollback'
+}
+
 Export-ModuleMember -Function *
