@@ -15,6 +15,7 @@
         'Remove-MigrationHost'
         'Get-Container'
         'Move-Container'
+        'Test-MigrationReadiness'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

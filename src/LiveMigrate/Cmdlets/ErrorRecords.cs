@@ -21,6 +21,8 @@ namespace LiveMigrate.Commands.Cmdlets
             HostKeyException hk when hk.Status == HostKeyStatus.Unknown => ("HostKeyUnknown", ErrorCategory.SecurityError),
             HostKeyException hk when hk.Status == HostKeyStatus.Revoked => ("HostKeyRevoked", ErrorCategory.SecurityError),
             HostKeyException _ => ("HostKeyChanged", ErrorCategory.SecurityError),
+            LiveMigrate.Readiness.ReadinessFailedException rf when rf.WarningsOnly => ("ReadinessWarning", ErrorCategory.InvalidOperation),
+            LiveMigrate.Readiness.ReadinessFailedException _ => ("ReadinessFailed", ErrorCategory.InvalidOperation),
             HostConnectionException _ => ("HostConnectionFailed", ErrorCategory.ConnectionError),
             FileNotFoundException _ => ("FileNotFound", ErrorCategory.ObjectNotFound),
             MigrationException me when me.Result.Status == MigrationStatus.Aborted => ("MigrationAborted", ErrorCategory.InvalidOperation),

@@ -1,9 +1,12 @@
 using System;
+using System.Linq;
 using System.Management.Automation;
 using System.Threading;
 using LiveMigrate.Commands.Completion;
 using LiveMigrate.Commands.Hosts;
+using LiveMigrate.Commands.Readiness;
 using LiveMigrate.Migration;
+using LiveMigrate.Readiness;
 using LiveMigrate.Runc;
 using LiveMigrate.Transfer;
 
@@ -52,6 +55,14 @@ namespace LiveMigrate.Commands.Cmdlets
         [ValidateNotNullOrEmpty]
         public string ImageRoot { get; set; } = new MigrationOptions().ImageRoot;
 
+        /// <summary>Move without running Test-MigrationReadiness first.</summary>
+        [Parameter]
+        public SwitchParameter SkipReadiness { get; set; }
+
+        /// <summary>Move even though readiness checks warned (a failed check still refuses).</summary>
+        [Parameter]
+        public SwitchParameter Force { get; set; }
+
         protected override void ProcessRecord()
         {
             if (!ContainerName.IsValid(Name))
@@ -81,6 +92,7 @@ namespace LiveMigrate.Commands.Cmdlets
 
             var options = new MigrationOptions { KeepImages = KeepImages.IsPresent, ImageRoot = ImageRoot, Mode = (MigrationMode)Enum.Parse(typeof(MigrationMode), Mode, ignoreCase: true) };
             options.Runtime.CriuTimeout = TimeSpan.FromSeconds(CriuTimeoutSec);
+            if (!SkipReadiness && !IsReady(options)) return;
             var engine = new MigrationEngine(new SshTreeTransport(options.TransferTimeout), options);
             var progress = new MigrationProgressWriter(this, Name, Source.Name, Destination.Name, () => _stop.IsCancellationRequested);
             try
@@ -95,6 +107,17 @@ namespace LiveMigrate.Commands.Cmdlets
                 if (_stop.IsCancellationRequested) throw new PipelineStoppedException();
                 WriteError(ErrorRecords.From(ex, ex.Result));
             }
+        }
+
+        private bool IsReady(MigrationOptions options)
+        {
+            var request = new ReadinessRequest { ContainerName = Name, Mode = options.Mode, ImageRoot = options.ImageRoot, Runtime = options.Runtime };
+            var results = ReadinessRunner.Run(this, request, new ReadinessHost(Source.Name, Source.Session), new ReadinessHost(Destination.Name, Destination.Session), _stop.Token);
+            foreach (var r in results) WriteVerbose($"Readiness: {r.Status} {r.Check} on {r.Host}: {r.Detail}");
+            var failed = results.Any(r => r.Status == ReadinessStatus.Fail);
+            if (!failed && (Force || results.All(r => r.Status != ReadinessStatus.Warn))) return true;
+            WriteError(ErrorRecords.From(new ReadinessFailedException(Name, results, warningsOnly: !failed), Name));
+            return false;
         }
 
         protected override void StopProcessing() => _stop.Cancel();

@@ -1,0 +1,96 @@
+using System;
+using System.Collections.Generic;
+using LiveMigrate.Migration;
+using LiveMigrate.Readiness.Facts;
+using static LiveMigrate.Readiness.Checks.ReadinessChecks;
+
+namespace LiveMigrate.Readiness.Checks
+{
+    /// <summary>Checks 10-11: room for the images and bundle, and how long the container would be frozen.</summary>
+    internal static class CapacityChecks
+    {
+        public const string FreeSpace = "Free space", Downtime = "Downtime";
+
+        /// <summary>Images run a little over the memory counted (page maps, files, metadata); a margin, not a precise bound.</summary>
+        public const double Margin = 1.2;
+        public const long Slack = 64L << 20;
+        /// <summary>Setting up the page tunnel and the lazy-pages daemon before a lazy restore, as measured in the lab.</summary>
+        public static readonly TimeSpan PostCopySetup = TimeSpan.FromMilliseconds(300);
+
+        public static IEnumerable<ReadinessResult> Judge(ReadinessEvidence e)
+        {
+            if (!e.ContainerFacts.Succeeded || e.Source.KnownFacts is null || e.Destination.KnownFacts is null)
+            {
+                yield return new ReadinessResult(FreeSpace, e.Pair, ReadinessStatus.Skipped, "Not checked: the container's size is not known.");
+                yield return new ReadinessResult(Downtime, e.Pair, ReadinessStatus.Skipped, "Not estimated: the container's size is not known.");
+                yield break;
+            }
+            var c = e.ContainerFacts.Value;
+            var s = e.Source.KnownFacts;
+            var d = e.Destination.KnownFacts;
+            yield return Room(e.Source.Name, "the checkpoint images", s.ImagesDirectory, s.ImagesFreeBytes, Need(c.MemoryBytes));
+            // Post-copy lands only the pages the restore reads first; the rest goes straight into memory.
+            var images = e.Request.Mode == MigrationMode.PostCopy ? 0 : c.MemoryBytes;
+            if (e.DestinationPaths.Succeeded && e.DestinationPaths.Value.BundleDevice is { } dev && dev != d.ImagesDevice)
+            {
+                yield return Room(e.Destination.Name, "the checkpoint images", d.ImagesDirectory, d.ImagesFreeBytes, Need(images));
+                yield return Room(e.Destination.Name, "the bundle", e.DestinationPaths.Value.BundleDirectory, e.DestinationPaths.Value.BundleFreeBytes, Need(c.BundleBytes));
+            }
+            else
+            {
+                yield return Room(e.Destination.Name, "the images and the bundle", d.ImagesDirectory, d.ImagesFreeBytes, Need(images + c.BundleBytes));
+            }
+            yield return DowntimeRow(e, c, s, d);
+        }
+
+        internal static long Need(long bytes) => (long)(bytes * Margin) + Slack;
+
+        private static ReadinessResult Room(string host, string what, string directory, long? free, long need)
+        {
+            if (free is not long bytes)
+                return new ReadinessResult(FreeSpace, host, ReadinessStatus.Warn, $"The free space in {directory} could not be read (df failed).", "Check by hand that it has room.");
+            return bytes >= need
+                ? new ReadinessResult(FreeSpace, host, ReadinessStatus.Pass, $"{Size(bytes)} free in {directory} for {what} (about {Size(need)} needed).")
+                : new ReadinessResult(FreeSpace, host, ReadinessStatus.Fail, $"Only {Size(bytes)} free in {directory}, and {what} need about {Size(need)} (size x{Margin} + {Size(Slack)}).",
+                    $"Free {Size(need - bytes)} there, or give -ImageRoot a folder on a larger file system.");
+        }
+
+        private static ReadinessResult DowntimeRow(ReadinessEvidence e, ContainerFacts c, HostFacts s, HostFacts d)
+        {
+            if (!e.BytesPerSecond.Succeeded || !e.Source.Canary.Succeeded || !e.Destination.Canary.Succeeded ||
+                !e.Source.Canary.Value.Succeeded || !e.Destination.Canary.Value.Succeeded || s.WriteBytesPerSecond is null || d.WriteBytesPerSecond is null)
+                return new ReadinessResult(Downtime, e.Pair, ReadinessStatus.Skipped, "Not estimated: it needs the bandwidth, both canaries and both write rates.");
+            var estimate = Estimate(c, e.Source.Canary.Value.Checkpoint!.Value + e.Destination.Canary.Value.Restore!.Value,
+                e.BytesPerSecond.Value, s.WriteBytesPerSecond.Value, d.WriteBytesPerSecond.Value);
+            var inputs = $"{Size(c.MemoryBytes)} of memory, {Size(c.BundleBytes)} of bundle, {e.BytesPerSecond.Value / 1e6:0} MB/s between the hosts, " +
+                         $"writes at {s.WriteBytesPerSecond.Value / 1e6:0}/{d.WriteBytesPerSecond.Value / 1e6:0} MB/s, canary {Seconds(e.Source.Canary.Value.Checkpoint.Value + e.Destination.Canary.Value.Restore.Value)}";
+            var mode = e.Request.Mode;
+            var chosen = mode == MigrationMode.PostCopy ? estimate.PostCopy : mode == MigrationMode.Stop ? estimate.Stop : Min(estimate.Stop, estimate.PostCopy);
+            var detail = mode == null
+                ? $"About {Seconds(estimate.Stop)} with -Mode Stop, {Seconds(estimate.PostCopy)} with -Mode PostCopy ({inputs})."
+                : $"About {Seconds(chosen)} with -Mode {mode} ({inputs}).";
+            if (e.Request.MaxDowntime is TimeSpan max && chosen > max)
+                return new ReadinessResult(Downtime, e.Pair, ReadinessStatus.Warn, $"{detail} That is over -MaxDowntime {Seconds(max)}.",
+                    mode != MigrationMode.PostCopy && estimate.PostCopy < estimate.Stop
+                        ? "Use -Mode PostCopy (the container runs again before its memory has moved), or shrink its memory first."
+                        : "Shrink the container's memory, or move it over a faster link or to faster image storage.");
+            return new ReadinessResult(Downtime, e.Pair, ReadinessStatus.Pass, detail);
+        }
+
+        /// <summary>
+        /// Stop: the fixed cost of a checkpoint and restore (the canaries), plus writing the memory as images,
+        /// streaming images and bundle, and reading them back into fresh memory. PostCopy: the same dump, the
+        /// bundle, and the page tunnel's setup; memory moves after the container runs again.
+        /// </summary>
+        internal static (TimeSpan Stop, TimeSpan PostCopy) Estimate(ContainerFacts c, TimeSpan fixedCost, double bandwidth, double sourceWrite, double destinationWrite)
+        {
+            var dump = c.MemoryBytes / sourceWrite;
+            var bundle = c.BundleBytes / bandwidth;
+            var stop = fixedCost + TimeSpan.FromSeconds(dump + c.MemoryBytes / bandwidth + bundle + c.MemoryBytes / destinationWrite);
+            var post = fixedCost + TimeSpan.FromSeconds(dump + bundle) + PostCopySetup;
+            return (stop, post);
+        }
+
+        private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
+    }
+}

@@ -1,0 +1,139 @@
+using System.Collections.Generic;
+using System.Linq;
+using LiveMigrate.Runc;
+using static LiveMigrate.Readiness.Checks.ReadinessChecks;
+
+namespace LiveMigrate.Readiness.Checks
+{
+    /// <summary>Checks 7-9 on the named container: where it is, what its bundle needs, what its processes hold.</summary>
+    internal static class ContainerChecks
+    {
+        public const string Container = "Container", Bundle = "Bundle", Processes = "Processes";
+
+        public static IEnumerable<ReadinessResult> Judge(ReadinessEvidence e)
+        {
+            var name = e.Request.ContainerName!;
+            yield return SourceContainer(e, name);
+            yield return Unavailable(Container, e.Destination.Name, e.Destination.Container, $"Not checked: both hosts must be reachable.") ??
+                (e.Destination.Container.Value is { } there
+                    ? new ReadinessResult(Container, e.Destination.Name, ReadinessStatus.Fail, $"A container named {name} already exists there ({there.Status}).",
+                        $"Remove it there (runc delete {name}) or choose another destination; a migration never replaces a container.")
+                    : new ReadinessResult(Container, e.Destination.Name, ReadinessStatus.Pass, $"No container named {name} there."));
+            foreach (var r in BundleRows(e)) yield return r;
+            foreach (var r in ProcessRows(e)) yield return r;
+            foreach (var r in CapacityChecks.Judge(e)) yield return r;
+        }
+
+        private static ReadinessResult SourceContainer(ReadinessEvidence e, string name)
+        {
+            var missing = Unavailable(Container, e.Source.Name, e.Source.Container, "Not checked: both hosts must be reachable.");
+            if (missing != null) return missing;
+            return e.Source.Container.Value switch
+            {
+                null => new ReadinessResult(Container, e.Source.Name, ReadinessStatus.Fail, $"No container named {name} there.",
+                    $"Check the name: Get-Container -Host {e.Source.Name} lists the containers there."),
+                { Status: ContainerStatus.Running } c => new ReadinessResult(Container, e.Source.Name, ReadinessStatus.Pass, $"{name} is running (pid {c.Pid}, bundle {c.Bundle})."),
+                { } c => new ReadinessResult(Container, e.Source.Name, ReadinessStatus.Fail, $"{name} is {c.Status}: only a running container can be checkpointed.",
+                    c.Status == ContainerStatus.Paused ? $"Resume it first (runc resume {name})." : $"Start it first (runc start {name}), or move its bundle as files."),
+            };
+        }
+
+        private static IEnumerable<ReadinessResult> BundleRows(ReadinessEvidence e)
+        {
+            var host = e.Destination.Name;
+            if (e.Bundle == null || !e.DestinationPaths.Ran)
+            {
+                yield return Unavailable(Bundle, host, e.DestinationPaths, "Not checked: the container is not running on the source.")!;
+                yield break;
+            }
+            var missing = Unavailable(Bundle, host, e.DestinationPaths, "");
+            if (missing != null) { yield return missing; yield break; }
+            var b = e.Bundle;
+            var paths = e.DestinationPaths.Value;
+            var bundle = e.Source.Container.Value!.Bundle;
+            var absent = new HashSet<string>(paths.Missing);
+            var failed = false;
+            if (paths.BundleExists)
+            {
+                failed = true;
+                yield return new ReadinessResult(Bundle, host, ReadinessStatus.Fail, $"{bundle} already exists there; the bundle moves to the same path and is never written over.",
+                    $"Remove {bundle} on {host} if it is left from an earlier attempt, or choose another destination.");
+            }
+            if (!b.RootInBundle && absent.Contains(b.RootPath))
+            {
+                failed = true;
+                yield return new ReadinessResult(Bundle, host, ReadinessStatus.Fail, $"The root file system {b.RootPath} is outside the bundle, so it does not move, and it is not there.",
+                    $"Make {b.RootPath} available on {host} at the same path (shared storage or a copy), or keep the rootfs inside the bundle.");
+            }
+            foreach (var (kind, list, fix) in new[]
+            {
+                ("bind-mount source", b.BindSources, "Create them on the destination at the same paths (or mount the same shared storage there), or remove those mounts from config.json."),
+                ("namespace to join", b.NamespacePaths.Select(n => n.Path).ToList(), "Create the same namespaces on the destination (for example ip netns add) before moving, or let the container create its own."),
+                ("device", b.Devices, "Load the driver that provides them on the destination, or remove them from linux.devices in config.json."),
+            })
+            {
+                var gone = list.Where(absent.Contains).ToList();
+                if (gone.Count == 0) continue;
+                failed = true;
+                yield return new ReadinessResult(Bundle, host, ReadinessStatus.Fail, $"Missing there, needed by config.json: {string.Join(", ", gone.Select(p => $"{kind} {p}"))}.", fix);
+            }
+            if (!failed)
+                yield return new ReadinessResult(Bundle, host, ReadinessStatus.Pass,
+                    (b.RootInBundle ? $"The rootfs moves with the bundle ({Size(e.ContainerFacts.Value.BundleBytes)})" : $"The rootfs {b.RootPath} is there") +
+                    $"; {b.BindSources.Count} bind-mount source(s), {b.NamespacePaths.Count} namespace path(s) and {b.Devices.Count} device(s) needed by config.json are there.");
+        }
+
+        private static IEnumerable<ReadinessResult> ProcessRows(ReadinessEvidence e)
+        {
+            var host = e.Source.Name;
+            var missing = Unavailable(Processes, host, e.ContainerFacts, "Not checked: the container is not running on the source.");
+            if (missing != null) { yield return missing; yield break; }
+            var f = e.ContainerFacts.Value;
+            var any = false;
+            foreach (var t in f.Terminals)
+            {
+                any = true;
+                yield return new ReadinessResult(Processes, host, ReadinessStatus.Fail, $"Process {t.Pid} has a terminal open (fd {t.Fd} -> {t.Path}); CRIU cannot re-create it without the terminal's owner.",
+                    "Run the container detached without a terminal (process.terminal false in config.json, stdio on /dev/null or pipes); runc restore would need --console-socket otherwise.");
+            }
+            foreach (var h in f.HostFiles)
+            {
+                any = true;
+                yield return new ReadinessResult(Processes, host, ReadinessStatus.Fail, $"Process {h.Pid} has a file open from outside the container's mounts (fd {h.Fd} -> {h.Path}); CRIU fails with 'Can't lookup mount'.",
+                    h.Fd <= 2
+                        ? "Give the container's stdio /dev/null or a pipe instead of a host file (runc run -d NAME </dev/null >/dev/null 2>&1, or a log collector reading a pipe)."
+                        : "Bind-mount the file's folder into the container (a mounts entry in config.json) so it is opened through a mount CRIU knows, or close it before moving.");
+            }
+            if (f.TcpConnections.Count > 0)
+            {
+                any = true;
+                yield return new ReadinessResult(Processes, host, ReadinessStatus.Fail,
+                    $"{f.TcpConnections.Count} established TCP connection(s), e.g. {f.TcpConnections[0].Local} <-> {f.TcpConnections[0].Remote}; CRIU refuses them without --tcp-established.",
+                    "Drain the connections first (take the container out of its load balancer); CRIU's --tcp-established would carry them, but LiveMigrate does not pass it yet, since peers would need the same address on the destination.");
+            }
+            if (f.FileLocks.Count > 0)
+            {
+                any = true;
+                yield return new ReadinessResult(Processes, host, ReadinessStatus.Fail,
+                    $"Process {f.FileLocks[0].Pid} holds a {f.FileLocks[0].Kind} file lock ({f.FileLocks.Count} in all); CRIU refuses locks without --file-locks.",
+                    "Release the locks before moving (stop the job that holds them); CRIU's --file-locks would carry them, but LiveMigrate does not pass it yet.");
+            }
+            if (f.ExternalUnixSockets.Count > 0)
+            {
+                any = true;
+                var s = f.ExternalUnixSockets[0];
+                yield return new ReadinessResult(Processes, host, ReadinessStatus.Fail,
+                    $"{f.ExternalUnixSockets.Count} UNIX socket(s) connected to a process outside the container (e.g. {s.Path}, peer inode {s.PeerInode}); CRIU refuses external UNIX sockets.",
+                    "Disconnect it before moving (a host daemon's socket bind-mounted into the container, such as a log or metrics agent); CRIU's --ext-unix-sk only helps when the peer can be reconnected on the destination.");
+            }
+            if (f.UnixSocketsUnchecked != null)
+            {
+                any = true;
+                yield return new ReadinessResult(Processes, host, ReadinessStatus.Warn, $"UNIX sockets were not checked: {f.UnixSocketsUnchecked}.", "Install iproute2 (ss) and util-linux (nsenter) on the host.");
+            }
+            if (!any)
+                yield return new ReadinessResult(Processes, host, ReadinessStatus.Pass,
+                    $"{f.Pids.Count} process(es): no terminal, host file, established TCP connection, file lock or external UNIX socket.");
+        }
+    }
+}

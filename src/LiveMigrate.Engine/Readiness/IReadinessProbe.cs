@@ -1,0 +1,24 @@
+using System.Collections.Generic;
+using System.Threading;
+using LiveMigrate.Hosts;
+using LiveMigrate.Readiness.Facts;
+using LiveMigrate.Runc;
+
+namespace LiveMigrate.Readiness
+{
+    /// <summary>What the checks read from hosts; faked in unit tests, shell scripts over SSH for real.</summary>
+    public interface IReadinessProbe
+    {
+        /// <summary>A round trip on the open connection.</summary>
+        void Ping(IHostSession host, CancellationToken ct);
+        HostFacts Facts(IHostSession host, CancellationToken ct);
+        CanaryResult Canary(IHostSession host, CancellationToken ct);
+        ContainerInfo? State(IHostSession host, string name, CancellationToken ct);
+        ContainerFacts Inspect(IHostSession host, ContainerInfo container, CancellationToken ct);
+        DestinationPaths CheckPaths(IHostSession host, string bundle, IReadOnlyList<string> paths, CancellationToken ct);
+        /// <summary>Dumps the source's CPU description and has the destination's CRIU check it; null when compatible, else why not.</summary>
+        string? CheckCpu(IHostSession source, IHostSession destination, CancellationToken ct);
+        /// <summary>Bytes per second streamed from one host to the other the way a transfer goes.</summary>
+        double MeasureBandwidth(IHostSession source, IHostSession destination, CancellationToken ct);
+    }
+}

@@ -1,0 +1,92 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using LiveMigrate.Readiness.Checks;
+using LiveMigrate.Readiness.Facts;
+
+namespace LiveMigrate.Readiness
+{
+    /// <summary>
+    /// Runs the probes of both hosts at once (each host's own probes in order, since the canary needs its
+    /// facts), then judges every check from what they found. Probes report failures; they never stop the run.
+    /// </summary>
+    public sealed class ReadinessChecker
+    {
+        private readonly IReadinessProbe _probe;
+
+        public ReadinessChecker(IReadinessProbe probe) { _probe = probe; }
+
+        /// <summary>The probes finished so far, for progress; safe to drain from another thread.</summary>
+        public ConcurrentQueue<string> Finished { get; } = new ConcurrentQueue<string>();
+
+        public IReadOnlyList<ReadinessResult> Run(ReadinessRequest request, ReadinessHost source, ReadinessHost destination, CancellationToken ct)
+        {
+            var evidence = new ReadinessEvidence(request, source, destination);
+            var work = new List<Task> { Task.Run(() => ProbeHost(evidence.Source, ct)), Task.Run(() => ProbeHost(evidence.Destination, ct)) };
+            if (source.Session is { } s && destination.Session is { } d)
+            {
+                work.Add(Task.Run(() => evidence.Cpu = Probe($"CPU {evidence.Pair}", () => _probe.CheckCpu(s, d, ct))));
+                if (request.ContainerName is { } name) work.Add(Task.Run(() => ProbeContainer(evidence, name, s, d, ct)));
+            }
+            WaitAll(work, ct);
+            // Measured alone: beside the canaries it would see a fraction of what a transfer gets.
+            if (source.Session is { } from && destination.Session is { } to)
+                evidence.BytesPerSecond = Probe($"bandwidth {evidence.Pair}", () => _probe.MeasureBandwidth(from, to, ct));
+            return ReadinessChecks.Judge(evidence);
+        }
+
+        private static void WaitAll(List<Task> work, CancellationToken ct)
+        {
+            try { Task.WaitAll(work.ToArray()); }
+            catch (AggregateException ex) when (ex.InnerExceptions.All(e => e is OperationCanceledException)) { }
+            ct.ThrowIfCancellationRequested();
+        }
+
+        private void ProbeHost(HostEvidence host, CancellationToken ct)
+        {
+            if (!(host.Host.Session is { } session)) return;
+            host.Ping = Probe($"SSH to {host.Name}", () =>
+            {
+                var clock = Stopwatch.StartNew();
+                _probe.Ping(session, ct);
+                return clock.Elapsed;
+            });
+            if (!host.Ping.Succeeded) return;
+            host.Facts = Probe($"facts of {host.Name}", () => _probe.Facts(session, ct));
+            if (host.KnownFacts is { RuncVersion: { }, CriuVersion: { } })
+                host.Canary = Probe($"canary on {host.Name}", () => _probe.Canary(session, ct));
+        }
+
+        private void ProbeContainer(ReadinessEvidence evidence, string name, Hosts.IHostSession source, Hosts.IHostSession destination, CancellationToken ct)
+        {
+            evidence.Destination.Container = Probe($"{name} on {evidence.Destination.Name}", () => _probe.State(destination, name, ct));
+            evidence.Source.Container = Probe($"{name} on {evidence.Source.Name}", () => _probe.State(source, name, ct));
+            if (!(evidence.Source.Container.Succeeded && evidence.Source.Container.Value is { Status: Runc.ContainerStatus.Running } container)) return;
+            evidence.ContainerFacts = Probe($"processes of {name}", () => _probe.Inspect(source, container, ct));
+            if (!evidence.ContainerFacts.Succeeded) return;
+            try
+            {
+                evidence.Bundle = BundleSpec.Parse(evidence.ContainerFacts.Value.ConfigJson, container.Bundle);
+            }
+            catch (Exception ex) when (ex is System.Text.Json.JsonException || ex is InvalidOperationException)
+            {
+                evidence.DestinationPaths = Probe<DestinationPaths>("config.json", () => throw new InvalidOperationException($"{container.Bundle}/config.json on {evidence.Source.Name} cannot be read: {ex.Message}"));
+                return;
+            }
+            var b = evidence.Bundle;
+            var needed = b.BindSources.Concat(b.NamespacePaths.Select(n => n.Path)).Concat(b.Devices).Concat(b.RootInBundle ? new string[0] : new[] { b.RootPath }).Distinct().ToList();
+            evidence.DestinationPaths = Probe($"paths on {evidence.Destination.Name}", () => _probe.CheckPaths(destination, container.Bundle, needed, ct));
+        }
+
+        private Outcome<T> Probe<T>(string what, Func<T> probe)
+        {
+            var outcome = Outcome<T>.Of(probe);
+            Finished.Enqueue(what);
+            return outcome;
+        }
+    }
+}

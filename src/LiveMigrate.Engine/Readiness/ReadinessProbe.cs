@@ -1,0 +1,115 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Linq;
+using System.Threading;
+using LiveMigrate.Commands;
+using LiveMigrate.Hosts;
+using LiveMigrate.Readiness.Facts;
+using LiveMigrate.Runc;
+using LiveMigrate.Transfer;
+
+namespace LiveMigrate.Readiness
+{
+    /// <summary>Reads hosts with the scripts in Readiness/Scripts: one round trip per question.</summary>
+    public sealed class ReadinessProbe : IReadinessProbe
+    {
+        private readonly ReadinessRequest _request;
+
+        public ReadinessProbe(ReadinessRequest request) { _request = request; }
+
+        private RuntimeOptions Runtime => _request.Runtime;
+        private TimeSpan Timeout => Runtime.CommandTimeout;
+
+        public void Ping(IHostSession host, CancellationToken ct) => host.RunChecked(new CommandLine("true"), Timeout, ct);
+
+        public HostFacts Facts(IHostSession host, CancellationToken ct) =>
+            HostFacts.Parse(Script(host, "host-facts.sh", ct, Runtime.RuncPath, Runtime.CriuPath, _request.ImageRoot).StandardOutput);
+
+        public CanaryResult Canary(IHostSession host, CancellationToken ct)
+        {
+            var id = Guid.NewGuid().ToString("N").Substring(0, 12);
+            var name = "livemigrate-canary-" + id;
+            var dir = HostPath.Combine(_request.ImageRoot, name);
+            var steps = (int)Math.Ceiling(_request.CanaryTimeout.TotalSeconds);
+            var cmd = ScriptCommand("canary.sh", Runtime.RuncPath, dir, name, steps.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            cmd.WithEnvironment(Runtime.CriuEnvironment);
+            // Run, checkpoint and restore each have the step limit inside the script; this is the backstop.
+            var limit = TimeSpan.FromSeconds(steps * 3 + 10);
+            try
+            {
+                var result = host.Run(cmd, limit, ct);
+                var canary = CanaryResult.Parse(result.StandardOutput, timedOut: false);
+                if (!canary.Succeeded) CleanUpCanary(host, name, dir);
+                return canary;
+            }
+            catch (CommandFailedException ex) when (ex.TimedOut)
+            {
+                CleanUpCanary(host, name, dir);
+                return CanaryResult.Parse("", timedOut: true);
+            }
+            catch (OperationCanceledException)
+            {
+                CleanUpCanary(host, name, dir);
+                throw;
+            }
+        }
+
+        // The script cleans up after itself unless it was killed; a frozen canary must not outlive the check.
+        private void CleanUpCanary(IHostSession host, string name, string dir)
+        {
+            try
+            {
+                host.Run(new CommandLine(Runtime.RuncPath, "delete", "--force", name), Timeout, CancellationToken.None);
+                host.Run(new CommandLine("rm", "-rf", "--", dir), Timeout, CancellationToken.None);
+            }
+            catch (Exception) { /* best effort: the host may be gone */ }
+        }
+
+        public ContainerInfo? State(IHostSession host, string name, CancellationToken ct) =>
+            new RuncHost(host, Runtime).State(name, ct);
+
+        public ContainerFacts Inspect(IHostSession host, ContainerInfo container, CancellationToken ct) =>
+            ContainerFacts.Parse(Script(host, "container-inspect.sh", ct, Runtime.RuncPath, container.Name, container.Bundle).StandardOutput);
+
+        public DestinationPaths CheckPaths(IHostSession host, string bundle, IReadOnlyList<string> paths, CancellationToken ct) =>
+            DestinationPaths.Parse(Script(host, "paths-check.sh", ct, new[] { bundle }.Concat(paths).ToArray()).StandardOutput);
+
+        public string? CheckCpu(IHostSession source, IHostSession destination, CancellationToken ct)
+        {
+            var dir = HostPath.Combine(_request.ImageRoot, "cpuinfo-" + Guid.NewGuid().ToString("N").Substring(0, 12));
+            var image = Script(source, "cpuinfo-dump.sh", ct, Runtime.CriuPath, dir).StandardOutput.Trim();
+            var check = ScriptCommand("cpuinfo-check.sh", Runtime.CriuPath, dir, image);
+            var result = destination.Run(check, Timeout, ct);
+            if (result.Succeeded) return null;
+            if (result.ExitCode == 1) return result.StandardError.Trim().Length > 0 ? result.StandardError.Trim() : "criu cpuinfo check failed";
+            throw CommandFailedException.FromResult(destination.Name, new CommandLine("sh", "cpuinfo-check.sh"), result);
+        }
+
+        public double MeasureBandwidth(IHostSession source, IHostSession destination, CancellationToken ct)
+        {
+            var bytes = _request.BandwidthSampleBytes.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            using var writer = destination.Start(new CommandLine("sh", "-c", "cat >/dev/null") { HostTimeout = Timeout });
+            using var reader = source.Start(new CommandLine("head", "-c", bytes, "/dev/zero") { HostTimeout = Timeout });
+            var clock = Stopwatch.StartNew();
+            long moved;
+            using (ct.Register(reader.Dispose))
+                moved = StreamRelay.Copy(reader.StandardOutput, writer.StandardInput, null, ct);
+            writer.StandardInput.Dispose();
+            writer.WaitForExit(Timeout, ct);
+            clock.Stop();
+            if (moved == 0) throw new InvalidOperationException($"Nothing arrived while measuring the bandwidth from {source.Name} to {destination.Name}.");
+            return moved / Math.Max(clock.Elapsed.TotalSeconds, 1e-6);
+        }
+
+        private CommandResult Script(IHostSession host, string name, CancellationToken ct, params string[] args)
+        {
+            var cmd = ScriptCommand(name, args);
+            cmd.WithEnvironment(Runtime.CriuEnvironment);
+            return host.RunChecked(cmd, Timeout, ct);
+        }
+
+        private static CommandLine ScriptCommand(string name, params string[] args) =>
+            new CommandLine(new[] { "sh", "-c", ReadinessScripts.Get(name), name }.Concat(args));
+    }
+}

@@ -1,0 +1,23 @@
+using System;
+using LiveMigrate.Migration;
+using LiveMigrate.Runc;
+
+namespace LiveMigrate.Readiness
+{
+    /// <summary>What to check: a host pair, and the container that would move between them if one is named.</summary>
+    public sealed class ReadinessRequest
+    {
+        /// <summary>Null checks the hosts only.</summary>
+        public string? ContainerName { get; set; }
+        /// <summary>The mode the migration will use; null reports what each mode would need.</summary>
+        public MigrationMode? Mode { get; set; }
+        /// <summary>A downtime estimate above this is a Warn.</summary>
+        public TimeSpan? MaxDowntime { get; set; }
+        public string ImageRoot { get; set; } = new MigrationOptions().ImageRoot;
+        public RuntimeOptions Runtime { get; set; } = new RuntimeOptions();
+        /// <summary>How long each step of the canary (run, checkpoint, restore) may take: CRIU can hang silently.</summary>
+        public TimeSpan CanaryTimeout { get; set; } = TimeSpan.FromSeconds(10);
+        /// <summary>Bytes streamed between the hosts to measure the bandwidth a transfer would get.</summary>
+        public long BandwidthSampleBytes { get; set; } = 32L << 20;
+    }
+}

@@ -1,0 +1,39 @@
+# What of a running container CRIU cannot carry as Move-Container calls it, and how big it is.
+# One line per finding: "key=value" facts, and "fd|tcp|lock|unix" records with space-separated fields.
+# $1 runc  $2 container name  $3 its bundle
+runc=$1 name=$2 bundle=$3
+pids=$("$runc" ps --format json "$name" 2>/dev/null | tr -d '[] \n' | tr ',' ' ')
+[ -n "$pids" ] || { echo "error=runc ps $name listed no processes"; exit 1; }
+echo "pids=$pids"
+init=${pids%% *}
+mem=0
+socks=" "
+for p in $pids; do
+  kb=$(awk '/^(RssAnon|RssShmem):/ {s += $2} END {print s + 0}' "/proc/$p/status" 2>/dev/null)
+  mem=$((mem + ${kb:-0}))
+  for f in /proc/"$p"/fd/*; do
+    t=$(readlink "$f") || continue
+    fd=${f##*/}
+    case $t in
+      /dev/pts/*|/dev/tty*|/dev/console) echo "fd $p $fd tty $t" ;;
+      socket:\[*) i=${t#socket:[}; socks="$socks${i%]} " ;;
+      /*)
+        # CRIU finds a file through the mount it was opened on; one outside the container's mounts
+        # (a host file given as stdio) fails the dump with "Can't lookup mount".
+        m=$(sed -n 's/^mnt_id:[[:space:]]*//p' "/proc/$p/fdinfo/$fd" 2>/dev/null)
+        [ -n "$m" ] && ! grep -q "^$m " "/proc/$p/mountinfo" && echo "fd $p $fd hostfile $t" ;;
+    esac
+  done
+done
+echo "mem_kb=$mem"
+echo "bundle_kb=$(du -skx "$bundle" 2>/dev/null | cut -f1)"
+echo "config=$(base64 -w0 "$bundle/config.json" 2>/dev/null)"
+cat "/proc/$init/net/tcp" "/proc/$init/net/tcp6" 2>/dev/null | awk '$4 == "01" {print "tcp " $2 " " $3}'
+for p in $pids; do awk -v p="$p" '$5 == p {print "lock " p " " $2}' /proc/locks; done
+if command -v ss >/dev/null 2>&1 && command -v nsenter >/dev/null 2>&1; then
+  # A connected UNIX socket whose peer no process of the container holds leads outside it.
+  nsenter -t "$init" -n ss -xpnH 2>/dev/null | awk -v socks="$socks" '
+    $8 != "0" && $8 != "*" && index(socks, " " $6 " ") && !index(socks, " " $8 " ") {print "unix " $6 " " $8 " " $5}'
+else
+  echo "unix_unchecked=ss or nsenter is missing"
+fi

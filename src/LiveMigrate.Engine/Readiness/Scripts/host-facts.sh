@@ -1,0 +1,35 @@
+# What Test-MigrationReadiness needs to know of one host, in one round trip: "key=value" lines.
+# $1 runc  $2 criu  $3 the folder checkpoint images go to (it may not exist yet)
+runc=$1 criu=$2 images=$3
+echo "kernel=$(uname -r)"
+echo "arch=$(uname -m)"
+echo "cgroupfs=$(stat -f -c %T /sys/fs/cgroup 2>/dev/null)"
+echo "runc=$("$runc" --version 2>/dev/null | sed -n '1s/^runc version //p')"
+echo "criu=$("$criu" --version 2>/dev/null | sed -n 's/^Version: //p')"
+if command -v "$criu" >/dev/null 2>&1; then
+  out=$(timeout -k 2 20 "$criu" check 2>&1); rc=$?
+  echo "criu_check_rc=$rc"
+  printf '%s\n' "$out" | tail -n 20 | sed 's/^/criu_check_line=/'
+  for f in uffd-noncoop mem_dirty_track network_lock_nftables; do
+    timeout -k 2 10 "$criu" check --feature "$f" >/dev/null 2>&1
+    echo "feature_$f=$?"
+  done
+fi
+# runc leaves CRIU's default network lock (iptables) unless CRIU's config file for runc says otherwise.
+echo "network_lock=$(sed -n 's/^[[:space:]]*network-lock[[:space:]=]*\([a-z]*\).*/\1/p' /etc/criu/runc.conf /etc/criu/default.conf 2>/dev/null | tail -n 1)"
+echo "iptables=$(iptables-restore --version 2>&1 | head -n 1)"
+iptables-restore --version >/dev/null 2>&1; echo "iptables_rc=$?"
+echo "pipe_max_size=$(cat /proc/sys/fs/pipe-max-size 2>/dev/null)"
+d=$images
+while [ ! -d "$d" ]; do d=${d%/*}; [ -n "$d" ] || d=/; done
+echo "images_dir=$d"
+echo "images_avail_kb=$(df -Pk "$d" 2>/dev/null | awk 'NR==2 {print $4}')"
+echo "images_dev=$(stat -c %d "$d" 2>/dev/null)"
+# Dumps write the images there and restores read them back: how fast does that file system take a write?
+probe="$d/.livemigrate-write-probe.$$"
+t=$(date +%s%N)
+if head -c 33554432 /dev/zero > "$probe" 2>/dev/null; then
+  echo "write_us=$(( ($(date +%s%N) - t) / 1000 ))"
+  echo "write_kb=32768"
+fi
+rm -f -- "$probe"

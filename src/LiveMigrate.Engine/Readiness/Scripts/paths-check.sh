@@ -1,0 +1,10 @@
+# Which paths a container's config needs are missing on the host it would be restored on, and the
+# space where its bundle would land. $1 the bundle  $2... the paths
+bundle=$1; shift
+[ -e "$bundle" ] && echo "bundle_exists=1"
+for p in "$@"; do [ -e "$p" ] || echo "missing $p"; done
+d=${bundle%/*}
+while [ ! -d "$d" ]; do d=${d%/*}; [ -n "$d" ] || d=/; done
+echo "bundle_dir=$d"
+echo "bundle_avail_kb=$(df -Pk "$d" 2>/dev/null | awk 'NR==2 {print $4}')"
+echo "bundle_dev=$(stat -c %d "$d" 2>/dev/null)"

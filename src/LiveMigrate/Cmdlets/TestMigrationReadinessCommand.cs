@@ -1,0 +1,98 @@
+using System;
+using System.Linq;
+using System.Management.Automation;
+using System.Threading;
+using LiveMigrate.Commands.Completion;
+using LiveMigrate.Commands.Hosts;
+using LiveMigrate.Commands.Readiness;
+using LiveMigrate.Migration;
+using LiveMigrate.Readiness;
+
+namespace LiveMigrate.Commands.Cmdlets
+{
+    /// <summary>Checks, before anything is frozen, whether a container will restore on the destination.</summary>
+    [Cmdlet(VerbsDiagnostic.Test, "MigrationReadiness")]
+    [OutputType(typeof(ReadinessResult))]
+    [OutputType(typeof(bool))]
+    public sealed class TestMigrationReadinessCommand : PSCmdlet
+    {
+        private readonly CancellationTokenSource _stop = new CancellationTokenSource();
+
+        /// <summary>Without a name only the hosts are checked.</summary>
+        [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+        [ArgumentCompleter(typeof(ContainerNameCompleter))]
+        [ValidateNotNullOrEmpty]
+        public string? Name { get; set; }
+
+        // An object, not a MigrationHost: a host that cannot be opened is the first check's Fail, not a binding error.
+        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
+        [Alias("Host")]
+        [ArgumentCompleter(typeof(HostNameCompleter))]
+        [ValidateNotNull]
+        public object Source { get; set; } = null!;
+
+        [Parameter(Mandatory = true, Position = 1)]
+        [ArgumentCompleter(typeof(HostNameCompleter))]
+        [ValidateNotNull]
+        public object Destination { get; set; } = null!;
+
+        /// <summary>The mode the move will use; without it, what each mode would need is reported.</summary>
+        [Parameter]
+        [ValidateSet(nameof(MigrationMode.Stop), nameof(MigrationMode.PostCopy))]
+        public string? Mode { get; set; }
+
+        [Parameter]
+        public TimeSpan MaxDowntime { get; set; }
+
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string ImageRoot { get; set; } = new MigrationOptions().ImageRoot;
+
+        [Parameter]
+        [ValidateRange(1, 600)]
+        public int CanaryTimeoutSec { get; set; } = 10;
+
+        /// <summary>Only $true (no check failed) or $false.</summary>
+        [Parameter]
+        public SwitchParameter Quiet { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            if (Name != null && !LiveMigrate.Runc.ContainerName.IsValid(Name))
+            {
+                WriteError(ErrorRecords.From(new ArgumentException(
+                    $"'{Name}' is not a valid container name: runc accepts only ASCII letters, digits and _ + , - . (not '.' or '..')."), Name));
+                return;
+            }
+            var request = new ReadinessRequest
+            {
+                ContainerName = Name,
+                Mode = Mode == null ? (MigrationMode?)null : (MigrationMode)Enum.Parse(typeof(MigrationMode), Mode, ignoreCase: true),
+                MaxDowntime = MyInvocation.BoundParameters.ContainsKey(nameof(MaxDowntime)) ? MaxDowntime : (TimeSpan?)null,
+                ImageRoot = ImageRoot,
+                CanaryTimeout = TimeSpan.FromSeconds(CanaryTimeoutSec),
+            };
+            var results = ReadinessRunner.Run(this, request, Open(Source), Open(Destination), _stop.Token);
+            if (Quiet) WriteObject(results.All(r => r.Status != ReadinessStatus.Fail));
+            else WriteObject(results, enumerateCollection: true);
+        }
+
+        private static ReadinessHost Open(object value)
+        {
+            var host = value is PSObject pso ? pso.BaseObject : value;
+            if (host is MigrationHost open) return new ReadinessHost(open.Name, open.Session);
+            var text = host.ToString() ?? "";
+            try
+            {
+                var resolved = HostConnector.Resolve(text);
+                return new ReadinessHost(resolved.Name, resolved.Session);
+            }
+            catch (Exception ex) when (!(ex is PipelineStoppedException))
+            {
+                return new ReadinessHost(text, null, ex);
+            }
+        }
+
+        protected override void StopProcessing() => _stop.Cancel();
+    }
+}
