@@ -113,7 +113,8 @@ Describe 'Move-Container' -Tag 'Integration' -Skip:$noLab {
         It 'ends with the container running on the source and an error that says why (<Mode>)' -ForEach @(@{ Mode = 'Stop' }, @{ Mode = 'PostCopy' }) {
             Wait-WorkloadTick 1 $name 0 | Out-Null  # ticking before the move
             $err = $null
-            $result = Move-Container -Name $name -Source $hosts[0] -Destination $hosts[1] -Mode $Mode -ErrorVariable err -ErrorAction SilentlyContinue
+            # -SkipReadiness: readiness would refuse this before the freeze; this tests the engine's rollback.
+            $result = Move-Container -Name $name -Source $hosts[0] -Destination $hosts[1] -Mode $Mode -SkipReadiness -ErrorVariable err -ErrorAction SilentlyContinue
             $result | Should -BeNullOrEmpty
             $err.Count | Should -Be 1
             $err[0].FullyQualifiedErrorId | Should -BeLike 'MigrationRolledBack*'
@@ -146,7 +147,7 @@ Describe 'Move-Container' -Tag 'Integration' -Skip:$noLab {
         It 'ends on the source, says the disk was full, and leaves nothing behind' {
             Wait-WorkloadTick 1 $name 0 | Out-Null  # ticking before the move
             $err = $null
-            Move-Container -Name $name -Source $hosts[0] -Destination $hosts[1] -ErrorVariable err -ErrorAction SilentlyContinue
+            Move-Container -Name $name -Source $hosts[0] -Destination $hosts[1] -SkipReadiness -ErrorVariable err -ErrorAction SilentlyContinue
             $err[0].FullyQualifiedErrorId | Should -BeLike 'MigrationRolledBack*'
             $err[0].Exception.Message | Should -BeLike '*Transfer*No space left on device*'
             Assert-RolledBackToFirstHost $name $start
@@ -200,11 +201,15 @@ Describe 'Move-Container' -Tag 'Integration' -Skip:$noLab {
             @(Get-LabContainerLocation $name) | Should -Be @(1)
         }
 
-        It 'aborts before the freeze when the destination already has the bundle path' {
+        It 'refuses when the destination already has the bundle path: in readiness, and in the engine without it' {
             New-Item -ItemType Directory -Force (Get-LabHostPath 2 "containers/$name") | Out-Null
             try {
                 $err = $null
                 Move-Container -Name $name -Source $hosts[0] -Destination $hosts[1] -ErrorVariable err -ErrorAction SilentlyContinue
+                $err[0].FullyQualifiedErrorId | Should -BeLike 'ReadinessFailed*'
+                $err[0].Exception.Message | Should -BeLike '*Bundle on*already exists there*'
+                $err = $null
+                Move-Container -Name $name -Source $hosts[0] -Destination $hosts[1] -SkipReadiness -ErrorVariable err -ErrorAction SilentlyContinue
                 $err[0].FullyQualifiedErrorId | Should -BeLike 'MigrationAborted*'
                 $err[0].Exception.Message | Should -BeLike '*never overwritten*'
                 @(Get-LabContainerLocation $name) | Should -Be @(1)
@@ -233,9 +238,13 @@ Describe 'Move-Container' -Tag 'Integration' -Skip:$noLab {
             } finally { Remove-Item -Recurse -Force $lock }
         }
 
-        It 'aborts when the container is not on the source' {
+        It 'refuses when the container is not on the source: in readiness, and in the engine without it' {
             $err = $null
             Move-Container -Name 'not-there' -Source $hosts[1] -Destination $hosts[2] -ErrorVariable err -ErrorAction SilentlyContinue
+            $err[0].FullyQualifiedErrorId | Should -BeLike 'ReadinessFailed*'
+            $err[0].Exception.Message | Should -BeLike "*Container on $($hosts[1].Name): No container named not-there there*"
+            $err = $null
+            Move-Container -Name 'not-there' -Source $hosts[1] -Destination $hosts[2] -SkipReadiness -ErrorVariable err -ErrorAction SilentlyContinue
             $err[0].FullyQualifiedErrorId | Should -BeLike 'MigrationAborted*'
             $err[0].Exception.Message | Should -BeLike "*No container named 'not-there'*"
         }

@@ -75,6 +75,33 @@ function Wait-WorkloadTick([int] $HostIndex, [string] $Name, [long] $After, [int
     throw "Workload $Name on lab host $HostIndex did not tick past $After within $TimeoutSeconds s (state: $($s | ConvertTo-Json -Compress))."
 }
 
+# tests/workload/holder, built static on first use, for holding what CRIU cannot carry.
+function Get-LabHolder {
+    $src = Join-Path $script:Repo 'tests/workload/holder.c'
+    $bin = Join-Path $script:Repo 'tests/workload/holder'
+    if (-not (Test-Path $bin) -or (Get-Item $src).LastWriteTimeUtc -gt (Get-Item $bin).LastWriteTimeUtc) {
+        & gcc -O2 -static -Wall -Wextra -o "$bin.$PID.tmp" $src
+        if ($LASTEXITCODE -ne 0) { throw 'could not build tests/workload/holder.c' }
+        Move-Item -Force "$bin.$PID.tmp" $bin
+    }
+    $bin
+}
+
+# Starts ARGUMENTS as one more process in container NAME on lab host N (runc exec -d), its stdio on
+# /dev/null unless -Stdout names a host file. The holder is at /holder inside the container.
+function Start-LabContainerProcess([int] $HostIndex, [string] $Name, [string[]] $Arguments, [string] $Stdout = '/dev/null') {
+    Copy-Item (Get-LabHolder) (Get-LabHostPath $HostIndex "containers/$Name/rootfs/holder")
+    # Inside the host's mount namespace: runc exec changes into the bundle, which only the host sees.
+    Invoke-InLabHost $HostIndex (@('sh', '-c', 'n=$1 o=$2; shift 2; exec runc exec -d "$n" "$@" </dev/null >"$o" 2>&1', 'sh', $Name, $Stdout) + $Arguments)
+}
+
+# Runs a command inside lab host N's own mount namespace (where its sshd and runc see the files).
+function Invoke-InLabHost([int] $HostIndex, [string[]] $Command) {
+    $sshd = Get-Content (Join-Path $script:LabRoot "hosts/lm$HostIndex/sshd.pid")
+    & nsenter -t $sshd -m @Command
+    if ($LASTEXITCODE -ne 0) { throw "'$($Command -join ' ')' failed in lab host $HostIndex" }
+}
+
 function Remove-LabContainer([string] $Name) {
     $lab = Get-LabEnvironment
     foreach ($i in 1..$lab.Addresses.Count) {

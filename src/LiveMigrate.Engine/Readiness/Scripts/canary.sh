@@ -1,4 +1,5 @@
-# Checkpoints and restores a throwaway container made of the host's own /usr, read-only, the way a
+# Checkpoints and restores a throwaway container made of the host's own /usr, read-only (without what
+# is mounted below it: CRIU would have to know those mounts too), the way a
 # migration does (own namespaces, network lock included): a broken or hanging CRIU, a missing
 # iptables, anything that would fail a real restore, fails here first. "key=value" lines.
 # $1 runc  $2 a new folder for it  $3 its container name  $4 seconds each step may take
@@ -21,7 +22,7 @@ for d in usr bin sbin lib lib64; do
   if [ -L "/$d" ]; then ln -s "$(readlink "/$d")" "$dir/rootfs/$d"
   elif [ -d "/$d" ]; then
     mkdir "$dir/rootfs/$d"
-    mounts="$mounts,{\"destination\":\"/$d\",\"type\":\"bind\",\"source\":\"/$d\",\"options\":[\"rbind\",\"ro\"]}"
+    mounts="$mounts,{\"destination\":\"/$d\",\"type\":\"bind\",\"source\":\"/$d\",\"options\":[\"bind\",\"ro\"]}"
   fi
 done
 cat > "$dir/config.json" <<JSON

@@ -19,7 +19,9 @@ for p in $pids; do
       socket:\[*) i=${t#socket:[}; socks="$socks${i%]} " ;;
       /*)
         # CRIU finds a file through the mount it was opened on; one outside the container's mounts
-        # (a host file given as stdio) fails the dump with "Can't lookup mount".
+        # (a host file given as stdio) fails the dump with "Can't lookup mount". Devices such as the
+        # host's /dev/null, which runc hands its processes, it carries.
+        [ -c "$f" ] && continue
         m=$(sed -n 's/^mnt_id:[[:space:]]*//p' "/proc/$p/fdinfo/$fd" 2>/dev/null)
         [ -n "$m" ] && ! grep -q "^$m " "/proc/$p/mountinfo" && echo "fd $p $fd hostfile $t" ;;
     esac
