@@ -74,6 +74,20 @@ Describe 'Test-MigrationReadiness' -Tag 'Integration' -Skip:$noLab {
             (Get-Row $results 'Container' 1).Detail | Should -BeLike "$name is running*"
         }
 
+        It 'makes Move-Container refuse a Warn without -Force, and move with it' {
+            $err = $null
+            Move-Container -Name $name -Source $hosts[0] -Destination $hosts[1] -MaxDowntime ([timespan]::FromMilliseconds(1)) -ErrorVariable err -ErrorAction SilentlyContinue |
+                Should -BeNullOrEmpty
+            $err[0].FullyQualifiedErrorId | Should -BeLike 'ReadinessWarning*'
+            $err[0].Exception.Message | Should -BeLike '*use -Force*Downtime on*over -MaxDowntime*'
+            @(Get-LabContainerLocation $name) | Should -Be @(1)
+            $moved = Move-Container -Name $name -Source $hosts[0] -Destination $hosts[1] -MaxDowntime ([timespan]::FromMilliseconds(1)) -Force
+            $moved.Status | Should -Be 'Succeeded'
+            $back = Move-Container -Name $name -Source $hosts[1] -Destination $hosts[0]
+            $back.Status | Should -Be 'Succeeded'
+            (Wait-WorkloadTick 1 $name 0).errors | Should -Be 0
+        }
+
         It 'warns when the downtime estimate is over -MaxDowntime, suggesting post-copy' {
             $row = Get-Row (Test-Readiness '-MaxDowntime', ([timespan]::FromMilliseconds(1))) 'Downtime'
             $row.Status | Should -Be 'Warn'

@@ -59,6 +59,10 @@ namespace LiveMigrate.Commands.Cmdlets
         [Parameter]
         public SwitchParameter SkipReadiness { get; set; }
 
+        /// <summary>Readiness warns (and the move is refused without -Force) when its downtime estimate is longer.</summary>
+        [Parameter]
+        public TimeSpan MaxDowntime { get; set; }
+
         /// <summary>Move even though readiness checks warned (a failed check still refuses).</summary>
         [Parameter]
         public SwitchParameter Force { get; set; }
@@ -111,7 +115,11 @@ namespace LiveMigrate.Commands.Cmdlets
 
         private bool IsReady(MigrationOptions options)
         {
-            var request = new ReadinessRequest { ContainerName = Name, Mode = options.Mode, ImageRoot = options.ImageRoot, Runtime = options.Runtime };
+            var request = new ReadinessRequest
+            {
+                ContainerName = Name, Mode = options.Mode, ImageRoot = options.ImageRoot, Runtime = options.Runtime,
+                MaxDowntime = MyInvocation.BoundParameters.ContainsKey(nameof(MaxDowntime)) ? MaxDowntime : (TimeSpan?)null,
+            };
             var results = ReadinessRunner.Run(this, request, new ReadinessHost(Source.Name, Source.Session), new ReadinessHost(Destination.Name, Destination.Session), _stop.Token);
             foreach (var r in results) WriteVerbose($"Readiness: {r.Status} {r.Check} on {r.Host}: {r.Detail}");
             var failed = results.Any(r => r.Status == ReadinessStatus.Fail);
