@@ -1,7 +1,9 @@
 using System;
 using System.Diagnostics;
 using System.Globalization;
+using System.Linq;
 using System.Threading;
+using LiveMigrate.Hooks;
 using LiveMigrate.Hosts;
 using LiveMigrate.Runc;
 using LiveMigrate.Transfer;
@@ -101,9 +103,11 @@ namespace LiveMigrate.Migration
                     Phase(MigrationPhase.Prepare, $"Checking {_name} on {_source.Name} and {_destination.Name}", Prepare);
                     // Nothing is frozen yet: a cancellation that arrived during Prepare is an abort, not a rollback.
                     _ct.ThrowIfCancellationRequested();
+                    PreHook(HookPoint.PreCheckpoint, MigrationPhase.Checkpoint);
                 }
                 catch (Exception ex)
                 {
+                    ReportFailure(MigrationPhase.Prepare, ex);
                     RemoveOrReport(_source, _imageDir);
                     // Name the source as where it runs, unless Prepare found it missing or not running there.
                     throw Fail(MigrationStatus.Aborted, _sourceNotRunning ? null : _source.Name, MigrationPhase.Prepare, ex, null,
@@ -119,12 +123,15 @@ namespace LiveMigrate.Migration
                     // CRIU is never interrupted: killed half-way it can leave tasks frozen or images torn. A Ctrl+C
                     // waits for the call (bounded by its timeout) and is honoured between phases.
                     Phase(phase, $"Checkpointing {_name} on {_source.Name} (frozen from here)", () => _source.Checkpoint(_name, _imageDir, CancellationToken.None));
+                    PostHook(HookPoint.PostCheckpoint, phase);
                     phase = MigrationPhase.Transfer;
                     _destinationTouched = true;
                     Phase(phase, $"Streaming images and bundle to {_destination.Name}", Transfer);
                     phase = MigrationPhase.Restore;
+                    PreHook(HookPoint.PreRestore, phase);
                     _restoreAttempted = true;
                     Phase(phase, $"Restoring {_name} on {_destination.Name}", Restore);
+                    PostHook(HookPoint.PostRestore, phase);
                     if (_lazy)
                     {
                         phase = MigrationPhase.Pages;
@@ -135,6 +142,7 @@ namespace LiveMigrate.Migration
                 }
                 catch (Exception ex)
                 {
+                    ReportFailure(phase, ex);
                     throw RollBack(phase, ex);
                 }
 
@@ -282,6 +290,7 @@ namespace LiveMigrate.Migration
                 }
                 if (rollbackError == null)
                 {
+                    SafeHook(HookPoint.OnRollback, MigrationPhase.Rollback, reason);
                     return Fail(MigrationStatus.RolledBack, _source.Name, failed, cause, null,
                         $"Migration of {_name} to {_destination.Name} failed in {failed}: {reason} It was rolled back and runs on {_source.Name} again.");
                 }
@@ -372,6 +381,52 @@ namespace LiveMigrate.Migration
                     _observer.PhaseCompleted(phase, clock.Elapsed);
                 }
             }
+
+            private HookContext Context(HookPoint point, MigrationPhase phase, string? error) =>
+                new HookContext(_result.MigrationId, _name, _source.Name, _destination.Name, point, phase,
+                    new System.Collections.Generic.Dictionary<MigrationPhase, TimeSpan>(_result.Phases.ToDictionary(p => p.Key, p => p.Value)), _total.Elapsed, error);
+
+            /// <summary>A hook before a step: throwing stops the migration there (an abort before the freeze, a rollback after).</summary>
+            private void PreHook(HookPoint point, MigrationPhase phase)
+            {
+                if (Options.Hooks?.Has(point) != true) return;
+                _observer.Message($"Running the {point} hook.");
+                try { Options.Hooks.Invoke(point, Context(point, phase, null)); }
+                catch (Exception ex) when (!(ex is OperationCanceledException))
+                {
+                    _result._hookFailures.Add(new HookFailure(point, ex.Message));
+                    throw new HookFailedException(point, ex);
+                }
+            }
+
+            /// <summary>A hook after a step: its failure is reported, and rolls back only when the options say so.</summary>
+            private void PostHook(HookPoint point, MigrationPhase phase)
+            {
+                if (Options.Hooks?.Has(point) != true) return;
+                _observer.Message($"Running the {point} hook.");
+                try { Options.Hooks.Invoke(point, Context(point, phase, null)); }
+                catch (Exception ex) when (!(ex is OperationCanceledException))
+                {
+                    _result._hookFailures.Add(new HookFailure(point, ex.Message));
+                    if (Options.RollbackOnHookFailure) throw new HookFailedException(point, ex);
+                    _observer.Message($"The {point} hook failed ({ex.Message}); going on, as RollbackOnHookFailure is not set.");
+                }
+            }
+
+            /// <summary>OnFailure and OnRollback: the outcome is decided, so a hook's failure is only reported.</summary>
+            private void SafeHook(HookPoint point, MigrationPhase phase, string error)
+            {
+                if (Options.Hooks?.Has(point) != true) return;
+                try { Options.Hooks.Invoke(point, Context(point, phase, error)); }
+                catch (Exception ex)
+                {
+                    _result._hookFailures.Add(new HookFailure(point, ex.Message));
+                    _observer.Message($"The {point} hook failed: {ex.Message}");
+                }
+            }
+
+            private void ReportFailure(MigrationPhase phase, Exception cause) =>
+                SafeHook(HookPoint.OnFailure, phase, cause is OperationCanceledException ? "Cancelled." : cause.Message);
 
             private void Unlock()
             {

@@ -16,5 +16,9 @@ namespace LiveMigrate.Migration
         public TimeSpan SettleTime { get; set; } = TimeSpan.FromMilliseconds(300);
         /// <summary>Keep the checkpoint images on the destination after a success (the source's always go).</summary>
         public bool KeepImages { get; set; }
+        /// <summary>The caller's hooks; null runs none.</summary>
+        public Hooks.IMigrationHooks? Hooks { get; set; }
+        /// <summary>A PostCheckpoint or PostRestore hook that throws rolls the migration back (otherwise it is only reported).</summary>
+        public bool RollbackOnHookFailure { get; set; }
     }
 }

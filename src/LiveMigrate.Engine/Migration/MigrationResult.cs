@@ -34,6 +34,9 @@ namespace LiveMigrate.Migration
         public string? ImagePath { get; internal set; }
         public string? Error { get; internal set; }
         public string? RollbackError { get; internal set; }
+        /// <summary>Hooks that threw, in the order they ran.</summary>
+        public IReadOnlyList<Hooks.HookFailure> HookFailures => _hookFailures;
+        internal readonly List<Hooks.HookFailure> _hookFailures = new List<Hooks.HookFailure>();
 
         public TimeSpan PrepareTime => Phase(MigrationPhase.Prepare);
         public TimeSpan CheckpointTime => Phase(MigrationPhase.Checkpoint);

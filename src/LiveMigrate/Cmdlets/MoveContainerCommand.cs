@@ -3,6 +3,7 @@ using System.Linq;
 using System.Management.Automation;
 using System.Threading;
 using LiveMigrate.Commands.Completion;
+using LiveMigrate.Commands.Hooks;
 using LiveMigrate.Commands.Hosts;
 using LiveMigrate.Commands.Readiness;
 using LiveMigrate.Migration;
@@ -67,6 +68,14 @@ namespace LiveMigrate.Commands.Cmdlets
         [Parameter]
         public SwitchParameter Force { get; set; }
 
+        /// <summary>Scriptblocks or host commands per hook point (PreCheckpoint, PostCheckpoint, PreRestore, PostRestore, OnFailure, OnRollback).</summary>
+        [Parameter]
+        public System.Collections.Hashtable? Hook { get; set; }
+
+        /// <summary>A PostCheckpoint or PostRestore hook that fails rolls the migration back (otherwise it is reported in HookFailures).</summary>
+        [Parameter]
+        public SwitchParameter RollbackOnHookFailure { get; set; }
+
         protected override void ProcessRecord()
         {
             if (!ContainerName.IsValid(Name))
@@ -92,9 +101,23 @@ namespace LiveMigrate.Commands.Cmdlets
                     "-Mode PostCopy carries memory through SSH port forwarding, which a local host does not have; use SSH hosts or -Mode Stop."), Name));
                 return;
             }
+            PowerShellHooks? hooks = null;
+            try
+            {
+                if (Hook != null) hooks = PowerShellHooks.Parse(Hook, this, Source, Destination, _stop.Token);
+            }
+            catch (ArgumentException ex)
+            {
+                WriteError(ErrorRecords.From(ex, Hook));
+                return;
+            }
             if (!ShouldProcess($"{Name} on {Source.Name}", $"Live-migrate to {Destination.Name}")) return;
 
-            var options = new MigrationOptions { KeepImages = KeepImages.IsPresent, ImageRoot = ImageRoot, Mode = (MigrationMode)Enum.Parse(typeof(MigrationMode), Mode, ignoreCase: true) };
+            var options = new MigrationOptions
+            {
+                KeepImages = KeepImages.IsPresent, ImageRoot = ImageRoot, Mode = (MigrationMode)Enum.Parse(typeof(MigrationMode), Mode, ignoreCase: true),
+                Hooks = hooks, RollbackOnHookFailure = RollbackOnHookFailure.IsPresent,
+            };
             options.Runtime.CriuTimeout = TimeSpan.FromSeconds(CriuTimeoutSec);
             if (!SkipReadiness && !IsReady(options)) return;
             var engine = new MigrationEngine(new SshTreeTransport(options.TransferTimeout), options);

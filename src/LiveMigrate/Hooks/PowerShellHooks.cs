@@ -1,0 +1,84 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using System.Threading;
+using LiveMigrate.Commands.Hosts;
+using LiveMigrate.Hooks;
+
+namespace LiveMigrate.Commands.Hooks
+{
+    /// <summary>
+    /// The -Hook hashtable of Move-Container: per hook point a scriptblock (run on the pipeline thread with
+    /// the context as $_ and as its first argument) or a host command @{ On = 'Destination'; Run = @(...) }.
+    /// </summary>
+    internal sealed class PowerShellHooks : IMigrationHooks
+    {
+        private readonly Dictionary<HookPoint, Action<HookContext>> _hooks = new Dictionary<HookPoint, Action<HookContext>>();
+
+        private PowerShellHooks() { }
+
+        public bool Has(HookPoint point) => _hooks.ContainsKey(point);
+
+        public void Invoke(HookPoint point, HookContext context) => _hooks[point](context);
+
+        /// <summary>Reads -Hook; throws ArgumentException naming the bad entry and the fix.</summary>
+        public static PowerShellHooks Parse(IDictionary table, Cmdlet cmdlet, MigrationHost source, MigrationHost destination, CancellationToken ct)
+        {
+            var hooks = new PowerShellHooks();
+            foreach (DictionaryEntry entry in table)
+            {
+                var key = entry.Key?.ToString() ?? "";
+                if (!Enum.TryParse<HookPoint>(key, ignoreCase: true, out var point) || !Enum.IsDefined(typeof(HookPoint), point) || key.All(char.IsDigit))
+                    throw new ArgumentException($"-Hook has an unknown key '{key}'; the hooks are {string.Join(", ", Enum.GetNames(typeof(HookPoint)))}.");
+                var value = entry.Value is PSObject pso ? pso.BaseObject : entry.Value;
+                hooks._hooks[point] = value switch
+                {
+                    ScriptBlock script => context => RunScript(cmdlet, point, script, context),
+                    IDictionary command => HostCommand(cmdlet, point, ReadCommand(point, command), source, destination, ct),
+                    _ => throw new ArgumentException($"-Hook {point} must be a scriptblock or a host command such as @{{ On = 'Destination'; Run = @('curl', '-fsS', 'http://localhost/health') }}, not {value?.GetType().Name ?? "null"}."),
+                };
+            }
+            return hooks;
+        }
+
+        private static void RunScript(Cmdlet cmdlet, HookPoint point, ScriptBlock script, HookContext context)
+        {
+            var output = script.InvokeWithContext(null, new List<PSVariable> { new PSVariable("_", context) }, context);
+            foreach (var item in output) cmdlet.WriteVerbose($"{point} hook: {item}");
+        }
+
+        private static Action<HookContext> HostCommand(Cmdlet cmdlet, HookPoint point, HostCommandHook hook, MigrationHost source, MigrationHost destination, CancellationToken ct) =>
+            _ =>
+            {
+                var host = hook.On == HookHost.Source ? source : destination;
+                cmdlet.WriteVerbose($"{point} hook on {host.Name}: {hook}");
+                var output = hook.Run(host.Session, ct).Trim();
+                if (output.Length > 0) cmdlet.WriteVerbose($"{point} hook: {output}");
+            };
+
+        private static HostCommandHook ReadCommand(HookPoint point, IDictionary command)
+        {
+            string? on = null;
+            object? run = null;
+            var timeout = TimeSpan.FromSeconds(60);
+            foreach (DictionaryEntry e in command)
+            {
+                var value = e.Value is PSObject pso ? pso.BaseObject : e.Value;
+                switch (e.Key?.ToString()?.ToLowerInvariant())
+                {
+                    case "on": on = value?.ToString(); break;
+                    case "run": run = value; break;
+                    case "timeoutsec": timeout = TimeSpan.FromSeconds(LanguagePrimitives.ConvertTo<int>(value)); break;
+                    default: throw new ArgumentException($"-Hook {point} has an unknown key '{e.Key}'; a host command has On, Run and TimeoutSec.");
+                }
+            }
+            if (!Enum.TryParse<HookHost>(on ?? "", ignoreCase: true, out var where) || !Enum.IsDefined(typeof(HookHost), where))
+                throw new ArgumentException($"-Hook {point} needs On = 'Source' or On = 'Destination' to say where its command runs.");
+            if (!(run is IEnumerable list) || run is string)
+                throw new ArgumentException($"-Hook {point} needs Run as the program and its arguments, e.g. Run = @('curl', '-fsS', 'http://localhost/health'): a single string would need a shell, and none is used.");
+            return new HostCommandHook(where, list.Cast<object>().Select(a => (a is PSObject p ? p.BaseObject : a)?.ToString() ?? "").ToList(), timeout);
+        }
+    }
+}
