@@ -63,7 +63,7 @@ namespace LiveMigrate.Tests.Readiness
         public static ReadinessHost Unreachable(string name, Exception why) => new ReadinessHost(name, null, why);
 
         /// <summary>Both hosts reachable and fit for every mode, as the checker would have probed them.</summary>
-        public static ReadinessEvidence Hosts(ReadinessRequest? request = null, ReadinessHost? source = null, ReadinessHost? destination = null)
+        public static ReadinessEvidence TwoHosts(ReadinessRequest? request = null, ReadinessHost? source = null, ReadinessHost? destination = null)
         {
             var e = new ReadinessEvidence(request ?? new ReadinessRequest(), source ?? Reachable(Src), destination ?? Reachable(Dst));
             foreach (var h in new[] { e.Source, e.Destination }.Where(h => h.Host.Session != null))
@@ -85,7 +85,7 @@ namespace LiveMigrate.Tests.Readiness
         {
             request ??= new ReadinessRequest();
             request.ContainerName = Web;
-            var e = Hosts(request);
+            var e = TwoHosts(request);
             e.Source.Container = Found<ContainerInfo?>(Running());
             e.Destination.Container = Found<ContainerInfo?>(null);
             e.ContainerFacts = Found(ContainerFacts.Parse(inspect ?? InspectOutput(config: config)));
