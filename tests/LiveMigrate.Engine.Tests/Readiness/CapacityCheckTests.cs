@@ -1,0 +1,132 @@
+using System;
+using System.Linq;
+using LiveMigrate.Migration;
+using LiveMigrate.Readiness;
+using LiveMigrate.Readiness.Checks;
+using LiveMigrate.Readiness.Facts;
+using Xunit;
+using static LiveMigrate.Tests.Readiness.Given;
+
+namespace LiveMigrate.Tests.Readiness
+{
+    /// <summary>
+    /// Free space and Downtime for a container of 1,048,576,000 bytes of memory and 52,428,800 of bundle, between hosts
+    /// that stream 262,144,000 B/s and write 524,288,000 (source) and 1,048,576,000 (destination) B/s: memory takes 4 s on
+    /// the wire, 2 s to dump, 1 s to read back; the bundle 0.2 s. The canaries cost 0.4 s + 0.3 s.
+    /// Stop: 0.7 + 2 + 4 + 0.2 + 1 = 7.9 s. PostCopy: 0.7 + 2 + 0.2 + 0.3 (setup) = 3.2 s.
+    /// </summary>
+    public sealed class CapacityCheckTests
+    {
+        private const long MemKb = 1024000, BundleKb = 51200;
+
+        private static ReadinessEvidence Sized(MigrationMode? mode = null, TimeSpan? max = null, string? paths = null)
+        {
+            var e = Container(new ReadinessRequest { Mode = mode, MaxDowntime = max }, inspect: InspectOutput(MemKb, BundleKb), paths: paths);
+            e.Source.Facts = Found(Facts(f => f.WriteBytesPerSecond = 524288000));
+            e.Destination.Facts = Found(Facts(f => f.WriteBytesPerSecond = 1048576000));
+            e.BytesPerSecond = Found(262144000.0);
+            return e;
+        }
+
+        [Fact]
+        public void Estimate_adds_dump_wire_and_read_back_for_stop_and_only_dump_bundle_and_setup_for_post_copy()
+        {
+            var facts = ContainerFacts.Parse(InspectOutput(MemKb, BundleKb));
+
+            var (stop, post) = CapacityChecks.Estimate(facts, TimeSpan.FromSeconds(0.5), 262144000, 524288000, 1048576000);
+
+            Assert.Equal(7.7, stop.TotalSeconds, 6);
+            Assert.Equal(3.0, post.TotalSeconds, 6);
+        }
+
+        [Fact]
+        public void Need_is_the_size_with_a_fifth_more_and_64_MiB()
+        {
+            Assert.Equal(64L << 20, CapacityChecks.Need(0));
+            Assert.Equal(1258291200L + 67108864L, CapacityChecks.Need(1048576000));
+        }
+
+        [Fact]
+        public void Room_on_both_hosts_passes()
+        {
+            var rows = Sized().Judge();
+
+            rows.Row(CapacityChecks.FreeSpace, Src).Is(ReadinessStatus.Pass, "100.0 GiB free in /var/lib/livemigrate for the checkpoint images (about 1.2 GiB needed)");
+            // Bundle and images on one device (2049): one row for both.
+            rows.Row(CapacityChecks.FreeSpace, Dst).Is(ReadinessStatus.Pass, "for the images and the bundle");
+        }
+
+        [Fact]
+        public void Too_little_room_for_the_images_fails_with_the_numbers()
+        {
+            var e = Sized();
+            e.Source.Facts = Found(Facts(f => { f.ImagesFreeBytes = 1L << 30; f.WriteBytesPerSecond = 524288000; }));
+
+            e.Judge().Row(CapacityChecks.FreeSpace, Src).Is(ReadinessStatus.Fail,
+                "Only 1.0 GiB free in /var/lib/livemigrate, and the checkpoint images need about 1.2 GiB (size x1.2 + 64 MiB)",
+                "Free 240 MiB there, or give -ImageRoot");
+        }
+
+        [Theory]
+        [InlineData(MigrationMode.PostCopy, ReadinessStatus.Pass)]
+        [InlineData(MigrationMode.Stop, ReadinessStatus.Fail)]
+        public void On_another_device_the_destination_s_images_need_room_unless_post_copy_streams_them(MigrationMode mode, ReadinessStatus expected)
+        {
+            var e = Sized(mode, paths: PathsOutput(device: "64768"));
+            e.Destination.Facts = Found(Facts(f => { f.ImagesFreeBytes = 500L << 20; f.WriteBytesPerSecond = 1048576000; }));
+
+            var rows = e.Judge().Rows(CapacityChecks.FreeSpace, Dst);
+
+            Assert.Equal(2, rows.Count);
+            rows.Single(r => r.Detail.Contains("the checkpoint images")).Is(expected, "500 MiB");
+            rows.Single(r => r.Detail.Contains("the bundle")).Is(ReadinessStatus.Pass, "/var/lib/livemigrate/bundles");
+        }
+
+        [Fact]
+        public void Unreadable_free_space_warns()
+        {
+            var e = Sized();
+            e.Destination.Facts = Found(Facts(f => { f.ImagesFreeBytes = null; f.WriteBytesPerSecond = 1048576000; }));
+
+            e.Judge().Row(CapacityChecks.FreeSpace, Dst).Is(ReadinessStatus.Warn, "df failed", "by hand");
+        }
+
+        [Fact]
+        public void Without_a_mode_the_downtime_of_both_is_shown()
+        {
+            Sized(max: TimeSpan.FromSeconds(5)).Judge().Row(CapacityChecks.Downtime, Pair)
+                .Is(ReadinessStatus.Pass, "About 7.90 s with -Mode Stop, 3.20 s with -Mode PostCopy (1000 MiB of memory, 50 MiB of bundle, 262 MB/s");
+        }
+
+        [Fact]
+        public void Stop_over_max_downtime_warns_and_suggests_post_copy()
+        {
+            Sized(MigrationMode.Stop, TimeSpan.FromSeconds(5)).Judge().Row(CapacityChecks.Downtime, Pair)
+                .Is(ReadinessStatus.Warn, "About 7.90 s with -Mode Stop", "Use -Mode PostCopy")
+                .Is(ReadinessStatus.Warn, "That is over -MaxDowntime 5.00 s.");
+        }
+
+        [Fact]
+        public void Post_copy_over_max_downtime_warns_and_suggests_less_memory()
+        {
+            var row = Sized(MigrationMode.PostCopy, TimeSpan.FromSeconds(2)).Judge().Row(CapacityChecks.Downtime, Pair)
+                .Is(ReadinessStatus.Warn, "About 3.20 s with -Mode PostCopy", "Shrink the container's memory");
+            Assert.DoesNotContain("-Mode PostCopy", row.Remedy);
+        }
+
+        [Fact]
+        public void Stop_under_max_downtime_passes()
+        {
+            Sized(MigrationMode.Stop, TimeSpan.FromSeconds(8)).Judge().Row(CapacityChecks.Downtime, Pair).Is(ReadinessStatus.Pass, "7.90 s");
+        }
+
+        [Fact]
+        public void Without_the_bandwidth_the_downtime_is_not_estimated()
+        {
+            var e = Sized();
+            e.BytesPerSecond = Broken<double>("Nothing arrived");
+
+            e.Judge().Row(CapacityChecks.Downtime, Pair).Is(ReadinessStatus.Skipped, "bandwidth");
+        }
+    }
+}

@@ -1,0 +1,91 @@
+using System;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using System.Net;
+using System.Net.Sockets;
+using System.Threading;
+using LiveMigrate.Hosts;
+using LiveMigrate.Readiness;
+using LiveMigrate.Readiness.Facts;
+using LiveMigrate.Runc;
+using LiveMigrate.Tests.Support;
+using Xunit;
+
+namespace LiveMigrate.Tests.Readiness
+{
+    /// <summary>
+    /// container-inspect.sh run by /bin/sh through ReadinessProbe.Inspect against real processes of this machine
+    /// (a flock holding a lock), which a fake "runc ps" names as the container's.
+    /// </summary>
+    public sealed class ContainerInspectScriptTests : IDisposable
+    {
+        private readonly TempDirectory _bundle = new TempDirectory();
+        private readonly Process _holder;
+
+        public ContainerInspectScriptTests()
+        {
+            File.WriteAllText(_bundle.File("config.json"), Given.Config);
+            // Its stdio are pipes: a process on the test runner's terminal would show up as holding a tty.
+            var psi = new ProcessStartInfo("flock", $"{_bundle.File("lockfile")} sleep 60")
+            {
+                RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+            };
+            _holder = Process.Start(psi)!;
+            // flock takes the lock before it starts sleep.
+            var deadline = DateTime.UtcNow.AddSeconds(10);
+            while (!File.ReadAllText("/proc/locks").Contains($" {_holder.Id} ") && DateTime.UtcNow < deadline) Thread.Sleep(20);
+        }
+
+        public void Dispose()
+        {
+            try { _holder.Kill(entireProcessTree: true); _holder.WaitForExit(5000); } catch (InvalidOperationException) { }
+            _holder.Dispose();
+            _bundle.Dispose();
+        }
+
+        private ContainerFacts Inspect()
+        {
+            using var runc = new FakeRunc(ps: $"echo '[{_holder.Id}]'");
+            var request = new ReadinessRequest();
+            request.Runtime.RuncPath = runc.Path;
+            var container = new ContainerInfo("web", ContainerStatus.Running, _holder.Id, _bundle.Path, null, "localhost");
+            return new ReadinessProbe(request).Inspect(new LocalHostSession(), container, CancellationToken.None);
+        }
+
+        [Fact]
+        public void Reads_pids_memory_bundle_size_config_and_the_lock()
+        {
+            var f = Inspect();
+
+            Assert.Equal(new[] { _holder.Id }, f.Pids);
+            Assert.True(f.MemoryBytes > 0, "no anonymous memory counted");
+            Assert.True(f.BundleBytes > 0, "no bundle size");
+            Assert.Equal(Given.Config, f.ConfigJson);
+            Assert.Equal((_holder.Id, "FLOCK"), Assert.Single(f.FileLocks));
+            // Pipes are neither terminals nor host files, and a process in this mount namespace opens nothing outside it.
+            Assert.Empty(f.Terminals);
+            Assert.Empty(f.HostFiles);
+        }
+
+        [Fact]
+        public void An_established_tcp_connection_in_its_network_namespace_is_decoded()
+        {
+            var listener = new TcpListener(IPAddress.Loopback, 0);
+            listener.Start();
+            try
+            {
+                using var client = new TcpClient();
+                client.Connect(IPAddress.Loopback, ((IPEndPoint)listener.LocalEndpoint).Port);
+                using var accepted = listener.AcceptTcpClient();
+                var server = (IPEndPoint)listener.LocalEndpoint;
+                var local = (IPEndPoint)client.Client.LocalEndPoint!;
+
+                var f = Inspect();
+
+                Assert.Contains(($"127.0.0.1:{server.Port}", $"127.0.0.1:{local.Port}"), f.TcpConnections);
+            }
+            finally { listener.Stop(); }
+        }
+    }
+}

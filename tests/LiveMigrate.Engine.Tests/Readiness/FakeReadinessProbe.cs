@@ -1,0 +1,52 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Threading;
+using LiveMigrate.Hosts;
+using LiveMigrate.Readiness;
+using LiveMigrate.Readiness.Facts;
+using LiveMigrate.Runc;
+
+namespace LiveMigrate.Tests.Readiness
+{
+    /// <summary>Answers every probe from a delegate given the host's name ("src" or "dst"), and logs when each began and ended.</summary>
+    internal sealed class FakeReadinessProbe : IReadinessProbe
+    {
+        private readonly IHostSession _source;
+
+        public FakeReadinessProbe(IHostSession source) { _source = source; }
+
+        public ConcurrentQueue<string> Log { get; } = new ConcurrentQueue<string>();
+        public Action<string, CancellationToken> OnPing { get; set; } = (_, _) => { };
+        public Func<string, HostFacts> OnFacts { get; set; } = _ => Given.Facts();
+        public Func<string, CancellationToken, CanaryResult> OnCanary { get; set; } = (_, _) => Given.CanaryOk();
+        public Func<string, ContainerInfo?> OnState { get; set; } = host => host == Given.Src ? Given.Running() : null;
+        public Func<ContainerFacts> OnInspect { get; set; } = () => ContainerFacts.Parse(Given.InspectOutput());
+        public List<string> CheckedPaths { get; } = new List<string>();
+
+        private string Name(IHostSession s) => ReferenceEquals(s, _source) ? Given.Src : Given.Dst;
+
+        private T Logged<T>(string what, Func<T> probe)
+        {
+            Log.Enqueue("begin " + what);
+            try { return probe(); }
+            finally { Log.Enqueue("end " + what); }
+        }
+
+        public void Ping(IHostSession host, CancellationToken ct) => Logged("Ping " + Name(host), () => { OnPing(Name(host), ct); return 0; });
+        public HostFacts Facts(IHostSession host, CancellationToken ct) => Logged("Facts " + Name(host), () => OnFacts(Name(host)));
+        public CanaryResult Canary(IHostSession host, CancellationToken ct) => Logged("Canary " + Name(host), () => OnCanary(Name(host), ct));
+        public ContainerInfo? State(IHostSession host, string name, CancellationToken ct) => Logged("State " + Name(host), () => OnState(Name(host)));
+        public ContainerFacts Inspect(IHostSession host, ContainerInfo container, CancellationToken ct) => Logged("Inspect " + Name(host), OnInspect);
+
+        public DestinationPaths CheckPaths(IHostSession host, string bundle, IReadOnlyList<string> paths, CancellationToken ct) =>
+            Logged("CheckPaths " + Name(host), () =>
+            {
+                CheckedPaths.AddRange(paths);
+                return DestinationPaths.Parse(Given.PathsOutput());
+            });
+
+        public string? CheckCpu(IHostSession source, IHostSession destination, CancellationToken ct) => Logged<string?>("CheckCpu", () => null);
+        public double MeasureBandwidth(IHostSession source, IHostSession destination, CancellationToken ct) => Logged("MeasureBandwidth", () => 500e6);
+    }
+}

@@ -1,0 +1,71 @@
+using System.Collections.Generic;
+using System.Linq;
+using LiveMigrate.Readiness;
+using LiveMigrate.Readiness.Checks;
+using Xunit;
+using static LiveMigrate.Tests.Readiness.Given;
+
+namespace LiveMigrate.Tests.Readiness
+{
+    public sealed class ProcessesCheckTests
+    {
+        private static List<ReadinessResult> Rows(params string[] records) =>
+            Container(inspect: InspectOutput(records: records)).Judge().Rows(ContainerChecks.Processes, Src);
+
+        private static ReadinessResult One(params string[] records) => Assert.Single(Rows(records));
+
+        [Fact]
+        public void Nothing_criu_cannot_carry_passes()
+        {
+            One().Is(ReadinessStatus.Pass, "2 process(es)");
+        }
+
+        [Fact]
+        public void A_terminal_fails()
+        {
+            One("fd 4242 0 tty /dev/pts/3").Is(ReadinessStatus.Fail, "Process 4242 has a terminal open (fd 0 -> /dev/pts/3)", "process.terminal false");
+        }
+
+        [Fact]
+        public void A_host_file_on_stdio_asks_for_dev_null_and_on_another_fd_for_a_bind_mount()
+        {
+            One("fd 4242 2 hostfile /var/log/web.err").Is(ReadinessStatus.Fail, "fd 2 -> /var/log/web.err", "</dev/null");
+            var other = One("fd 4250 7 hostfile /var/log/web.log").Is(ReadinessStatus.Fail, "fd 7 -> /var/log/web.log", "Bind-mount the file's folder");
+            Assert.DoesNotContain("</dev/null", other.Remedy);
+        }
+
+        [Fact]
+        public void Established_tcp_connections_fail_naming_one()
+        {
+            One("tcp 0100007F:1F90 0100007F:A2C4", "tcp 0100007F:1F90 0100007F:A2C5")
+                .Is(ReadinessStatus.Fail, "2 established TCP connection(s), e.g. 127.0.0.1:8080 <-> 127.0.0.1:41668", "Drain the connections");
+        }
+
+        [Fact]
+        public void File_locks_fail()
+        {
+            One("lock 4250 POSIX", "lock 4242 FLOCK").Is(ReadinessStatus.Fail, "Process 4250 holds a POSIX file lock (2 in all)", "--file-locks");
+        }
+
+        [Fact]
+        public void External_unix_sockets_fail()
+        {
+            One("unix 88123 88124 /run/agent.sock").Is(ReadinessStatus.Fail, "1 UNIX socket(s) connected to a process outside the container (e.g. /run/agent.sock, peer inode 88124)", "--ext-unix-sk");
+        }
+
+        [Fact]
+        public void Unchecked_unix_sockets_warn()
+        {
+            One("unix_unchecked=ss or nsenter is missing").Is(ReadinessStatus.Warn, "ss or nsenter is missing", "iproute2");
+        }
+
+        [Fact]
+        public void Every_problem_is_its_own_row()
+        {
+            var rows = Rows("fd 4242 0 tty /dev/pts/3", "fd 4242 2 hostfile /tmp/e", "tcp 0100007F:1F90 0100007F:A2C4", "lock 4250 POSIX", "unix 1 2 /s");
+
+            Assert.Equal(5, rows.Count(r => r.Status == ReadinessStatus.Fail));
+            Assert.DoesNotContain(rows, r => r.Status == ReadinessStatus.Pass);
+        }
+    }
+}
