@@ -297,7 +297,7 @@ Describe 'Test-MigrationReadiness' -Tag 'Integration' -Skip:$noLab {
             ($rows | Where-Object Detail -like '*for the bundle*').Status | Should -Be 'Pass'
             $row = $rows | Where-Object Detail -like '*/var/lib/livemigrate/images*'
             $row.Status | Should -Be 'Fail'
-            $row.Detail | Should -Match 'Only [0-9]+ MiB free in /var/lib/livemigrate/images, and the checkpoint images need about [0-9]+ MiB'
+            $row.Detail | Should -Match 'Only [0-9]+ MiB free in /var/lib/livemigrate/images; about [0-9]+ MiB is needed for the checkpoint images'
             $row.Remedy | Should -BeLike '*-ImageRoot*'
         }
     }

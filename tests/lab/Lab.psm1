@@ -90,7 +90,8 @@ function Get-LabHolder {
 # Starts ARGUMENTS as one more process in container NAME on lab host N (runc exec -d), its stdio on
 # /dev/null unless -Stdout names a host file. The holder is at /holder inside the container.
 function Start-LabContainerProcess([int] $HostIndex, [string] $Name, [string[]] $Arguments, [string] $Stdout = '/dev/null') {
-    Copy-Item (Get-LabHolder) (Get-LabHostPath $HostIndex "containers/$Name/rootfs/holder")
+    $inside = Get-LabHostPath $HostIndex "containers/$Name/rootfs/holder"
+    if (-not (Test-Path $inside)) { Copy-Item (Get-LabHolder) $inside }  # once: a running holder's file cannot be written
     # Inside the host's mount namespace: runc exec changes into the bundle, which only the host sees.
     Invoke-InLabHost $HostIndex (@('sh', '-c', 'n=$1 o=$2; shift 2; exec runc exec -d "$n" "$@" </dev/null >"$o" 2>&1', 'sh', $Name, $Stdout) + $Arguments)
 }

@@ -18,5 +18,18 @@ namespace LiveMigrate.Hosts
         public static bool IsRemovable(string? path) => IsSafeAbsolute(path) && path!.TrimEnd('/').Split('/').Length >= 4;
 
         public static string Combine(string directory, string name) => directory.TrimEnd('/') + "/" + name;
+
+        /// <summary>Where <paramref name="path"/> points, relative to <paramref name="directory"/> unless absolute, with "." and ".." resolved.</summary>
+        public static string Resolve(string directory, string path)
+        {
+            var segments = new System.Collections.Generic.List<string>();
+            foreach (var s in (path.StartsWith("/") ? path : directory + "/" + path).Split('/'))
+            {
+                if (s.Length == 0 || s == ".") continue;
+                if (s == "..") { if (segments.Count > 0) segments.RemoveAt(segments.Count - 1); }
+                else segments.Add(s);
+            }
+            return "/" + string.Join("/", segments);
+        }
     }
 }

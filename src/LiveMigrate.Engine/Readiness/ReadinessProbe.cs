@@ -79,11 +79,10 @@ namespace LiveMigrate.Readiness
         {
             var dir = HostPath.Combine(_request.ImageRoot, "cpuinfo-" + Guid.NewGuid().ToString("N").Substring(0, 12));
             var image = Script(source, "cpuinfo-dump.sh", ct, Runtime.CriuPath, dir).StandardOutput.Trim();
-            var check = ScriptCommand("cpuinfo-check.sh", Runtime.CriuPath, dir, image);
-            var result = destination.Run(check, Timeout, ct);
+            var result = destination.Run(ScriptCommand("cpuinfo-check.sh", Runtime.CriuPath, dir, image), Timeout, ct);
             if (result.Succeeded) return null;
             if (result.ExitCode == 1) return result.StandardError.Trim().Length > 0 ? result.StandardError.Trim() : "criu cpuinfo check failed";
-            throw CommandFailedException.FromResult(destination.Name, new CommandLine("sh", "cpuinfo-check.sh"), result);
+            throw new InvalidOperationException($"cpuinfo-check.sh failed on {destination.Name} (exit {result.ExitCode}): {result.StandardError.Trim()}");
         }
 
         public double MeasureBandwidth(IHostSession source, IHostSession destination, CancellationToken ct)
@@ -102,11 +101,16 @@ namespace LiveMigrate.Readiness
             return moved / Math.Max(clock.Elapsed.TotalSeconds, 1e-6);
         }
 
+        /// <summary>Runs a script; a failure names the script and what it said (its "error=" lines, else stderr), never its text.</summary>
         private CommandResult Script(IHostSession host, string name, CancellationToken ct, params string[] args)
         {
             var cmd = ScriptCommand(name, args);
             cmd.WithEnvironment(Runtime.CriuEnvironment);
-            return host.RunChecked(cmd, Timeout, ct);
+            var result = host.Run(cmd, Timeout, ct);
+            if (result.Succeeded) return result;
+            var said = string.Join("; ", new Facts.KeyValueLines(result.StandardOutput).All("error"));
+            if (said.Length == 0) said = result.StandardError.Trim();
+            throw new InvalidOperationException($"{name} failed on {host.Name} (exit {result.ExitCode}){(said.Length > 0 ? ": " + said : ".")}");
         }
 
         private static CommandLine ScriptCommand(string name, params string[] args) =>

@@ -64,6 +64,11 @@ namespace LiveMigrate.Commands.Cmdlets
                     $"'{Name}' is not a valid container name: runc accepts only ASCII letters, digits and _ + , - . (not '.' or '..')."), Name));
                 return;
             }
+            if (!LiveMigrate.Hosts.HostPath.IsSafeAbsolute(ImageRoot))
+            {
+                WriteError(ErrorRecords.From(new ArgumentException($"-ImageRoot '{ImageRoot}' is not an absolute path without '.' or '..' parts, such as /var/lib/livemigrate/images."), ImageRoot));
+                return;
+            }
             var request = new ReadinessRequest
             {
                 ContainerName = Name,

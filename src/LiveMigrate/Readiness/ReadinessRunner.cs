@@ -26,15 +26,17 @@ namespace LiveMigrate.Commands.Readiness
             var clock = Stopwatch.StartNew();
             var run = Task.Run(() => checker.Run(request, source, destination, ct));
             var done = 0;
-            while (!run.Wait(100))
+            bool finished;
+            do
             {
+                finished = run.Wait(100);
                 while (checker.Finished.TryDequeue(out var what))
                 {
                     done++;
                     cmdlet.WriteVerbose($"Readiness: {what} done after {clock.ElapsedMilliseconds} ms.");
                     cmdlet.WriteProgress(new ProgressRecord(activityId, activity, $"{done} probes done; last: {what}"));
                 }
-            }
+            } while (!finished);
             cmdlet.WriteProgress(new ProgressRecord(activityId, activity, "Done") { RecordType = ProgressRecordType.Completed });
             try
             {

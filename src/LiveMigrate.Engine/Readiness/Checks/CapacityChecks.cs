@@ -51,7 +51,8 @@ namespace LiveMigrate.Readiness.Checks
                 return new ReadinessResult(FreeSpace, host, ReadinessStatus.Warn, $"The free space in {directory} could not be read (df failed).", "Check by hand that it has room.");
             return bytes >= need
                 ? new ReadinessResult(FreeSpace, host, ReadinessStatus.Pass, $"{Size(bytes)} free in {directory} for {what} (about {Size(need)} needed).")
-                : new ReadinessResult(FreeSpace, host, ReadinessStatus.Fail, $"Only {Size(bytes)} free in {directory}, and {what} need about {Size(need)} (size x{Margin} + {Size(Slack)}).",
+                : new ReadinessResult(FreeSpace, host, ReadinessStatus.Fail,
+                    $"Only {Size(bytes)} free in {directory}; about {Size(need)} is needed for {what} (their size x{Margin.ToString(System.Globalization.CultureInfo.InvariantCulture)} + {Size(Slack)}).",
                     $"Free {Size(need - bytes)} there, or give -ImageRoot a folder on a larger file system.");
         }
 
@@ -71,7 +72,7 @@ namespace LiveMigrate.Readiness.Checks
                 : $"About {Seconds(chosen)} with -Mode {mode} ({inputs}).";
             if (e.Request.MaxDowntime is TimeSpan max && chosen > max)
                 return new ReadinessResult(Downtime, e.Pair, ReadinessStatus.Warn, $"{detail} That is over -MaxDowntime {Seconds(max)}.",
-                    mode != MigrationMode.PostCopy && estimate.PostCopy < estimate.Stop
+                    mode != MigrationMode.PostCopy && estimate.PostCopy <= max
                         ? "Use -Mode PostCopy (the container runs again before its memory has moved), or shrink its memory first."
                         : "Shrink the container's memory, or move it over a faster link or to faster image storage.");
             return new ReadinessResult(Downtime, e.Pair, ReadinessStatus.Pass, detail);

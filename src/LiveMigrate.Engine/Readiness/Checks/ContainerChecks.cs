@@ -24,6 +24,11 @@ namespace LiveMigrate.Readiness.Checks
             foreach (var r in CapacityChecks.Judge(e)) yield return r;
         }
 
+        private static string NotInspected(ReadinessEvidence e) =>
+            e.Source.Container.Succeeded && e.Source.Container.Value?.Status == ContainerStatus.Running
+                ? "Not checked: see the rows above."
+                : "Not checked: the container was not found running on the source (see the Container and SSH rows).";
+
         private static ReadinessResult SourceContainer(ReadinessEvidence e, string name)
         {
             var missing = Unavailable(Container, e.Source.Name, e.Source.Container, "Not checked: both hosts must be reachable.");
@@ -43,7 +48,7 @@ namespace LiveMigrate.Readiness.Checks
             var host = e.Destination.Name;
             if (e.Bundle == null || !e.DestinationPaths.Ran)
             {
-                yield return Unavailable(Bundle, host, e.DestinationPaths, "Not checked: the container is not running on the source.")!;
+                yield return Unavailable(Bundle, host, e.DestinationPaths, NotInspected(e))!;
                 yield break;
             }
             var missing = Unavailable(Bundle, host, e.DestinationPaths, "");
@@ -86,7 +91,7 @@ namespace LiveMigrate.Readiness.Checks
         private static IEnumerable<ReadinessResult> ProcessRows(ReadinessEvidence e)
         {
             var host = e.Source.Name;
-            var missing = Unavailable(Processes, host, e.ContainerFacts, "Not checked: the container is not running on the source.");
+            var missing = Unavailable(Processes, host, e.ContainerFacts, NotInspected(e));
             if (missing != null) { yield return missing; yield break; }
             var f = e.ContainerFacts.Value;
             var any = false;

@@ -23,7 +23,7 @@ namespace LiveMigrate.Readiness.Facts
             using var doc = JsonDocument.Parse(configJson);
             var root = doc.RootElement;
             var rootPath = root.TryGetProperty("root", out var r) && r.TryGetProperty("path", out var p) ? p.GetString() ?? "rootfs" : "rootfs";
-            spec.RootPath = rootPath.StartsWith("/") ? rootPath : HostPath.Combine(bundle, rootPath);
+            spec.RootPath = HostPath.Resolve(bundle, rootPath);
             spec.RootInBundle = spec.RootPath == bundle || spec.RootPath.StartsWith(bundle.TrimEnd('/') + "/");
             if (root.TryGetProperty("mounts", out var mounts) && mounts.ValueKind == JsonValueKind.Array)
             {

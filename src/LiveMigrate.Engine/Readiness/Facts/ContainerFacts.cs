@@ -38,12 +38,13 @@ namespace LiveMigrate.Readiness.Facts
                 ConfigJson = kv.Get("config") is string b64 ? Encoding.UTF8.GetString(Convert.FromBase64String(b64)) : "",
                 UnixSocketsUnchecked = kv.Get("unix_unchecked"),
             };
-            foreach (var r in kv.Records)
+            for (var n = 0; n < kv.Records.Count; n++)
             {
+                var r = kv.Records[n];
                 switch (r[0])
                 {
                     case "fd" when r.Length >= 5:
-                        var entry = (Int(r[1]), Int(r[2]), string.Join(" ", r.Skip(4)));
+                        var entry = (Int(r[1]), Int(r[2]), KeyValueLines.After(kv.RawRecords[n], 4));
                         (r[3] == "tty" ? facts.Terminals : facts.HostFiles).Add(entry);
                         break;
                     case "tcp" when r.Length >= 3:

@@ -18,7 +18,7 @@ namespace LiveMigrate.Readiness.Facts
             return new DestinationPaths
             {
                 BundleExists = kv.Get("bundle_exists") == "1",
-                Missing = kv.Records.Where(r => r[0] == "missing" && r.Length > 1).Select(r => string.Join(" ", r.Skip(1))).ToList(),
+                Missing = kv.RawRecords.Where(r => r.StartsWith("missing ")).Select(r => KeyValueLines.After(r, 1)).ToList(),
                 BundleDirectory = kv.Get("bundle_dir") ?? "",
                 BundleFreeBytes = kv.Long("bundle_avail_kb") * 1024,
                 BundleDevice = kv.Get("bundle_dev"),

@@ -23,12 +23,23 @@ namespace LiveMigrate.Readiness.Facts
                 else if (line.Length > 0)
                 {
                     Records.Add(line.Split(new[] { ' ' }, StringSplitOptions.RemoveEmptyEntries));
+                    RawRecords.Add(line);
                 }
             }
         }
 
         /// <summary>Lines that are not key=value: space-separated fields, the first naming the kind.</summary>
         public List<string[]> Records { get; } = new List<string[]>();
+        /// <summary>The same lines whole, for fields that may hold spaces (paths come last).</summary>
+        public List<string> RawRecords { get; } = new List<string>();
+
+        /// <summary>What follows the first <paramref name="fields"/> single-space-separated fields of a record line: a path, spaces kept.</summary>
+        public static string After(string raw, int fields)
+        {
+            var at = 0;
+            for (var i = 0; i < fields && at >= 0; i++) at = raw.IndexOf(' ', at) is var space && space >= 0 ? space + 1 : -1;
+            return at < 0 ? "" : raw.Substring(at);
+        }
 
         private void Add(string key, string value)
         {

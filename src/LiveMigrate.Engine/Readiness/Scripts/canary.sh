@@ -15,8 +15,11 @@ fail() { # step, stderr file, CRIU log
   [ -n "${3:-}" ] && [ -s "$3" ] && grep -E 'Error|error|Warn' "$3" | tail -n 8 | sed 's/^/log=/'
   exit 1
 }
-step() { timeout -k 2 "$limit" "$@"; rc=$?; [ $rc -eq 124 ] || [ $rc -eq 137 ] && echo "timed_out=1"; return $rc; }
-mkdir -p -m 0700 "$dir/rootfs" "$dir/images" || fail mkdir /dev/null
+# fd 3 is this script's stdout: a step's own stdout may be /dev/null.
+exec 3>&1
+step() { timeout -k 2 "$limit" "$@"; rc=$?; [ $rc -eq 124 ] || [ $rc -eq 137 ] && echo "timed_out=1" >&3; return $rc; }
+mkdir -p -m 0700 "$dir/rootfs" "$dir/images" 2>"$dir.err" || { echo "error=cannot create $dir: $(cat "$dir.err")"; rm -f "$dir.err"; echo "failed=mkdir"; exit 1; }
+rm -f "$dir.err"
 mounts='{"destination":"/proc","type":"proc","source":"proc"},{"destination":"/dev","type":"tmpfs","source":"tmpfs","options":["nosuid","mode=755","size=64k"]}'
 for d in usr bin sbin lib lib64; do
   if [ -L "/$d" ]; then ln -s "$(readlink "/$d")" "$dir/rootfs/$d"

@@ -30,8 +30,10 @@ done
 echo "mem_kb=$mem"
 echo "bundle_kb=$(du -skx "$bundle" 2>/dev/null | cut -f1)"
 echo "config=$(base64 -w0 "$bundle/config.json" 2>/dev/null)"
-cat "/proc/$init/net/tcp" "/proc/$init/net/tcp6" 2>/dev/null | awk '$4 == "01" {print "tcp " $2 " " $3}'
-for p in $pids; do awk -v p="$p" '$5 == p {print "lock " p " " $2}' /proc/locks; done
+# Only sockets its processes hold: a container in the host's network namespace sees the host's too.
+cat "/proc/$init/net/tcp" "/proc/$init/net/tcp6" 2>/dev/null | awk -v socks="$socks" '$4 == "01" && index(socks, " " $10 " ") {print "tcp " $2 " " $3}'
+# A waiter blocked on a lock is listed as "N: -> FLOCK ...", one field further on.
+for p in $pids; do awk -v p="$p" '{o = ($2 == "->")} $(5 + o) == p {print "lock " p " " $(2 + o)}' /proc/locks; done
 if command -v ss >/dev/null 2>&1 && command -v nsenter >/dev/null 2>&1; then
   # A connected UNIX socket whose peer no process of the container holds leads outside it.
   nsenter -t "$init" -n ss -xpnH 2>/dev/null | awk -v socks="$socks" '

@@ -20,7 +20,7 @@ echo "network_lock=$(sed -n 's/^[[:space:]]*network-lock[[:space:]=]*\([a-z]*\).
 echo "iptables=$(iptables-restore --version 2>&1 | head -n 1)"
 iptables-restore --version >/dev/null 2>&1; echo "iptables_rc=$?"
 echo "pipe_max_size=$(cat /proc/sys/fs/pipe-max-size 2>/dev/null)"
-d=$images
+case $images in /*) d=$images ;; *) d=/ ;; esac
 while [ ! -d "$d" ]; do d=${d%/*}; [ -n "$d" ] || d=/; done
 echo "images_dir=$d"
 echo "images_avail_kb=$(df -Pk "$d" 2>/dev/null | awk 'NR==2 {print $4}')"

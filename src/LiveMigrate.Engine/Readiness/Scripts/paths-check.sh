@@ -3,7 +3,7 @@
 bundle=$1; shift
 [ -e "$bundle" ] && echo "bundle_exists=1"
 for p in "$@"; do [ -e "$p" ] || echo "missing $p"; done
-d=${bundle%/*}
+case $bundle in /*) d=${bundle%/*} ;; *) d=/ ;; esac
 while [ ! -d "$d" ]; do d=${d%/*}; [ -n "$d" ] || d=/; done
 echo "bundle_dir=$d"
 echo "bundle_avail_kb=$(df -Pk "$d" 2>/dev/null | awk 'NR==2 {print $4}')"
