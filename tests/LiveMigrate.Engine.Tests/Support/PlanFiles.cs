@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using LiveMigrate.Plans;
@@ -26,6 +27,21 @@ namespace LiveMigrate.Tests.Support
                 "  lm3: { address: root@127.77.0.3:2222 }",     // 5
                 "waves:",                                       // 6
             }.Concat(waveLines).ToArray());
+
+        /// <summary>Waves of migrations lm1 -> lm2 whose containers are named after the wave: first-1, first-2...</summary>
+        public static IReadOnlyList<PlanWave> Waves(params (string Name, int Throttle, string Policy, int Count)[] waves)
+        {
+            var lines = new List<string> { "version: 1", "hosts: { lm1: { address: a }, lm2: { address: b } }", "waves:" };
+            foreach (var (name, throttle, policy, count) in waves)
+            {
+                lines.Add($"  - {{ name: {name}, throttle: {throttle}, failurePolicy: {policy}, migrations: [");
+                lines.AddRange(Enumerable.Range(1, count).Select(i => $"      {{ container: {name}-{i}, from: lm1, to: lm2 }},"));
+                lines.Add("    ] }");
+            }
+            var result = Parse(lines.ToArray());
+            Assert.True(result.IsValid, string.Join("\n", result.Problems));
+            return result.Plan!.Waves;
+        }
 
         /// <summary>Asserts that the only error is <paramref name="code"/> at the line and column given, and returns it.</summary>
         public static PlanProblem SingleError(PlanLoadResult result, string code, int line, int column)
