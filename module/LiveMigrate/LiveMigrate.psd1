@@ -15,6 +15,7 @@
         'Remove-MigrationHost'
         'Get-Container'
         'Move-Container'
+        'Test-MigrationPlan'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()
