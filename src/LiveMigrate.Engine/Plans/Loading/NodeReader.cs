@@ -56,7 +56,7 @@ namespace LiveMigrate.Plans.Loading
         {
             var node = mapping[key];
             if (node == null) return null;
-            if (node is YamlScalar scalar && !scalar.IsNull) return scalar.Value;
+            if (node is YamlScalar scalar && !scalar.IsNull && scalar.Value.Length > 0) return scalar.Value;
             Problems.Error(node, PlanProblemCodes.WrongType, $"'{key}' {where} must be text, not {node.Describe()}.", $"Write a value after '{key}:', on the same line.");
             return null;
         }

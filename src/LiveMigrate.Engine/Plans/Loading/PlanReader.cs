@@ -119,7 +119,7 @@ namespace LiveMigrate.Plans.Loading
             var hooks = new Dictionary<HookStage, IReadOnlyList<PlanHook>>(defaults.Hooks);
             if (m["hooks"] != null) foreach (var stage in _hooks.Read(m["hooks"], where)) hooks[stage.Key] = stage.Value;
             if (name == null || container == null) return null;
-            _migrations.Add(new MigrationEntry(wave, name, container, (YamlScalar?)m["name"], (YamlScalar)m["container"]!));
+            _migrations.Add(new MigrationEntry(wave, name, container, m["name"] as YamlScalar, (YamlScalar)m["container"]!));
             if (from == null || to == null) return null;
             var effectiveHooks = hooks.OrderBy(h => h.Key).SelectMany(h => h.Value).ToList();
             return new PlannedMigration(name, container, wave, from, to, mode, TimeSpan.FromSeconds(criuTimeout), keepImages, effectiveHooks, m.Line, m.Column);

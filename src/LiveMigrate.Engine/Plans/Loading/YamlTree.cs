@@ -38,7 +38,7 @@ namespace LiveMigrate.Plans.Loading
         public bool IsPlain { get; }
         public bool IsNull => IsPlain && NullWords.Contains(Value);
 
-        public override string Describe() => IsNull ? "empty" : $"'{Value}'";
+        public override string Describe() => IsNull || Value.Length == 0 ? "empty" : $"'{Value}'";
     }
 
     internal sealed class YamlSequence : YamlNode
