@@ -70,6 +70,7 @@ function Task-Build {
     Get-ChildItem "$obj/desktop/*.dll" -Exclude 'LiveMigrate.dll', 'System.Management.Automation.dll' | Copy-Item -Destination "$out/desktop"
     Get-ChildItem "$obj/core/*.dll" | Copy-Item -Destination "$out/core"
     Copy-Item (Join-Path $root 'module/LiveMigrate/*.ps1xml') $out
+    Copy-Item -Recurse (Join-Path $root 'module/LiveMigrate/Schemas') $out
     (Get-Content -Raw (Join-Path $root 'module/LiveMigrate/LiveMigrate.psd1')).Replace('{{ModuleVersion}}', (Get-Version)) |
         Set-Content -NoNewline "$out/LiveMigrate.psd1"
     $helpBuilder = Join-Path $root 'docs/build/ConvertTo-MamlHelp.ps1'

@@ -16,6 +16,7 @@
         'Get-Container'
         'Move-Container'
         'Test-MigrationReadiness'
+        'Test-MigrationPlan'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

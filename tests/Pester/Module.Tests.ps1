@@ -3,7 +3,7 @@ BeforeAll {
     $modulePath = if ($env:LIVEMIGRATE_MODULE) { $env:LIVEMIGRATE_MODULE } else { Join-Path $PSScriptRoot '../../out/LiveMigrate' }
     Import-Module $modulePath -Force
     $manifest = Import-PowerShellDataFile (Join-Path $modulePath 'LiveMigrate.psd1')
-    $expected = 'New-MigrationHost', 'Get-MigrationHost', 'Remove-MigrationHost', 'Get-Container', 'Move-Container', 'Test-MigrationReadiness'
+    $expected = 'New-MigrationHost', 'Get-MigrationHost', 'Remove-MigrationHost', 'Get-Container', 'Move-Container', 'Test-MigrationReadiness', 'Test-MigrationPlan'
 }
 
 Describe 'LiveMigrate module' {
@@ -24,7 +24,7 @@ Describe 'LiveMigrate module' {
         foreach ($c in Get-Command -Module LiveMigrate) { $approved | Should -Contain $c.Verb }
     }
 
-    It '<_> declares its output type' -ForEach @('New-MigrationHost', 'Get-MigrationHost', 'Get-Container', 'Move-Container', 'Test-MigrationReadiness') {
+    It '<_> declares its output type' -ForEach @('New-MigrationHost', 'Get-MigrationHost', 'Get-Container', 'Move-Container', 'Test-MigrationReadiness', 'Test-MigrationPlan') {
         (Get-Command $_).OutputType.Name | Should -Not -BeNullOrEmpty
     }
 
@@ -43,8 +43,9 @@ Describe 'LiveMigrate module' {
     }
 
     It 'has format views for its result types' {
-        $views = (Get-FormatData -TypeName 'LiveMigrate.Migration.MigrationResult', 'LiveMigrate.Runc.ContainerInfo', 'LiveMigrate.Commands.Hosts.MigrationHost')
-        $views.Count | Should -Be 3
+        $views = (Get-FormatData -TypeName 'LiveMigrate.Migration.MigrationResult', 'LiveMigrate.Runc.ContainerInfo', 'LiveMigrate.Commands.Hosts.MigrationHost',
+            'LiveMigrate.Plans.PlanProblem', 'LiveMigrate.Plans.MigrationPlan', 'LiveMigrate.Plans.PlannedMigration')
+        $views.Count | Should -Be 6
     }
 
     It 'loads the engine from the folder for this edition' {

@@ -1,0 +1,29 @@
+using LiveMigrate.Hosts;
+
+namespace LiveMigrate.Plans
+{
+    /// <summary>A host as a plan names it. Credentials are never in the plan: a key file, or a SecretManagement secret.</summary>
+    public sealed class PlanHost
+    {
+        internal PlanHost(string name, HostAddress address, string? keyPath, string? knownHostsPath, string? secret, string? vault)
+        {
+            Name = name;
+            Address = address;
+            KeyPath = keyPath;
+            KnownHostsPath = knownHostsPath;
+            Secret = secret;
+            Vault = vault;
+        }
+
+        public string Name { get; }
+        public HostAddress Address { get; }
+        public string? KeyPath { get; }
+        public string? KnownHostsPath { get; }
+        /// <summary>The name of a SecretManagement secret that holds the key's passphrase or the password.</summary>
+        public string? Secret { get; }
+        /// <summary>The vault to read <see cref="Secret"/> from; null searches every registered vault.</summary>
+        public string? Vault { get; }
+
+        public override string ToString() => $"{Name} ({Address})";
+    }
+}
