@@ -17,6 +17,7 @@
         'Move-Container'
         'Test-MigrationReadiness'
         'Test-MigrationPlan'
+        'Invoke-MigrationPlan'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

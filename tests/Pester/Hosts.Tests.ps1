@@ -7,6 +7,8 @@ Describe 'Hosts' -Tag 'Integration' -Skip:$noLab {
         Import-Module (Join-Path $PSScriptRoot '../lab/Lab.psm1') -Force
         $lab = Get-LabEnvironment
         $name1 = Get-LabHostName 1
+        # Other test files share this runspace and may have left hosts open: these tests start from none.
+        Get-MigrationHost | Remove-MigrationHost
     }
     AfterEach { Get-MigrationHost | Remove-MigrationHost }
 

@@ -1,4 +1,5 @@
 using System;
+using LiveMigrate.Hooks;
 using System.Collections.Generic;
 using System.Linq;
 
@@ -14,7 +15,7 @@ namespace LiveMigrate.Plans
         public static readonly IReadOnlyList<string> Modes = new[] { "Stop", "PostCopy", "PreCopy", "Auto" };
         public static readonly IReadOnlyList<string> FailurePolicies = new[] { "stop", "continue", "rollback" };
         public static readonly IReadOnlyList<string> HookSides = new[] { "source", "destination" };
-        public static readonly IReadOnlyList<string> HookStages = Enum.GetNames(typeof(HookStage));
+        public static readonly IReadOnlyList<string> HookPoints = Enum.GetNames(typeof(HookPoint));
 
         public static readonly IntRange Throttle = new IntRange(1, 64);
         public static readonly IntRange Port = new IntRange(1, 65535);
@@ -36,7 +37,7 @@ namespace LiveMigrate.Plans
         public static readonly KeySet Defaults = new KeySet("defaults", new string[0], new[] { "mode", "throttle", "failurePolicy", "criuTimeoutSec", "keepImages", "hooks" });
         public static readonly KeySet Wave = new KeySet("wave", new[] { "name", "migrations" }, new[] { "throttle", "failurePolicy" });
         public static readonly KeySet Migration = new KeySet("migration", new[] { "container", "from", "to" }, new[] { "name", "mode", "criuTimeoutSec", "keepImages", "hooks" });
-        public static readonly KeySet Hooks = new KeySet("hooks", new string[0], HookStages.ToArray());
+        public static readonly KeySet Hooks = new KeySet("hooks", new string[0], HookPoints.ToArray());
         public static readonly KeySet CommandHook = new KeySet("commandHook", new[] { "on", "run" }, new[] { "timeoutSec" });
         public static readonly KeySet ScriptHook = new KeySet("scriptHook", new[] { "script" }, new string[0]);
 

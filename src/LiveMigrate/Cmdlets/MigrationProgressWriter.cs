@@ -20,10 +20,14 @@ namespace LiveMigrate.Commands.Cmdlets
         private int _percent;
         private DateTime _lastTransferUpdate = DateTime.MinValue;
 
-        public MigrationProgressWriter(Cmdlet cmdlet, string container, string source, string destination, Func<bool> stopping)
+        private readonly int _parentActivityId;
+
+        /// <param name="parentActivityId">A plan's activity that this migration's progress nests under; -1 for none.</param>
+        public MigrationProgressWriter(Cmdlet cmdlet, string container, string source, string destination, Func<bool> stopping, int parentActivityId = -1)
         {
             _cmdlet = cmdlet;
             _stopping = stopping;
+            _parentActivityId = parentActivityId;
             _activity = $"Moving {container} from {source} to {destination}";
         }
 
@@ -55,6 +59,7 @@ namespace LiveMigrate.Commands.Cmdlets
             Write(() => _cmdlet.WriteProgress(new ProgressRecord(_activityId, _activity, status)
             {
                 CurrentOperation = _operation,
+                ParentActivityId = _parentActivityId,
                 PercentComplete = type == ProgressRecordType.Completed ? 100 : _percent,
                 RecordType = type,
             }));

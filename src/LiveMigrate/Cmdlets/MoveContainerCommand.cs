@@ -4,6 +4,7 @@ using System.Management.Automation;
 using System.Threading;
 using LiveMigrate.Commands.Completion;
 using LiveMigrate.Commands.Hooks;
+using LiveMigrate.Hooks;
 using LiveMigrate.Commands.Hosts;
 using LiveMigrate.Commands.Readiness;
 using LiveMigrate.Migration;
@@ -101,7 +102,7 @@ namespace LiveMigrate.Commands.Cmdlets
                     "-Mode PostCopy carries memory through SSH port forwarding, which a local host does not have; use SSH hosts or -Mode Stop."), Name));
                 return;
             }
-            PowerShellHooks? hooks = null;
+            HookSet? hooks = null;
             try
             {
                 if (Hook != null) hooks = PowerShellHooks.Parse(Hook, this, Source, Destination, _stop.Token);
@@ -145,9 +146,9 @@ namespace LiveMigrate.Commands.Cmdlets
             };
             var results = ReadinessRunner.Run(this, request, new ReadinessHost(Source.Name, Source.Session), new ReadinessHost(Destination.Name, Destination.Session), _stop.Token);
             foreach (var r in results) WriteVerbose($"Readiness: {r.Status} {r.Check} on {r.Host}: {r.Detail}");
-            var failed = results.Any(r => r.Status == ReadinessStatus.Fail);
-            if (!failed && (Force || results.All(r => r.Status != ReadinessStatus.Warn))) return true;
-            WriteError(ErrorRecords.From(new ReadinessFailedException(Name, results, warningsOnly: !failed), Name));
+            var refusal = ReadinessGate.Refusal(Name, results, Force);
+            if (refusal == null) return true;
+            WriteError(ErrorRecords.From(refusal, Name));
             return false;
         }
 

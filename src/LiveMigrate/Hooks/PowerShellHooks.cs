@@ -10,52 +10,47 @@ using LiveMigrate.Hooks;
 namespace LiveMigrate.Commands.Hooks
 {
     /// <summary>
-    /// The -Hook hashtable of Move-Container: per hook point a scriptblock (run on the pipeline thread with
-    /// the context as $_ and as its first argument) or a host command @{ On = 'Destination'; Run = @(...) }.
+    /// Hooks as PowerShell gives them: the -Hook hashtable of Move-Container (per hook point a scriptblock, run
+    /// with the context as $_ and as its first argument, or a host command @{ On = 'Destination'; Run = @(...) }),
+    /// and a plan's script files.
     /// </summary>
-    internal sealed class PowerShellHooks : IMigrationHooks
+    internal static class PowerShellHooks
     {
-        private readonly Dictionary<HookPoint, Action<HookContext>> _hooks = new Dictionary<HookPoint, Action<HookContext>>();
-
-        private PowerShellHooks() { }
-
-        public bool Has(HookPoint point) => _hooks.ContainsKey(point);
-
-        public void Invoke(HookPoint point, HookContext context) => _hooks[point](context);
-
         /// <summary>Reads -Hook; throws ArgumentException naming the bad entry and the fix.</summary>
-        public static PowerShellHooks Parse(IDictionary table, Cmdlet cmdlet, MigrationHost source, MigrationHost destination, CancellationToken ct)
+        public static HookSet Parse(IDictionary table, Cmdlet cmdlet, MigrationHost source, MigrationHost destination, CancellationToken ct)
         {
-            var hooks = new PowerShellHooks();
+            var hooks = new HookSet();
             foreach (DictionaryEntry entry in table)
             {
                 var key = entry.Key?.ToString() ?? "";
                 if (!Enum.TryParse<HookPoint>(key, ignoreCase: true, out var point) || !Enum.IsDefined(typeof(HookPoint), point) || key.All(char.IsDigit))
                     throw new ArgumentException($"-Hook has an unknown key '{key}'; the hooks are {string.Join(", ", Enum.GetNames(typeof(HookPoint)))}.");
                 var value = entry.Value is PSObject pso ? pso.BaseObject : entry.Value;
-                hooks._hooks[point] = value switch
+                hooks.Add(point, value switch
                 {
                     ScriptBlock script => context => RunScript(cmdlet, point, script, context),
-                    IDictionary command => HostCommand(cmdlet, point, ReadCommand(point, command), source, destination, ct),
+                    IDictionary command => HostCommand(cmdlet.WriteVerbose, point, ReadCommand(point, command), source, destination, ct),
                     _ => throw new ArgumentException($"-Hook {point} must be a scriptblock or a host command such as @{{ On = 'Destination'; Run = @('curl', '-fsS', 'http://localhost/health') }}, not {value?.GetType().Name ?? "null"}."),
-                };
+                });
             }
             return hooks;
         }
 
-        private static void RunScript(Cmdlet cmdlet, HookPoint point, ScriptBlock script, HookContext context)
+        /// <summary>Runs on the calling thread, which must be the pipeline thread.</summary>
+        public static void RunScript(Cmdlet cmdlet, HookPoint point, ScriptBlock script, HookContext context)
         {
             var output = script.InvokeWithContext(null, new List<PSVariable> { new PSVariable("_", context) }, context);
             foreach (var item in output) cmdlet.WriteVerbose($"{point} hook: {item}");
         }
 
-        private static Action<HookContext> HostCommand(Cmdlet cmdlet, HookPoint point, HostCommandHook hook, MigrationHost source, MigrationHost destination, CancellationToken ct) =>
+        /// <param name="verbose">Where to say what runs; called on the hook's thread.</param>
+        public static Action<HookContext> HostCommand(Action<string> verbose, HookPoint point, HostCommandHook hook, MigrationHost source, MigrationHost destination, CancellationToken ct) =>
             _ =>
             {
                 var host = hook.On == HookHost.Source ? source : destination;
-                cmdlet.WriteVerbose($"{point} hook on {host.Name}: {hook}");
+                verbose($"{point} hook on {host.Name}: {hook}");
                 var output = hook.Run(host.Session, ct).Trim();
-                if (output.Length > 0) cmdlet.WriteVerbose($"{point} hook: {output}");
+                if (output.Length > 0) verbose($"{point} hook: {output}");
             };
 
         private static HostCommandHook ReadCommand(HookPoint point, IDictionary command)

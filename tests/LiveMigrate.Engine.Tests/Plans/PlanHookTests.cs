@@ -1,3 +1,4 @@
+using LiveMigrate.Hooks;
 using System;
 using System.IO;
 using System.Linq;
@@ -38,12 +39,12 @@ namespace LiveMigrate.Tests.Plans
                 "PreCheckpoint:",
                 "  - { on: source, run: [systemctl, stop, web-proxy], timeoutSec: 30 }",
                 "  - { on: destination, run: [mkdir, -p, /srv/web] }").Plan!;
-            var hooks = plan.Migrations.Single().Hooks.Cast<HostCommandHook>().ToList();
+            var hooks = plan.Migrations.Single().Hooks.Cast<PlanCommandHook>().ToList();
             Assert.Equal(3, hooks.Count);
-            Assert.Equal((HookStage.PreCheckpoint, HookSide.Source, "systemctl stop web-proxy", 30.0),
-                (hooks[0].Stage, hooks[0].On, string.Join(" ", hooks[0].Arguments), hooks[0].Timeout.TotalSeconds));
-            Assert.Equal((HookSide.Destination, 60.0), (hooks[1].On, hooks[1].Timeout.TotalSeconds));
-            Assert.Equal((HookStage.OnFailure, "logger failed"), (hooks[2].Stage, string.Join(" ", hooks[2].Arguments)));
+            Assert.Equal((HookPoint.PreCheckpoint, HookHost.Source, "systemctl stop web-proxy", 30.0),
+                (hooks[0].Stage, hooks[0].Command.On, string.Join(" ", hooks[0].Command.Arguments), hooks[0].Command.Timeout.TotalSeconds));
+            Assert.Equal((HookHost.Destination, 60.0), (hooks[1].Command.On, hooks[1].Command.Timeout.TotalSeconds));
+            Assert.Equal((HookPoint.OnFailure, "logger failed"), (hooks[2].Stage, string.Join(" ", hooks[2].Command.Arguments)));
         }
 
         [Fact]
@@ -85,7 +86,7 @@ namespace LiveMigrate.Tests.Plans
             Directory.CreateDirectory(dir.File("hooks"));
             File.WriteAllText(dir.File("hooks/check.ps1"), "$true");
             var plan = WithMigrationHooks(dir.File("plan.yaml"), "PostRestore: { script: hooks/check.ps1 }").Plan!;
-            var script = Assert.IsType<ScriptHook>(plan.Migrations.Single().Hooks.Single(h => h.Stage == HookStage.PostRestore));
+            var script = Assert.IsType<PlanScriptHook>(plan.Migrations.Single().Hooks.Single(h => h.Stage == HookPoint.PostRestore));
             Assert.Equal(Path.Combine(dir.Path, "hooks", "check.ps1"), script.ScriptPath);
         }
 

@@ -63,7 +63,7 @@ namespace LiveMigrate.Tests.Readiness
             e.Source.Facts = Found(Facts(f => { f.ImagesFreeBytes = 1L << 30; f.WriteBytesPerSecond = 524288000; }));
 
             e.Judge().Row(CapacityChecks.FreeSpace, Src).Is(ReadinessStatus.Fail,
-                "Only 1.0 GiB free in /var/lib/livemigrate, and the checkpoint images need about 1.2 GiB (size x1.2 + 64 MiB)",
+                "Only 1.0 GiB free in /var/lib/livemigrate; about 1.2 GiB is needed for the checkpoint images (their size x1.2 + 64 MiB)",
                 "Free 240 MiB there, or give -ImageRoot");
         }
 

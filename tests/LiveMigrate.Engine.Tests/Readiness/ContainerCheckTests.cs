@@ -29,7 +29,7 @@ namespace LiveMigrate.Tests.Readiness
             var rows = e.Judge();
 
             rows.Row(ContainerChecks.Container, Src).Is(ReadinessStatus.Fail, "No container named web", "Get-Container -Host src");
-            rows.Row(ContainerChecks.Bundle, Dst).Is(ReadinessStatus.Skipped, "not running on the source");
+            rows.Row(ContainerChecks.Bundle, Dst).Is(ReadinessStatus.Skipped, "not found running on the source");
             rows.Row(ContainerChecks.Processes, Src).Is(ReadinessStatus.Skipped);
             rows.Row(CapacityChecks.FreeSpace, Pair).Is(ReadinessStatus.Skipped);
             rows.Row(CapacityChecks.Downtime, Pair).Is(ReadinessStatus.Skipped);

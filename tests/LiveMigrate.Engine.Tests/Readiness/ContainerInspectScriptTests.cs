@@ -69,8 +69,10 @@ namespace LiveMigrate.Tests.Readiness
         }
 
         [Fact]
-        public void An_established_tcp_connection_in_its_network_namespace_is_decoded()
+        public void An_established_tcp_connection_of_another_process_in_its_network_namespace_is_not_its_own()
         {
+            // This test process holds both ends; the inspected process shares the network namespace but holds
+            // neither, as with a container in the host's namespace: not something CRIU would have to carry.
             var listener = new TcpListener(IPAddress.Loopback, 0);
             listener.Start();
             try
@@ -79,11 +81,10 @@ namespace LiveMigrate.Tests.Readiness
                 client.Connect(IPAddress.Loopback, ((IPEndPoint)listener.LocalEndpoint).Port);
                 using var accepted = listener.AcceptTcpClient();
                 var server = (IPEndPoint)listener.LocalEndpoint;
-                var local = (IPEndPoint)client.Client.LocalEndPoint!;
 
                 var f = Inspect();
 
-                Assert.Contains(($"127.0.0.1:{server.Port}", $"127.0.0.1:{local.Port}"), f.TcpConnections);
+                Assert.DoesNotContain(f.TcpConnections, c => c.Local.EndsWith($":{server.Port}") || c.Remote.EndsWith($":{server.Port}"));
             }
             finally { listener.Stop(); }
         }

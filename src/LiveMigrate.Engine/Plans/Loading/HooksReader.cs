@@ -1,4 +1,5 @@
 using System;
+using LiveMigrate.Hooks;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
@@ -19,17 +20,17 @@ namespace LiveMigrate.Plans.Loading
         }
 
         /// <summary>The hooks of each stage named; a stage not named is absent (and inherits the defaults').</summary>
-        public Dictionary<HookStage, IReadOnlyList<PlanHook>> Read(YamlNode? node, string where)
+        public Dictionary<HookPoint, IReadOnlyList<PlanHook>> Read(YamlNode? node, string where)
         {
-            var stages = new Dictionary<HookStage, IReadOnlyList<PlanHook>>();
-            var m = _r.Mapping(node, $"'hooks' {where}", $"Name a stage, then its hook: 'PreCheckpoint: {{ on: source, run: [sync] }}'. The stages are {string.Join(", ", PlanSchema.HookStages)}.");
+            var stages = new Dictionary<HookPoint, IReadOnlyList<PlanHook>>();
+            var m = _r.Mapping(node, $"'hooks' {where}", $"Name a stage, then its hook: 'PreCheckpoint: {{ on: source, run: [sync] }}'. The stages are {string.Join(", ", PlanSchema.HookPoints)}.");
             if (m == null) return stages;
             var hooksWhere = $"under 'hooks' {where}";
             _r.CheckKeys(m, PlanSchema.Hooks, hooksWhere);
             foreach (var entry in m.Entries)
             {
-                if (!PlanSchema.HookStages.Contains(entry.Key.Value)) continue;
-                var stage = (HookStage)Enum.Parse(typeof(HookStage), entry.Key.Value);
+                if (!PlanSchema.HookPoints.Contains(entry.Key.Value)) continue;
+                var stage = (HookPoint)Enum.Parse(typeof(HookPoint), entry.Key.Value);
                 var items = entry.Value is YamlSequence list ? list.Items : new List<YamlNode> { entry.Value };
                 if (items.Count == 0)
                 {
@@ -40,7 +41,7 @@ namespace LiveMigrate.Plans.Loading
             return stages;
         }
 
-        private PlanHook? ReadHook(YamlNode node, HookStage stage, string where)
+        private PlanHook? ReadHook(YamlNode node, HookPoint stage, string where)
         {
             var m = _r.Mapping(node, $"the {stage} hook", HookForm);
             if (m == null) return null;
@@ -54,7 +55,7 @@ namespace LiveMigrate.Plans.Loading
             return isScript ? ReadScript(m, stage, where) : ReadCommand(m, stage, where);
         }
 
-        private PlanHook? ReadCommand(YamlMapping m, HookStage stage, string where)
+        private PlanHook? ReadCommand(YamlMapping m, HookPoint stage, string where)
         {
             var on = _r.OneOf(m, "on", PlanSchema.HookSides, where);
             var timeout = _r.Int(m, "timeoutSec", PlanSchema.HookTimeoutSec, where) ?? PlanSchema.DefaultHookTimeoutSec;
@@ -73,11 +74,11 @@ namespace LiveMigrate.Plans.Loading
                 if (item is YamlScalar scalar && !scalar.IsNull) arguments.Add(scalar.Value);
                 else _r.Problems.Error(item, PlanProblemCodes.WrongType, $"An argument of 'run' {where} is {item.Describe()}.", "Write each argument as text; quote it if it holds ':' or starts with a symbol.");
             }
-            var side = on == "source" ? HookSide.Source : HookSide.Destination;
-            return new HostCommandHook(stage, side, arguments, TimeSpan.FromSeconds(timeout));
+            var side = on == "source" ? HookHost.Source : HookHost.Destination;
+            return new PlanCommandHook(stage, new HostCommandHook(side, arguments, TimeSpan.FromSeconds(timeout)));
         }
 
-        private PlanHook? ReadScript(YamlMapping m, HookStage stage, string where)
+        private PlanHook? ReadScript(YamlMapping m, HookPoint stage, string where)
         {
             var script = _r.String(m, "script", where);
             if (script == null) return null;
@@ -92,7 +93,7 @@ namespace LiveMigrate.Plans.Loading
                 _r.Problems.Error(m["script"]!, PlanProblemCodes.ScriptNotFound, $"'script' {where} is '{script}', and {path} does not exist.", "Scripts are found relative to the plan file's folder: fix the path or create the script.");
                 return null;
             }
-            return new ScriptHook(stage, path);
+            return new PlanScriptHook(stage, path);
         }
     }
 }

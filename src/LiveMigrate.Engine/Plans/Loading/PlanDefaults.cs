@@ -1,3 +1,4 @@
+using LiveMigrate.Hooks;
 using System.Collections.Generic;
 
 namespace LiveMigrate.Plans.Loading
@@ -10,6 +11,6 @@ namespace LiveMigrate.Plans.Loading
         public FailurePolicy FailurePolicy { get; set; } = PlanSchema.DefaultFailurePolicy;
         public int CriuTimeoutSec { get; set; } = PlanSchema.DefaultCriuTimeoutSec;
         public bool KeepImages { get; set; }
-        public Dictionary<HookStage, IReadOnlyList<PlanHook>> Hooks { get; set; } = new Dictionary<HookStage, IReadOnlyList<PlanHook>>();
+        public Dictionary<HookPoint, IReadOnlyList<PlanHook>> Hooks { get; set; } = new Dictionary<HookPoint, IReadOnlyList<PlanHook>>();
     }
 }

@@ -1,4 +1,5 @@
 using System;
+using LiveMigrate.Hooks;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
@@ -116,7 +117,7 @@ namespace LiveMigrate.Plans.Loading
             var mode = _r.OneOf(m, "mode", PlanSchema.Modes, where) ?? defaults.Mode;
             var criuTimeout = _r.Int(m, "criuTimeoutSec", PlanSchema.CriuTimeoutSec, where) ?? defaults.CriuTimeoutSec;
             var keepImages = _r.Bool(m, "keepImages", where) ?? defaults.KeepImages;
-            var hooks = new Dictionary<HookStage, IReadOnlyList<PlanHook>>(defaults.Hooks);
+            var hooks = new Dictionary<HookPoint, IReadOnlyList<PlanHook>>(defaults.Hooks);
             if (m["hooks"] != null) foreach (var stage in _hooks.Read(m["hooks"], where)) hooks[stage.Key] = stage.Value;
             if (name == null || container == null) return null;
             _migrations.Add(new MigrationEntry(wave, name, container, m["name"] as YamlScalar, (YamlScalar)m["container"]!));

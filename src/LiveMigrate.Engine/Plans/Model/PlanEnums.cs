@@ -11,11 +11,5 @@ namespace LiveMigrate.Plans
         Rollback,
     }
 
-    /// <summary>The points of a migration at which a plan's hooks run.</summary>
-    public enum HookStage { PreCheckpoint, PostCheckpoint, PreRestore, PostRestore, OnFailure, OnRollback }
-
-    /// <summary>The host a command hook runs on.</summary>
-    public enum HookSide { Source, Destination }
-
     public enum PlanProblemSeverity { Error, Warning }
 }

@@ -1,37 +1,29 @@
-using System;
-using System.Collections.Generic;
+using LiveMigrate.Hooks;
 
 namespace LiveMigrate.Plans
 {
-    /// <summary>Something a plan runs at one stage of a migration.</summary>
+    /// <summary>Something a plan runs at one point of a migration (the engine's hook points).</summary>
     public abstract class PlanHook
     {
-        private protected PlanHook(HookStage stage) { Stage = stage; }
+        private protected PlanHook(HookPoint stage) { Stage = stage; }
 
-        public HookStage Stage { get; }
+        public HookPoint Stage { get; }
     }
 
     /// <summary>A command run on the source or destination host, as an argument vector (never a shell string).</summary>
-    public sealed class HostCommandHook : PlanHook
+    public sealed class PlanCommandHook : PlanHook
     {
-        internal HostCommandHook(HookStage stage, HookSide on, IReadOnlyList<string> arguments, TimeSpan timeout) : base(stage)
-        {
-            On = on;
-            Arguments = arguments;
-            Timeout = timeout;
-        }
+        internal PlanCommandHook(HookPoint stage, HostCommandHook command) : base(stage) { Command = command; }
 
-        public HookSide On { get; }
-        public IReadOnlyList<string> Arguments { get; }
-        public TimeSpan Timeout { get; }
+        public HostCommandHook Command { get; }
 
-        public override string ToString() => $"{Stage} on {On}: {string.Join(" ", Arguments)}";
+        public override string ToString() => $"{Stage} {Command}";
     }
 
     /// <summary>A PowerShell script on the controller; it runs on the pipeline thread.</summary>
-    public sealed class ScriptHook : PlanHook
+    public sealed class PlanScriptHook : PlanHook
     {
-        internal ScriptHook(HookStage stage, string scriptPath) : base(stage) { ScriptPath = scriptPath; }
+        internal PlanScriptHook(HookPoint stage, string scriptPath) : base(stage) { ScriptPath = scriptPath; }
 
         /// <summary>The full path, resolved against the plan file's folder.</summary>
         public string ScriptPath { get; }

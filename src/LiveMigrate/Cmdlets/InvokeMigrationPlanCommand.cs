@@ -1,0 +1,240 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Management.Automation;
+using System.Threading;
+using LiveMigrate.Commands.Hooks;
+using LiveMigrate.Commands.Hosts;
+using LiveMigrate.Commands.Readiness;
+using LiveMigrate.Hooks;
+using LiveMigrate.Hosts;
+using LiveMigrate.Migration;
+using LiveMigrate.Plans;
+using LiveMigrate.Plans.Execution;
+using LiveMigrate.Readiness;
+using LiveMigrate.Transfer;
+
+namespace LiveMigrate.Commands.Cmdlets
+{
+    /// <summary>
+    /// Runs a migration plan: its waves in order, the migrations of a wave concurrently up to its throttle, each
+    /// wave's failure policy after a failure. Output, progress and script hooks stay on the pipeline thread.
+    /// </summary>
+    [Cmdlet(VerbsLifecycle.Invoke, "MigrationPlan", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+    [OutputType(typeof(PlannedMigrationOutcome))]
+    public sealed class InvokeMigrationPlanCommand : PSCmdlet, IPlanRunObserver
+    {
+        private readonly CancellationTokenSource _stop = new CancellationTokenSource();
+        private readonly Dictionary<string, MigrationHost> _hosts = new Dictionary<string, MigrationHost>(StringComparer.Ordinal);
+        private CallerThreadDispatcher _dispatcher = null!;
+        private int _waveIndex;
+        private int _waveCount;
+
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+        [Alias("FullName", "PSPath")]
+        [ValidateNotNullOrEmpty]
+        public string Path { get; set; } = "";
+
+        /// <summary>Move without the readiness checks before each migration.</summary>
+        [Parameter]
+        public SwitchParameter SkipReadiness { get; set; }
+
+        /// <summary>Move even when readiness checks warned (a failed check still fails that migration).</summary>
+        [Parameter]
+        public SwitchParameter Force { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            var plan = Load();
+            if (plan == null) return;
+            var all = plan.Migrations.ToList();
+            var what = $"Run {all.Count} migration(s) in {plan.Waves.Count} wave(s): " +
+                       string.Join("; ", plan.Waves.Select(w => $"{w.Name} (throttle {w.Throttle}, on failure {w.FailurePolicy}): " +
+                           string.Join(", ", w.Migrations.Select(m => $"{m.Container} {m.Source.Name} -> {m.Destination.Name} ({m.Mode})"))));
+            if (!ShouldProcess(plan.Path, what)) return;
+            if (!OpenHosts(plan)) return;
+            _dispatcher = new CallerThreadDispatcher();
+            _waveCount = plan.Waves.Count;
+            var scheduler = new WaveScheduler(Migrate, RollBack, _dispatcher, this);
+            try
+            {
+                scheduler.Run(plan.Waves, _stop.Token);
+            }
+            finally
+            {
+                WriteProgress(new ProgressRecord(PlanActivityId, $"Running {plan.Path}", "Done") { RecordType = ProgressRecordType.Completed });
+            }
+        }
+
+        protected override void StopProcessing() => _stop.Cancel();
+
+        private MigrationPlan? Load()
+        {
+            string file;
+            PlanLoadResult loaded;
+            try
+            {
+                file = GetResolvedProviderPathFromPSPath(Path, out _).Single();
+                loaded = MigrationPlanLoader.Load(file);
+            }
+            catch (Exception ex) when (ex is ItemNotFoundException || ex is IOException || ex is InvalidOperationException)
+            {
+                WriteError(new ErrorRecord(new FileNotFoundException($"Cannot read the plan file '{Path}': {ex.Message}", Path, ex), "PlanFileNotFound", ErrorCategory.ObjectNotFound, Path));
+                return null;
+            }
+            foreach (var warning in loaded.Problems.Where(p => p.Severity == PlanProblemSeverity.Warning)) WriteWarning($"{warning.File}:{warning.Line}:{warning.Column} {warning.Message}");
+            if (loaded.IsValid) return loaded.Plan;
+            var errors = loaded.Errors.ToList();
+            WriteError(new ErrorRecord(new InvalidDataException($"The plan {file} has {errors.Count} error(s); nothing was moved. Test-MigrationPlan lists them with their fixes. " +
+                    string.Join(" ", errors.Select(e => $"{e.File}:{e.Line}:{e.Column} {e.Message}"))),
+                "PlanInvalid", ErrorCategory.InvalidData, file));
+            return null;
+        }
+
+        /// <summary>Opens every host of the plan on the pipeline thread (the runspace's registry lives there) before anything moves.</summary>
+        private bool OpenHosts(MigrationPlan plan)
+        {
+            foreach (var h in plan.Hosts.Where(h => plan.Migrations.Any(m => m.Source == h || m.Destination == h)))
+            {
+                try
+                {
+                    var options = new HostConnectionOptions(h.Address, h.KnownHostsPath ?? HostConnector.DefaultKnownHostsPath)
+                    {
+                        KeyFilePath = h.KeyPath,
+                        Secret = h.Secret == null ? null : ReadSecret(h),
+                    };
+                    _hosts[h.Name] = HostConnector.Connect(options);
+                }
+                catch (Exception ex) when (!(ex is PipelineStoppedException))
+                {
+                    WriteError(ErrorRecords.From(new InvalidOperationException($"Host '{h.Name}' ({h.Address}) of the plan cannot be opened, so nothing was moved: {ex.Message}", ex), h.Name));
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        /// <summary>A SecretManagement secret (a passphrase or password) as text, only for the connection.</summary>
+        private string ReadSecret(PlanHost host)
+        {
+            if (InvokeCommand.GetCommand("Get-Secret", CommandTypes.Cmdlet | CommandTypes.Function) == null)
+                throw new InvalidOperationException($"it names the secret '{host.Secret}', but Get-Secret is not available: Install-Module Microsoft.PowerShell.SecretManagement and register a vault.");
+            var script = ScriptBlock.Create("param($name, $vault) if ($vault) { Get-Secret -Name $name -Vault $vault -ErrorAction Stop } else { Get-Secret -Name $name -ErrorAction Stop }");
+            var value = script.Invoke(host.Secret, host.Vault).Select(o => o.BaseObject).FirstOrDefault();
+            return value switch
+            {
+                PSCredential c => c.GetNetworkCredential().Password,
+                System.Security.SecureString s => new System.Net.NetworkCredential("", s).Password,
+                string s => s,
+                _ => throw new InvalidOperationException($"the secret '{host.Secret}' is not a password, SecureString or PSCredential."),
+            };
+        }
+
+        private MigrationResult Migrate(PlannedMigration m, CancellationToken ct)
+        {
+            var source = _hosts[m.Source.Name];
+            var destination = _hosts[m.Destination.Name];
+            var options = Options(m);
+            if (!SkipReadiness) Check(m, options, source, destination, ct);
+            options.Hooks = Hooks(m, source, destination, ct);
+            return Move(m.Container, source, destination, options, ct);
+        }
+
+        private MigrationResult RollBack(PlannedMigrationOutcome outcome, CancellationToken ct)
+        {
+            var m = outcome.Migration;
+            return Move(m.Container, _hosts[m.Destination.Name], _hosts[m.Source.Name], Options(m), ct);
+        }
+
+        private MigrationResult Move(string container, MigrationHost source, MigrationHost destination, MigrationOptions options, CancellationToken ct)
+        {
+            var progress = new MigrationProgressWriter(this, container, source.Name, destination.Name, () => _stop.IsCancellationRequested, PlanActivityId);
+            var engine = new MigrationEngine(new SshTreeTransport(options.TransferTimeout), options);
+            try
+            {
+                return engine.Move(container, source.Runtime(options.Runtime), destination.Runtime(options.Runtime), new DispatchingMigrationObserver(progress, _dispatcher), ct);
+            }
+            finally
+            {
+                _dispatcher.Post(progress.Complete);
+            }
+        }
+
+        private static MigrationOptions Options(PlannedMigration m)
+        {
+            var options = new MigrationOptions { KeepImages = m.KeepImages, Mode = Mode(m) };
+            options.Runtime.CriuTimeout = m.CriuTimeout;
+            return options;
+        }
+
+        private static MigrationMode Mode(PlannedMigration m) => m.Mode switch
+        {
+            "Stop" => MigrationMode.Stop,
+            "PostCopy" => MigrationMode.PostCopy,
+            // Auto is settled by the readiness checks (Check); without them, the mode that needs nothing special.
+            "Auto" => MigrationMode.Stop,
+            _ => throw new NotSupportedException($"{m.Name}: mode {m.Mode} is not available: pre-copy rounds need soft-dirty memory tracking, and LiveMigrate does not run them yet. Use Stop or PostCopy."),
+        };
+
+        /// <summary>The readiness checks, on this worker: a Fail (or a Warn without -Force) fails the migration before anything is frozen.</summary>
+        private void Check(PlannedMigration m, MigrationOptions options, MigrationHost source, MigrationHost destination, CancellationToken ct)
+        {
+            var request = new ReadinessRequest { ContainerName = m.Container, Mode = m.Mode == "Auto" ? (MigrationMode?)null : options.Mode, ImageRoot = options.ImageRoot, Runtime = options.Runtime };
+            var results = new ReadinessChecker(new ReadinessProbe(request)).Run(request, new ReadinessHost(source.Name, source.Session), new ReadinessHost(destination.Name, destination.Session), ct);
+            if (m.Mode == "Auto" && results.Any(r => r.Check == "Post-copy" && r.Host == destination.Name && r.Status == ReadinessStatus.Pass))
+                options.Mode = MigrationMode.PostCopy;
+            var refusal = ReadinessGate.Refusal(m.Container, results, Force);
+            if (refusal != null) throw refusal;
+        }
+
+        private HookSet? Hooks(PlannedMigration m, MigrationHost source, MigrationHost destination, CancellationToken ct)
+        {
+            if (m.Hooks.Count == 0) return null;
+            var hooks = new HookSet();
+            foreach (var hook in m.Hooks)
+            {
+                hooks.Add(hook.Stage, hook switch
+                {
+                    PlanCommandHook c => PowerShellHooks.HostCommand(text => _dispatcher.Post(() => WriteVerbose($"{m.Name}: {text}")), c.Stage, c.Command, source, destination, ct),
+                    // A script file runs on the pipeline thread, with the context as its first argument.
+                    PlanScriptHook s => context => _dispatcher.Invoke(() =>
+                    {
+                        foreach (var item in ScriptBlock.Create("param($path, $context) & $path $context").Invoke(s.ScriptPath, context))
+                            WriteVerbose($"{m.Name} {s.Stage} hook: {item}");
+                    }),
+                    _ => throw new NotSupportedException(hook.GetType().Name),
+                });
+            }
+            return hooks;
+        }
+
+        // IPlanRunObserver: the scheduler calls these on the pipeline thread.
+        private const int PlanActivityId = 90;
+
+        public void WaveStarted(PlanWave wave)
+        {
+            _waveIndex++;
+            WriteProgress(new ProgressRecord(PlanActivityId, $"Running {wave.Migrations.Count} migration(s) of wave {wave.Name}",
+                $"Wave {_waveIndex} of {_waveCount}: {wave.Name}") { PercentComplete = (_waveIndex - 1) * 100 / Math.Max(1, _waveCount) });
+        }
+
+        public void MigrationStarted(PlannedMigration migration) => WriteVerbose($"Starting {migration}.");
+
+        public void MigrationCompleted(PlannedMigrationOutcome outcome) => WriteVerbose($"{outcome.Name} ended: {outcome.Status}.");
+
+        public void RollbackStarted(PlannedMigrationOutcome outcome) =>
+            WriteVerbose($"Wave {outcome.Wave} failed under its rollback policy: moving {outcome.Migration.Container} back to {outcome.Migration.Source.Name}.");
+
+        public void WaveCompleted(WaveOutcome wave)
+        {
+            WriteVerbose($"Wave {wave.Name}: {wave.Status}.");
+            foreach (var outcome in wave.Migrations)
+            {
+                WriteObject(outcome);
+                if (outcome.Error != null && outcome.Status == PlannedMigrationStatus.Failed) WriteError(ErrorRecords.From(outcome.Error, outcome));
+                if (outcome.RollbackError != null) WriteError(ErrorRecords.From(outcome.RollbackError, outcome));
+            }
+        }
+    }
+}
