@@ -6,6 +6,7 @@ using System.Management.Automation;
 using System.Threading;
 using LiveMigrate.Commands.Hooks;
 using LiveMigrate.Commands.Hosts;
+using LiveMigrate.Commands.Plans;
 using LiveMigrate.Commands.Readiness;
 using LiveMigrate.Hooks;
 using LiveMigrate.Hosts;
@@ -23,13 +24,11 @@ namespace LiveMigrate.Commands.Cmdlets
     /// </summary>
     [Cmdlet(VerbsLifecycle.Invoke, "MigrationPlan", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
     [OutputType(typeof(PlannedMigrationOutcome))]
-    public sealed class InvokeMigrationPlanCommand : PSCmdlet, IPlanRunObserver
+    public sealed class InvokeMigrationPlanCommand : PSCmdlet
     {
         private readonly CancellationTokenSource _stop = new CancellationTokenSource();
         private readonly Dictionary<string, MigrationHost> _hosts = new Dictionary<string, MigrationHost>(StringComparer.Ordinal);
         private CallerThreadDispatcher _dispatcher = null!;
-        private int _waveIndex;
-        private int _waveCount;
 
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [Alias("FullName", "PSPath")]
@@ -55,8 +54,7 @@ namespace LiveMigrate.Commands.Cmdlets
             if (!ShouldProcess(plan.Path, what)) return;
             if (!OpenHosts(plan)) return;
             _dispatcher = new CallerThreadDispatcher();
-            _waveCount = plan.Waves.Count;
-            var scheduler = new WaveScheduler(Migrate, RollBack, _dispatcher, this);
+            var scheduler = new WaveScheduler(Migrate, RollBack, _dispatcher, new PlanRunReporter(this, plan, PlanActivityId));
             try
             {
                 scheduler.Run(plan.Waves, _stop.Token);
@@ -209,32 +207,7 @@ namespace LiveMigrate.Commands.Cmdlets
             return hooks;
         }
 
-        // IPlanRunObserver: the scheduler calls these on the pipeline thread.
+        // Each migration's progress nests under the plan's (PlanRunReporter writes the waves).
         private const int PlanActivityId = 90;
-
-        public void WaveStarted(PlanWave wave)
-        {
-            _waveIndex++;
-            WriteProgress(new ProgressRecord(PlanActivityId, $"Running {wave.Migrations.Count} migration(s) of wave {wave.Name}",
-                $"Wave {_waveIndex} of {_waveCount}: {wave.Name}") { PercentComplete = (_waveIndex - 1) * 100 / Math.Max(1, _waveCount) });
-        }
-
-        public void MigrationStarted(PlannedMigration migration) => WriteVerbose($"Starting {migration}.");
-
-        public void MigrationCompleted(PlannedMigrationOutcome outcome) => WriteVerbose($"{outcome.Name} ended: {outcome.Status}.");
-
-        public void RollbackStarted(PlannedMigrationOutcome outcome) =>
-            WriteVerbose($"Wave {outcome.Wave} failed under its rollback policy: moving {outcome.Migration.Container} back to {outcome.Migration.Source.Name}.");
-
-        public void WaveCompleted(WaveOutcome wave)
-        {
-            WriteVerbose($"Wave {wave.Name}: {wave.Status}.");
-            foreach (var outcome in wave.Migrations)
-            {
-                WriteObject(outcome);
-                if (outcome.Error != null && outcome.Status == PlannedMigrationStatus.Failed) WriteError(ErrorRecords.From(outcome.Error, outcome));
-                if (outcome.RollbackError != null) WriteError(ErrorRecords.From(outcome.RollbackError, outcome));
-            }
-        }
     }
 }
