@@ -18,6 +18,9 @@
         'Test-MigrationReadiness'
         'Test-MigrationPlan'
         'Invoke-MigrationPlan'
+        'Copy-Container'
+        'Save-ContainerCheckpoint'
+        'Restore-Container'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -3,7 +3,7 @@ BeforeAll {
     $modulePath = if ($env:LIVEMIGRATE_MODULE) { $env:LIVEMIGRATE_MODULE } else { Join-Path $PSScriptRoot '../../out/LiveMigrate' }
     Import-Module $modulePath -Force
     $manifest = Import-PowerShellDataFile (Join-Path $modulePath 'LiveMigrate.psd1')
-    $expected = 'New-MigrationHost', 'Get-MigrationHost', 'Remove-MigrationHost', 'Get-Container', 'Move-Container', 'Test-MigrationReadiness', 'Test-MigrationPlan', 'Invoke-MigrationPlan'
+    $expected = 'New-MigrationHost', 'Get-MigrationHost', 'Remove-MigrationHost', 'Get-Container', 'Move-Container', 'Test-MigrationReadiness', 'Test-MigrationPlan', 'Invoke-MigrationPlan', 'Copy-Container', 'Save-ContainerCheckpoint', 'Restore-Container'
 }
 
 Describe 'LiveMigrate module' {
@@ -24,7 +24,7 @@ Describe 'LiveMigrate module' {
         foreach ($c in Get-Command -Module LiveMigrate) { $approved | Should -Contain $c.Verb }
     }
 
-    It '<_> declares its output type' -ForEach @('New-MigrationHost', 'Get-MigrationHost', 'Get-Container', 'Move-Container', 'Test-MigrationReadiness', 'Test-MigrationPlan', 'Invoke-MigrationPlan') {
+    It '<_> declares its output type' -ForEach @('New-MigrationHost', 'Get-MigrationHost', 'Get-Container', 'Move-Container', 'Test-MigrationReadiness', 'Test-MigrationPlan', 'Invoke-MigrationPlan', 'Copy-Container', 'Save-ContainerCheckpoint', 'Restore-Container') {
         (Get-Command $_).OutputType.Name | Should -Not -BeNullOrEmpty
     }
 

@@ -111,6 +111,9 @@ function Remove-LabContainer([string] $Name) {
         # A test that ended in MigrationFailed leaves the migration lock on purpose.
         Remove-Item -Recurse -Force (Get-LabHostPath $i "locks/$Name") -ErrorAction Ignore
         Get-ChildItem (Get-LabHostPath $i 'images') -Filter "$Name-*" -ErrorAction Ignore | Remove-Item -Recurse -Force
+        # Checkpoints named after it, and the temporary ones of Copy-Container.
+        Get-ChildItem (Get-LabHostPath $i 'checkpoints') -ErrorAction Ignore |
+            Where-Object { $_.Name -like "$Name-*" -or $_.Name -like "clone-$Name-*" -or $_.Name -eq $Name } | Remove-Item -Recurse -Force
     }
 }
 

@@ -101,19 +101,9 @@ namespace LiveMigrate.Readiness
             return moved / Math.Max(clock.Elapsed.TotalSeconds, 1e-6);
         }
 
-        /// <summary>Runs a script; a failure names the script and what it said (its "error=" lines, else stderr), never its text.</summary>
-        private CommandResult Script(IHostSession host, string name, CancellationToken ct, params string[] args)
-        {
-            var cmd = ScriptCommand(name, args);
-            cmd.WithEnvironment(Runtime.CriuEnvironment);
-            var result = host.Run(cmd, Timeout, ct);
-            if (result.Succeeded) return result;
-            var said = string.Join("; ", new Facts.KeyValueLines(result.StandardOutput).All("error"));
-            if (said.Length == 0) said = result.StandardError.Trim();
-            throw new InvalidOperationException($"{name} failed on {host.Name} (exit {result.ExitCode}){(said.Length > 0 ? ": " + said : ".")}");
-        }
+        private CommandResult Script(IHostSession host, string name, CancellationToken ct, params string[] args) =>
+            HostScript.Run(host, ScriptCommand(name, args).WithEnvironment(Runtime.CriuEnvironment), Timeout, ct);
 
-        private static CommandLine ScriptCommand(string name, params string[] args) =>
-            new CommandLine(new[] { "sh", "-c", ReadinessScripts.Get(name), name }.Concat(args));
+        private static CommandLine ScriptCommand(string name, params string[] args) => HostScript.Command(name, args);
     }
 }

@@ -43,20 +43,24 @@ namespace LiveMigrate.Runc
 
         /// <summary>Restores detached from images; stdio comes from the images, so nothing is inherited from the session.</summary>
         public void Restore(string name, string bundle, string imageDir, CancellationToken ct) =>
-            Restore(name, bundle, imageDir, lazyPages: false, ct);
+            Restore(name, bundle, imageDir, imageDir, lazyPages: false, ct);
 
         public void RestoreLazy(string name, string bundle, string imageDir, CancellationToken ct) =>
-            Restore(name, bundle, imageDir, lazyPages: true, ct);
+            Restore(name, bundle, imageDir, imageDir, lazyPages: true, ct);
 
-        private void Restore(string name, string bundle, string imageDir, bool lazyPages, CancellationToken ct)
+        /// <summary>Restores from images that stay as they are (a saved checkpoint): CRIU's log and files go to <paramref name="workDir"/>.</summary>
+        public void RestoreFromCheckpoint(string name, string bundle, string imageDir, string workDir, CancellationToken ct) =>
+            Restore(name, bundle, imageDir, workDir, lazyPages: false, ct);
+
+        private void Restore(string name, string bundle, string imageDir, string workDir, bool lazyPages, CancellationToken ct)
         {
             var args = new List<string> { "restore", "--detach" };
             if (lazyPages) args.Add("--lazy-pages");
-            args.AddRange(new[] { "--image-path", imageDir, "--work-path", imageDir, "--bundle", bundle, ContainerName.Validate(name) });
+            args.AddRange(new[] { "--image-path", imageDir, "--work-path", workDir, "--bundle", bundle, ContainerName.Validate(name) });
             var cmd = Runc(args.ToArray());
             cmd.StandardInput = StreamTarget.DevNull;
             cmd.StandardOutput = StreamTarget.DevNull;
-            RunCriu(cmd, imageDir, "restore.log", ct);
+            RunCriu(cmd, workDir, "restore.log", ct);
         }
 
         public IReadOnlyList<Pagemap> ReadPagemaps(string imageDir, CancellationToken ct)

@@ -1,16 +1,17 @@
 using System.Linq;
-using LiveMigrate.Readiness;
+using LiveMigrate.Commands;
 using LiveMigrate.Tests.Support;
 using Xunit;
 
 namespace LiveMigrate.Tests.Readiness
 {
-    /// <summary>Every script the checks run is embedded and parses as POSIX shell.</summary>
+    /// <summary>Every script the engine runs on hosts is embedded and parses as POSIX shell.</summary>
     public sealed class ScriptSyntaxTests
     {
         private static readonly string[] Names =
         {
             "canary.sh", "container-inspect.sh", "cpuinfo-check.sh", "cpuinfo-dump.sh", "host-facts.sh", "paths-check.sh",
+            "checkpoint-save.sh", "checkpoint-expand.sh",
         };
 
         public static TheoryData<string> Scripts => new TheoryData<string>(Names);
@@ -21,7 +22,7 @@ namespace LiveMigrate.Tests.Readiness
         {
             using var dir = new TempDirectory();
             var path = dir.File(name);
-            System.IO.File.WriteAllText(path, ReadinessScripts.Get(name));
+            System.IO.File.WriteAllText(path, HostScript.Text(name));
 
             ExternalTool.Run("sh", "-n", path);
         }
@@ -29,8 +30,8 @@ namespace LiveMigrate.Tests.Readiness
         [Fact]
         public void The_list_above_is_every_embedded_script()
         {
-            var embedded = typeof(ReadinessScripts).Assembly.GetManifestResourceNames()
-                .Where(n => n.StartsWith("LiveMigrate.Readiness.Scripts.")).Select(n => n.Substring("LiveMigrate.Readiness.Scripts.".Length));
+            var embedded = typeof(HostScript).Assembly.GetManifestResourceNames()
+                .Where(n => n.StartsWith(HostScript.ResourcePrefix)).Select(n => n.Substring(HostScript.ResourcePrefix.Length));
 
             Assert.Equal(Names.OrderBy(n => n), embedded.OrderBy(n => n));
         }
@@ -38,7 +39,7 @@ namespace LiveMigrate.Tests.Readiness
         [Fact]
         public void A_script_that_is_not_embedded_is_named_in_the_error()
         {
-            var ex = Assert.Throws<System.IO.FileNotFoundException>(() => ReadinessScripts.Get("nope.sh"));
+            var ex = Assert.Throws<System.IO.FileNotFoundException>(() => HostScript.Text("nope.sh"));
             Assert.Contains("nope.sh", ex.Message);
         }
     }

@@ -1,0 +1,115 @@
+using System;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Threading;
+using LiveMigrate.Commands;
+using LiveMigrate.Hosts;
+using LiveMigrate.Runc;
+
+namespace LiveMigrate.Clone
+{
+    /// <summary>
+    /// Named checkpoints on one host, under <see cref="Root"/>: saved from a running container without stopping it,
+    /// and restored, as often as wanted, as new containers (a bundle of their own, next to the original's).
+    /// </summary>
+    public sealed class CheckpointStore
+    {
+        public const string DefaultRoot = "/var/lib/livemigrate/checkpoints";
+        private const string MetadataFile = "checkpoint.json";
+        private readonly RuncHost _host;
+        private readonly RuntimeOptions _options;
+
+        public CheckpointStore(RuncHost host, RuntimeOptions options, string root = DefaultRoot)
+        {
+            _host = host;
+            _options = options;
+            Root = HostPath.IsSafeAbsolute(root) ? root : throw new ArgumentException($"'{root}' is not an absolute path for checkpoints.");
+        }
+
+        public string Root { get; }
+        public RuncHost Host => _host;
+
+        public string PathOf(string checkpoint) => HostPath.Combine(Root, ContainerName.Validate(checkpoint));
+
+        /// <summary>Checkpoints <paramref name="container"/> into a new folder; the container is paused meanwhile and then runs on.</summary>
+        public CheckpointInfo Save(string container, string checkpoint, CancellationToken ct)
+        {
+            var state = _host.State(container, ct) ?? throw new InvalidOperationException($"No container named '{container}' on {_host.Name}.");
+            if (state.Status != ContainerStatus.Running) throw new InvalidOperationException($"'{container}' on {_host.Name} is {state.Status}; only a running container is checkpointed.");
+            var dir = PathOf(checkpoint);
+            var script = HostScript.Command("checkpoint-save.sh", new[] { _options.RuncPath, container, state.Bundle, dir }).WithEnvironment(_options.CriuEnvironment);
+            script.HostTimeout = _options.CriuTimeout;
+            var facts = HostScript.Run(_host.Session, script, _options.CriuTimeout + TimeSpan.FromSeconds(10), ct).StandardOutput;
+            var said = new Readiness.Facts.KeyValueLines(facts);
+            var info = new CheckpointInfo(checkpoint, _host.Name, dir, container, state.Bundle, DateTimeOffset.UtcNow, said.Long("bytes") ?? 0, TimeSpan.FromMilliseconds(said.Long("frozen_ms") ?? 0));
+            var metadata = new JsonObject
+            {
+                ["container"] = info.Container, ["bundle"] = info.Bundle, ["created"] = info.Created.ToString("o", CultureInfo.InvariantCulture),
+                ["bytes"] = info.Bytes, ["frozenMs"] = (long)info.Frozen.TotalMilliseconds,
+            };
+            WriteFile(HostPath.Combine(dir, MetadataFile), metadata.ToJsonString(), ct);
+            return info;
+        }
+
+        public CheckpointInfo Get(string checkpoint, CancellationToken ct)
+        {
+            var dir = PathOf(checkpoint);
+            var read = _host.Session.Run(new CommandLine("cat", HostPath.Combine(dir, MetadataFile)), _options.CommandTimeout, ct);
+            if (!read.Succeeded) throw new InvalidOperationException($"No checkpoint named '{checkpoint}' on {_host.Name} ({dir}/{MetadataFile} cannot be read).");
+            var m = JsonNode.Parse(read.StandardOutput)!;
+            return new CheckpointInfo(checkpoint, _host.Name, dir, (string)m["container"]!, (string)m["bundle"]!,
+                DateTimeOffset.Parse((string)m["created"]!, CultureInfo.InvariantCulture), (long)m["bytes"]!, TimeSpan.FromMilliseconds((long)m["frozenMs"]!));
+        }
+
+        /// <summary>
+        /// Restores a checkpoint of this host as container <paramref name="newName"/>, its bundle a checked copy of the
+        /// saved one next to the original's. The checkpoint stays as it was; a failed restore leaves nothing behind.
+        /// </summary>
+        public ContainerInfo Restore(CheckpointInfo checkpoint, string newName, CancellationToken ct)
+        {
+            ContainerName.Validate(newName);
+            if (_host.State(newName, ct) is ContainerInfo there)
+                throw new InvalidOperationException($"{_host.Name} already has a container named '{newName}' ({there.Status}); choose another -NewName.");
+            var bundle = HostPath.Combine(checkpoint.Bundle.Substring(0, checkpoint.Bundle.LastIndexOf('/')), newName);
+            var work = HostPath.Combine(checkpoint.Path, "restore-" + newName + "-" + Guid.NewGuid().ToString("N").Substring(0, 8));
+            HostScript.Run(_host.Session, HostScript.Command("checkpoint-expand.sh", new[] { checkpoint.Path, bundle }), _options.CriuTimeout, ct);
+            try
+            {
+                RenameCgroup(bundle, checkpoint.Container, newName, ct);
+                _host.CreateDirectory(work, ct);
+                _host.RestoreFromCheckpoint(newName, bundle, HostPath.Combine(checkpoint.Path, "images"), work, CancellationToken.None);
+                var state = _host.State(newName, ct);
+                if (state?.Status != ContainerStatus.Running)
+                    throw new InvalidOperationException($"After restore, '{newName}' on {_host.Name} is {state?.Status.ToString() ?? "gone"}, not running.");
+                _host.RemoveTree(work, CancellationToken.None);
+                return state;
+            }
+            catch
+            {
+                try { if (_host.State(newName, CancellationToken.None) != null) _host.Delete(newName, force: true, CancellationToken.None); } catch (Exception) { /* reported by the rethrow */ }
+                try { _host.RemoveTree(bundle, CancellationToken.None); } catch (Exception) { /* idem */ }
+                throw;
+            }
+        }
+
+        public void Remove(string checkpoint, CancellationToken ct) => _host.RemoveTree(PathOf(checkpoint), ct);
+
+        /// <summary>A clone in the original's cgroup would share its limits and accounting (and, on one kernel, its cgroup): it gets its own.</summary>
+        private void RenameCgroup(string bundle, string original, string newName, CancellationToken ct)
+        {
+            var path = HostPath.Combine(bundle, "config.json");
+            var config = JsonNode.Parse(_host.Session.RunChecked(new CommandLine("cat", path), _options.CommandTimeout, ct).StandardOutput)!;
+            var linux = config["linux"];
+            if (!(linux?["cgroupsPath"] is JsonValue value) || !value.TryGetValue<string>(out var cgroup)) return;
+            var cut = cgroup.LastIndexOf(original, StringComparison.Ordinal);
+            linux["cgroupsPath"] = cut >= 0 && cut + original.Length == cgroup.Length ? cgroup.Substring(0, cut) + newName : cgroup + "-" + newName;
+            WriteFile(path, config.ToJsonString(new JsonSerializerOptions { WriteIndented = true }), ct);
+        }
+
+        private void WriteFile(string path, string text, CancellationToken ct) =>
+            _host.Session.RunChecked(new CommandLine("sh", "-c", "printf %s \"$2\" | base64 -d > \"$1\"", "sh", path, Convert.ToBase64String(Encoding.UTF8.GetBytes(text))),
+                _options.CommandTimeout, ct);
+    }
+}

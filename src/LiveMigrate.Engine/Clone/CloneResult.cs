@@ -1,0 +1,34 @@
+using System;
+
+namespace LiveMigrate.Clone
+{
+    public enum CloneStatus { Running, Failed }
+
+    /// <summary>One copy of a container made by Copy-Container: where it runs and how long each step took.</summary>
+    public sealed class CloneResult
+    {
+        public CloneResult(string container, string source, string destination, string newName)
+        {
+            Container = container;
+            Source = source;
+            Destination = destination;
+            NewName = newName;
+        }
+
+        public string Container { get; }
+        public string Source { get; }
+        public string Destination { get; }
+        public string NewName { get; }
+        public CloneStatus Status { get; internal set; }
+        public string? Error { get; internal set; }
+        /// <summary>How long the original was paused for the one checkpoint all copies come from.</summary>
+        public TimeSpan SourceFrozen { get; internal set; }
+        public long BytesTransferred { get; internal set; }
+        public TimeSpan TransferTime { get; internal set; }
+        public TimeSpan RestoreTime { get; internal set; }
+        /// <summary>From the start of the copy until this clone ran.</summary>
+        public TimeSpan Elapsed { get; internal set; }
+
+        public override string ToString() => $"{Container} -> {NewName} on {Destination}: {Status}";
+    }
+}

@@ -1,0 +1,89 @@
+using System;
+using System.Linq;
+using System.Management.Automation;
+using System.Threading;
+using LiveMigrate.Clone;
+using LiveMigrate.Commands.Completion;
+using LiveMigrate.Commands.Hosts;
+using LiveMigrate.Commands.Progress;
+using LiveMigrate.Runc;
+
+namespace LiveMigrate.Commands.Cmdlets
+{
+    /// <summary>
+    /// Clones a running container to other hosts under new names, warm: one checkpoint with the original left
+    /// running, restored on every destination in parallel.
+    /// </summary>
+    [Cmdlet(VerbsCommon.Copy, "Container", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [OutputType(typeof(CloneResult))]
+    public sealed class CopyContainerCommand : PSCmdlet
+    {
+        private readonly CancellationTokenSource _stop = new CancellationTokenSource();
+
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+        [ArgumentCompleter(typeof(ContainerNameCompleter))]
+        [ValidateNotNullOrEmpty]
+        public string Name { get; set; } = "";
+
+        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
+        [Alias("Host")]
+        [MigrationHostTransformation]
+        [ArgumentCompleter(typeof(HostNameCompleter))]
+        public MigrationHost Source { get; set; } = null!;
+
+        [Parameter(Mandatory = true, Position = 1)]
+        [MigrationHostTransformation]
+        [ArgumentCompleter(typeof(HostNameCompleter))]
+        [ValidateNotNullOrEmpty]
+        public MigrationHost[] Destination { get; set; } = new MigrationHost[0];
+
+        /// <summary>The clones' names: {Name}, {Index} (1, 2, ... in -Destination's order) and {Host} are replaced.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string NewName { get; set; } = NamePattern.Default;
+
+        /// <summary>Keep the checkpoint on every host afterwards, for Restore-Container (it is named in the verbose output).</summary>
+        [Parameter]
+        public SwitchParameter KeepCheckpoint { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            if (!ContainerName.IsValid(Name))
+            {
+                WriteError(ErrorRecords.From(new ArgumentException($"'{Name}' is not a valid container name: ASCII letters, digits and _ + , - . only (not '.' or '..')."), Name));
+                return;
+            }
+            string[] names;
+            try { names = NamePattern.Expand(NewName, Name, Destination.Select(d => d.Name).ToList()).ToArray(); }
+            catch (ArgumentException ex)
+            {
+                WriteError(ErrorRecords.From(ex, NewName));
+                return;
+            }
+            var plan = string.Join(", ", Destination.Select((d, i) => $"{names[i]} on {d.Name}"));
+            if (!ShouldProcess($"{Name} on {Source.Name}", $"Clone (pausing it briefly) as {plan}")) return;
+            var options = new RuntimeOptions();
+            var checkpoint = $"clone-{Name}-{Guid.NewGuid().ToString("N").Substring(0, 8)}";
+            if (KeepCheckpoint) WriteVerbose($"The checkpoint is kept as {checkpoint} on every host.");
+            var engine = new CloneEngine(TimeSpan.FromMinutes(30));
+            try
+            {
+                var targets = Destination.Select((d, i) => (new CheckpointStore(d.Runtime(options), options), names[i])).ToList();
+                var results = BackgroundWork.Run(this, $"Cloning {Name} from {Source.Name}", "Copy",
+                    () => engine.Copy(Name, new CheckpointStore(Source.Runtime(options), options), targets, checkpoint, KeepCheckpoint, _stop.Token), engine.Finished);
+                foreach (var r in results)
+                {
+                    WriteObject(r);
+                    if (r.Status == CloneStatus.Failed)
+                        WriteError(new ErrorRecord(new InvalidOperationException($"{Name} was not cloned as {r.NewName} on {r.Destination}: {r.Error}"), "CloneFailed", ErrorCategory.InvalidResult, r));
+                }
+            }
+            catch (Exception ex) when (!(ex is PipelineStoppedException) && !_stop.IsCancellationRequested)
+            {
+                WriteError(ErrorRecords.From(ex, Name));
+            }
+        }
+
+        protected override void StopProcessing() => _stop.Cancel();
+    }
+}

@@ -1,0 +1,72 @@
+using System;
+using System.Management.Automation;
+using System.Threading;
+using LiveMigrate.Clone;
+using LiveMigrate.Commands.Completion;
+using LiveMigrate.Commands.Hosts;
+using LiveMigrate.Runc;
+using LiveMigrate.Transfer;
+
+namespace LiveMigrate.Commands.Cmdlets
+{
+    /// <summary>Restores a saved checkpoint as a new running container, on its host or on another; the checkpoint stays.</summary>
+    [Cmdlet(VerbsData.Restore, "Container", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [OutputType(typeof(ContainerInfo))]
+    public sealed class RestoreContainerCommand : PSCmdlet
+    {
+        private readonly CancellationTokenSource _stop = new CancellationTokenSource();
+
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+        [Alias("Name")]
+        [ValidateNotNullOrEmpty]
+        public string CheckpointName { get; set; } = "";
+
+        /// <summary>The host that holds the checkpoint.</summary>
+        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
+        [MigrationHostTransformation]
+        [ArgumentCompleter(typeof(HostNameCompleter))]
+        public new MigrationHost Host { get; set; } = null!;
+
+        /// <summary>Where the container runs; the checkpoint's own host when not given (it is copied there first, and kept).</summary>
+        [Parameter(Position = 1)]
+        [MigrationHostTransformation]
+        [ArgumentCompleter(typeof(HostNameCompleter))]
+        public MigrationHost? Destination { get; set; }
+
+        [Parameter(Mandatory = true)]
+        [ValidateNotNullOrEmpty]
+        public string NewName { get; set; } = "";
+
+        protected override void ProcessRecord()
+        {
+            foreach (var (what, value) in new[] { ("checkpoint", CheckpointName), ("container", NewName) })
+            {
+                if (ContainerName.IsValid(value)) continue;
+                WriteError(ErrorRecords.From(new ArgumentException($"'{value}' is not a valid {what} name: ASCII letters, digits and _ + , - . only (not '.' or '..')."), value));
+                return;
+            }
+            var target = Destination ?? Host;
+            if (!ShouldProcess($"checkpoint {CheckpointName} of {Host.Name}", $"Restore as container {NewName} on {target.Name}")) return;
+            var options = new RuntimeOptions();
+            try
+            {
+                var store = new CheckpointStore(Host.Runtime(options), options);
+                var checkpoint = store.Get(CheckpointName, _stop.Token);
+                var there = new CheckpointStore(target.Runtime(options), options);
+                if (!ReferenceEquals(target, Host))
+                {
+                    WriteVerbose($"Copying checkpoint {CheckpointName} ({checkpoint.Bytes / 1048576.0:0.0} MiB) to {target.Name}.");
+                    TreeTransfer.Copy(Host.Session, target.Session, new[] { checkpoint.Path }, null, TimeSpan.FromMinutes(30), _stop.Token);
+                    checkpoint = there.Get(CheckpointName, _stop.Token);
+                }
+                WriteObject(there.Restore(checkpoint, NewName, _stop.Token));
+            }
+            catch (Exception ex) when (!(ex is PipelineStoppedException) && !_stop.IsCancellationRequested)
+            {
+                WriteError(ErrorRecords.From(ex, NewName));
+            }
+        }
+
+        protected override void StopProcessing() => _stop.Cancel();
+    }
+}

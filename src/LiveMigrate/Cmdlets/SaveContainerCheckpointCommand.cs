@@ -1,0 +1,60 @@
+using System;
+using System.Globalization;
+using System.Management.Automation;
+using System.Threading;
+using LiveMigrate.Clone;
+using LiveMigrate.Commands.Completion;
+using LiveMigrate.Commands.Hosts;
+using LiveMigrate.Runc;
+
+namespace LiveMigrate.Commands.Cmdlets
+{
+    /// <summary>Keeps a named, checksummed checkpoint of a running container on its host; the container runs on.</summary>
+    [Cmdlet(VerbsData.Save, "ContainerCheckpoint", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
+    [OutputType(typeof(CheckpointInfo))]
+    public sealed class SaveContainerCheckpointCommand : PSCmdlet
+    {
+        private readonly CancellationTokenSource _stop = new CancellationTokenSource();
+
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+        [ArgumentCompleter(typeof(ContainerNameCompleter))]
+        [ValidateNotNullOrEmpty]
+        public string Name { get; set; } = "";
+
+        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
+        [Alias("Source")]
+        [MigrationHostTransformation]
+        [ArgumentCompleter(typeof(HostNameCompleter))]
+        public new MigrationHost Host { get; set; } = null!;
+
+        /// <summary>The checkpoint's name on the host; NAME-yyyyMMddTHHmmss when not given.</summary>
+        [Parameter(Position = 1)]
+        [ValidateNotNullOrEmpty]
+        public string? CheckpointName { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            var checkpoint = CheckpointName ?? Name + "-" + DateTime.UtcNow.ToString("yyyyMMddTHHmmss", CultureInfo.InvariantCulture);
+            foreach (var (what, value) in new[] { ("container", Name), ("checkpoint", checkpoint) })
+            {
+                if (ContainerName.IsValid(value)) continue;
+                WriteError(ErrorRecords.From(new ArgumentException($"'{value}' is not a valid {what} name: ASCII letters, digits and _ + , - . only (not '.' or '..')."), value));
+                return;
+            }
+            if (!ShouldProcess($"{Name} on {Host.Name}", $"Pause briefly and save as checkpoint {checkpoint}")) return;
+            var options = new RuntimeOptions();
+            try
+            {
+                var info = new CheckpointStore(Host.Runtime(options), options).Save(Name, checkpoint, _stop.Token);
+                WriteVerbose($"{Name} was paused for {info.Frozen.TotalMilliseconds:0} ms; {info.Path} holds {info.Bytes / 1048576.0:0.0} MiB.");
+                WriteObject(info);
+            }
+            catch (Exception ex) when (!(ex is PipelineStoppedException) && !_stop.IsCancellationRequested)
+            {
+                WriteError(ErrorRecords.From(ex, Name));
+            }
+        }
+
+        protected override void StopProcessing() => _stop.Cancel();
+    }
+}

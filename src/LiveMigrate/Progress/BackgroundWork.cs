@@ -1,0 +1,41 @@
+using System;
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace LiveMigrate.Commands.Progress
+{
+    /// <summary>
+    /// Runs engine work on a worker thread while the pipeline thread, the only one that may write to the cmdlet,
+    /// turns what the work reports as finished into progress and verbose lines.
+    /// </summary>
+    internal static class BackgroundWork
+    {
+        private static int _nextActivityId = 500;
+
+        /// <param name="verbose">What starts each verbose line, e.g. "Readiness".</param>
+        public static T Run<T>(Cmdlet cmdlet, string activity, string verbose, Func<T> work, ConcurrentQueue<string> finished)
+        {
+            var activityId = Interlocked.Increment(ref _nextActivityId);
+            var clock = Stopwatch.StartNew();
+            var run = Task.Run(work);
+            var done = 0;
+            bool ended;
+            do
+            {
+                ended = run.Wait(100);
+                while (finished.TryDequeue(out var what))
+                {
+                    done++;
+                    cmdlet.WriteVerbose($"{verbose}: {what} done after {clock.ElapsedMilliseconds} ms.");
+                    cmdlet.WriteProgress(new ProgressRecord(activityId, activity, $"{done} step(s) done; last: {what}"));
+                }
+            } while (!ended);
+            cmdlet.WriteProgress(new ProgressRecord(activityId, activity, "Done") { RecordType = ProgressRecordType.Completed });
+            cmdlet.WriteVerbose($"{verbose}: finished after {clock.ElapsedMilliseconds} ms.");
+            return run.GetAwaiter().GetResult();
+        }
+    }
+}
