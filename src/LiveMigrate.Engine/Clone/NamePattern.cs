@@ -35,8 +35,9 @@ namespace LiveMigrate.Clone
         {
             var at = host.IndexOf('@');
             var rest = at >= 0 ? host.Substring(at + 1) : host;
+            if (rest.StartsWith("[")) return rest.Substring(1, Math.Max(0, rest.IndexOf(']') - 1));
             var colon = rest.LastIndexOf(':');
-            return colon > 0 && !rest.StartsWith("[") ? rest.Substring(0, colon) : rest.Trim('[', ']');
+            return colon > 0 ? rest.Substring(0, colon) : rest;
         }
     }
 }
