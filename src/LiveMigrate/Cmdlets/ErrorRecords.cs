@@ -32,6 +32,7 @@ namespace LiveMigrate.Commands.Cmdlets
             CommandFailedException _ => ("HostCommandFailed", ErrorCategory.InvalidResult),
             OperationCanceledException _ => ("OperationCancelled", ErrorCategory.OperationStopped),
             ArgumentException _ => ("InvalidArgument", ErrorCategory.InvalidArgument),
+            NotSupportedException _ => ("NotSupported", ErrorCategory.NotImplemented),
             FormatException _ => ("InvalidArgument", ErrorCategory.InvalidArgument),
             InvalidOperationException _ => ("InvalidOperation", ErrorCategory.InvalidOperation),
             _ => ("UnexpectedError", ErrorCategory.NotSpecified),

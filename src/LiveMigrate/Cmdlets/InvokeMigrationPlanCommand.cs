@@ -30,7 +30,7 @@ namespace LiveMigrate.Commands.Cmdlets
         private readonly Dictionary<string, MigrationHost> _hosts = new Dictionary<string, MigrationHost>(StringComparer.Ordinal);
         private CallerThreadDispatcher _dispatcher = null!;
 
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("FullName", "PSPath")]
         [ValidateNotNullOrEmpty]
         public string Path { get; set; } = "";
@@ -73,7 +73,9 @@ namespace LiveMigrate.Commands.Cmdlets
             PlanLoadResult loaded;
             try
             {
-                file = GetResolvedProviderPathFromPSPath(Path, out _).Single();
+                var files = GetResolvedProviderPathFromPSPath(Path, out _);
+                if (files.Count != 1) throw new IOException($"'{Path}' matches {files.Count} files; give one plan at a time (Get-ChildItem *.yaml | Invoke-MigrationPlan runs several).");
+                file = files[0];
                 loaded = MigrationPlanLoader.Load(file);
             }
             catch (Exception ex) when (ex is ItemNotFoundException || ex is IOException || ex is InvalidOperationException)
@@ -106,7 +108,10 @@ namespace LiveMigrate.Commands.Cmdlets
                 }
                 catch (Exception ex) when (!(ex is PipelineStoppedException))
                 {
-                    WriteError(ErrorRecords.From(new InvalidOperationException($"Host '{h.Name}' ({h.Address}) of the plan cannot be opened, so nothing was moved: {ex.Message}", ex), h.Name));
+                    // The cause's own ErrorId (HostKeyUnknown, HostConnectionFailed...), with the plan's context in the message.
+                    var record = ErrorRecords.From(ex, h.Name);
+                    record.ErrorDetails = new ErrorDetails($"Host '{h.Name}' ({h.Address}) of the plan cannot be opened, so nothing was moved: {ex.Message}");
+                    WriteError(record);
                     return false;
                 }
             }
@@ -178,9 +183,10 @@ namespace LiveMigrate.Commands.Cmdlets
         /// <summary>The readiness checks, on this worker: a Fail (or a Warn without -Force) fails the migration before anything is frozen.</summary>
         private void Check(PlannedMigration m, MigrationOptions options, MigrationHost source, MigrationHost destination, CancellationToken ct)
         {
-            var request = new ReadinessRequest { ContainerName = m.Container, Mode = m.Mode == "Auto" ? (MigrationMode?)null : options.Mode, ImageRoot = options.ImageRoot, Runtime = options.Runtime };
+            // Auto is judged as Stop (what it falls back to), so a missing post-copy feature is no warning.
+            var request = new ReadinessRequest { ContainerName = m.Container, Mode = options.Mode, ImageRoot = options.ImageRoot, Runtime = options.Runtime };
             var results = new ReadinessChecker(new ReadinessProbe(request)).Run(request, new ReadinessHost(source.Name, source.Session), new ReadinessHost(destination.Name, destination.Session), ct);
-            if (m.Mode == "Auto" && results.Any(r => r.Check == "Post-copy" && r.Host == destination.Name && r.Status == ReadinessStatus.Pass))
+            if (m.Mode == "Auto" && results.Count(r => r.Check == LiveMigrate.Readiness.Checks.HostChecks.PostCopy && r.Status == ReadinessStatus.Pass) == 2)
                 options.Mode = MigrationMode.PostCopy;
             var refusal = ReadinessGate.Refusal(m.Container, results, Force);
             if (refusal != null) throw refusal;

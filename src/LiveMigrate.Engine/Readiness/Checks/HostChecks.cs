@@ -8,7 +8,7 @@ using static LiveMigrate.Readiness.Checks.ReadinessChecks;
 namespace LiveMigrate.Readiness.Checks
 {
     /// <summary>Checks 1-4 on each host: SSH, runc and CRIU, CRIU's features, and the canary.</summary>
-    internal static class HostChecks
+    public static class HostChecks
     {
         public const string Ssh = "SSH", Tools = "Tools", CriuCheck = "CRIU check", PostCopy = "Post-copy", PreCopy = "Pre-copy",
             NetworkLock = "Network lock", Canary = "Canary";
