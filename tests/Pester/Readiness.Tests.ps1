@@ -27,10 +27,10 @@ Describe 'Test-MigrationReadiness' -Tag 'Integration' -Skip:$noLab {
         function Dismount-LabHost2([string] $Path) { Invoke-InLabHost 2 @('umount', $Path) }
         # Runs SCRIPT with a home folder holding the lab's client key and KNOWNHOSTS as ~/.ssh/known_hosts,
         # as a host named by a string is opened with the defaults found there.
-        function Invoke-WithLabHome([string] $KnownHosts, [scriptblock] $Script) {
+        function Invoke-WithLabHome([string] $KnownHosts, [scriptblock] $Script, [string] $Key = (Get-LabEnvironment).KeyFilePath) {
             $dir = Join-Path $TestDrive ([guid]::NewGuid().ToString('N'))
             New-Item -ItemType Directory -Force "$dir/.ssh" | Out-Null
-            Copy-Item (Get-LabEnvironment).KeyFilePath "$dir/.ssh/id_ed25519"
+            Copy-Item $Key "$dir/.ssh/id_ed25519"
             Set-Content "$dir/.ssh/known_hosts" $KnownHosts
             $saved = $env:HOME
             try { $env:HOME = $dir; & $Script } finally { $env:HOME = $saved }
@@ -115,6 +115,18 @@ Describe 'Test-MigrationReadiness' -Tag 'Integration' -Skip:$noLab {
             $ssh = Invoke-WithLabHome $wrongKey { Get-Row (Test-MigrationReadiness -Source $hosts[0] -Destination (Get-LabHostName 3)) 'SSH' } | Select-Object -Last 1
             $ssh.Status | Should -Be 'Fail'
             $ssh.Remedy | Should -BeLike '*not the one recorded*'
+        }
+
+        It 'fails a host that refuses the key, naming the user' {
+            $lab = Get-LabEnvironment
+            Get-MigrationHost | Where-Object Name -eq (Get-LabHostName 3) | Remove-MigrationHost
+            & ssh-keygen -q -t ed25519 -N '' -f "$TestDrive/stranger" | Out-Null
+            $known = Get-Content $lab.KnownHostsPath | Where-Object { $_ -like "*$($lab.Addresses[2])*" }
+            $ssh = Invoke-WithLabHome ($known -join "`n") { Get-Row (Test-MigrationReadiness -Source $hosts[0] -Destination (Get-LabHostName 3)) 'SSH' } -Key "$TestDrive/stranger" |
+                Select-Object -Last 1
+            $ssh.Status | Should -Be 'Fail'
+            $ssh.Detail | Should -BeLike "*refused authentication as 'root'*"
+            $ssh.Remedy | Should -BeLike '*credentials*'
         }
     }
 

@@ -41,7 +41,18 @@ namespace LiveMigrate.Clone
             var dir = PathOf(checkpoint);
             var script = HostScript.Command("checkpoint-save.sh", new[] { _options.RuncPath, container, state.Bundle, dir }).WithEnvironment(_options.CriuEnvironment);
             script.HostTimeout = _options.CriuTimeout;
-            var facts = HostScript.Run(_host.Session, script, _options.CriuTimeout + TimeSpan.FromSeconds(10), ct).StandardOutput;
+            string facts;
+            try
+            {
+                facts = HostScript.Run(_host.Session, script, _options.CriuTimeout + TimeSpan.FromSeconds(10), ct).StandardOutput;
+            }
+            catch
+            {
+                // A script killed while the container was paused (a timeout, a dropped connection) never ran its resume.
+                try { if (_host.State(container, CancellationToken.None)?.Status == ContainerStatus.Paused) _host.Resume(container, CancellationToken.None); }
+                catch (Exception) { /* the rethrown error says what went wrong; State shows it paused */ }
+                throw;
+            }
             var said = new Readiness.Facts.KeyValueLines(facts);
             var info = new CheckpointInfo(checkpoint, _host.Name, dir, container, state.Bundle, DateTimeOffset.UtcNow, said.Long("bytes") ?? 0, TimeSpan.FromMilliseconds(said.Long("frozen_ms") ?? 0));
             var metadata = new JsonObject
@@ -90,6 +101,7 @@ namespace LiveMigrate.Clone
             {
                 try { if (_host.State(newName, CancellationToken.None) != null) _host.Delete(newName, force: true, CancellationToken.None); } catch (Exception) { /* reported by the rethrow */ }
                 try { _host.RemoveTree(bundle, CancellationToken.None); } catch (Exception) { /* idem */ }
+                try { _host.RemoveTree(work, CancellationToken.None); } catch (Exception) { /* idem */ }
                 throw;
             }
         }

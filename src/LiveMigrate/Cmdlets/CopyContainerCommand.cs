@@ -53,6 +53,12 @@ namespace LiveMigrate.Commands.Cmdlets
                 WriteError(ErrorRecords.From(new ArgumentException($"'{Name}' is not a valid container name: ASCII letters, digits and _ + , - . only (not '.' or '..')."), Name));
                 return;
             }
+            var twice = Destination.GroupBy(d => d.Name).FirstOrDefault(g => g.Count() > 1);
+            if (twice != null)
+            {
+                WriteError(ErrorRecords.From(new ArgumentException($"-Destination names {twice.Key} more than once; each host gets one clone per Copy-Container (run it again for another)."), twice.Key));
+                return;
+            }
             string[] names;
             try { names = NamePattern.Expand(NewName, Name, Destination.Select(d => d.Name).ToList()).ToArray(); }
             catch (ArgumentException ex)

@@ -5,7 +5,8 @@
 set -u
 runc=$1 name=$2 bundle=$3 dir=$4
 if [ -e "$dir" ]; then echo "error=$dir exists already: choose another checkpoint name, or remove that one"; exit 1; fi
-mkdir -p -m 0700 "$dir/images" || { echo "error=cannot create $dir"; exit 1; }
+# 0700 on the checkpoint itself: bundle.tar and the memory images may hold secrets.
+mkdir -p "${dir%/*}" && mkdir -m 0700 "$dir" && mkdir -m 0700 "$dir/images" || { echo "error=cannot create $dir"; exit 1; }
 err=$dir/.err
 fail() { echo "error=$1: $(tail -n 5 "$err" 2>/dev/null | tr '\n' ' ')"; cp "$dir/work/dump.log" "$dir.dump.log" 2>/dev/null; rm -rf -- "$dir"; exit 1; }
 now() { date +%s%N; }
