@@ -18,6 +18,8 @@
         'Test-MigrationReadiness'
         'Test-MigrationPlan'
         'Invoke-MigrationPlan'
+        'Get-MigrationJournal'
+        'Resume-Migration'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

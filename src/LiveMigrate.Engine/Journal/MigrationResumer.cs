@@ -24,13 +24,19 @@ namespace LiveMigrate.Journal
             _settleTime = settleTime;
         }
 
-        public ResumeResult Resume(MigrationJournalRecord record, IContainerHost source, IContainerHost destination, Action<string> say, CancellationToken ct)
+        /// <summary>Throws unless <paramref name="record"/> is a migration to resume: unfinished, and its controller gone.</summary>
+        public static void Check(MigrationJournalRecord record)
         {
             if (record.IsFinished)
                 throw new InvalidOperationException($"Migration {record.Id} of {record.Container} ended already ({record.Status}); there is nothing to resume.");
             if (record.IsControllerRunning())
                 throw new InvalidOperationException($"Migration {record.Id} of {record.Container} is still running, in process {record.ControllerProcessId} on this machine: wait for it, or stop it (Ctrl+C rolls it back).");
             ContainerName.Validate(record.Container);
+        }
+
+        public ResumeResult Resume(MigrationJournalRecord record, IContainerHost source, IContainerHost destination, Action<string> say, CancellationToken ct)
+        {
+            Check(record);
             try
             {
                 var run = new Run(record, source, destination, say, _settleTime, ct);
@@ -137,7 +143,8 @@ namespace LiveMigrate.Journal
                 {
                     // A checkpoint cut short leaves the tasks frozen and whole, and the images possibly torn.
                     _say($"{_name} is frozen on {_source.Name}: thawing it.");
-                    _source.Resume(_name, _ct);
+                    // runc and CRIU are never interrupted half-way (see MigrationEngine): cancellation waits for the next step.
+                    _source.Resume(_name, CancellationToken.None);
                     RequireRunningOnSource("thawed");
                     return ResumeAction.Thawed;
                 }
@@ -147,7 +154,7 @@ namespace LiveMigrate.Journal
                         $"The lock {_record.LockDir} stays on {_source.Name}; look for the container's images and bundle by hand.");
                 _say($"{_name} runs nowhere: restoring it on {_source.Name} from {_record.ImageDir}.");
                 if (onSource != null) _source.Delete(_name, force: true, _ct);
-                _source.Restore(_name, _record.Bundle, _record.ImageDir, _ct);
+                _source.Restore(_name, _record.Bundle, _record.ImageDir, CancellationToken.None);
                 RequireRunningOnSource("restored");
                 return ResumeAction.RestoredOnSource;
             }
