@@ -33,6 +33,20 @@ namespace LiveMigrate.Tests.Journal
         }
 
         [Fact]
+        public void Died_in_a_checkpoint_that_CRIU_let_run_on_cleans_up_and_counts_as_rolled_back()
+        {
+            _m.DieAt(MigrationPhase.Checkpoint);
+
+            var result = _m.Resume();
+
+            Assert.Equal(ResumeAction.CleanedUp, result.Action);
+            Assert.Equal(MigrationStatus.RolledBack, result.Status);
+            Assert.Empty(_m.Source.CallsOf(HostOp.Restore));
+            Assert.Empty(_m.Source.CallsOf(HostOp.Resume));
+            _m.AssertRunsOnlyOn(_m.Source, result);
+        }
+
+        [Fact]
         public void Died_while_checkpointing_with_the_tasks_frozen_thaws_them()
         {
             _m.DieAt(MigrationPhase.Checkpoint);
