@@ -21,6 +21,8 @@
         'Copy-Container'
         'Save-ContainerCheckpoint'
         'Restore-Container'
+        'Get-MigrationJournal'
+        'Resume-Migration'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -3,7 +3,7 @@ BeforeAll {
     $modulePath = if ($env:LIVEMIGRATE_MODULE) { $env:LIVEMIGRATE_MODULE } else { Join-Path $PSScriptRoot '../../out/LiveMigrate' }
     Import-Module $modulePath -Force
     $manifest = Import-PowerShellDataFile (Join-Path $modulePath 'LiveMigrate.psd1')
-    $expected = 'New-MigrationHost', 'Get-MigrationHost', 'Remove-MigrationHost', 'Get-Container', 'Move-Container', 'Test-MigrationReadiness', 'Test-MigrationPlan', 'Invoke-MigrationPlan', 'Copy-Container', 'Save-ContainerCheckpoint', 'Restore-Container'
+    $expected = 'New-MigrationHost', 'Get-MigrationHost', 'Remove-MigrationHost', 'Get-Container', 'Move-Container', 'Test-MigrationReadiness', 'Test-MigrationPlan', 'Invoke-MigrationPlan', 'Copy-Container', 'Save-ContainerCheckpoint', 'Restore-Container', 'Get-MigrationJournal', 'Resume-Migration'
 }
 
 Describe 'LiveMigrate module' {
@@ -24,12 +24,12 @@ Describe 'LiveMigrate module' {
         foreach ($c in Get-Command -Module LiveMigrate) { $approved | Should -Contain $c.Verb }
     }
 
-    It '<_> declares its output type' -ForEach @('New-MigrationHost', 'Get-MigrationHost', 'Get-Container', 'Move-Container', 'Test-MigrationReadiness', 'Test-MigrationPlan', 'Invoke-MigrationPlan', 'Copy-Container', 'Save-ContainerCheckpoint', 'Restore-Container') {
+    It '<_> declares its output type' -ForEach @('New-MigrationHost', 'Get-MigrationHost', 'Get-Container', 'Move-Container', 'Test-MigrationReadiness', 'Test-MigrationPlan', 'Invoke-MigrationPlan', 'Copy-Container', 'Save-ContainerCheckpoint', 'Restore-Container', 'Get-MigrationJournal', 'Resume-Migration') {
         (Get-Command $_).OutputType.Name | Should -Not -BeNullOrEmpty
     }
 
-    It 'Move-Container and Remove-MigrationHost support -WhatIf and -Confirm' {
-        foreach ($name in 'Move-Container', 'Remove-MigrationHost') {
+    It 'Move-Container, Remove-MigrationHost and Resume-Migration support -WhatIf and -Confirm' {
+        foreach ($name in 'Move-Container', 'Remove-MigrationHost', 'Resume-Migration') {
             (Get-Command $name).Parameters.Keys | Should -Contain 'WhatIf'
             (Get-Command $name).Parameters.Keys | Should -Contain 'Confirm'
         }
@@ -44,8 +44,9 @@ Describe 'LiveMigrate module' {
 
     It 'has format views for its result types' {
         $views = (Get-FormatData -TypeName 'LiveMigrate.Migration.MigrationResult', 'LiveMigrate.Runc.ContainerInfo', 'LiveMigrate.Commands.Hosts.MigrationHost',
-            'LiveMigrate.Plans.PlanProblem', 'LiveMigrate.Plans.MigrationPlan', 'LiveMigrate.Plans.PlannedMigration')
-        $views.Count | Should -Be 6
+            'LiveMigrate.Plans.PlanProblem', 'LiveMigrate.Plans.MigrationPlan', 'LiveMigrate.Plans.PlannedMigration',
+            'LiveMigrate.Journal.MigrationJournalRecord', 'LiveMigrate.Journal.ResumeResult')
+        $views.Count | Should -Be 8
     }
 
     It 'loads the engine from the folder for this edition' {

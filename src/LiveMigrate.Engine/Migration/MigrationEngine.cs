@@ -5,6 +5,7 @@ using System.Linq;
 using System.Threading;
 using LiveMigrate.Hooks;
 using LiveMigrate.Hosts;
+using LiveMigrate.Journal;
 using LiveMigrate.Runc;
 using LiveMigrate.Transfer;
 
@@ -77,20 +78,30 @@ namespace LiveMigrate.Migration
             /// <summary>Where the destination's images are: the full images, or in post-copy the staged part.</summary>
             private string DestinationImages => _lazy ? _stageDir : _imageDir;
 
+            private string PlannedLockDir => HostPath.Combine(Options.LockRoot, _name);
+            private string PlannedImageDir => HostPath.Combine(Options.ImageRoot, _name + "-" + _result.MigrationId);
+            private MigrationPaths Paths => new MigrationPaths(_bundle, _imageDir, _stageDir, _lockDir);
+
             public MigrationResult Execute()
             {
+                // Known before Prepare, so that a controller dying in Prepare leaves the lock's and images' paths behind.
+                Record(j => j.Started(_result.MigrationId, _name, _source.Name, _destination.Name, Options.Mode, new MigrationPaths("", PlannedImageDir, "", PlannedLockDir)));
                 try
                 {
-                    return Migrate();
+                    var result = Migrate();
+                    Record(j => j.Finished(result));
+                    return result;
                 }
                 catch (MigrationException ex) when (ex.Result.Status == MigrationStatus.Failed)
                 {
                     // The container may run nowhere: the lock stays until someone has looked (the message says where).
+                    Record(j => j.Finished(ex.Result));
                     throw;
                 }
-                catch (MigrationException)
+                catch (MigrationException ex)
                 {
                     Unlock();
+                    Record(j => j.Finished(ex.Result));
                     throw;
                 }
             }
@@ -158,7 +169,7 @@ namespace LiveMigrate.Migration
             private void Prepare()
             {
                 // One migration of a container at a time, whoever runs it: an atomic mkdir on the source.
-                var lockDir = HostPath.Combine(Options.LockRoot, _name);
+                var lockDir = PlannedLockDir;
                 var holder = $"migration {_result.MigrationId} of {_name} to {_destination.Name}, by {Environment.UserName}@{Environment.MachineName} " +
                              $"(process {System.Diagnostics.Process.GetCurrentProcess().Id}), since {DateTime.UtcNow:yyyy-MM-dd HH:mm:ss} UTC";
                 if (!_source.TryLock(lockDir, holder, out var current, _ct))
@@ -177,7 +188,7 @@ namespace LiveMigrate.Migration
                     throw new InvalidOperationException($"{_destination.Name} already has a container named '{_name}' ({other.Status}). Remove it there or migrate elsewhere; a container never runs twice.");
                 if (_destination.Exists(_bundle, _ct))
                     throw new InvalidOperationException($"{_destination.Name} already has '{_bundle}'. The bundle is moved to the same path, and existing files are never overwritten: remove it there first.");
-                _imageDir = HostPath.Combine(Options.ImageRoot, _name + "-" + _result.MigrationId);
+                _imageDir = PlannedImageDir;
                 _result.ImagePath = _imageDir;
                 if (_lazy) _stageDir = _imageDir + ".lazy";
                 _observer.Message($"Bundle {_bundle}; images go to {_imageDir} on both hosts.");
@@ -370,10 +381,12 @@ namespace LiveMigrate.Migration
             {
                 ct.ThrowIfCancellationRequested();
                 _observer.PhaseStarted(phase, description);
+                Record(j => j.PhaseStarted(_result.MigrationId, phase, Paths));
                 var clock = Stopwatch.StartNew();
                 try
                 {
                     action();
+                    Record(j => j.PhaseCompleted(_result.MigrationId, phase, Paths));
                 }
                 finally
                 {
@@ -427,6 +440,14 @@ namespace LiveMigrate.Migration
 
             private void ReportFailure(MigrationPhase phase, Exception cause) =>
                 SafeHook(HookPoint.OnFailure, phase, cause is OperationCanceledException ? "Cancelled." : cause.Message);
+
+            /// <summary>The journal is an aid for a controller that dies: failing to write it never fails the migration.</summary>
+            private void Record(Action<IMigrationJournal> write)
+            {
+                if (Options.Journal == null) return;
+                try { write(Options.Journal); }
+                catch (Exception ex) { _observer.Message($"Could not write the migration journal: {ex.Message}"); }
+            }
 
             private void Unlock()
             {

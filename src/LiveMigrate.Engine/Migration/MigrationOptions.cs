@@ -20,5 +20,7 @@ namespace LiveMigrate.Migration
         public Hooks.IMigrationHooks? Hooks { get; set; }
         /// <summary>A PostCheckpoint or PostRestore hook that throws rolls the migration back (otherwise it is only reported).</summary>
         public bool RollbackOnHookFailure { get; set; }
+        /// <summary>Records each phase on the controller, so that Resume-Migration can end a migration whose controller died; null keeps none.</summary>
+        public Journal.IMigrationJournal? Journal { get; set; }
     }
 }

@@ -6,6 +6,7 @@ using System.Management.Automation;
 using System.Threading;
 using LiveMigrate.Commands.Hooks;
 using LiveMigrate.Commands.Hosts;
+using LiveMigrate.Commands.Journal;
 using LiveMigrate.Commands.Plans;
 using LiveMigrate.Commands.Readiness;
 using LiveMigrate.Hooks;
@@ -166,7 +167,7 @@ namespace LiveMigrate.Commands.Cmdlets
 
         private static MigrationOptions Options(PlannedMigration m)
         {
-            var options = new MigrationOptions { KeepImages = m.KeepImages, Mode = Mode(m) };
+            var options = new MigrationOptions { KeepImages = m.KeepImages, Mode = Mode(m), Journal = ControllerJournal.Open() };
             options.Runtime.CriuTimeout = m.CriuTimeout;
             return options;
         }

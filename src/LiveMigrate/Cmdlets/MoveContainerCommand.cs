@@ -6,6 +6,7 @@ using LiveMigrate.Commands.Completion;
 using LiveMigrate.Commands.Hooks;
 using LiveMigrate.Hooks;
 using LiveMigrate.Commands.Hosts;
+using LiveMigrate.Commands.Journal;
 using LiveMigrate.Commands.Readiness;
 using LiveMigrate.Migration;
 using LiveMigrate.Readiness;
@@ -119,6 +120,15 @@ namespace LiveMigrate.Commands.Cmdlets
                 KeepImages = KeepImages.IsPresent, ImageRoot = ImageRoot, Mode = (MigrationMode)Enum.Parse(typeof(MigrationMode), Mode, ignoreCase: true),
                 Hooks = hooks, RollbackOnHookFailure = RollbackOnHookFailure.IsPresent,
             };
+            try
+            {
+                options.Journal = ControllerJournal.Open();
+            }
+            catch (InvalidOperationException ex)
+            {
+                WriteError(ErrorRecords.From(ex, Name));
+                return;
+            }
             options.Runtime.CriuTimeout = TimeSpan.FromSeconds(CriuTimeoutSec);
             if (!SkipReadiness && !IsReady(options)) return;
             var engine = new MigrationEngine(new SshTreeTransport(options.TransferTimeout), options);

@@ -1,0 +1,14 @@
+using System.Collections.Generic;
+
+namespace LiveMigrate.Journal
+{
+    /// <summary>Where journal records are kept: a folder on the controller, or memory in tests.</summary>
+    public interface IJournalStore
+    {
+        void Save(MigrationJournalRecord record);
+        /// <summary>The record of <paramref name="id"/>, or null when there is none.</summary>
+        MigrationJournalRecord? Load(string id);
+        /// <summary>Every record, newest first.</summary>
+        IReadOnlyList<MigrationJournalRecord> List();
+    }
+}

@@ -1,0 +1,65 @@
+using System;
+using System.Management.Automation;
+using System.Threading;
+using LiveMigrate.Commands.Hosts;
+using LiveMigrate.Commands.Journal;
+using LiveMigrate.Journal;
+using LiveMigrate.Migration;
+
+namespace LiveMigrate.Commands.Cmdlets
+{
+    /// <summary>Ends a migration whose controller died: finishes it on the destination or puts the container back on the source.</summary>
+    [Cmdlet(VerbsLifecycle.Resume, "Migration", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [OutputType(typeof(ResumeResult))]
+    public sealed class ResumeMigrationCommand : PSCmdlet
+    {
+        private readonly CancellationTokenSource _stop = new CancellationTokenSource();
+
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+        [Alias("MigrationId")]
+        [ValidateNotNullOrEmpty]
+        public string Id { get; set; } = "";
+
+        protected override void ProcessRecord()
+        {
+            MigrationJournalRecord? record;
+            FileJournalStore store;
+            try
+            {
+                store = ControllerJournal.Store();
+                record = store.Load(Id);
+            }
+            catch (Exception ex) when (ex is InvalidOperationException || ex is ArgumentException || ex is System.IO.IOException)
+            {
+                WriteError(ErrorRecords.From(ex, Id));
+                return;
+            }
+            if (record == null)
+            {
+                WriteError(new ErrorRecord(new ItemNotFoundException($"The journal in {store.Folder} has no migration {Id}. Get-MigrationJournal -Unfinished lists the ones to resume."),
+                    "JournalRecordNotFound", ErrorCategory.ObjectNotFound, Id));
+                return;
+            }
+            if (!ShouldProcess($"{record.Container} (migration {record.Id}, {record.Source} -> {record.Destination})", "Resume the interrupted migration")) return;
+            WriteVerbose($"Migration {record.Id} of {record.Container} from {record.Source} to {record.Destination} ({record.Mode}), started {record.StartedUtc:yyyy-MM-dd HH:mm:ss} UTC by {record.Controller}.");
+            try
+            {
+                // Before any connection: a finished or still running migration is refused as it is.
+                MigrationResumer.Check(record);
+                var options = new MigrationOptions();
+                var source = HostConnector.Resolve(record.Source).Runtime(options.Runtime);
+                var destination = HostConnector.Resolve(record.Destination).Runtime(options.Runtime);
+                var result = new MigrationResumer(store, options.SettleTime).Resume(record, source, destination, WriteVerbose, _stop.Token);
+                WriteVerbose(record.Resolution);
+                WriteObject(result);
+            }
+            catch (Exception ex) when (!(ex is PipelineStoppedException))
+            {
+                if (_stop.IsCancellationRequested) throw new PipelineStoppedException();
+                WriteError(ErrorRecords.From(ex, record));
+            }
+        }
+
+        protected override void StopProcessing() => _stop.Cancel();
+    }
+}

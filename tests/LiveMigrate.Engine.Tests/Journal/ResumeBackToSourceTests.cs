@@ -1,0 +1,150 @@
+using System;
+using System.Linq;
+using LiveMigrate.Journal;
+using LiveMigrate.Migration;
+using LiveMigrate.Runc;
+using LiveMigrate.Tests.Fakes;
+using Xunit;
+
+namespace LiveMigrate.Tests.Journal
+{
+    /// <summary>A controller that died before the destination had a whole copy: the container ends on the source.</summary>
+    public sealed class ResumeBackToSourceTests : IDisposable
+    {
+        private readonly InterruptedMigration _m = new InterruptedMigration();
+
+        public void Dispose() => _m.Dispose();
+
+        [Fact]
+        public void Died_before_the_freeze_leaves_it_running_on_the_source_and_removes_the_image_folder()
+        {
+            _m.DieAt(MigrationPhase.Checkpoint);
+            _m.Source.FailOn(HostOp.Checkpoint, "must not checkpoint");
+            _m.Record.Phases.RemoveAt(_m.Record.Phases.Count - 1);  // died between Prepare and the checkpoint's start
+            Assert.True(_m.Source.PathExists(_m.ImageDir));
+
+            var result = _m.Resume();
+
+            Assert.Equal(ResumeAction.CleanedUp, result.Action);
+            Assert.Equal(MigrationStatus.Aborted, result.Status);
+            Assert.Equal(MigrationPhase.Prepare, result.LastPhase);
+            Assert.Empty(_m.Source.CallsOf(HostOp.Restore));
+            _m.AssertRunsOnlyOn(_m.Source, result);
+        }
+
+        [Fact]
+        public void Died_in_a_checkpoint_that_CRIU_let_run_on_cleans_up_and_counts_as_rolled_back()
+        {
+            _m.DieAt(MigrationPhase.Checkpoint);
+
+            var result = _m.Resume();
+
+            Assert.Equal(ResumeAction.CleanedUp, result.Action);
+            Assert.Equal(MigrationStatus.RolledBack, result.Status);
+            Assert.Empty(_m.Source.CallsOf(HostOp.Restore));
+            Assert.Empty(_m.Source.CallsOf(HostOp.Resume));
+            _m.AssertRunsOnlyOn(_m.Source, result);
+        }
+
+        [Fact]
+        public void Died_while_checkpointing_with_the_tasks_frozen_thaws_them()
+        {
+            _m.DieAt(MigrationPhase.Checkpoint);
+            _m.Source.Freeze(MigrationScenario.Container);
+            _m.Source.WriteImages(_m.ImageDir, "dump.log");  // possibly torn: never restored from
+
+            var result = _m.Resume();
+
+            Assert.Equal(ResumeAction.Thawed, result.Action);
+            Assert.Equal(MigrationStatus.RolledBack, result.Status);
+            Assert.Single(_m.Source.CallsOf(HostOp.Resume));
+            Assert.Empty(_m.Source.CallsOf(HostOp.Restore));
+            _m.AssertRunsOnlyOn(_m.Source, result);
+        }
+
+        [Fact]
+        public void Died_during_the_transfer_restores_on_the_source_and_removes_the_partial_copy()
+        {
+            _m.DieAt(MigrationPhase.Transfer);
+            // Part of the stream had arrived.
+            _m.Destination.AddFile(_m.ImageDir + "/inventory.img");
+            _m.Destination.AddFile(MigrationScenario.Bundle + "/config.json");
+
+            var result = _m.Resume();
+
+            Assert.Equal(ResumeAction.RestoredOnSource, result.Action);
+            Assert.Equal(MigrationStatus.RolledBack, result.Status);
+            Assert.Equal(_m.ImageDir, _m.Source.RestoredFrom);
+            Assert.Contains("On hostA: no such container; on hostB: no such container; the journal's last phase: Transfer, not completed.", result.Found);
+            _m.AssertRunsOnlyOn(_m.Source, result);
+        }
+
+        [Fact]
+        public void Died_in_a_restore_that_half_worked_kills_that_copy_before_restoring_on_the_source()
+        {
+            _m.DieAt(MigrationPhase.Restore);
+            _m.Destination.WithContainer(MigrationScenario.Container, MigrationScenario.Bundle, ContainerStatus.Created);
+            _m.Source.FailOn(HostOp.Restore, "would run twice", when: () => _m.Destination.HasContainer(MigrationScenario.Container));
+
+            var result = _m.Resume();
+
+            Assert.Equal(ResumeAction.RestoredOnSource, result.Action);
+            Assert.Contains(_m.Destination.Calls, c => c.Op == HostOp.Delete && c.Argument == "web --force");
+            _m.AssertRunsOnlyOn(_m.Source, result);
+        }
+
+        [Fact]
+        public void A_copy_running_on_the_destination_during_a_rollback_is_not_kept()
+        {
+            _m.Scenario.Options.Hooks = new FailingHook(LiveMigrate.Hooks.HookPoint.PostRestore);
+            _m.Scenario.Options.RollbackOnHookFailure = true;
+            _m.DieAt(MigrationPhase.Rollback);
+            Assert.True(_m.Destination.IsRunning(MigrationScenario.Container));
+
+            var result = _m.Resume();
+
+            Assert.Equal(ResumeAction.RestoredOnSource, result.Action);
+            _m.AssertRunsOnlyOn(_m.Source, result);
+        }
+
+        [Fact]
+        public void Post_copy_died_while_pages_flowed_stops_the_daemons_and_rolls_back_from_the_full_images()
+        {
+            using var m = new InterruptedMigration(MigrationMode.PostCopy);
+            m.DieAt(MigrationPhase.Pages);
+            Assert.True(m.Destination.IsRunning(MigrationScenario.Container));
+
+            var result = m.Resume();
+
+            Assert.Equal(ResumeAction.RestoredOnSource, result.Action);
+            Assert.Equal(m.ImageDir, m.Source.CallsOf(HostOp.StopPageDaemons).Single().Argument);
+            Assert.Equal(m.ImageDir + ".lazy", m.Destination.CallsOf(HostOp.StopPageDaemons).Single().Argument);
+            Assert.Equal(m.ImageDir, m.Source.RestoredFrom);
+            m.AssertRunsOnlyOn(m.Source, result);
+        }
+
+        [Fact]
+        public void Running_nowhere_without_images_is_reported_and_the_lock_kept()
+        {
+            _m.DieAt(MigrationPhase.Transfer);
+            _m.Source.RemoveTree(_m.ImageDir, default);
+
+            var ex = Assert.Throws<InvalidOperationException>(() => _m.Resume());
+
+            Assert.Contains("runs nowhere", ex.Message);
+            Assert.Contains(_m.ImageDir, ex.Message);
+            Assert.True(_m.Source.Locks.ContainsKey(_m.LockDir));
+            var saved = _m.Saved;
+            Assert.False(saved.IsFinished);
+            Assert.Contains("runs nowhere", saved.ResumeError);
+        }
+
+        private sealed class FailingHook : LiveMigrate.Hooks.IMigrationHooks
+        {
+            private readonly LiveMigrate.Hooks.HookPoint _point;
+            public FailingHook(LiveMigrate.Hooks.HookPoint point) { _point = point; }
+            public bool Has(LiveMigrate.Hooks.HookPoint point) => point == _point;
+            public void Invoke(LiveMigrate.Hooks.HookPoint point, LiveMigrate.Hooks.HookContext context) => throw new InvalidOperationException("health check failed");
+        }
+    }
+}

@@ -1,0 +1,203 @@
+# The migration journal: Get-MigrationJournal over records on disk, and Resume-Migration after a controller
+# really killed (SIGKILL) in the middle of a migration in the lab.
+BeforeDiscovery { Import-Module (Join-Path $PSScriptRoot '../lab/Lab.psm1') -Force; $script:noLab = -not (Test-LabRunning) }
+
+BeforeAll {
+    Import-Module $env:LIVEMIGRATE_MODULE -Force
+    # Never the user's own journal.
+    $savedJournal = $env:LIVEMIGRATE_JOURNAL
+}
+AfterAll { $env:LIVEMIGRATE_JOURNAL = $savedJournal }
+
+Describe 'Get-MigrationJournal and Resume-Migration without hosts' {
+    BeforeAll {
+        $env:LIVEMIGRATE_JOURNAL = Join-Path $TestDrive 'journal'
+        New-Item -ItemType Directory -Force $env:LIVEMIGRATE_JOURNAL | Out-Null
+
+        function Write-Record([string] $Id, [string] $Container, [string] $Started, [string[]] $Phases, $Status, [switch] $ThisProcess) {
+            $me = Get-Process -Id $PID
+            $record = [ordered]@{
+                Id = $Id; Container = $Container; Source = 'root@127.0.0.1:1'; Destination = 'root@127.0.0.2:1'; Mode = 'Stop'
+                Bundle = "/var/lib/livemigrate/containers/$Container"; ImageDir = "/var/lib/livemigrate/images/$Container-$Id"; StageDir = ''
+                LockDir = "/var/lib/livemigrate/locks/$Container"; StartedUtc = $Started; Controller = 'ops@ctl'
+                ControllerMachine = if ($ThisProcess) { [Environment]::MachineName } else { 'a-controller-that-died' }
+                ControllerProcessId = $PID; ControllerProcessStartUtc = $me.StartTime.ToUniversalTime().ToString('o')
+                Phases = @($Phases | ForEach-Object { @{ Phase = $_; StartedUtc = $Started } }); Status = $Status
+            }
+            $record | ConvertTo-Json -Depth 4 | Set-Content (Join-Path $env:LIVEMIGRATE_JOURNAL "$Id.json")
+        }
+        Write-Record '20261128T010000-00000001' 'web' '2026-11-28T01:00:00Z' 'Prepare', 'Checkpoint', 'Transfer' 'Succeeded'
+        Write-Record '20261128T020000-00000002' 'web' '2026-11-28T02:00:00Z' 'Prepare', 'Checkpoint', 'Transfer' $null
+        Write-Record '20261128T030000-00000003' 'db1' '2026-11-28T03:00:00Z' 'Prepare' $null -ThisProcess
+    }
+
+    It 'lists every record, newest first' {
+        (Get-MigrationJournal).Id | Should -Be '20261128T030000-00000003', '20261128T020000-00000002', '20261128T010000-00000001'
+    }
+
+    It 'lists only unfinished ones with -Unfinished, saying whether their controller still runs' {
+        $records = Get-MigrationJournal -Unfinished
+        $records.Id | Should -Be '20261128T030000-00000003', '20261128T020000-00000002'
+        $records[0].State | Should -Be 'Running'
+        $records[1].State | Should -Be 'Interrupted'
+        $records[1].LastPhase | Should -Be 'Transfer'
+    }
+
+    It 'filters by container and by id, with wildcards' {
+        (Get-MigrationJournal -Container w*).Id | Should -Be '20261128T020000-00000002', '20261128T010000-00000001'
+        (Get-MigrationJournal *-00000001).Container | Should -Be 'web'
+    }
+
+    It 'reports an id it does not have' {
+        $err = $null
+        Get-MigrationJournal 20261128T040000-00000004 -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'JournalRecordNotFound*'
+        $err[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+    }
+
+    It 'shows the columns of its table view' {
+        $table = Get-MigrationJournal -Unfinished -Container web | Out-String -Width 250
+        $table | Should -Match 'Id\s+Container\s+Source\s+Destination\s+LastPhase\s+Status\s+Started'
+        $table | Should -Match '20261128T020000-00000002\s+web\s+root@127.0.0.1:1\s+root@127.0.0.2:1\s+Transfer\s+Interrupted'
+    }
+
+    It 'refuses to resume a finished migration or one whose controller still runs, before connecting' {
+        foreach ($case in @(@{ Id = '20261128T010000-00000001'; Says = '*ended already (Succeeded)*' }, @{ Id = '20261128T030000-00000003'; Says = "*still running, in process $PID*" })) {
+            $err = $null
+            Resume-Migration $case.Id -Confirm:$false -ErrorVariable err -ErrorAction SilentlyContinue
+            $err[0].Exception.Message | Should -BeLike $case.Says
+            $err[0].FullyQualifiedErrorId | Should -BeLike 'InvalidOperation*'
+        }
+    }
+
+    It 'changes nothing with -WhatIf' {
+        $file = Join-Path $env:LIVEMIGRATE_JOURNAL '20261128T020000-00000002.json'
+        $before = Get-Content -Raw $file
+        Get-MigrationJournal 20261128T020000-00000002 | Resume-Migration -WhatIf | Should -BeNullOrEmpty
+        Get-Content -Raw $file | Should -BeExactly $before
+    }
+
+    It 'binds -Id from a journal record or a migration result by property name' {
+        $p = (Get-Command Resume-Migration).Parameters.Id
+        $p.Attributes.Where({ $_ -is [Parameter] }).ValueFromPipelineByPropertyName | Should -Contain $true
+        $p.Aliases | Should -Contain 'MigrationId'
+    }
+}
+
+Describe 'Resume-Migration after the controller was killed' -Tag 'Integration' -Skip:$noLab {
+    BeforeAll {
+        Import-Module (Join-Path $PSScriptRoot '../lab/Lab.psm1') -Force
+        $env:LIVEMIGRATE_JOURNAL = Join-Path $TestDrive 'lab-journal'
+        $hosts = 1..2 | ForEach-Object { Connect-LabHost $_ }
+        $mover = Join-Path $TestDrive 'move.ps1'
+        Set-Content $mover @'
+param($Module, $Lab, $Name)
+Import-Module $Module; Import-Module $Lab
+Move-Container -Name $Name -Source (Connect-LabHost 1) -Destination (Connect-LabHost 2) -SkipReadiness -Confirm:$false -Verbose
+'@
+
+        # Starts Move-Container lab host 1 -> 2 in a controller process of its own, and kills that process
+        # with SIGKILL once its journal says $Phase has started (and $Until holds, if given). Returns the record as it was then.
+        function Stop-ControllerAt([string] $Name, [string] $Phase, [scriptblock] $Until = { $true }) {
+            $self = (Get-Process -Id $PID).Path
+            # Under `dotnet pwsh` this process is dotnet itself, which runs pwsh.dll.
+            [string[]] $prefix = if ([IO.Path]::GetFileNameWithoutExtension($self) -eq 'dotnet') { @(Join-Path $PSHOME 'pwsh.dll') } else { @() }
+            $labModule = (Resolve-Path (Join-Path $PSScriptRoot '../lab/Lab.psm1')).Path
+            $log = Join-Path $TestDrive "$Name.out"
+            $controller = Start-Process -FilePath $self -PassThru -RedirectStandardOutput $log -RedirectStandardError "$log.err" `
+                -ArgumentList ($prefix + @('-NoProfile', '-NonInteractive', '-File', $mover, $env:LIVEMIGRATE_MODULE, $labModule, $Name))
+            $deadline = [DateTime]::UtcNow.AddSeconds(120)
+            $seen = $null
+            while (-not $controller.HasExited -and [DateTime]::UtcNow -lt $deadline) {
+                $seen = Get-ChildItem $env:LIVEMIGRATE_JOURNAL -Filter '*.json' -ErrorAction Ignore |
+                    ForEach-Object { [IO.File]::ReadAllText($_.FullName) | ConvertFrom-Json } |
+                    Where-Object { $_.Container -eq $Name -and @($_.Phases.Phase) -contains $Phase } | Select-Object -First 1
+                if ($seen -and (& $Until)) { break }
+                Start-Sleep -Milliseconds 5
+            }
+            if (-not $controller.HasExited) { & kill -KILL $controller.Id }
+            $controller.WaitForExit()
+            if (-not $seen) { throw "The controller never reached ${Phase}: $(Get-Content -Raw $log) $(Get-Content -Raw "$log.err")" }
+            $seen
+        }
+
+        function Invoke-Resume([string] $Id) {
+            $all = @(Resume-Migration -Id $Id -Verbose -Confirm:$false 4>&1)
+            $all | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | ForEach-Object { Write-Host "  resume: $_" }
+            [pscustomobject]@{ Result = $all | Where-Object { $_ -isnot [System.Management.Automation.VerboseRecord] }; Verbose = @($all | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | ForEach-Object Message) }
+        }
+    }
+
+    Context 'killed during the transfer of a 256 MiB workload' {
+        BeforeAll {
+            $name = 'jrnxfer'
+            Remove-LabContainer $name
+            $start = New-LabWorkload -HostIndex 1 -Name $name -MiB 256
+            Wait-WorkloadTick 1 $name 0 | Out-Null
+            # Killed once a good part of the stream (32 of about 256 MiB) has reached the destination.
+            function Get-Arrived { [long](Get-ChildItem (Get-LabHostPath 2 'images') -Filter "$name-*" -ErrorAction Ignore | Get-ChildItem -File | Measure-Object Length -Sum).Sum }
+            $killedAt = Stop-ControllerAt $name 'Transfer' { (Get-Arrived) -gt 32MB }
+            $arrived = Get-Arrived
+            Write-Host "  killed with $([math]::Round($arrived / 1MB, 1)) MiB of images on the destination"
+        }
+        AfterAll { Remove-LabContainer $name }
+
+        It 'leaves an interrupted record that Get-MigrationJournal -Unfinished shows' {
+            $killedAt.Phases[-1].Phase | Should -Be 'Transfer'
+            $arrived | Should -BeGreaterThan 32MB -Because 'the controller died in the middle of the stream'
+            $arrived | Should -BeLessThan 256MB
+            $record = Get-MigrationJournal -Unfinished -Container $name
+            $record.Id | Should -Be $killedAt.Id
+            $record.State | Should -Be 'Interrupted'
+            $record.LastPhase | Should -Be 'Transfer'
+            @(Get-LabContainerLocation $name).Count | Should -Be 0 -Because 'checkpointed and not yet restored: it runs nowhere'
+            Test-Path (Get-LabHostPath 1 "locks/$name") | Should -BeTrue -Because 'the dead controller held the lock'
+        }
+
+        It 'rolls it back: running once on the source, same process, memory intact, nothing left' {
+            $r = Invoke-Resume $killedAt.Id
+            $r.Result.Action | Should -Be 'RestoredOnSource'
+            $r.Result.Status | Should -Be 'RolledBack'
+            $r.Result.RunningOn | Should -Be $hosts[0].Name
+            $r.Verbose | Should -Contain "On $($hosts[0].Name): no such container; on $($hosts[1].Name): no such container; the journal's last phase: Transfer, not completed."
+
+            Assert-RolledBackToFirstHost $name $start
+            Test-Path (Get-LabHostPath 1 "locks/$name") | Should -BeFalse -Because 'the resume releases the lock'
+            (Get-MigrationJournal $killedAt.Id).Status | Should -Be 'RolledBack'
+            Get-MigrationJournal -Unfinished -Container $name | Should -BeNullOrEmpty
+        }
+    }
+
+    Context 'killed after the restore on the destination' {
+        BeforeAll {
+            $name = 'jrnverify'
+            Remove-LabContainer $name
+            $start = New-LabWorkload -HostIndex 1 -Name $name -MiB 64
+            Wait-WorkloadTick 1 $name 0 | Out-Null
+            $killedAt = Stop-ControllerAt $name 'Verify'
+        }
+        AfterAll { Remove-LabContainer $name }
+
+        It 'finishes it: running once on the destination, same process, the source cleaned up' {
+            $killedAt.Phases.Phase | Should -Contain 'Verify'
+            $killedAt.Status | Should -BeNullOrEmpty
+            $r = Invoke-Resume $killedAt.Id
+            $r.Result.Action | Should -Be 'Finished'
+            $r.Result.Status | Should -Be 'Succeeded'
+            $r.Result.RunningOn | Should -Be $hosts[1].Name
+
+            @(Get-LabContainerLocation $name) | Should -Be @(2)
+            $now = Wait-WorkloadTick 2 $name 0
+            $after = Wait-WorkloadTick 2 $name ($now.counter + 20)
+            $after.errors | Should -Be 0
+            $after.start_unix_ms | Should -Be $start.start_unix_ms
+            Test-Path (Get-LabHostPath 1 "containers/$name") | Should -BeFalse -Because 'the source bundle goes, as after a success'
+            @(Get-ChildItem (Get-LabHostPath 1 'images') -Filter "$name-*").Count | Should -Be 0
+            @(Get-ChildItem (Get-LabHostPath 2 'images') -Filter "$name-*").Count | Should -Be 0
+            Test-Path (Get-LabHostPath 1 "locks/$name") | Should -BeFalse
+            Invoke-LabRunc 1 @('state', $name) 2>$null | Out-Null
+            $LASTEXITCODE | Should -Not -Be 0 -Because 'runc on the source must not know it any more'
+            (Get-MigrationJournal $killedAt.Id).Status | Should -Be 'Succeeded'
+        }
+    }
+}
