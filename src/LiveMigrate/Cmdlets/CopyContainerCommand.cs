@@ -48,9 +48,9 @@ namespace LiveMigrate.Commands.Cmdlets
 
         protected override void ProcessRecord()
         {
-            if (!ContainerName.IsValid(Name))
+            if (ErrorRecords.InvalidName("container", Name) is { } invalid)
             {
-                WriteError(ErrorRecords.From(new ArgumentException($"'{Name}' is not a valid container name: ASCII letters, digits and _ + , - . only (not '.' or '..')."), Name));
+                WriteError(invalid);
                 return;
             }
             var twice = Destination.GroupBy(d => d.Name).FirstOrDefault(g => g.Count() > 1);

@@ -16,6 +16,11 @@ namespace LiveMigrate.Commands.Cmdlets
             return new ErrorRecord(ex, id, category, target);
         }
 
+        /// <summary>An InvalidArgument record when <paramref name="value"/> breaks runc's name rule (containers and checkpoints share it); null when it is valid.</summary>
+        public static ErrorRecord? InvalidName(string what, string? value) =>
+            value == null || Runc.ContainerName.IsValid(value) ? null
+                : From(new ArgumentException($"'{value}' is not a valid {what} name: runc accepts only ASCII letters, digits and _ + , - . (not '.' or '..')."), value);
+
         private static (string id, ErrorCategory category) Classify(Exception ex) => ex switch
         {
             HostKeyException hk when hk.Status == HostKeyStatus.Unknown => ("HostKeyUnknown", ErrorCategory.SecurityError),

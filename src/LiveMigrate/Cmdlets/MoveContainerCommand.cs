@@ -80,10 +80,9 @@ namespace LiveMigrate.Commands.Cmdlets
 
         protected override void ProcessRecord()
         {
-            if (!ContainerName.IsValid(Name))
+            if (ErrorRecords.InvalidName("container", Name) is { } invalid)
             {
-                WriteError(ErrorRecords.From(new ArgumentException(
-                    $"'{Name}' is not a valid container name: runc accepts only ASCII letters, digits and _ + , - . (not '.' or '..')."), Name));
+                WriteError(invalid);
                 return;
             }
             if (string.Equals(Source.Name, Destination.Name, StringComparison.OrdinalIgnoreCase))

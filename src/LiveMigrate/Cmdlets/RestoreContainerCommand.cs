@@ -41,8 +41,8 @@ namespace LiveMigrate.Commands.Cmdlets
         {
             foreach (var (what, value) in new[] { ("checkpoint", CheckpointName), ("container", NewName) })
             {
-                if (ContainerName.IsValid(value)) continue;
-                WriteError(ErrorRecords.From(new ArgumentException($"'{value}' is not a valid {what} name: ASCII letters, digits and _ + , - . only (not '.' or '..')."), value));
+                if (!(ErrorRecords.InvalidName(what, value) is { } invalid)) continue;
+                WriteError(invalid);
                 return;
             }
             var target = Destination ?? Host;

@@ -37,8 +37,8 @@ namespace LiveMigrate.Commands.Cmdlets
             var checkpoint = CheckpointName ?? Name + "-" + DateTime.UtcNow.ToString("yyyyMMddTHHmmss", CultureInfo.InvariantCulture);
             foreach (var (what, value) in new[] { ("container", Name), ("checkpoint", checkpoint) })
             {
-                if (ContainerName.IsValid(value)) continue;
-                WriteError(ErrorRecords.From(new ArgumentException($"'{value}' is not a valid {what} name: ASCII letters, digits and _ + , - . only (not '.' or '..')."), value));
+                if (!(ErrorRecords.InvalidName(what, value) is { } invalid)) continue;
+                WriteError(invalid);
                 return;
             }
             if (!ShouldProcess($"{Name} on {Host.Name}", $"Pause briefly and save as checkpoint {checkpoint}")) return;
