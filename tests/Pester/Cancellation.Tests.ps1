@@ -36,9 +36,13 @@ Describe 'Stopping Move-Container' -Tag 'Integration' -Skip:$noLab {
     }
 
     It 'rolls back to the source when stopped during <Phase> (<Mode>)' -ForEach @(
-        @{ Phase = 'Checkpoint'; Pattern = '^Checkpoint$'; Mode = 'Stop' }
-        @{ Phase = 'Transfer'; Pattern = '^Transfer: '; Mode = 'Stop' }
-        @{ Phase = 'Pages'; Pattern = '^Pages$'; Mode = 'PostCopy' }
+        # The readiness checks run first: stopped there, nothing was frozen and no canary is left.
+        @{ Phase = 'Readiness'; Pattern = 'probes? done|step\(s\) done'; Mode = 'Stop'; NotSeen = 'Checkpoint' }
+        @{ Phase = 'Checkpoint'; Pattern = '^Checkpoint$'; Mode = 'Stop'; NotSeen = 'Restore' }
+        @{ Phase = 'Transfer'; Pattern = '^Transfer: '; Mode = 'Stop'; NotSeen = 'Restore' }
+        # CRIU is never interrupted: the restore ends, and the stop rolls it back before Verify.
+        @{ Phase = 'Restore'; Pattern = '^Restore$'; Mode = 'Stop'; NotSeen = 'Verify' }
+        @{ Phase = 'Pages'; Pattern = '^Pages$'; Mode = 'PostCopy'; NotSeen = 'Verify' }
     ) {
         $name = "stop$($Phase.ToLower())"
         Remove-LabContainer $name
@@ -46,8 +50,8 @@ Describe 'Stopping Move-Container' -Tag 'Integration' -Skip:$noLab {
             $start = New-LabWorkload -HostIndex 1 -Name $name -MiB 256
             $seen = Stop-MoveAt $name $Pattern $Mode
             @($seen -match $Pattern).Count | Should -BeGreaterThan 0 -Because 'the stop must land in that phase'
-            # Stopped before the restore, or (post-copy) while the pages still flowed.
-            $seen | Should -Not -Contain $(if ($Mode -eq 'PostCopy') { 'Verify' } else { 'Restore' })
+            $seen | Should -Not -Contain $NotSeen -Because 'the stop takes effect before that phase'
+            (Invoke-LabRunc 2 @('list', '-q')) -join ' ' | Should -Not -BeLike '*livemigrate-canary*'
 
             Assert-RolledBackToFirstHost $name $start
         } finally { Remove-LabContainer $name }

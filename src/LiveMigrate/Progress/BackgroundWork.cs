@@ -22,6 +22,7 @@ namespace LiveMigrate.Commands.Progress
             var clock = Stopwatch.StartNew();
             var run = Task.Run(work);
             var done = 0;
+            var stopped = false;
             bool ended;
             do
             {
@@ -29,13 +30,30 @@ namespace LiveMigrate.Commands.Progress
                 while (finished.TryDequeue(out var what))
                 {
                     done++;
-                    cmdlet.WriteVerbose($"{verbose}: {what} done after {clock.ElapsedMilliseconds} ms.");
-                    cmdlet.WriteProgress(new ProgressRecord(activityId, activity, $"{done} step(s) done; last: {what}"));
+                    Write(() =>
+                    {
+                        cmdlet.WriteVerbose($"{verbose}: {what} done after {clock.ElapsedMilliseconds} ms.");
+                        cmdlet.WriteProgress(new ProgressRecord(activityId, activity, $"{done} step(s) done; last: {what}"));
+                    });
                 }
             } while (!ended);
-            cmdlet.WriteProgress(new ProgressRecord(activityId, activity, "Done") { RecordType = ProgressRecordType.Completed });
-            cmdlet.WriteVerbose($"{verbose}: finished after {clock.ElapsedMilliseconds} ms.");
-            return run.GetAwaiter().GetResult();
+            Write(() =>
+            {
+                cmdlet.WriteProgress(new ProgressRecord(activityId, activity, "Done") { RecordType = ProgressRecordType.Completed });
+                cmdlet.WriteVerbose($"{verbose}: finished after {clock.ElapsedMilliseconds} ms.");
+            });
+            var result = run.GetAwaiter().GetResult();
+            if (stopped) throw new PipelineStoppedException();
+            return result;
+
+            // Once Ctrl+C stopped the pipeline, writing throws: the work still runs to its end (it cleans up after
+            // itself, e.g. a canary container), so the cmdlet returns only when nothing is left running.
+            void Write(Action write)
+            {
+                if (stopped) return;
+                try { write(); }
+                catch (PipelineStoppedException) { stopped = true; }
+            }
         }
     }
 }
