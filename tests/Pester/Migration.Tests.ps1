@@ -187,6 +187,42 @@ Describe 'Move-Container' -Tag 'Integration' -Skip:$noLab {
         }
     }
 
+    Context 'rollback when CRIU hangs (killed at -CriuTimeoutSec)' {
+        BeforeAll {
+            $name = 'mighang'
+            Remove-LabContainer $name
+            $start = New-LabWorkload -HostIndex 1 -Name $name -MiB 32
+        }
+        AfterAll { Remove-LabContainer $name }
+
+        It 'rolls back from a restore that never ends on the destination' {
+            Mount-HangingCriu 2
+            try {
+                $err = $null
+                $clock = [Diagnostics.Stopwatch]::StartNew()
+                # -SkipReadiness: the readiness canary would refuse this host before the freeze (Readiness.Tests).
+                Move-Container -Name $name -Source $hosts[0] -Destination $hosts[1] -CriuTimeoutSec 5 -SkipReadiness -ErrorVariable err -ErrorAction SilentlyContinue |
+                    Should -BeNullOrEmpty
+                $clock.Elapsed.TotalSeconds | Should -BeLessThan 60 -Because 'the hang is cut at the timeout'
+            } finally { Dismount-HangingCriu 2 }
+            $err[0].FullyQualifiedErrorId | Should -BeLike 'MigrationRolledBack*'
+            $err[0].Exception.Message | Should -BeLike '*Restore*'
+            Assert-RolledBackToFirstHost $name $start
+        }
+
+        It 'goes on running on the source when the checkpoint never ends' {
+            Mount-HangingCriu 1
+            try {
+                $err = $null
+                Move-Container -Name $name -Source $hosts[0] -Destination $hosts[1] -CriuTimeoutSec 5 -SkipReadiness -ErrorVariable err -ErrorAction SilentlyContinue |
+                    Should -BeNullOrEmpty
+            } finally { Dismount-HangingCriu 1 }
+            $err[0].FullyQualifiedErrorId | Should -BeLike 'MigrationRolledBack*'
+            $err[0].Exception.Message | Should -BeLike '*Checkpoint*'
+            Assert-RolledBackToFirstHost $name $start
+        }
+    }
+
     Context 'what it refuses' {
         BeforeAll {
             $name = 'migno'

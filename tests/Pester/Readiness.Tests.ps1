@@ -163,18 +163,8 @@ Describe 'Test-MigrationReadiness' -Tag 'Integration' -Skip:$noLab {
     }
 
     Context 'CRIU that hangs on the destination' {
-        BeforeAll {
-            # A CRIU that never answers runc, as the parasite hang of some VMs leaves it (see the shared notes
-            # on CRIU_FAULT=130); whether the real hang happens depends on the VM, so it is played here.
-            $criu = & sh -c 'command -v criu'
-            $real = Join-Path $TestDrive 'criu-real'
-            Copy-Item $criu $real
-            $wrapper = Join-Path $TestDrive 'criu-that-hangs'
-            Set-Content $wrapper "#!/bin/sh`n[ `"`$1`" = swrk ] && exec sleep 3600`nexec $real `"`$@`""
-            & chmod 755 $wrapper $real
-            Mount-OverLabHost2 $criu @('--bind', $wrapper)
-        }
-        AfterAll { Dismount-LabHost2 $criu }
+        BeforeAll { Mount-HangingCriu 2 }
+        AfterAll { Dismount-HangingCriu 2 }
 
         It 'fails the canary within its timeout, names the workaround, and leaves no canary behind' {
             $clock = [Diagnostics.Stopwatch]::StartNew()

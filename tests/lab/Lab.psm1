@@ -103,6 +103,25 @@ function Invoke-InLabHost([int] $HostIndex, [string[]] $Command) {
     if ($LASTEXITCODE -ne 0) { throw "'$($Command -join ' ')' failed in lab host $HostIndex" }
 }
 
+# Makes CRIU on lab host N never answer runc (its swrk mode sleeps), as the parasite hang of some VMs leaves it
+# (see the shared notes on CRIU_FAULT=130; whether the real hang happens depends on the VM, so it is played).
+# Every other use of criu works. Undo with Dismount-HangingCriu.
+function Mount-HangingCriu([int] $HostIndex) {
+    $criu = & sh -c 'command -v criu'
+    $dir = Join-Path $script:LabRoot "hanging-criu-$HostIndex"
+    New-Item -ItemType Directory -Force $dir | Out-Null
+    Copy-Item $criu "$dir/criu-real" -Force
+    Set-Content "$dir/criu" "#!/bin/sh`n[ `"`$1`" = swrk ] && exec sleep 3599`nexec $dir/criu-real `"`$@`""
+    & chmod 755 "$dir/criu" "$dir/criu-real"
+    Invoke-InLabHost $HostIndex @('mount', '--bind', "$dir/criu", $criu)
+}
+
+function Dismount-HangingCriu([int] $HostIndex) {
+    Invoke-InLabHost $HostIndex @('umount', (& sh -c 'command -v criu'))
+    & pkill -KILL -f "^sleep 3599$" 2>$null | Out-Null  # the hung swrk; 3599 is this helper's alone
+    Remove-Item -Recurse -Force (Join-Path $script:LabRoot "hanging-criu-$HostIndex") -ErrorAction Ignore
+}
+
 function Remove-LabContainer([string] $Name) {
     $lab = Get-LabEnvironment
     foreach ($i in 1..$lab.Addresses.Count) {
