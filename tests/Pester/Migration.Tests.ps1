@@ -187,6 +187,50 @@ Describe 'Move-Container' -Tag 'Integration' -Skip:$noLab {
         }
     }
 
+    Context '-BundleSync' {
+        It 'Delta: copies the bundle while it runs, then only the changes; the bundle arrives whole' {
+            $name = 'migdelta'
+            Remove-LabContainer $name
+            try {
+                $start = New-LabWorkload -HostIndex 1 -Name $name -MiB 32
+                Set-Content (Get-LabHostPath 1 "containers/$name/rootfs/extra.txt") 'made before the move'
+                $result = Move-Container -Name $name -Source $hosts[0] -Destination $hosts[1] -BundleSync Delta -Verbose 4>&1
+                $moved = $result | Where-Object { $_ -is [LiveMigrate.Migration.MigrationResult] }
+                $moved.Status | Should -Be 'Succeeded'
+                ($result | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }).Message -join "`n" | Should -Match 'Copied the bundle ahead \(\d+\.\d MiB\)'
+                Get-Content (Get-LabHostPath 2 "containers/$name/rootfs/extra.txt") | Should -Be 'made before the move'
+                $after = Wait-WorkloadTick 2 $name 0
+                $after.errors | Should -Be 0
+                $after.start_unix_ms | Should -Be $start.start_unix_ms
+                Assert-NothingLeft 1 $name
+            } finally { Remove-LabContainer $name }
+        }
+
+        It 'None: moves a container whose bundle both hosts share, and leaves the bundle where it is' {
+            $name = 'migshared'
+            Remove-LabContainer $name
+            $shared = Get-LabHostPath 1 "containers/$name"
+            try {
+                $start = New-LabWorkload -HostIndex 1 -Name $name -MiB 16
+                # Shared storage: lab host 2 sees lab host 1's bundle folder at the same path.
+                Invoke-InLabHost 2 @('mkdir', '-p', "/var/lib/livemigrate/containers/$name")
+                Invoke-InLabHost 2 @('mount', '--bind', $shared, "/var/lib/livemigrate/containers/$name")
+                $result = Move-Container -Name $name -Source $hosts[0] -Destination $hosts[1] -BundleSync None
+                $result.Status | Should -Be 'Succeeded'
+                @(Get-LabContainerLocation $name) | Should -Be @(2)
+                Test-Path (Join-Path $shared 'config.json') | Should -BeTrue -Because 'a shared bundle is never removed'
+                # The workload, now on lab host 2, writes its state into the shared folder.
+                $after = Wait-WorkloadTick 1 $name 0
+                $after.errors | Should -Be 0
+                $after.start_unix_ms | Should -Be $start.start_unix_ms
+            } finally {
+                Invoke-LabRunc 2 @('delete', '--force', $name) 2>$null | Out-Null
+                Invoke-InLabHost 2 @('umount', "/var/lib/livemigrate/containers/$name")
+                Remove-LabContainer $name
+            }
+        }
+    }
+
     Context 'rollback when CRIU hangs (killed at -CriuTimeoutSec)' {
         BeforeAll {
             $name = 'mighang'

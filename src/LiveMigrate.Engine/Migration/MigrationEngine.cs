@@ -58,6 +58,7 @@ namespace LiveMigrate.Migration
             private Hosts.IHostProcess? _lazyPages;
             private IDisposable? _tunnel;
             private bool _restoreAttempted;
+            private bool _bundlePresynced;
             private bool _sourceNotRunning;
 
             public Run(MigrationEngine engine, string name, IContainerHost source, IContainerHost destination, IMigrationObserver observer, CancellationToken ct)
@@ -74,6 +75,11 @@ namespace LiveMigrate.Migration
             }
 
             private MigrationOptions Options => _engine._options;
+
+            private bool SharedBundle => Options.BundleSync == BundleSync.None;
+
+            /// <summary>Delta: the source's record of what of the bundle was sent (beside the images, removed with them).</summary>
+            private string Snapshot => _imageDir.Length == 0 ? "" : _imageDir + ".bundle.snar";
 
             /// <summary>Where the destination's images are: the full images, or in post-copy the staged part.</summary>
             private string DestinationImages => _lazy ? _stageDir : _imageDir;
@@ -120,6 +126,8 @@ namespace LiveMigrate.Migration
                 {
                     ReportFailure(MigrationPhase.Prepare, ex);
                     RemoveOrReport(_source, _imageDir);
+                    RemoveOrReport(_source, Snapshot);
+                    if (_bundlePresynced) RemoveOrReport(_destination, _bundle);
                     // Name the source as where it runs, unless Prepare found it missing or not running there.
                     throw Fail(MigrationStatus.Aborted, _sourceNotRunning ? null : _source.Name, MigrationPhase.Prepare, ex, null,
                         _sourceNotRunning
@@ -186,13 +194,23 @@ namespace LiveMigrate.Migration
                 _bundle = state.Bundle;
                 if (_destination.State(_name, _ct) is ContainerInfo other)
                     throw new InvalidOperationException($"{_destination.Name} already has a container named '{_name}' ({other.Status}). Remove it there or migrate elsewhere; a container never runs twice.");
-                if (_destination.Exists(_bundle, _ct))
-                    throw new InvalidOperationException($"{_destination.Name} already has '{_bundle}'. The bundle is moved to the same path, and existing files are never overwritten: remove it there first.");
+                var bundleThere = _destination.Exists(_bundle, _ct);
+                if (SharedBundle && !bundleThere)
+                    throw new InvalidOperationException($"-BundleSync None needs the bundle on storage both hosts share, but {_destination.Name} has no '{_bundle}'. Mount the shared storage there at the same path, or use -BundleSync Full or Delta.");
+                if (!SharedBundle && bundleThere)
+                    throw new InvalidOperationException($"{_destination.Name} already has '{_bundle}'. The bundle is moved to the same path, and existing files are never overwritten: remove it there first (or, if it is shared storage, use -BundleSync None).");
                 _imageDir = PlannedImageDir;
                 _result.ImagePath = _imageDir;
                 if (_lazy) _stageDir = _imageDir + ".lazy";
                 _observer.Message($"Bundle {_bundle}; images go to {_imageDir} on both hosts.");
                 _source.CreateDirectory(_imageDir, _ct);
+                if (Options.BundleSync == BundleSync.Delta)
+                {
+                    // While it still runs: the whole bundle now, only what changes until the freeze later.
+                    _bundlePresynced = _destinationTouched = true;
+                    var bytes = _engine._transport.Copy(_source, _destination, new[] { _bundle }, null, _ct, Snapshot);
+                    _observer.Message($"Copied the bundle ahead ({bytes / 1048576.0:0.0} MiB) while {_name} runs; only what changes from now on is sent while it is frozen.");
+                }
             }
 
             private void Transfer()
@@ -202,7 +220,9 @@ namespace LiveMigrate.Migration
                     var pagemaps = _source.ReadPagemaps(_imageDir, _ct);
                     _source.StageLazyImages(_imageDir, _stageDir, pagemaps, _ct);
                 }
-                _result.BytesTransferred = _engine._transport.Copy(_source, _destination, new[] { DestinationImages, _bundle }, _observer.TransferProgress, _ct);
+                var paths = SharedBundle ? new[] { DestinationImages } : new[] { DestinationImages, _bundle };
+                _result.BytesTransferred = _engine._transport.Copy(_source, _destination, paths, _observer.TransferProgress, _ct,
+                    Options.BundleSync == BundleSync.Delta ? Snapshot : null);
             }
 
             private void Restore()
@@ -281,7 +301,9 @@ namespace LiveMigrate.Migration
                 }
                 RemoveOrReport(_source, _imageDir);
                 RemoveOrReport(_source, _stageDir);
-                if (HostPath.IsRemovable(_bundle)) RemoveOrReport(_source, _bundle);
+                RemoveOrReport(_source, Snapshot);
+                if (SharedBundle) _observer.Message($"Kept the bundle {_bundle}: it is on shared storage, where {_name} now runs from.");
+                else if (HostPath.IsRemovable(_bundle)) RemoveOrReport(_source, _bundle);
                 else _observer.Message($"Left the bundle {_bundle} on {_source.Name}: it is too close to / to remove automatically.");
                 if (!Options.KeepImages) RemoveOrReport(_destination, DestinationImages);
             }
@@ -359,10 +381,11 @@ namespace LiveMigrate.Migration
                     try { if (_restoreAttempted && _destination.State(_name, ct) != null) _destination.Delete(_name, force: true, ct); }
                     catch (Exception ex) { _observer.Message($"Could not remove '{_name}' from {_destination.Name}: {ex.Message}"); }
                     RemoveOrReport(_destination, DestinationImages);
-                    RemoveOrReport(_destination, _bundle);
+                    if (!SharedBundle) RemoveOrReport(_destination, _bundle);
                 }
                 RemoveOrReport(_source, _imageDir);
                 RemoveOrReport(_source, _stageDir);
+                RemoveOrReport(_source, Snapshot);
             }
 
             private MigrationException Fail(MigrationStatus status, string? runningOn, MigrationPhase phase, Exception cause, Exception? rollbackError, string message)

@@ -16,6 +16,7 @@ namespace LiveMigrate.Migration
         public TimeSpan SettleTime { get; set; } = TimeSpan.FromMilliseconds(300);
         /// <summary>Keep the checkpoint images on the destination after a success (the source's always go).</summary>
         public bool KeepImages { get; set; }
+        public BundleSync BundleSync { get; set; } = BundleSync.Full;
         /// <summary>The caller's hooks; null runs none.</summary>
         public Hooks.IMigrationHooks? Hooks { get; set; }
         /// <summary>A PostCheckpoint or PostRestore hook that throws rolls the migration back (otherwise it is only reported).</summary>

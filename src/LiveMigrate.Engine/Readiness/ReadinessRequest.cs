@@ -14,6 +14,8 @@ namespace LiveMigrate.Readiness
         /// <summary>A downtime estimate above this is a Warn.</summary>
         public TimeSpan? MaxDowntime { get; set; }
         public string ImageRoot { get; set; } = new MigrationOptions().ImageRoot;
+        /// <summary>The bundle is on storage both hosts share (-BundleSync None): it must be there already, and is not copied.</summary>
+        public bool SharedBundle { get; set; }
         public RuntimeOptions Runtime { get; set; } = new RuntimeOptions();
         /// <summary>How long each step of the canary (run, checkpoint, restore) may take: CRIU can hang silently.</summary>
         public TimeSpan CanaryTimeout { get; set; } = TimeSpan.FromSeconds(10);

@@ -8,7 +8,9 @@ namespace LiveMigrate.Transfer
     /// <summary>Copies directory trees to the same paths on another host.</summary>
     public interface ITreeTransport
     {
-        long Copy(IContainerHost source, IContainerHost destination, IReadOnlyList<string> paths, Action<long>? progress, CancellationToken ct);
+        /// <param name="snapshot">A file on the source that makes the copy incremental (GNU tar's listed-incremental): the
+        /// first copy with it sends everything, each later one only what changed since, deletions included.</param>
+        long Copy(IContainerHost source, IContainerHost destination, IReadOnlyList<string> paths, Action<long>? progress, CancellationToken ct, string? snapshot = null);
 
         /// <summary>
         /// Lets programs on <paramref name="from"/> reach 127.0.0.1:<paramref name="toPort"/> on <paramref name="to"/>
@@ -24,8 +26,8 @@ namespace LiveMigrate.Transfer
 
         public SshTreeTransport(TimeSpan timeout) { _timeout = timeout; }
 
-        public long Copy(IContainerHost source, IContainerHost destination, IReadOnlyList<string> paths, Action<long>? progress, CancellationToken ct) =>
-            TreeTransfer.Copy(SessionOf(source), SessionOf(destination), paths, progress, _timeout, ct);
+        public long Copy(IContainerHost source, IContainerHost destination, IReadOnlyList<string> paths, Action<long>? progress, CancellationToken ct, string? snapshot = null) =>
+            TreeTransfer.Copy(SessionOf(source), SessionOf(destination), paths, progress, _timeout, ct, snapshot);
 
         public IDisposable Tunnel(IContainerHost from, int fromPort, IContainerHost to, int toPort)
         {

@@ -14,11 +14,14 @@ namespace LiveMigrate.Transfer
     public static class TreeTransfer
     {
         public static long Copy(IHostSession source, IHostSession destination, IReadOnlyList<string> absolutePaths,
-            Action<long>? progress, TimeSpan timeout, CancellationToken ct)
+            Action<long>? progress, TimeSpan timeout, CancellationToken ct, string? snapshot = null)
         {
             var relative = absolutePaths.Select(RelativeToRoot).ToList();
-            var pack = new CommandLine(new[] { "tar", "-C", "/", "--numeric-owner", "--sparse", "-cf", "-" }.Concat(relative)) { HostTimeout = timeout };
-            var unpack = new CommandLine("tar", "-C", "/", "--numeric-owner", "-xpf", "-") { HostTimeout = timeout };
+            // Incremental: the source's snapshot file says what was sent before; unpacking in incremental mode also
+            // deletes what the source no longer has.
+            var incremental = snapshot == null ? new string[0] : new[] { "--listed-incremental=" + snapshot };
+            var pack = new CommandLine(new[] { "tar", "-C", "/", "--numeric-owner", "--sparse" }.Concat(incremental).Concat(new[] { "-cf", "-" }).Concat(relative)) { HostTimeout = timeout };
+            var unpack = new CommandLine(new[] { "tar", "-C", "/", "--numeric-owner" }.Concat(snapshot == null ? new string[0] : new[] { "--listed-incremental=/dev/null" }).Concat(new[] { "-xpf", "-" })) { HostTimeout = timeout };
 
             using var writer = destination.Start(unpack);
             using var reader = source.Start(pack);

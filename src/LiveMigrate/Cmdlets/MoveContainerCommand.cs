@@ -45,6 +45,11 @@ namespace LiveMigrate.Commands.Cmdlets
         [ValidateSet(nameof(MigrationMode.Stop), nameof(MigrationMode.PostCopy))]
         public string Mode { get; set; } = nameof(MigrationMode.Stop);
 
+        /// <summary>Full: the bundle is copied while frozen. Delta: copied while running, then only what changed. None: shared storage.</summary>
+        [Parameter]
+        [ValidateSet(nameof(LiveMigrate.Migration.BundleSync.Full), nameof(LiveMigrate.Migration.BundleSync.Delta), nameof(LiveMigrate.Migration.BundleSync.None))]
+        public string BundleSync { get; set; } = nameof(LiveMigrate.Migration.BundleSync.Full);
+
         /// <summary>Keep the checkpoint images on the destination after a success.</summary>
         [Parameter]
         public SwitchParameter KeepImages { get; set; }
@@ -118,6 +123,7 @@ namespace LiveMigrate.Commands.Cmdlets
             {
                 KeepImages = KeepImages.IsPresent, ImageRoot = ImageRoot, Mode = (MigrationMode)Enum.Parse(typeof(MigrationMode), Mode, ignoreCase: true),
                 Hooks = hooks, RollbackOnHookFailure = RollbackOnHookFailure.IsPresent,
+                BundleSync = (LiveMigrate.Migration.BundleSync)Enum.Parse(typeof(LiveMigrate.Migration.BundleSync), BundleSync, ignoreCase: true),
             };
             try
             {
@@ -151,6 +157,7 @@ namespace LiveMigrate.Commands.Cmdlets
             var request = new ReadinessRequest
             {
                 ContainerName = Name, Mode = options.Mode, ImageRoot = options.ImageRoot, Runtime = options.Runtime,
+                SharedBundle = options.BundleSync == LiveMigrate.Migration.BundleSync.None,
                 MaxDowntime = MyInvocation.BoundParameters.ContainsKey(nameof(MaxDowntime)) ? MaxDowntime : (TimeSpan?)null,
             };
             var results = ReadinessRunner.Run(this, request, new ReadinessHost(Source.Name, Source.Session), new ReadinessHost(Destination.Name, Destination.Session), _stop.Token);

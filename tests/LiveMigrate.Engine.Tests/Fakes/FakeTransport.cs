@@ -38,10 +38,14 @@ namespace LiveMigrate.Tests.Fakes
             public void Dispose() { _close?.Invoke(); _close = null; }
         }
 
-        public long Copy(IContainerHost source, IContainerHost destination, IReadOnlyList<string> paths, Action<long>? progress, CancellationToken ct)
+        /// <summary>The snapshot file each copy was given (null: a plain copy).</summary>
+        public List<string?> Snapshots { get; } = new();
+
+        public long Copy(IContainerHost source, IContainerHost destination, IReadOnlyList<string> paths, Action<long>? progress, CancellationToken ct, string? snapshot = null)
         {
             ct.ThrowIfCancellationRequested();
             Copies.Add(paths.ToList());
+            Snapshots.Add(snapshot);
             var from = (FakeContainerHost)source;
             var to = (FakeContainerHost)destination;
             if (Delay > TimeSpan.Zero) Thread.Sleep(Delay);

@@ -58,11 +58,17 @@ namespace LiveMigrate.Readiness.Checks
             var bundle = e.Source.Container.Value!.Bundle;
             var absent = new HashSet<string>(paths.Missing);
             var failed = false;
-            if (paths.BundleExists)
+            if (e.Request.SharedBundle && !paths.BundleExists)
+            {
+                failed = true;
+                yield return new ReadinessResult(Bundle, host, ReadinessStatus.Fail, $"{bundle} is not there, and -BundleSync None expects it on storage both hosts share.",
+                    $"Mount the shared storage on {host} at the same path, or use -BundleSync Full or Delta.");
+            }
+            if (paths.BundleExists && !e.Request.SharedBundle)
             {
                 failed = true;
                 yield return new ReadinessResult(Bundle, host, ReadinessStatus.Fail, $"{bundle} already exists there; the bundle moves to the same path and is never written over.",
-                    $"Remove {bundle} on {host} if it is left from an earlier attempt, or choose another destination.");
+                    $"Remove {bundle} on {host} if it is left from an earlier attempt, or choose another destination (or use -BundleSync None if it is shared storage).");
             }
             if (!b.RootInBundle && absent.Contains(b.RootPath))
             {
@@ -84,7 +90,8 @@ namespace LiveMigrate.Readiness.Checks
             }
             if (!failed)
                 yield return new ReadinessResult(Bundle, host, ReadinessStatus.Pass,
-                    (b.RootInBundle ? $"The rootfs moves with the bundle ({Size(e.ContainerFacts.Value.BundleBytes)})" : $"The rootfs {b.RootPath} is there") +
+                    (e.Request.SharedBundle ? "The bundle is there already (shared storage)" :
+                     b.RootInBundle ? $"The rootfs moves with the bundle ({Size(e.ContainerFacts.Value.BundleBytes)})" : $"The rootfs {b.RootPath} is there") +
                     $"; {b.BindSources.Count} bind-mount source(s), {b.NamespacePaths.Count} namespace path(s) and {b.Devices.Count} device(s) needed by config.json are there.");
         }
 
