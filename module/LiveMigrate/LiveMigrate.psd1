@@ -13,6 +13,7 @@
         'New-MigrationHost'
         'Get-MigrationHost'
         'Remove-MigrationHost'
+        'Invoke-ContainerPredump'
         'Get-Container'
         'Move-Container'
         'Test-MigrationReadiness'

@@ -99,6 +99,50 @@ Describe 'Move-Container' -Tag 'Integration' -Skip:$noLab {
         }
     }
 
+    Context 'pre-copy on hosts without soft-dirty tracking' {
+        # These lab hosts' kernel lacks CONFIG_MEM_SOFT_DIRTY: pre-copy must refuse clearly, before any freeze.
+        BeforeAll {
+            $name = 'migpre'
+            Remove-LabContainer $name
+            $start = New-LabWorkload -HostIndex 1 -Name $name -MiB 16
+        }
+        AfterAll { Remove-LabContainer $name }
+
+        It 'Move-Container -Mode PreCopy stops before the freeze, naming CONFIG_MEM_SOFT_DIRTY (<Case>)' -ForEach @(
+            @{ Case = 'readiness'; Skip = $false; Id = 'ReadinessFailed*' }, @{ Case = 'engine, -SkipReadiness'; Skip = $true; Id = 'MigrationAborted*' }
+        ) {
+            Wait-WorkloadTick 1 $name 0 | Out-Null
+            $err = $null
+            $result = Move-Container -Name $name -Source $hosts[0] -Destination $hosts[1] -Mode PreCopy -SkipReadiness:$Skip -ErrorVariable err -ErrorAction SilentlyContinue
+            $result | Should -BeNullOrEmpty
+            $err.Count | Should -Be 1
+            $err[0].FullyQualifiedErrorId | Should -BeLike $Id
+            ($err[0].Exception.Message + ($err[0].Exception.Results | Out-String)) | Should -Match 'CONFIG_MEM_SOFT_DIRTY'
+            if ($Skip) { $err[0].TargetObject.Status | Should -Be 'Aborted' }
+            Assert-RolledBackToFirstHost $name $start
+            Test-Path (Get-LabHostPath 1 "locks/$name.predump") | Should -BeFalse
+        }
+
+        It 'Invoke-ContainerPredump fails the same way and leaves the container running' {
+            $err = $null
+            $rounds = Invoke-ContainerPredump -Name $name -Source $hosts[0] -Destination $hosts[1] -ErrorVariable err -ErrorAction SilentlyContinue
+            $rounds | Should -BeNullOrEmpty
+            $err[0].FullyQualifiedErrorId | Should -BeLike 'NotSupported*'
+            $err[0].Exception.Message | Should -Match 'CONFIG_MEM_SOFT_DIRTY'
+            Assert-RolledBackToFirstHost $name $start
+        }
+
+        It '-Mode Auto picks a mode these hosts can run, and the move succeeds' {
+            $result = Move-Container -Name $name -Source $hosts[0] -Destination $hosts[1] -Mode Auto
+            $result.Status | Should -Be 'Succeeded'
+            $result.Mode | Should -Be 'PostCopy' -Because 'no soft-dirty tracking here, but userfaultfd and large pipes'
+            Move-Container -Name $name -Source $hosts[1] -Destination $hosts[0] | Out-Null
+            $after = Wait-WorkloadTick 1 $name 0
+            $after.errors | Should -Be 0
+            $after.start_unix_ms | Should -Be $start.start_unix_ms
+        }
+    }
+
     Context 'rollback when the destination cannot restore' {
         BeforeAll {
             $name = 'migrb'

@@ -3,7 +3,7 @@ BeforeAll {
     $modulePath = if ($env:LIVEMIGRATE_MODULE) { $env:LIVEMIGRATE_MODULE } else { Join-Path $PSScriptRoot '../../out/LiveMigrate' }
     Import-Module $modulePath -Force
     $manifest = Import-PowerShellDataFile (Join-Path $modulePath 'LiveMigrate.psd1')
-    $expected = 'New-MigrationHost', 'Get-MigrationHost', 'Remove-MigrationHost', 'Get-Container', 'Move-Container', 'Test-MigrationReadiness', 'Test-MigrationPlan', 'Invoke-MigrationPlan', 'Copy-Container', 'Save-ContainerCheckpoint', 'Restore-Container', 'Get-MigrationJournal', 'Resume-Migration'
+    $expected = 'New-MigrationHost', 'Get-MigrationHost', 'Remove-MigrationHost', 'Get-Container', 'Move-Container', 'Test-MigrationReadiness', 'Test-MigrationPlan', 'Invoke-MigrationPlan', 'Copy-Container', 'Save-ContainerCheckpoint', 'Restore-Container', 'Get-MigrationJournal', 'Resume-Migration', 'Invoke-ContainerPredump'
 }
 
 Describe 'LiveMigrate module' {
@@ -24,7 +24,7 @@ Describe 'LiveMigrate module' {
         foreach ($c in Get-Command -Module LiveMigrate) { $approved | Should -Contain $c.Verb }
     }
 
-    It '<_> declares its output type' -ForEach @('New-MigrationHost', 'Get-MigrationHost', 'Get-Container', 'Move-Container', 'Test-MigrationReadiness', 'Test-MigrationPlan', 'Invoke-MigrationPlan', 'Copy-Container', 'Save-ContainerCheckpoint', 'Restore-Container', 'Get-MigrationJournal', 'Resume-Migration') {
+    It '<_> declares its output type' -ForEach @('New-MigrationHost', 'Get-MigrationHost', 'Get-Container', 'Move-Container', 'Test-MigrationReadiness', 'Test-MigrationPlan', 'Invoke-MigrationPlan', 'Copy-Container', 'Save-ContainerCheckpoint', 'Restore-Container', 'Get-MigrationJournal', 'Resume-Migration', 'Invoke-ContainerPredump') {
         (Get-Command $_).OutputType.Name | Should -Not -BeNullOrEmpty
     }
 
@@ -45,8 +45,8 @@ Describe 'LiveMigrate module' {
     It 'has format views for its result types' {
         $views = (Get-FormatData -TypeName 'LiveMigrate.Migration.MigrationResult', 'LiveMigrate.Runc.ContainerInfo', 'LiveMigrate.Commands.Hosts.MigrationHost',
             'LiveMigrate.Plans.PlanProblem', 'LiveMigrate.Plans.MigrationPlan', 'LiveMigrate.Plans.PlannedMigration',
-            'LiveMigrate.Journal.MigrationJournalRecord', 'LiveMigrate.Journal.ResumeResult')
-        $views.Count | Should -Be 8
+            'LiveMigrate.Journal.MigrationJournalRecord', 'LiveMigrate.Journal.ResumeResult', 'LiveMigrate.PreCopy.PreDumpRound')
+        $views.Count | Should -Be 9
     }
 
     It 'loads the engine from the folder for this edition' {

@@ -129,6 +129,8 @@ function Remove-LabContainer([string] $Name) {
         Remove-Item -Recurse -Force (Get-LabHostPath $i "containers/$Name") -ErrorAction Ignore
         # A test that ended in MigrationFailed leaves the migration lock on purpose.
         Remove-Item -Recurse -Force (Get-LabHostPath $i "locks/$Name") -ErrorAction Ignore
+        # The record of its latest pre-dump (Invoke-ContainerPredump, -Mode PreCopy).
+        Remove-Item -Recurse -Force (Get-LabHostPath $i "locks/$Name.predump") -ErrorAction Ignore
         Get-ChildItem (Get-LabHostPath $i 'images') -Filter "$Name-*" -ErrorAction Ignore | Remove-Item -Recurse -Force
         # Checkpoints named after it, and the temporary ones of Copy-Container.
         Get-ChildItem (Get-LabHostPath $i 'checkpoints') -ErrorAction Ignore |

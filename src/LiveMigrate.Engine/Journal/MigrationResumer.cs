@@ -117,7 +117,7 @@ namespace LiveMigrate.Journal
             private bool DestinationCopyIsWhole(ContainerInfo? onDestination) =>
                 IsRunning(onDestination) &&
                 _record.Reached(MigrationPhase.Restore) &&
-                (_record.Mode == MigrationMode.Stop || _record.Completed(MigrationPhase.Pages)) &&
+                (_record.Mode != MigrationMode.PostCopy || _record.Completed(MigrationPhase.Pages)) &&
                 !_record.Reached(MigrationPhase.Rollback);
 
             private bool StillRunsOnDestination()
@@ -148,13 +148,14 @@ namespace LiveMigrate.Journal
                     RequireRunningOnSource("thawed");
                     return ResumeAction.Thawed;
                 }
-                var inventory = HostPath.Combine(_record.ImageDir, "inventory.img");
-                if (_record.ImageDir.Length == 0 || !_source.Exists(inventory, _ct))
-                    throw new InvalidOperationException($"'{_name}' runs nowhere, and {_source.Name} has no complete checkpoint at {Describe(_record.ImageDir)} to restore it from. " +
+                // In pre-copy the complete images are the final dump, on top of the rounds beside it.
+                var images = _record.ImageDir.Length == 0 ? "" : PreCopy.PreCopySeries.CheckpointDir(_record.ImageDir, _record.Mode);
+                if (images.Length == 0 || !_source.Exists(HostPath.Combine(images, "inventory.img"), _ct))
+                    throw new InvalidOperationException($"'{_name}' runs nowhere, and {_source.Name} has no complete checkpoint at {Describe(images)} to restore it from. " +
                         $"The lock {_record.LockDir} stays on {_source.Name}; look for the container's images and bundle by hand.");
-                _say($"{_name} runs nowhere: restoring it on {_source.Name} from {_record.ImageDir}.");
+                _say($"{_name} runs nowhere: restoring it on {_source.Name} from {images}.");
                 if (onSource != null) _source.Delete(_name, force: true, _ct);
-                _source.Restore(_name, _record.Bundle, _record.ImageDir, CancellationToken.None);
+                _source.Restore(_name, _record.Bundle, images, CancellationToken.None);
                 RequireRunningOnSource("restored");
                 return ResumeAction.RestoredOnSource;
             }

@@ -1,11 +1,11 @@
 using System;
 using System.Diagnostics;
-using System.Globalization;
 using System.Linq;
 using System.Threading;
 using LiveMigrate.Hooks;
 using LiveMigrate.Hosts;
 using LiveMigrate.Journal;
+using LiveMigrate.PreCopy;
 using LiveMigrate.Runc;
 using LiveMigrate.Transfer;
 
@@ -60,6 +60,11 @@ namespace LiveMigrate.Migration
             private bool _restoreAttempted;
             private bool _bundlePresynced;
             private bool _sourceNotRunning;
+            // Pre-copy: the rounds' folders, and whether they were staged before this run (kept if it aborts).
+            private readonly bool _preCopy;
+            private PreCopySeries? _series;
+            private bool _stagedSeries;
+            private int _lastRound;
 
             public Run(MigrationEngine engine, string name, IContainerHost source, IContainerHost destination, IMigrationObserver observer, CancellationToken ct)
             {
@@ -70,7 +75,8 @@ namespace LiveMigrate.Migration
                 _observer = observer;
                 _ct = ct;
                 _lazy = engine._options.Mode == MigrationMode.PostCopy;
-                var id = DateTime.UtcNow.ToString("yyyyMMddTHHmmss", CultureInfo.InvariantCulture) + "-" + Guid.NewGuid().ToString("N").Substring(0, 8);
+                _preCopy = engine._options.Mode == MigrationMode.PreCopy;
+                var id = RunId.New();
                 _result = new MigrationResult(id, name, source.Name, destination.Name) { StartTime = DateTimeOffset.Now, Mode = engine._options.Mode };
             }
 
@@ -85,7 +91,10 @@ namespace LiveMigrate.Migration
             private string DestinationImages => _lazy ? _stageDir : _imageDir;
 
             private string PlannedLockDir => HostPath.Combine(Options.LockRoot, _name);
-            private string PlannedImageDir => HostPath.Combine(Options.ImageRoot, _name + "-" + _result.MigrationId);
+            private string PlannedImageDir => HostPath.Combine(Options.ImageRoot, _name + "-" + ((_preCopy ? Options.PredumpId : null) ?? _result.MigrationId));
+
+            /// <summary>Where the complete images are: in pre-copy the final dump, on top of the rounds beside it.</summary>
+            private string CheckpointDir => PreCopySeries.CheckpointDir(_imageDir, Options.Mode);
             private MigrationPaths Paths => new MigrationPaths(_bundle, _imageDir, _stageDir, _lockDir);
 
             public MigrationResult Execute()
@@ -115,33 +124,31 @@ namespace LiveMigrate.Migration
             private MigrationResult Migrate()
             {
                 _total.Start();
+                var phase = MigrationPhase.Prepare;
                 try
                 {
-                    Phase(MigrationPhase.Prepare, $"Checking {_name} on {_source.Name} and {_destination.Name}", Prepare);
+                    Phase(phase, $"Checking {_name} on {_source.Name} and {_destination.Name}", Prepare);
+                    if (_preCopy && !_stagedSeries)
+                    {
+                        phase = MigrationPhase.PreDump;
+                        Phase(phase, $"Pre-dumping {_name}'s memory to {_destination.Name} while it runs", PreDump);
+                    }
                     // Nothing is frozen yet: a cancellation that arrived during Prepare is an abort, not a rollback.
                     _ct.ThrowIfCancellationRequested();
                     PreHook(HookPoint.PreCheckpoint, MigrationPhase.Checkpoint);
                 }
                 catch (Exception ex)
                 {
-                    ReportFailure(MigrationPhase.Prepare, ex);
-                    RemoveOrReport(_source, _imageDir);
-                    RemoveOrReport(_source, Snapshot);
-                    if (_bundlePresynced) RemoveOrReport(_destination, _bundle);
-                    // Name the source as where it runs, unless Prepare found it missing or not running there.
-                    throw Fail(MigrationStatus.Aborted, _sourceNotRunning ? null : _source.Name, MigrationPhase.Prepare, ex, null,
-                        _sourceNotRunning
-                            ? $"Migration of {_name} did not start: {ex.Message}"
-                            : $"Migration of {_name} stopped before the freeze; it still runs on {_source.Name}: {ex.Message}");
+                    throw Abort(phase, ex);
                 }
 
-                var phase = MigrationPhase.Checkpoint;
+                phase = MigrationPhase.Checkpoint;
                 try
                 {
                     _frozen.Start();
                     // CRIU is never interrupted: killed half-way it can leave tasks frozen or images torn. A Ctrl+C
                     // waits for the call (bounded by its timeout) and is honoured between phases.
-                    Phase(phase, $"Checkpointing {_name} on {_source.Name} (frozen from here)", () => _source.Checkpoint(_name, _imageDir, CancellationToken.None));
+                    Phase(phase, $"Checkpointing {_name} on {_source.Name} (frozen from here)", FinalDump);
                     PostHook(HookPoint.PostCheckpoint, phase);
                     phase = MigrationPhase.Transfer;
                     _destinationTouched = true;
@@ -174,12 +181,34 @@ namespace LiveMigrate.Migration
                 return _result;
             }
 
+            private MigrationException Abort(MigrationPhase phase, Exception ex)
+            {
+                ReportFailure(phase, ex);
+                if (phase == MigrationPhase.PreDump) PreDumpRounds.ThawIfFrozen(_source, _name, _observer.Message);
+                if (!_stagedSeries)
+                {
+                    RemoveOrReport(_source, _imageDir);
+                    if (_series != null)
+                    {
+                        RemoveOrReport(_destination, _imageDir);
+                        RemoveOrReport(_source, _series.LatestRecord);
+                    }
+                }
+                RemoveOrReport(_source, Snapshot);
+                if (_bundlePresynced) RemoveOrReport(_destination, _bundle);
+                var why = DirtyTracking.IsMissing(ex) ? DirtyTracking.Explain(_source.Name, ex) : ex.Message;
+                // Name the source as where it runs, unless Prepare found it missing or not running there.
+                return Fail(MigrationStatus.Aborted, _sourceNotRunning ? null : _source.Name, phase, ex, null,
+                    _sourceNotRunning
+                        ? $"Migration of {_name} did not start: {why}"
+                        : $"Migration of {_name} stopped before the freeze; it still runs on {_source.Name}: {why}");
+            }
+
             private void Prepare()
             {
                 // One migration of a container at a time, whoever runs it: an atomic mkdir on the source.
                 var lockDir = PlannedLockDir;
-                var holder = $"migration {_result.MigrationId} of {_name} to {_destination.Name}, by {Environment.UserName}@{Environment.MachineName} " +
-                             $"(process {System.Diagnostics.Process.GetCurrentProcess().Id}), since {DateTime.UtcNow:yyyy-MM-dd HH:mm:ss} UTC";
+                var holder = RunId.Holder($"migration {_result.MigrationId} of {_name} to {_destination.Name}");
                 if (!_source.TryLock(lockDir, holder, out var current, _ct))
                     throw new InvalidOperationException($"'{_name}' on {_source.Name} is being migrated already: {current}. " +
                         $"If that migration is gone (its controller died), check that the container runs exactly once, then remove {lockDir} on {_source.Name}.");
@@ -202,6 +231,7 @@ namespace LiveMigrate.Migration
                 _imageDir = PlannedImageDir;
                 _result.ImagePath = _imageDir;
                 if (_lazy) _stageDir = _imageDir + ".lazy";
+                if (_preCopy) PrepareSeries();
                 _observer.Message($"Bundle {_bundle}; images go to {_imageDir} on both hosts.");
                 _source.CreateDirectory(_imageDir, _ct);
                 if (Options.BundleSync == BundleSync.Delta)
@@ -213,6 +243,49 @@ namespace LiveMigrate.Migration
                 }
             }
 
+            private void PrepareSeries()
+            {
+                _series = new PreCopySeries(Options.ImageRoot, Options.LockRoot, _name, Options.PredumpId ?? _result.MigrationId);
+                _result.PredumpId = _series.Id;
+                if (Options.PredumpId == null)
+                {
+                    _series.MarkLatest(_source, _ct);
+                    return;
+                }
+                _stagedSeries = true;
+                _destinationTouched = true;
+                _lastRound = _series.CountRounds(_source, _ct);
+                if (_lastRound == 0)
+                    throw new InvalidOperationException($"{_source.Name} has no pre-dump rounds of '{_name}' with id {_series.Id} (under {_series.Root}). Invoke-ContainerPredump stages them and writes their PredumpId.");
+                if (_series.CountRounds(_destination, _ct) < _lastRound)
+                    throw new InvalidOperationException($"{_destination.Name} lacks round {_lastRound} of pre-dump {_series.Id}: its rounds were staged on another host or removed. Run Invoke-ContainerPredump to {_destination.Name} again.");
+                if (!_series.IsLatest(_source, _ct))
+                    throw new InvalidOperationException($"Pre-dump {_series.Id} is no longer the latest of '{_name}': a later pre-dump or migration reset the memory tracking it builds on, " +
+                        "so a final dump on top of it would miss pages. Finish from the latest pre-dump, or run Invoke-ContainerPredump again.");
+                _observer.Message($"Finishing from {_lastRound} pre-dump round(s) staged as {_series.Id}.");
+            }
+
+            private void PreDump()
+            {
+                _destinationTouched = true;
+                var rounds = PreDumpRounds.Run(_series!, _source, _destination, _engine._transport, Options.PreCopy, round =>
+                {
+                    _result._preCopyRounds.Add(round);
+                    _observer.Message($"Round {round.Round}: {round.PagesWritten} pages written in {round.Duration.TotalMilliseconds:0} ms, {round.Transferred} bytes sent." +
+                        (round.StopReason == null ? "" : $" Stopping: {round.StopReason}."));
+                }, _observer.TransferProgress, _ct);
+                _lastRound = rounds.Count;
+            }
+
+            private void FinalDump()
+            {
+                _source.Checkpoint(_name, CheckpointDir, _preCopy ? _series!.RoundDir(_lastRound) : null, CancellationToken.None);
+                if (!_preCopy) return;
+                // Statistics only: unreadable, they are reported, and the migration goes on.
+                try { _result.FinalPagesWritten = _source.ReadDumpStats(CheckpointDir, CancellationToken.None).PagesWritten; }
+                catch (Exception ex) { _observer.Message($"Could not read CRIU's statistics of the final dump: {ex.Message}"); }
+            }
+
             private void Transfer()
             {
                 if (_lazy)
@@ -220,7 +293,9 @@ namespace LiveMigrate.Migration
                     var pagemaps = _source.ReadPagemaps(_imageDir, _ct);
                     _source.StageLazyImages(_imageDir, _stageDir, pagemaps, _ct);
                 }
-                var paths = SharedBundle ? new[] { DestinationImages } : new[] { DestinationImages, _bundle };
+                // Pre-copy: the rounds are there already; only the final dump travels.
+                var images = _preCopy ? CheckpointDir : DestinationImages;
+                var paths = SharedBundle ? new[] { images } : new[] { images, _bundle };
                 _result.BytesTransferred = _engine._transport.Copy(_source, _destination, paths, _observer.TransferProgress, _ct,
                     Options.BundleSync == BundleSync.Delta ? Snapshot : null);
             }
@@ -241,7 +316,7 @@ namespace LiveMigrate.Migration
                 }
                 else
                 {
-                    _destination.Restore(_name, _bundle, _imageDir, CancellationToken.None);
+                    _destination.Restore(_name, _bundle, CheckpointDir, CancellationToken.None);
                 }
                 RequireRunning(CancellationToken.None);
                 _frozen.Stop();
@@ -306,6 +381,13 @@ namespace LiveMigrate.Migration
                 else if (HostPath.IsRemovable(_bundle)) RemoveOrReport(_source, _bundle);
                 else _observer.Message($"Left the bundle {_bundle} on {_source.Name}: it is too close to / to remove automatically.");
                 if (!Options.KeepImages) RemoveOrReport(_destination, DestinationImages);
+                ForgetSeries();
+            }
+
+            /// <summary>The container left the source, or was restored there afresh: no series builds on its memory any more.</summary>
+            private void ForgetSeries()
+            {
+                if (_series != null) RemoveOrReport(_source, _series.LatestRecord);
             }
 
             private MigrationException RollBack(MigrationPhase failed, Exception cause)
@@ -329,7 +411,7 @@ namespace LiveMigrate.Migration
                 }
                 return Fail(MigrationStatus.Failed, null, failed, cause, rollbackError,
                     $"Migration of {_name} to {_destination.Name} failed in {failed}: {reason} The rollback failed too: {rollbackError.Message} " +
-                    $"The checkpoint images are kept at {_imageDir} on {_source.Name}; restore by hand with: runc restore --detach --image-path {_imageDir} --bundle {_bundle} {_name}");
+                    $"The checkpoint images are kept at {CheckpointDir} on {_source.Name}; restore by hand with: runc restore --detach --image-path {CheckpointDir} --bundle {_bundle} {_name}");
             }
 
             private void RestoreOnSource(MigrationPhase failed)
@@ -368,7 +450,7 @@ namespace LiveMigrate.Migration
                         _destination.Delete(_name, force: true, ct);
                     }
                     if (onSource != null) _source.Delete(_name, force: true, ct);
-                    _source.Restore(_name, _bundle, _imageDir, ct);
+                    _source.Restore(_name, _bundle, CheckpointDir, ct);
                     var state = _source.State(_name, ct);
                     if (state?.Status != ContainerStatus.Running)
                         throw new InvalidOperationException($"restored on {_source.Name}, but it is {state?.Status.ToString() ?? "gone"}.");
@@ -386,6 +468,7 @@ namespace LiveMigrate.Migration
                 RemoveOrReport(_source, _imageDir);
                 RemoveOrReport(_source, _stageDir);
                 RemoveOrReport(_source, Snapshot);
+                ForgetSeries();
             }
 
             private MigrationException Fail(MigrationStatus status, string? runningOn, MigrationPhase phase, Exception cause, Exception? rollbackError, string message)

@@ -21,6 +21,10 @@ namespace LiveMigrate.Migration
         public Hooks.IMigrationHooks? Hooks { get; set; }
         /// <summary>A PostCheckpoint or PostRestore hook that throws rolls the migration back (otherwise it is only reported).</summary>
         public bool RollbackOnHookFailure { get; set; }
+        /// <summary>When pre-copy rounds stop (-Mode PreCopy).</summary>
+        public PreCopy.PreCopyPolicy PreCopy { get; set; } = new PreCopy.PreCopyPolicy();
+        /// <summary>Pre-copy from rounds Invoke-ContainerPredump staged under this id, instead of running new ones.</summary>
+        public string? PredumpId { get; set; }
         /// <summary>Records each phase on the controller, so that Resume-Migration can end a migration whose controller died; null keeps none.</summary>
         public Journal.IMigrationJournal? Journal { get; set; }
     }

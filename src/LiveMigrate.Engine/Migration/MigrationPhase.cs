@@ -1,7 +1,7 @@
 namespace LiveMigrate.Migration
 {
-    /// <summary>The steps of a migration, in order; Rollback runs only after a failure past the freeze.</summary>
-    public enum MigrationPhase { Prepare, Checkpoint, Transfer, Restore, Pages, Verify, Cleanup, Rollback }
+    /// <summary>The steps of a migration, in order; PreDump runs only in pre-copy, Rollback only after a failure past the freeze.</summary>
+    public enum MigrationPhase { Prepare, PreDump, Checkpoint, Transfer, Restore, Pages, Verify, Cleanup, Rollback }
 
     /// <summary>How memory travels.</summary>
     public enum MigrationMode
@@ -14,6 +14,12 @@ namespace LiveMigrate.Migration
         /// failure at any point still rolls back to the source.
         /// </summary>
         PostCopy,
+        /// <summary>
+        /// Rounds of pre-dumps copy memory while the container runs, each only what changed since the one
+        /// before; the freeze then dumps and copies just the last changes. Needs soft-dirty memory tracking
+        /// on the source (CONFIG_MEM_SOFT_DIRTY).
+        /// </summary>
+        PreCopy,
     }
 
     public enum MigrationStatus

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 
 namespace LiveMigrate.Migration
 {
@@ -34,11 +35,22 @@ namespace LiveMigrate.Migration
         public string? ImagePath { get; internal set; }
         public string? Error { get; internal set; }
         public string? RollbackError { get; internal set; }
+        /// <summary>Pre-copy: the series whose rounds the final dump builds on.</summary>
+        public string? PredumpId { get; internal set; }
+        /// <summary>Pre-copy: the rounds this migration ran while the container ran (none when it finished staged rounds).</summary>
+        public IReadOnlyList<PreCopy.PreDumpRound> PreCopyRounds => _preCopyRounds;
+        internal readonly List<PreCopy.PreDumpRound> _preCopyRounds = new List<PreCopy.PreDumpRound>();
+        /// <summary>Pre-copy: pages the final dump wrote while the container was frozen.</summary>
+        public long FinalPagesWritten { get; internal set; }
+        /// <summary>Pre-copy: pages this migration wrote and sent, its rounds' and its final dump's.</summary>
+        public long PagesMoved => FinalPagesWritten + _preCopyRounds.Sum(r => r.PagesWritten);
         /// <summary>Hooks that threw, in the order they ran.</summary>
         public IReadOnlyList<Hooks.HookFailure> HookFailures => _hookFailures;
         internal readonly List<Hooks.HookFailure> _hookFailures = new List<Hooks.HookFailure>();
 
         public TimeSpan PrepareTime => Phase(MigrationPhase.Prepare);
+        /// <summary>Pre-copy only: the rounds before the freeze, while the container ran.</summary>
+        public TimeSpan PreDumpTime => Phase(MigrationPhase.PreDump);
         public TimeSpan CheckpointTime => Phase(MigrationPhase.Checkpoint);
         public TimeSpan TransferTime => Phase(MigrationPhase.Transfer);
         public TimeSpan RestoreTime => Phase(MigrationPhase.Restore);

@@ -9,7 +9,15 @@ namespace LiveMigrate.Runc
         string Name { get; }
         IReadOnlyList<ContainerInfo> List(CancellationToken ct);
         ContainerInfo? State(string name, CancellationToken ct);
-        void Checkpoint(string name, string imageDir, CancellationToken ct);
+        /// <summary>The dump that stops the container; with <paramref name="parentDir"/> (a sibling of <paramref name="imageDir"/>,
+        /// the last pre-dump) it writes only the pages changed since, and the images need that parent to restore.</summary>
+        void Checkpoint(string name, string imageDir, string? parentDir, CancellationToken ct);
+
+        // Pre-copy: rounds of memory dumps while the container runs, each holding what changed since its parent.
+        /// <summary>One pre-dump round into <paramref name="imageDir"/>, on top of <paramref name="parentDir"/> if given; the container keeps running.</summary>
+        DumpStats PreDump(string name, string imageDir, string? parentDir, CancellationToken ct);
+        /// <summary>CRIU's statistics of the dump or pre-dump in <paramref name="imageDir"/>.</summary>
+        DumpStats ReadDumpStats(string imageDir, CancellationToken ct);
         void Restore(string name, string bundle, string imageDir, CancellationToken ct);
 
         // Post-copy: the restore starts from the small part of the images and memory follows on demand.

@@ -24,7 +24,6 @@ namespace LiveMigrate.Runc
     /// </summary>
     public sealed class Pagemap
     {
-        private const uint CommonMagic = 0x54564319;
         private const uint PagemapMagic = 0x56084025;
         // PagemapEntry.flags (images/pagemap.proto)
         private const uint PeParent = 1, PeLazy = 2, PePresent = 4;
@@ -45,18 +44,15 @@ namespace LiveMigrate.Runc
 
         public static Pagemap Parse(byte[] image)
         {
-            if (image.Length < 8 || BitConverter.ToUInt32(image, 0) != CommonMagic || BitConverter.ToUInt32(image, 4) != PagemapMagic)
-                throw new FormatException("Not a CRIU pagemap image (wrong magic).");
-            var pos = 8;
-            var head = Message(image, ref pos);
-            var pagesId = (int)Field(head, 1);
+            var pos = CriuImage.Open(image, CriuImage.CommonMagic, PagemapMagic, "pagemap");
+            var pagesId = (int)CriuImage.Message(image, ref pos, "pagemap").Number(1);
             var eager = new List<PageRange>();
             long offset = 0;
             while (pos < image.Length)
             {
-                var entry = Message(image, ref pos);
-                var pages = (long)Field(entry, 2);
-                var flags = (uint)Field(entry, 4);
+                var entry = CriuImage.Message(image, ref pos, "pagemap");
+                var pages = (long)entry.Number(2);
+                var flags = (uint)entry.Number(4);
                 if ((flags & PeParent) != 0 || (flags & PePresent) == 0) continue;
                 if ((flags & PeLazy) == 0)
                 {
@@ -69,43 +65,5 @@ namespace LiveMigrate.Runc
             }
             return new Pagemap(pagesId, eager, offset);
         }
-
-        // One protobuf message, prefixed by its length as a 32-bit little-endian number; varint fields only.
-        private static Dictionary<int, ulong> Message(byte[] b, ref int pos)
-        {
-            if (pos + 4 > b.Length) throw new FormatException("Truncated pagemap image.");
-            var size = (int)BitConverter.ToUInt32(b, pos);
-            pos += 4;
-            var end = pos + size;
-            if (size < 0 || end > b.Length) throw new FormatException("Truncated pagemap entry.");
-            var fields = new Dictionary<int, ulong>();
-            while (pos < end)
-            {
-                var key = Varint(b, ref pos, end);
-                var wire = (int)(key & 7);
-                if (wire == 0) fields[(int)(key >> 3)] = Varint(b, ref pos, end);
-                else if (wire == 2) pos += (int)Varint(b, ref pos, end);
-                else if (wire == 5) pos += 4;
-                else if (wire == 1) pos += 8;
-                else throw new FormatException($"Unexpected protobuf wire type {wire} in a pagemap entry.");
-            }
-            pos = end;
-            return fields;
-        }
-
-        private static ulong Varint(byte[] b, ref int pos, int end)
-        {
-            ulong value = 0;
-            for (var shift = 0; shift < 64; shift += 7)
-            {
-                if (pos >= end) throw new FormatException("Truncated varint in a pagemap entry.");
-                var c = b[pos++];
-                value |= (ulong)(c & 0x7f) << shift;
-                if (c < 0x80) return value;
-            }
-            throw new FormatException("Overlong varint in a pagemap entry.");
-        }
-
-        private static ulong Field(Dictionary<int, ulong> fields, int number) => fields.TryGetValue(number, out var v) ? v : 0;
     }
 }

@@ -38,8 +38,39 @@ namespace LiveMigrate.Runc
         }
 
         /// <summary>Dumps the container into <paramref name="imageDir"/>; the container stops when this succeeds.</summary>
-        public void Checkpoint(string name, string imageDir, CancellationToken ct) =>
-            RunCriu(Runc("checkpoint", "--image-path", imageDir, "--work-path", imageDir, ContainerName.Validate(name)), imageDir, "dump.log", ct);
+        public void Checkpoint(string name, string imageDir, string? parentDir, CancellationToken ct) =>
+            RunCriu(Dump(name, imageDir, parentDir, preDump: false), imageDir, "dump.log", ct);
+
+        public DumpStats PreDump(string name, string imageDir, string? parentDir, CancellationToken ct)
+        {
+            RunCriu(Dump(name, imageDir, parentDir, preDump: true), imageDir, "dump.log", ct);
+            return ReadDumpStats(imageDir, ct);
+        }
+
+        public DumpStats ReadDumpStats(string imageDir, CancellationToken ct) =>
+            DumpStats.Parse(ReadFile(HostPath.Combine(Safe(imageDir), "stats-dump"), ct));
+
+        private CommandLine Dump(string name, string imageDir, string? parentDir, bool preDump)
+        {
+            var args = new List<string> { "checkpoint" };
+            if (preDump) args.Add("--pre-dump");
+            args.AddRange(new[] { "--image-path", imageDir, "--work-path", imageDir });
+            if (parentDir != null) args.AddRange(new[] { "--parent-path", SiblingPath(imageDir, parentDir) });
+            args.Add(ContainerName.Validate(name));
+            return Runc(args.ToArray());
+        }
+
+        /// <summary>CRIU takes the parent relative to the image directory and links to it as written, so a
+        /// sibling's "../name" resolves on every host the series is copied to.</summary>
+        private static string SiblingPath(string imageDir, string parentDir)
+        {
+            var dir = Safe(imageDir).TrimEnd('/');
+            var parent = Safe(parentDir).TrimEnd('/');
+            var folder = dir.Substring(0, dir.LastIndexOf('/') + 1);
+            if (!parent.StartsWith(folder, StringComparison.Ordinal) || parent.IndexOf('/', folder.Length) >= 0 || parent == dir)
+                throw new ArgumentException($"The parent images {parentDir} must sit beside {imageDir}.");
+            return "../" + parent.Substring(folder.Length);
+        }
 
         /// <summary>Restores detached from images; stdio comes from the images, so nothing is inherited from the session.</summary>
         public void Restore(string name, string bundle, string imageDir, CancellationToken ct) =>
@@ -69,14 +100,19 @@ namespace LiveMigrate.Runc
             var maps = new List<Pagemap>();
             foreach (var path in list.StandardOutput.Split(new[] { '\n' }, StringSplitOptions.RemoveEmptyEntries))
             {
-                using var cat = _host.Start(new CommandLine("cat", path.Trim()));
-                using var bytes = new System.IO.MemoryStream();
-                cat.StandardOutput.CopyTo(bytes);
-                var done = cat.WaitForExit(_options.CommandTimeout, ct);
-                if (!done.Succeeded) throw CommandFailedException.FromResult(_host.Name, new CommandLine("cat", path), done);
-                maps.Add(Pagemap.Parse(bytes.ToArray()));
+                maps.Add(Pagemap.Parse(ReadFile(path.Trim(), ct)));
             }
             return maps;
+        }
+
+        private byte[] ReadFile(string path, CancellationToken ct)
+        {
+            using var cat = _host.Start(new CommandLine("cat", path));
+            using var bytes = new System.IO.MemoryStream();
+            cat.StandardOutput.CopyTo(bytes);
+            var done = cat.WaitForExit(_options.CommandTimeout, ct);
+            if (!done.Succeeded) throw CommandFailedException.FromResult(_host.Name, new CommandLine("cat", path), done);
+            return bytes.ToArray();
         }
 
         // A fixed script; paths and numbers arrive as arguments. Pages files are cut to their eager ranges,

@@ -38,17 +38,27 @@ namespace LiveMigrate.Commands.Cmdlets
         [ArgumentCompleter(typeof(HostNameCompleter))]
         public MigrationHost Destination { get; set; } = null!;
 
-        /// <summary>Stop copies the whole checkpoint while frozen; PostCopy restores at once and sends memory after.</summary>
+        /// <summary>
+        /// Stop copies the whole checkpoint while frozen; PostCopy restores at once and sends memory after; PreCopy
+        /// copies memory in rounds while the container runs; Auto picks from what readiness finds.
+        /// </summary>
         // A string, not the engine's enum: PowerShell reads parameter types before the module's
         // initializer can point it at the engine's folder.
         [Parameter]
-        [ValidateSet(nameof(MigrationMode.Stop), nameof(MigrationMode.PostCopy))]
+        [ValidateSet(nameof(MigrationMode.Stop), nameof(MigrationMode.PostCopy), nameof(MigrationMode.PreCopy), Auto)]
         public string Mode { get; set; } = nameof(MigrationMode.Stop);
 
         /// <summary>Full: the bundle is copied while frozen. Delta: copied while running, then only what changed. None: shared storage.</summary>
         [Parameter]
         [ValidateSet(nameof(LiveMigrate.Migration.BundleSync.Full), nameof(LiveMigrate.Migration.BundleSync.Delta), nameof(LiveMigrate.Migration.BundleSync.None))]
         public string BundleSync { get; set; } = nameof(LiveMigrate.Migration.BundleSync.Full);
+
+        private const string Auto = "Auto";
+
+        /// <summary>Finish a pre-copy from the rounds Invoke-ContainerPredump staged under this id (implies -Mode PreCopy).</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? PredumpId { get; set; }
 
         /// <summary>Keep the checkpoint images on the destination after a success.</summary>
         [Parameter]
@@ -101,6 +111,20 @@ namespace LiveMigrate.Commands.Cmdlets
                     $"-ImageRoot '{ImageRoot}' is too close to / for its image folders to be removed after a migration; use a folder at least two levels deep, such as /var/lib/livemigrate/images."), ImageRoot));
                 return;
             }
+            if (PredumpId != null)
+            {
+                if (MyInvocation.BoundParameters.ContainsKey(nameof(Mode)) && Mode != nameof(MigrationMode.PreCopy))
+                {
+                    WriteError(ErrorRecords.From(new ArgumentException($"-PredumpId finishes a pre-copy; it cannot go with -Mode {Mode}."), PredumpId));
+                    return;
+                }
+                Mode = nameof(MigrationMode.PreCopy);
+            }
+            if (Mode == Auto && SkipReadiness)
+            {
+                WriteError(ErrorRecords.From(new ArgumentException("-Mode Auto picks the mode from the readiness checks, which -SkipReadiness skips: name a mode instead."), Name));
+                return;
+            }
             if (Mode == nameof(MigrationMode.PostCopy) && (Source.IsLocal || Destination.IsLocal))
             {
                 WriteError(ErrorRecords.From(new ArgumentException(
@@ -121,7 +145,9 @@ namespace LiveMigrate.Commands.Cmdlets
 
             var options = new MigrationOptions
             {
-                KeepImages = KeepImages.IsPresent, ImageRoot = ImageRoot, Mode = (MigrationMode)Enum.Parse(typeof(MigrationMode), Mode, ignoreCase: true),
+                KeepImages = KeepImages.IsPresent, ImageRoot = ImageRoot, PredumpId = PredumpId,
+                // Auto is settled by IsReady, from the readiness results.
+                Mode = Mode == Auto ? MigrationMode.Stop : (MigrationMode)Enum.Parse(typeof(MigrationMode), Mode, ignoreCase: true),
                 Hooks = hooks, RollbackOnHookFailure = RollbackOnHookFailure.IsPresent,
                 BundleSync = (LiveMigrate.Migration.BundleSync)Enum.Parse(typeof(LiveMigrate.Migration.BundleSync), BundleSync, ignoreCase: true),
             };
@@ -156,11 +182,17 @@ namespace LiveMigrate.Commands.Cmdlets
         {
             var request = new ReadinessRequest
             {
-                ContainerName = Name, Mode = options.Mode, ImageRoot = options.ImageRoot, Runtime = options.Runtime,
+                ContainerName = Name, Mode = Mode == Auto ? (MigrationMode?)null : options.Mode, ImageRoot = options.ImageRoot, Runtime = options.Runtime,
                 SharedBundle = options.BundleSync == LiveMigrate.Migration.BundleSync.None,
                 MaxDowntime = MyInvocation.BoundParameters.ContainsKey(nameof(MaxDowntime)) ? MaxDowntime : (TimeSpan?)null,
             };
             var results = ReadinessRunner.Run(this, request, new ReadinessHost(Source.Name, Source.Session), new ReadinessHost(Destination.Name, Destination.Session), _stop.Token);
+            if (Mode == Auto)
+            {
+                options.Mode = ModeChoice.Choose(results, Source.Name, Destination.Name, postCopyPossible: !(Source.IsLocal || Destination.IsLocal));
+                results = ModeChoice.ForMode(results, options.Mode);
+                WriteVerbose($"-Mode Auto: {options.Mode}, from what readiness found.");
+            }
             foreach (var r in results) WriteVerbose($"Readiness: {r.Status} {r.Check} on {r.Host}: {r.Detail}");
             var refusal = ReadinessGate.Refusal(Name, results, Force);
             if (refusal == null) return true;

@@ -8,7 +8,7 @@ using LiveMigrate.Runc;
 
 namespace LiveMigrate.Tests.Fakes
 {
-    public enum HostOp { List, State, Checkpoint, Restore, Delete, Resume, Exists, CreateDirectory, RemoveTree, ReadPagemaps, StageLazyImages, StartPageServer, StartLazyPages, RestoreLazy, StopPageDaemons, Lock, Unlock }
+    public enum HostOp { List, State, Checkpoint, Restore, Delete, Resume, Exists, CreateDirectory, RemoveTree, ReadPagemaps, StageLazyImages, StartPageServer, StartLazyPages, RestoreLazy, StopPageDaemons, Lock, Unlock, PreDump, ReadDumpStats }
 
     public sealed record HostCall(HostOp Op, string Argument);
 
@@ -72,7 +72,7 @@ namespace LiveMigrate.Tests.Fakes
 
         /// <summary>Calls that change something on the host.</summary>
         public IEnumerable<HostCall> MutatingCalls => Calls.Where(c =>
-            c.Op is HostOp.Checkpoint or HostOp.Restore or HostOp.Delete or HostOp.Resume or HostOp.CreateDirectory or HostOp.RemoveTree);
+            c.Op is HostOp.Checkpoint or HostOp.PreDump or HostOp.Restore or HostOp.Delete or HostOp.Resume or HostOp.CreateDirectory or HostOp.RemoveTree);
 
         // ---- fault injection ----
 
@@ -114,14 +114,67 @@ namespace LiveMigrate.Tests.Fakes
             return Info(name, c);
         }
 
-        public void Checkpoint(string name, string imageDir, CancellationToken ct)
+        public void Checkpoint(string name, string imageDir, string? parentDir, CancellationToken ct)
         {
-            Enter(HostOp.Checkpoint, name, ct);
+            Enter(HostOp.Checkpoint, name + (parentDir == null ? "" : " --parent-path " + parentDir), ct);
             if (!_containers.TryGetValue(name, out var c) || c.Status != ContainerStatus.Running)
                 throw new InvalidOperationException($"fake runc: container {name} is not running");
-            WriteImages(imageDir, "dump.log");
+            Dump(imageDir, parentDir, FinalDumpPages);
             if (CheckpointLeavesStoppedEntry) c.Status = ContainerStatus.Stopped;
             else _containers.Remove(name);
+        }
+
+        // ---- pre-copy ----
+
+        /// <summary>runc 1.1's words when CRIU lacks MemTrack (a kernel without soft-dirty tracking), seen on the lab hosts.</summary>
+        public const string NoDirtyTrackingMessage = "time=\"2026-11-28T02:58:13Z\" level=error msg=\"CRIU is missing features\"";
+
+        /// <summary>Every pre-dump fails as on a kernel without CONFIG_MEM_SOFT_DIRTY.</summary>
+        public bool NoDirtyTracking { get; set; }
+        /// <summary>Pages each pre-dump round writes, round 1 first; rounds past the list write the last number.</summary>
+        public List<long> PagesPerRound { get; } = new() { 16384, 2048, 512 };
+        public long FinalDumpPages { get; set; } = 100;
+        private readonly Dictionary<string, DumpStats> _stats = new(StringComparer.Ordinal);
+
+        public DumpStats PreDump(string name, string imageDir, string? parentDir, CancellationToken ct)
+        {
+            var round = CallsOf(HostOp.PreDump).Count();
+            Enter(HostOp.PreDump, imageDir + (parentDir == null ? "" : " --parent-path " + parentDir), ct);
+            if (NoDirtyTracking) throw new InjectedFault(NoDirtyTrackingMessage);
+            if (!_containers.TryGetValue(name, out var c) || c.Status != ContainerStatus.Running)
+                throw new InvalidOperationException($"fake runc: container {name} is not running");
+            return Dump(imageDir, parentDir, PagesPerRound[Math.Min(round, PagesPerRound.Count - 1)]);
+        }
+
+        public DumpStats ReadDumpStats(string imageDir, CancellationToken ct)
+        {
+            Enter(HostOp.ReadDumpStats, imageDir, ct);
+            return _stats.TryGetValue(imageDir, out var s) ? s : throw new InvalidOperationException($"fake cat: {imageDir}/stats-dump: No such file or directory");
+        }
+
+        /// <summary>Images with CRIU's "parent" link written as a file name, so that it travels with the images.</summary>
+        private DumpStats Dump(string imageDir, string? parentDir, long pages)
+        {
+            if (parentDir != null && !_paths.Contains(parentDir + "/inventory.img")) throw new InvalidOperationException($"fake criu: no parent images in {parentDir}");
+            WriteImages(imageDir, "dump.log");
+            _paths.Add(imageDir + "/stats-dump");
+            if (parentDir != null) _paths.Add(imageDir + "/" + ParentLink + parentDir);
+            var stats = new DumpStats(pages + 10, 0, pages, TimeSpan.FromMilliseconds(1), TimeSpan.FromMilliseconds(5));
+            _stats[imageDir] = stats;
+            return stats;
+        }
+
+        private const string ParentLink = "parent -> ";
+
+        /// <summary>The images a restore from <paramref name="imageDir"/> reads: it and its parents, each of which must be here.</summary>
+        private void RequireImageChain(string imageDir)
+        {
+            for (var dir = imageDir; dir != null;)
+            {
+                if (!_paths.Contains(dir + "/inventory.img")) throw new InvalidOperationException($"fake criu: no images in {dir}");
+                var link = _paths.FirstOrDefault(p => p.StartsWith(dir + "/" + ParentLink, StringComparison.Ordinal));
+                dir = link?.Substring(dir.Length + 1 + ParentLink.Length);
+            }
         }
 
         public void Restore(string name, string bundle, string imageDir, CancellationToken ct)
@@ -138,7 +191,7 @@ namespace LiveMigrate.Tests.Fakes
             RestoredFrom = imageDir;
             if (_containers.ContainsKey(name)) throw new InvalidOperationException($"fake runc: container with id exists: {name}");
             if (!_paths.Contains(bundle + "/config.json")) throw new InvalidOperationException($"fake runc: no bundle at {bundle}");
-            if (!_paths.Contains(imageDir + "/inventory.img")) throw new InvalidOperationException($"fake criu: no images in {imageDir}");
+            RequireImageChain(imageDir);
             _paths.Add(imageDir + "/restore.log");
             _containers[name] = new Container(ContainerStatus.Running, bundle, Interlocked.Increment(ref _nextPid), restored: true);
         }

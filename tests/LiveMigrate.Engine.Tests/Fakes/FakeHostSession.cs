@@ -10,8 +10,14 @@ namespace LiveMigrate.Tests.Fakes
     public sealed class FakeHostSession : IHostSession
     {
         private readonly Func<CommandLine, CommandResult> _respond;
+        private readonly Func<CommandLine, FakeProcess>? _start;
 
-        public FakeHostSession(Func<CommandLine, CommandResult> respond) { _respond = respond; }
+        /// <param name="start">Answers streamed commands (RuncHost reads images with cat); null refuses them.</param>
+        public FakeHostSession(Func<CommandLine, CommandResult> respond, Func<CommandLine, FakeProcess>? start = null)
+        {
+            _respond = respond;
+            _start = start;
+        }
 
         public string Name => "fakehost";
         public bool IsConnected => true;
@@ -27,7 +33,13 @@ namespace LiveMigrate.Tests.Fakes
             return _respond(command);
         }
 
-        public IHostProcess Start(CommandLine command) => throw new NotSupportedException("not used by RuncHost");
+        public List<CommandLine> Started { get; } = new();
+
+        public IHostProcess Start(CommandLine command)
+        {
+            Started.Add(command);
+            return _start?.Invoke(command) ?? throw new NotSupportedException("this test streams nothing");
+        }
 
         public void Dispose() { }
     }

@@ -78,5 +78,19 @@ namespace LiveMigrate.Tests.Readiness
             Judge(HostChecks.PreCopy, Dst, MigrationMode.Stop, f => f.Features.Remove(CriuFeature.DirtyTracking))
                 .Is(ReadinessStatus.Skipped, "-Mode Stop does not need it");
         }
+    
+        [Fact]
+        public void Pre_copy_without_soft_dirty_fails_on_the_source_for_mode_pre_copy()
+        {
+            Judge(HostChecks.PreCopy, Src, MigrationMode.PreCopy, f => f.Features[CriuFeature.DirtyTracking] = 1)
+                .Is(ReadinessStatus.Fail, "CONFIG_MEM_SOFT_DIRTY", "-Mode Stop or PostCopy");
+        }
+
+        [Fact]
+        public void Pre_copy_without_soft_dirty_is_skipped_on_the_destination_which_does_not_pre_dump()
+        {
+            Judge(HostChecks.PreCopy, Dst, MigrationMode.PreCopy, f => f.Features[CriuFeature.DirtyTracking] = 1)
+                .Is(ReadinessStatus.Skipped, "only the source pre-dumps");
+        }
     }
 }

@@ -53,7 +53,7 @@ namespace LiveMigrate.Tests.Runc
             var (host, session) = Host(_ => Exit(0));
 
             Assert.Throws<ArgumentException>(() => host.State("web; reboot", default));
-            Assert.Throws<ArgumentException>(() => host.Checkpoint("$(x)", "/var/lib/livemigrate/images/x", default));
+            Assert.Throws<ArgumentException>(() => host.Checkpoint("$(x)", "/var/lib/livemigrate/images/x", null, default));
             Assert.Throws<ArgumentException>(() => host.Delete("..", true, default));
             Assert.Empty(session.Runs);
         }
@@ -63,7 +63,7 @@ namespace LiveMigrate.Tests.Runc
         {
             var (host, session) = Host(_ => Exit(0));
 
-            host.Checkpoint("web", "/var/lib/livemigrate/images/web-1", default);
+            host.Checkpoint("web", "/var/lib/livemigrate/images/web-1", null, default);
 
             var (command, timeout) = session.Runs.Single();
             Assert.Equal("env 'CRIU_FAULT=130' timeout '--kill-after=5' 120 /usr/sbin/runc checkpoint --image-path /var/lib/livemigrate/images/web-1 --work-path /var/lib/livemigrate/images/web-1 web",

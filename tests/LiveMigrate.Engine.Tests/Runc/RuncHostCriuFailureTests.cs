@@ -31,7 +31,7 @@ namespace LiveMigrate.Tests.Runc
         {
             var host = FailingCheckpoint(CriuSamples.RuncCheckpointStderr, out _);
 
-            var ex = Assert.Throws<RuntimeCommandException>(() => host.Checkpoint("probe", ImageDir, default));
+            var ex = Assert.Throws<RuntimeCommandException>(() => host.Checkpoint("probe", ImageDir, null, default));
 
             Assert.Equal(CriuSamples.DumpLogPath, ex.CriuLogPath);
             Assert.Contains(CriuSamples.DumpLogCause, ex.CriuLog);
@@ -43,7 +43,7 @@ namespace LiveMigrate.Tests.Runc
         {
             var host = FailingCheckpoint("criu failed: type NOTIFY errno 0\nlog file: " + CriuSamples.DumpLogPath, out var session);
 
-            var ex = Assert.Throws<RuntimeCommandException>(() => host.Checkpoint("probe", ImageDir, default));
+            var ex = Assert.Throws<RuntimeCommandException>(() => host.Checkpoint("probe", ImageDir, null, default));
 
             Assert.Equal(CriuSamples.DumpLogPath, ex.CriuLogPath);
             Assert.Contains(CriuSamples.DumpLogCause, ex.CriuLog);
@@ -57,7 +57,7 @@ namespace LiveMigrate.Tests.Runc
         {
             var host = FailingCheckpoint("criu failed: unexpected EOF", out _);
 
-            var ex = Assert.Throws<RuntimeCommandException>(() => host.Checkpoint("probe", ImageDir, default));
+            var ex = Assert.Throws<RuntimeCommandException>(() => host.Checkpoint("probe", ImageDir, null, default));
 
             Assert.Equal(ImageDir + "/dump.log", ex.CriuLogPath);
             Assert.Contains(CriuSamples.DumpLogCause, ex.CriuLog);
@@ -86,7 +86,7 @@ namespace LiveMigrate.Tests.Runc
                 : throw new CommandFailedException("fakehost", cmd, "did not finish within 310 s and was killed.") { TimedOut = true });
             var host = new RuncHost(session, new RuntimeOptions());
 
-            var ex = Assert.Throws<RuntimeCommandException>(() => host.Checkpoint("probe", ImageDir, default));
+            var ex = Assert.Throws<RuntimeCommandException>(() => host.Checkpoint("probe", ImageDir, null, default));
 
             Assert.Contains("did not finish within 310 s", ex.Message);
             Assert.Equal(ImageDir + "/dump.log", ex.CriuLogPath);
@@ -100,7 +100,7 @@ namespace LiveMigrate.Tests.Runc
             var session = new FakeHostSession(_ => Exit(1, stderr: "criu failed"));
             var host = new RuncHost(session, new RuntimeOptions());
 
-            var ex = Assert.Throws<RuntimeCommandException>(() => host.Checkpoint("probe", ImageDir, default));
+            var ex = Assert.Throws<RuntimeCommandException>(() => host.Checkpoint("probe", ImageDir, null, default));
 
             Assert.Empty(ex.CriuLog);
             Assert.Contains("criu failed", ex.Message);

@@ -66,7 +66,8 @@ namespace LiveMigrate.Readiness.Checks
             var inputs = $"{Size(c.MemoryBytes)} of memory, {Size(c.BundleBytes)} of bundle, {e.BytesPerSecond.Value / 1e6:0} MB/s between the hosts, " +
                          $"writes at {s.WriteBytesPerSecond.Value / 1e6:0}/{d.WriteBytesPerSecond.Value / 1e6:0} MB/s, canary {Seconds(e.Source.Canary.Value.Checkpoint.Value + e.Destination.Canary.Value.Restore.Value)}";
             var mode = e.Request.Mode;
-            var chosen = mode == MigrationMode.PostCopy ? estimate.PostCopy : mode == MigrationMode.Stop ? estimate.Stop : Min(estimate.Stop, estimate.PostCopy);
+            // Pre-copy's final dump never carries more than a stop-and-copy dump: Stop's estimate bounds it.
+            var chosen = mode == MigrationMode.PostCopy ? estimate.PostCopy : mode == MigrationMode.Stop || mode == MigrationMode.PreCopy ? estimate.Stop : Min(estimate.Stop, estimate.PostCopy);
             var detail = mode == null
                 ? $"About {Seconds(estimate.Stop)} with -Mode Stop, {Seconds(estimate.PostCopy)} with -Mode PostCopy ({inputs})."
                 : $"About {Seconds(chosen)} with -Mode {mode} ({inputs}).";

@@ -71,14 +71,27 @@ namespace LiveMigrate.Readiness.Checks
                 : new ReadinessResult(CriuCheck, h.Name, ReadinessStatus.Fail, "criu check failed: " + string.Join(" | ", f.CriuCheckOutput),
                     "Run 'criu check' on the host as root and fix what it names: usually a kernel without CONFIG_CHECKPOINT_RESTORE, or missing privileges.");
             yield return PostCopyRow(h, f, mode, isDestination);
-            yield return f.Supports(CriuFeature.DirtyTracking)
-                ? new ReadinessResult(PreCopy, h.Name, ReadinessStatus.Pass, "Soft-dirty memory tracking is there: pre-copy rounds can run.")
-                : new ReadinessResult(PreCopy, h.Name, mode == null ? ReadinessStatus.Warn : ReadinessStatus.Skipped,
-                    "No soft-dirty memory tracking (the kernel lacks CONFIG_MEM_SOFT_DIRTY): pre-copy rounds (runc checkpoint --pre-dump) cannot run here." +
-                    (mode == null ? "" : $" -Mode {mode} does not need it."),
-                    "Use a kernel built with CONFIG_MEM_SOFT_DIRTY=y (most distribution kernels are), or migrate with -Mode Stop or PostCopy.");
+            yield return PreCopyRow(h, f, mode, isDestination);
             yield return NetworkLockRow(h, f);
         }
+
+        private static ReadinessResult PreCopyRow(HostEvidence h, HostFacts f, MigrationMode? mode, bool isDestination)
+        {
+            if (f.Supports(CriuFeature.DirtyTracking))
+                return new ReadinessResult(PreCopy, h.Name, ReadinessStatus.Pass, "Soft-dirty memory tracking is there: pre-copy rounds can run.");
+            // Only the source pre-dumps: the destination restores from the rounds as from any images.
+            var status = mode == null ? ReadinessStatus.Warn
+                : mode == MigrationMode.PreCopy && !isDestination ? ReadinessStatus.Fail
+                : ReadinessStatus.Skipped;
+            var why = status == ReadinessStatus.Skipped
+                ? (mode == MigrationMode.PreCopy ? " The destination does not need it: only the source pre-dumps." : $" -Mode {mode} does not need it.")
+                : "";
+            return new ReadinessResult(PreCopy, h.Name, status,
+                $"No soft-dirty memory tracking (the kernel lacks {PreCopyKernelOption}): pre-copy rounds (runc checkpoint --pre-dump) cannot run here." + why,
+                $"Use a kernel built with {PreCopyKernelOption}=y (most distribution kernels are), or migrate with -Mode Stop or PostCopy.");
+        }
+
+        private const string PreCopyKernelOption = LiveMigrate.PreCopy.DirtyTracking.KernelOption;
 
         private static ReadinessResult PostCopyRow(HostEvidence h, HostFacts f, MigrationMode? mode, bool isDestination)
         {

@@ -1,0 +1,94 @@
+using System;
+using System.Management.Automation;
+using System.Threading;
+using LiveMigrate.Commands.Completion;
+using LiveMigrate.Commands.Hosts;
+using LiveMigrate.Migration;
+using LiveMigrate.PreCopy;
+using LiveMigrate.Transfer;
+
+namespace LiveMigrate.Commands.Cmdlets
+{
+    /// <summary>Runs pre-dump rounds while the container runs and stages them on the destination for Move-Container -PredumpId.</summary>
+    [Cmdlet(VerbsLifecycle.Invoke, "ContainerPredump", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
+    [OutputType(typeof(PreDumpRound))]
+    public sealed class InvokeContainerPredumpCommand : PSCmdlet
+    {
+        private readonly CancellationTokenSource _stop = new CancellationTokenSource();
+        private static readonly PreCopyPolicy Defaults = new PreCopyPolicy();
+
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+        [ArgumentCompleter(typeof(ContainerNameCompleter))]
+        [ValidateNotNullOrEmpty]
+        public string Name { get; set; } = "";
+
+        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
+        [Alias("Host")]
+        [MigrationHostTransformation]
+        [ArgumentCompleter(typeof(HostNameCompleter))]
+        public MigrationHost Source { get; set; } = null!;
+
+        [Parameter(Mandatory = true, Position = 1)]
+        [MigrationHostTransformation]
+        [ArgumentCompleter(typeof(HostNameCompleter))]
+        public MigrationHost Destination { get; set; } = null!;
+
+        /// <summary>At most this many rounds.</summary>
+        [Parameter]
+        [ValidateRange(1, 100)]
+        public int MaxRounds { get; set; } = Defaults.MaxRounds;
+
+        /// <summary>Stop once a round writes fewer pages (4 KiB each) than this.</summary>
+        [Parameter]
+        [ValidateRange(0, long.MaxValue)]
+        public long MinPagesWritten { get; set; } = Defaults.MinPagesWritten;
+
+        /// <summary>Stop once a round writes not at least this many percent fewer pages than the one before.</summary>
+        [Parameter]
+        [ValidateRange(0, 100)]
+        public int MinShrinkPercent { get; set; } = Defaults.MinShrinkPercent;
+
+        /// <summary>The longest one pre-dump may take before it is killed (CRIU can hang silently).</summary>
+        [Parameter]
+        [ValidateRange(1, 3600)]
+        public int CriuTimeoutSec { get; set; } = 300;
+
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string ImageRoot { get; set; } = new MigrationOptions().ImageRoot;
+
+        protected override void ProcessRecord()
+        {
+            if (ErrorRecords.InvalidName("container", Name) is { } invalid)
+            {
+                WriteError(invalid);
+                return;
+            }
+            if (string.Equals(Source.Name, Destination.Name, StringComparison.OrdinalIgnoreCase))
+            {
+                WriteError(ErrorRecords.From(new ArgumentException($"-Source and -Destination are both {Source.Name}; rounds are staged on another host."), Name));
+                return;
+            }
+            if (!ShouldProcess($"{Name} on {Source.Name}", $"Pre-dump its memory in rounds to {Destination.Name}")) return;
+            var options = new MigrationOptions
+            {
+                ImageRoot = ImageRoot,
+                PreCopy = new PreCopyPolicy { MaxRounds = MaxRounds, MinPagesWritten = MinPagesWritten, MinShrinkPercent = MinShrinkPercent },
+            };
+            options.Runtime.CriuTimeout = TimeSpan.FromSeconds(CriuTimeoutSec);
+            var engine = new PredumpEngine(new SshTreeTransport(options.TransferTimeout), options);
+            try
+            {
+                // Called on this thread between rounds, so each round is written as soon as it is staged.
+                engine.Run(Name, Source.Runtime(options.Runtime), Destination.Runtime(options.Runtime), WriteObject, WriteVerbose, null, _stop.Token);
+            }
+            catch (Exception ex) when (!(ex is PipelineStoppedException))
+            {
+                if (_stop.IsCancellationRequested) throw new PipelineStoppedException();
+                WriteError(ErrorRecords.From(ex, Name));
+            }
+        }
+
+        protected override void StopProcessing() => _stop.Cancel();
+    }
+}
