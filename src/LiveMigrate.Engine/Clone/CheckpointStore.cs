@@ -108,6 +108,19 @@ namespace LiveMigrate.Clone
 
         public void Remove(string checkpoint, CancellationToken ct) => _host.RemoveTree(PathOf(checkpoint), ct);
 
+        /// <summary>
+        /// Streams a checkpoint of this host to the same path on <paramref name="target"/> (nothing moves when that is this
+        /// host) and returns it as the target's, with the bytes sent.
+        /// </summary>
+        public (CheckpointInfo There, long Bytes) SendTo(CheckpointInfo checkpoint, CheckpointStore target, TimeSpan timeout, CancellationToken ct)
+        {
+            var bytes = target.Host.Name == _host.Name ? 0
+                : Transfer.TreeTransfer.Copy(_host.Session, target.Host.Session, new[] { checkpoint.Path }, null, timeout, ct);
+            var there = new CheckpointInfo(checkpoint.Name, target.Host.Name, checkpoint.Path, checkpoint.Container, checkpoint.Bundle,
+                checkpoint.Created, checkpoint.Bytes, checkpoint.Frozen);
+            return (there, bytes);
+        }
+
         /// <summary>A clone in the original's cgroup would share its limits and accounting (and, on one kernel, its cgroup): it gets its own.</summary>
         private void RenameCgroup(string bundle, string original, string newName, CancellationToken ct)
         {

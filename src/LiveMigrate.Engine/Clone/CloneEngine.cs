@@ -4,7 +4,6 @@ using System.Diagnostics;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
-using LiveMigrate.Transfer;
 
 namespace LiveMigrate.Clone
 {
@@ -49,15 +48,13 @@ namespace LiveMigrate.Clone
                 {
                     var step = Stopwatch.StartNew();
                     // A clone on the source host itself restores from the checkpoint where it is.
-                    if (to.Host.Name != from.Host.Name)
-                    {
-                        result.BytesTransferred = TreeTransfer.Copy(from.Host.Session, to.Host.Session, new[] { saved.Path }, null, _transferTimeout, token);
-                        copied = true;
-                    }
+                    var (there, bytes) = from.SendTo(saved, to, _transferTimeout, token);
+                    result.BytesTransferred = bytes;
+                    copied = to.Host.Name != from.Host.Name;
                     result.TransferTime = step.Elapsed;
                     Finished.Enqueue($"checkpoint sent to {to.Host.Name}");
                     step.Restart();
-                    to.Restore(new CheckpointInfo(saved.Name, to.Host.Name, saved.Path, saved.Container, saved.Bundle, saved.Created, saved.Bytes, saved.Frozen), newName, token);
+                    to.Restore(there, newName, token);
                     result.RestoreTime = step.Elapsed;
                     result.Status = CloneStatus.Running;
                     Finished.Enqueue($"{newName} runs on {to.Host.Name}");

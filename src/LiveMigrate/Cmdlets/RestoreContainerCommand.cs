@@ -5,7 +5,6 @@ using LiveMigrate.Clone;
 using LiveMigrate.Commands.Completion;
 using LiveMigrate.Commands.Hosts;
 using LiveMigrate.Runc;
-using LiveMigrate.Transfer;
 
 namespace LiveMigrate.Commands.Cmdlets
 {
@@ -53,12 +52,8 @@ namespace LiveMigrate.Commands.Cmdlets
                 var store = new CheckpointStore(Host.Runtime(options), options);
                 var checkpoint = store.Get(CheckpointName, _stop.Token);
                 var there = new CheckpointStore(target.Runtime(options), options);
-                if (!ReferenceEquals(target, Host))
-                {
-                    WriteVerbose($"Copying checkpoint {CheckpointName} ({checkpoint.Bytes / 1048576.0:0.0} MiB) to {target.Name}.");
-                    TreeTransfer.Copy(Host.Session, target.Session, new[] { checkpoint.Path }, null, TimeSpan.FromMinutes(30), _stop.Token);
-                    checkpoint = there.Get(CheckpointName, _stop.Token);
-                }
+                if (!ReferenceEquals(target, Host)) WriteVerbose($"Copying checkpoint {CheckpointName} ({checkpoint.Bytes / 1048576.0:0.0} MiB) to {target.Name}.");
+                checkpoint = store.SendTo(checkpoint, there, TimeSpan.FromMinutes(30), _stop.Token).There;
                 WriteObject(there.Restore(checkpoint, NewName, _stop.Token));
             }
             catch (Exception ex) when (!(ex is PipelineStoppedException) && !_stop.IsCancellationRequested)
