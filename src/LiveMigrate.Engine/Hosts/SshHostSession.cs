@@ -18,16 +18,19 @@ namespace LiveMigrate.Hosts
         private static readonly string[] PreferredCiphers = { "aes128-gcm@openssh.com", "aes256-gcm@openssh.com", "aes128-ctr", "aes256-ctr" };
         private readonly SshClient _client;
 
-        private SshHostSession(HostConnectionOptions options, SshClient client)
+        private SshHostSession(HostConnectionOptions options, SshClient client, string hostKey)
         {
             Options = options;
             _client = client;
+            HostKey = hostKey;
         }
 
         public HostConnectionOptions Options { get; }
         public string Name => Options.Address.ToString();
         public bool IsConnected => !_disposed && _client.IsConnected;
         public string Cipher => _client.ConnectionInfo.CurrentClientEncryption ?? "";
+        /// <summary>The host key this connection verified, as known_hosts writes it ("type base64").</summary>
+        public string HostKey { get; }
 
         /// <summary>Connects, checking the host key against known_hosts before anything is authenticated.</summary>
         public static SshHostSession Connect(HostConnectionOptions options)
@@ -41,16 +44,17 @@ namespace LiveMigrate.Hosts
             OfferOnlyKnownKeyTypes(info, KnownHosts.Load(options.KnownHostsPath).KeyTypesFor(a.KnownHostsName));
             var client = new SshClient(info);
             HostKeyException? refusal = null;
+            var verified = "";
             client.HostKeyReceived += (_, e) =>
             {
                 // SSH.NET trusts by default: every path below decides explicitly.
                 e.CanTrust = false;
                 var knownHosts = KnownHosts.Load(options.KnownHostsPath);
                 var status = knownHosts.Check(a.KnownHostsName, e.HostKey);
-                if (status == HostKeyStatus.Known) { e.CanTrust = true; return; }
-                if (status == HostKeyStatus.Unknown && options.AcceptNewHostKey)
+                if (status == HostKeyStatus.Known || (status == HostKeyStatus.Unknown && options.AcceptNewHostKey))
                 {
-                    knownHosts.Add(a.KnownHostsName, e.HostKey);
+                    if (status == HostKeyStatus.Unknown) knownHosts.Add(a.KnownHostsName, e.HostKey);
+                    verified = KnownHosts.KeyType(e.HostKey) + " " + Convert.ToBase64String(e.HostKey);
                     e.CanTrust = true;
                     return;
                 }
@@ -68,7 +72,7 @@ namespace LiveMigrate.Hosts
                 throw new HostConnectionException(a, Explain(a, ex), ex);
             }
             client.KeepAliveInterval = TimeSpan.FromSeconds(15);
-            return new SshHostSession(options, client);
+            return new SshHostSession(options, client, verified);
         }
 
         public CommandResult Run(CommandLine command, TimeSpan timeout, CancellationToken cancellationToken)

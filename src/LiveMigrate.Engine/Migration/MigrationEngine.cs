@@ -59,6 +59,8 @@ namespace LiveMigrate.Migration
             private IDisposable? _tunnel;
             private bool _restoreAttempted;
             private bool _bundlePresynced;
+            // The way this migration's streams go; opened in Prepare, before anything is frozen.
+            private ITreeLink? _link;
             private bool _sourceNotRunning;
             // Pre-copy: the rounds' folders, and whether they were staged before this run (kept if it aborts).
             private readonly bool _preCopy;
@@ -81,6 +83,8 @@ namespace LiveMigrate.Migration
             }
 
             private MigrationOptions Options => _engine._options;
+
+            private ITreeTransport Transport => (ITreeTransport?)_link ?? _engine._transport;
 
             private bool SharedBundle => Options.BundleSync == BundleSync.None;
 
@@ -119,6 +123,17 @@ namespace LiveMigrate.Migration
                     Record(j => j.Finished(ex.Result));
                     throw;
                 }
+                finally
+                {
+                    CloseLink();
+                }
+            }
+
+            private void CloseLink()
+            {
+                try { _link?.Dispose(); }
+                catch (Exception ex) { _observer.Message(ex.Message); }
+                _link = null;
             }
 
             private MigrationResult Migrate()
@@ -234,11 +249,13 @@ namespace LiveMigrate.Migration
                 if (_preCopy) PrepareSeries();
                 _observer.Message($"Bundle {_bundle}; images go to {_imageDir} on both hosts.");
                 _source.CreateDirectory(_imageDir, _ct);
+                _link = _engine._transport.Open(_source, _destination, _result.MigrationId, _observer.Message, _ct);
+                _result.TransferRoute = _link.Route;
                 if (Options.BundleSync == BundleSync.Delta)
                 {
                     // While it still runs: the whole bundle now, only what changes until the freeze later.
                     _bundlePresynced = _destinationTouched = true;
-                    var bytes = _engine._transport.Copy(_source, _destination, new[] { _bundle }, null, _ct, Snapshot);
+                    var bytes = Transport.Copy(_source, _destination, new[] { _bundle }, null, _ct, Snapshot);
                     _observer.Message($"Copied the bundle ahead ({bytes / 1048576.0:0.0} MiB) while {_name} runs; only what changes from now on is sent while it is frozen.");
                 }
             }
@@ -268,7 +285,7 @@ namespace LiveMigrate.Migration
             private void PreDump()
             {
                 _destinationTouched = true;
-                var rounds = PreDumpRounds.Run(_series!, _source, _destination, _engine._transport, Options.PreCopy, round =>
+                var rounds = PreDumpRounds.Run(_series!, _source, _destination, Transport, Options.PreCopy, round =>
                 {
                     _result._preCopyRounds.Add(round);
                     _observer.Message($"Round {round.Round}: {round.PagesWritten} pages written in {round.Duration.TotalMilliseconds:0} ms, {round.Transferred} bytes sent." +
@@ -296,7 +313,7 @@ namespace LiveMigrate.Migration
                 // Pre-copy: the rounds are there already; only the final dump travels.
                 var images = _preCopy ? CheckpointDir : DestinationImages;
                 var paths = SharedBundle ? new[] { images } : new[] { images, _bundle };
-                _result.BytesTransferred = _engine._transport.Copy(_source, _destination, paths, _observer.TransferProgress, _ct,
+                _result.BytesTransferred = Transport.Copy(_source, _destination, paths, _observer.TransferProgress, _ct,
                     Options.BundleSync == BundleSync.Delta ? Snapshot : null);
             }
 
@@ -310,7 +327,7 @@ namespace LiveMigrate.Migration
                     var serverPort = rng.Next(20000, 26000);
                     var clientPort = rng.Next(26000, 32000);
                     _pageServer = _source.StartPageServer(_imageDir, serverPort);
-                    _tunnel = _engine._transport.Tunnel(_destination, clientPort, _source, serverPort);
+                    _tunnel = Transport.Tunnel(_destination, clientPort, _source, serverPort);
                     _lazyPages = _destination.StartLazyPages(_stageDir, clientPort);
                     _destination.RestoreLazy(_name, _bundle, _stageDir, CancellationToken.None);
                 }

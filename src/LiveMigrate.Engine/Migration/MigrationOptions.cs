@@ -12,6 +12,8 @@ namespace LiveMigrate.Migration
         /// <summary>Where the per-container migration locks live on the source host.</summary>
         public string LockRoot { get; set; } = "/var/lib/livemigrate/locks";
         public TimeSpan TransferTimeout { get; set; } = TimeSpan.FromMinutes(30);
+        /// <summary>Read by whoever builds the transport (<see cref="Transfer.SshTreeTransport"/>).</summary>
+        public Transfer.TransferRoute TransferRoute { get; set; } = Transfer.TransferRoute.Auto;
         /// <summary>How long the restored container must keep running before the source is cleaned up.</summary>
         public TimeSpan SettleTime { get; set; } = TimeSpan.FromMilliseconds(300);
         /// <summary>Keep the checkpoint images on the destination after a success (the source's always go).</summary>

@@ -30,6 +30,8 @@ namespace LiveMigrate.Migration
         public DateTimeOffset StartTime { get; internal set; }
         public TimeSpan Duration { get; internal set; }
         public long BytesTransferred { get; internal set; }
+        /// <summary>How the streams went: straight from the source to the destination, or through the controller.</summary>
+        public Transfer.TransferRoute TransferRoute { get; internal set; } = Transfer.TransferRoute.Relay;
         /// <summary>Transfer throughput in MB/s (10^6 bytes).</summary>
         public double TransferRate => TransferTime.TotalSeconds > 0 ? BytesTransferred / 1e6 / TransferTime.TotalSeconds : 0;
         public string? ImagePath { get; internal set; }

@@ -41,7 +41,8 @@ namespace LiveMigrate.PreCopy
                 series.MarkLatest(source, ct);
                 say($"Pre-dump {series.Id}: rounds go to {series.Root} on {source.Name} and {destination.Name}.");
                 started = true;
-                return PreDumpRounds.Run(series, source, destination, _transport, _options.PreCopy, roundDone, progress, ct);
+                using var link = _transport.Open(source, destination, series.Id, say, ct);
+                return PreDumpRounds.Run(series, source, destination, link, _options.PreCopy, roundDone, progress, ct);
             }
             catch (Exception ex)
             {

@@ -17,14 +17,46 @@ namespace LiveMigrate.Transfer
         /// by connecting to 127.0.0.1:<paramref name="fromPort"/>, through the SSH connections: no port is opened to the network.
         /// </summary>
         IDisposable Tunnel(IContainerHost from, int fromPort, IContainerHost to, int toPort);
+
+        /// <summary>
+        /// Opens the way one migration's copies take from <paramref name="source"/> to <paramref name="destination"/>,
+        /// until disposed; copies between other hosts still go the transport's usual way.
+        /// </summary>
+        /// <param name="id">Names what the route leaves on the hosts while open.</param>
+        /// <param name="say">Told which route was taken, and why not the direct one if it was not.</param>
+        ITreeLink Open(IContainerHost source, IContainerHost destination, string id, Action<string> say, CancellationToken ct);
+    }
+
+    /// <summary>How streams go between the two hosts of a migration.</summary>
+    public enum TransferRoute
+    {
+        /// <summary>Direct if the source can reach the destination over SSH, else relayed.</summary>
+        Auto,
+        /// <summary>The source's own OpenSSH connection to the destination (a throwaway key); fails if it cannot be made.</summary>
+        Direct,
+        /// <summary>Through the controller's two SSH connections; nothing is set up on the hosts.</summary>
+        Relay,
+    }
+
+    /// <summary>A transport bound to one migration's two hosts, with the route it took.</summary>
+    public interface ITreeLink : ITreeTransport, IDisposable
+    {
+        TransferRoute Route { get; }
     }
 
     /// <summary>The real transport: tar streams relayed between two SSH sessions.</summary>
     public sealed class SshTreeTransport : ITreeTransport
     {
+        // The destination accepts a link's key this long if nobody revokes it (its controller died).
+        private static readonly TimeSpan LinkLifetime = TimeSpan.FromHours(6);
         private readonly TimeSpan _timeout;
+        private readonly TransferRoute _route;
 
-        public SshTreeTransport(TimeSpan timeout) { _timeout = timeout; }
+        public SshTreeTransport(TimeSpan timeout, TransferRoute route = TransferRoute.Auto)
+        {
+            _timeout = timeout;
+            _route = route;
+        }
 
         public long Copy(IContainerHost source, IContainerHost destination, IReadOnlyList<string> paths, Action<long>? progress, CancellationToken ct, string? snapshot = null) =>
             TreeTransfer.Copy(SessionOf(source), SessionOf(destination), paths, progress, _timeout, ct, snapshot);
@@ -42,6 +74,62 @@ namespace LiveMigrate.Transfer
                 near.Dispose();
                 throw;
             }
+        }
+
+        public ITreeLink Open(IContainerHost source, IContainerHost destination, string id, Action<string> say, CancellationToken ct)
+        {
+            if (_route == TransferRoute.Relay) return Relayed(source, destination, say, "as asked");
+            if (SessionOf(destination) is not Hosts.SshHostSession target || SessionOf(source) is not Hosts.SshHostSession)
+            {
+                if (_route == TransferRoute.Direct) throw new NotSupportedException($"A direct route needs SSH to both hosts; {(SessionOf(source) is Hosts.SshHostSession ? destination : source).Name} is local. Use -TransferRoute Relay or Auto.");
+                return Relayed(source, destination, say, "one host is local");
+            }
+            try
+            {
+                var link = DirectLink.Open(SessionOf(source), target, id, LinkLifetime, _timeout, ct);
+                say($"Streams go {link.Description}.");
+                return new PairLink(this, source, destination, link);
+            }
+            catch (Exception ex) when (_route == TransferRoute.Auto && !(ex is OperationCanceledException))
+            {
+                return Relayed(source, destination, say, $"the direct link could not be made: {ex.Message}");
+            }
+        }
+
+        private ITreeLink Relayed(IContainerHost source, IContainerHost destination, Action<string> say, string why)
+        {
+            say($"Streams from {source.Name} to {destination.Name} are relayed through this controller ({why}).");
+            return new PairLink(this, source, destination, null);
+        }
+
+        /// <summary>Copies from the pair's source to its destination over the link when there is one; anything else as the transport does.</summary>
+        private sealed class PairLink : ITreeLink
+        {
+            private readonly SshTreeTransport _transport;
+            private readonly IContainerHost _source, _destination;
+            private readonly DirectLink? _link;
+
+            public PairLink(SshTreeTransport transport, IContainerHost source, IContainerHost destination, DirectLink? link)
+            {
+                _transport = transport;
+                _source = source;
+                _destination = destination;
+                _link = link;
+            }
+
+            public TransferRoute Route => _link == null ? TransferRoute.Relay : TransferRoute.Direct;
+
+            public long Copy(IContainerHost source, IContainerHost destination, IReadOnlyList<string> paths, Action<long>? progress, CancellationToken ct, string? snapshot = null) =>
+                _link != null && source == _source && destination == _destination
+                    ? _link.Copy(paths, progress, ct, snapshot)
+                    : _transport.Copy(source, destination, paths, progress, ct, snapshot);
+
+            public IDisposable Tunnel(IContainerHost from, int fromPort, IContainerHost to, int toPort) => _transport.Tunnel(from, fromPort, to, toPort);
+
+            public ITreeLink Open(IContainerHost source, IContainerHost destination, string id, Action<string> say, CancellationToken ct) =>
+                _transport.Open(source, destination, id, say, ct);
+
+            public void Dispose() => _link?.Close();
         }
 
         private static Hosts.IHostSession SessionOf(IContainerHost host) =>

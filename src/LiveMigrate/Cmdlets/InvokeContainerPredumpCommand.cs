@@ -48,6 +48,11 @@ namespace LiveMigrate.Commands.Cmdlets
         [ValidateRange(0, 100)]
         public int MinShrinkPercent { get; set; } = Defaults.MinShrinkPercent;
 
+        /// <summary>Direct: rounds stream from the source over its own SSH connection (a throwaway key). Relay: through this controller. Auto: direct when it can be made.</summary>
+        [Parameter]
+        [ValidateSet(nameof(LiveMigrate.Transfer.TransferRoute.Auto), nameof(LiveMigrate.Transfer.TransferRoute.Direct), nameof(LiveMigrate.Transfer.TransferRoute.Relay))]
+        public string TransferRoute { get; set; } = nameof(LiveMigrate.Transfer.TransferRoute.Auto);
+
         /// <summary>The longest one pre-dump may take before it is killed (CRIU can hang silently).</summary>
         [Parameter]
         [ValidateRange(1, 3600)]
@@ -73,10 +78,11 @@ namespace LiveMigrate.Commands.Cmdlets
             var options = new MigrationOptions
             {
                 ImageRoot = ImageRoot,
+                TransferRoute = (LiveMigrate.Transfer.TransferRoute)Enum.Parse(typeof(LiveMigrate.Transfer.TransferRoute), TransferRoute, ignoreCase: true),
                 PreCopy = new PreCopyPolicy { MaxRounds = MaxRounds, MinPagesWritten = MinPagesWritten, MinShrinkPercent = MinShrinkPercent },
             };
             options.Runtime.CriuTimeout = TimeSpan.FromSeconds(CriuTimeoutSec);
-            var engine = new PredumpEngine(new SshTreeTransport(options.TransferTimeout), options);
+            var engine = new PredumpEngine(new SshTreeTransport(options.TransferTimeout, options.TransferRoute), options);
             try
             {
                 // Called on this thread between rounds, so each round is written as soon as it is staged.

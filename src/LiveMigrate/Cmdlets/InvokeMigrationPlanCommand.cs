@@ -154,7 +154,7 @@ namespace LiveMigrate.Commands.Cmdlets
         private MigrationResult Move(string container, MigrationHost source, MigrationHost destination, MigrationOptions options, CancellationToken ct)
         {
             var progress = new MigrationProgressWriter(this, container, source.Name, destination.Name, () => _stop.IsCancellationRequested, PlanActivityId);
-            var engine = new MigrationEngine(new SshTreeTransport(options.TransferTimeout), options);
+            var engine = new MigrationEngine(new SshTreeTransport(options.TransferTimeout, options.TransferRoute), options);
             try
             {
                 return engine.Move(container, source.Runtime(options.Runtime), destination.Runtime(options.Runtime), new DispatchingMigrationObserver(progress, _dispatcher), ct);

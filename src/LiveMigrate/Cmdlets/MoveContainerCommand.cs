@@ -9,6 +9,7 @@ using LiveMigrate.Commands.Hosts;
 using LiveMigrate.Commands.Journal;
 using LiveMigrate.Commands.Readiness;
 using LiveMigrate.Migration;
+using LiveMigrate.PreCopy;
 using LiveMigrate.Readiness;
 using LiveMigrate.Runc;
 using LiveMigrate.Transfer;
@@ -54,6 +55,28 @@ namespace LiveMigrate.Commands.Cmdlets
         public string BundleSync { get; set; } = nameof(LiveMigrate.Migration.BundleSync.Full);
 
         private const string Auto = "Auto";
+
+        /// <summary>Direct: the source streams to the destination over its own SSH connection (a throwaway key). Relay: through this controller. Auto: direct when it can be made.</summary>
+        [Parameter]
+        [ValidateSet(nameof(LiveMigrate.Transfer.TransferRoute.Auto), nameof(LiveMigrate.Transfer.TransferRoute.Direct), nameof(LiveMigrate.Transfer.TransferRoute.Relay))]
+        public string TransferRoute { get; set; } = nameof(LiveMigrate.Transfer.TransferRoute.Auto);
+
+        /// <summary>PreCopy: at most this many rounds.</summary>
+        [Parameter]
+        [ValidateRange(1, 100)]
+        public int MaxRounds { get; set; } = PreCopyDefaults.MaxRounds;
+
+        /// <summary>PreCopy: stop once a round writes fewer pages (4 KiB each) than this.</summary>
+        [Parameter]
+        [ValidateRange(0, long.MaxValue)]
+        public long MinPagesWritten { get; set; } = PreCopyDefaults.MinPagesWritten;
+
+        /// <summary>PreCopy: stop once a round writes not at least this many percent fewer pages than the one before.</summary>
+        [Parameter]
+        [ValidateRange(0, 100)]
+        public int MinShrinkPercent { get; set; } = PreCopyDefaults.MinShrinkPercent;
+
+        private static readonly PreCopyPolicy PreCopyDefaults = new PreCopyPolicy();
 
         /// <summary>Finish a pre-copy from the rounds Invoke-ContainerPredump staged under this id (implies -Mode PreCopy).</summary>
         [Parameter]
@@ -150,6 +173,8 @@ namespace LiveMigrate.Commands.Cmdlets
                 Mode = Mode == Auto ? MigrationMode.Stop : (MigrationMode)Enum.Parse(typeof(MigrationMode), Mode, ignoreCase: true),
                 Hooks = hooks, RollbackOnHookFailure = RollbackOnHookFailure.IsPresent,
                 BundleSync = (LiveMigrate.Migration.BundleSync)Enum.Parse(typeof(LiveMigrate.Migration.BundleSync), BundleSync, ignoreCase: true),
+                TransferRoute = (LiveMigrate.Transfer.TransferRoute)Enum.Parse(typeof(LiveMigrate.Transfer.TransferRoute), TransferRoute, ignoreCase: true),
+                PreCopy = new PreCopyPolicy { MaxRounds = MaxRounds, MinPagesWritten = MinPagesWritten, MinShrinkPercent = MinShrinkPercent },
             };
             try
             {
@@ -162,7 +187,7 @@ namespace LiveMigrate.Commands.Cmdlets
             }
             options.Runtime.CriuTimeout = TimeSpan.FromSeconds(CriuTimeoutSec);
             if (!SkipReadiness && !IsReady(options)) return;
-            var engine = new MigrationEngine(new SshTreeTransport(options.TransferTimeout), options);
+            var engine = new MigrationEngine(new SshTreeTransport(options.TransferTimeout, options.TransferRoute), options);
             var progress = new MigrationProgressWriter(this, Name, Source.Name, Destination.Name, () => _stop.IsCancellationRequested);
             try
             {

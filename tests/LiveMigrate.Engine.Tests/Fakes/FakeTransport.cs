@@ -38,6 +38,35 @@ namespace LiveMigrate.Tests.Fakes
             public void Dispose() { _close?.Invoke(); _close = null; }
         }
 
+        /// <summary>Links opened and not yet closed, by id.</summary>
+        public List<string> OpenLinks { get; } = new();
+        public int LinksOpened { get; private set; }
+        /// <summary>When set, opening a link fails with this message.</summary>
+        public string? OpenFailure { get; set; }
+
+        public ITreeLink Open(IContainerHost source, IContainerHost destination, string id, Action<string> say, CancellationToken ct)
+        {
+            if (OpenFailure != null) throw new InjectedFault(OpenFailure);
+            OpenLinks.Add(id);
+            LinksOpened++;
+            say($"fake link {id} from {source.Name} to {destination.Name}");
+            return new Link(this, () => OpenLinks.Remove(id));
+        }
+
+        /// <summary>Copies as its transport does; closing it is what tests look for.</summary>
+        private sealed class Link : ITreeLink
+        {
+            private readonly FakeTransport _transport;
+            private readonly Closer _closer;
+            public Link(FakeTransport transport, Action close) { _transport = transport; _closer = new Closer(close); }
+            public TransferRoute Route => TransferRoute.Direct;
+            public long Copy(IContainerHost source, IContainerHost destination, IReadOnlyList<string> paths, Action<long>? progress, CancellationToken ct, string? snapshot = null) =>
+                _transport.Copy(source, destination, paths, progress, ct, snapshot);
+            public IDisposable Tunnel(IContainerHost from, int fromPort, IContainerHost to, int toPort) => _transport.Tunnel(from, fromPort, to, toPort);
+            public ITreeLink Open(IContainerHost source, IContainerHost destination, string id, Action<string> say, CancellationToken ct) => _transport.Open(source, destination, id, say, ct);
+            public void Dispose() => _closer.Dispose();
+        }
+
         /// <summary>The snapshot file each copy was given (null: a plain copy).</summary>
         public List<string?> Snapshots { get; } = new();
 

@@ -1,0 +1,144 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Text.RegularExpressions;
+using System.Threading;
+using LiveMigrate.Commands;
+using LiveMigrate.Hosts;
+
+namespace LiveMigrate.Transfer
+{
+    /// <summary>
+    /// One migration's own OpenSSH connection from its source to its destination, so that its streams go host to host
+    /// instead of through the controller (which then decrypts and encrypts every byte once more). The destination lets
+    /// in a throwaway key, only to unpack tar (no shell, no forwarding), until revoked or expired; the source trusts
+    /// only the host key the controller itself verified. Opened before the freeze: no login while frozen.
+    /// </summary>
+    public sealed class DirectLink : IDisposable
+    {
+        private const string LinkRoot = "/run/livemigrate/links";
+        // Key, authorize, connect, close, revoke: short steps (ssh's own ConnectTimeout is 10 s).
+        private static readonly TimeSpan StepTimeout = TimeSpan.FromSeconds(30);
+        private static readonly Regex Progress = new Regex(@"^tar: progress (\d+) ", RegexOptions.CultureInvariant);
+        private static readonly Regex Total = new Regex(@"^Total bytes written: (\d+) ", RegexOptions.CultureInvariant);
+
+        private readonly IHostSession _source;
+        private readonly SshHostSession _destination;
+        private readonly string _dir;
+        private readonly string _marker;
+        private readonly TimeSpan _timeout;
+        private bool _authorized;
+        private bool _closed;
+
+        private DirectLink(IHostSession source, SshHostSession destination, string id, TimeSpan timeout)
+        {
+            _source = source;
+            _destination = destination;
+            _dir = HostPath.Combine(LinkRoot, id);
+            _marker = "livemigrate-link-" + id;
+            _timeout = timeout;
+        }
+
+        public string Description => $"direct, over a key of its own from {_source.Name} to {_destination.Name}";
+
+        /// <param name="id">Names the link on both hosts (letters, digits, '-' and '_').</param>
+        /// <param name="timeout">Bounds each stream sent over the link.</param>
+        /// <param name="lifetime">How long the destination accepts the key if nobody revokes it (a controller that died).</param>
+        public static DirectLink Open(IHostSession source, SshHostSession destination, string id, TimeSpan lifetime, TimeSpan timeout, CancellationToken ct)
+        {
+            if (!Regex.IsMatch(id, "^[A-Za-z0-9_-]{1,64}$")) throw new ArgumentException($"'{id}' cannot name a link.", nameof(id));
+            if (destination.HostKey.Length == 0) throw new InvalidOperationException($"The connection to {destination.Name} has no verified host key to hand on.");
+            var link = new DirectLink(source, destination, id, timeout);
+            try
+            {
+                var publicKey = PublicKey(link.RunOnSource(ct, "key"));
+                link._authorized = true;
+                HostScript.Run(destination, HostScript.Command("link-destination.sh", new[] { "authorize", link._marker, publicKey,
+                    ((long)Math.Ceiling(lifetime.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture) }), StepTimeout, ct);
+                var a = destination.Options.Address;
+                link.RunOnSource(ct, "connect", $"{a.UserName}@{a.HostName}", a.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), destination.HostKey);
+                return link;
+            }
+            catch
+            {
+                link.Dispose();
+                throw;
+            }
+        }
+
+        /// <summary>"ssh-ed25519 BASE64" from ssh-keygen's .pub line, its comment dropped.</summary>
+        internal static string PublicKey(string keygenOutput)
+        {
+            var words = keygenOutput.Trim().Split(new[] { ' ' }, StringSplitOptions.RemoveEmptyEntries);
+            if (words.Length < 2 || words[0] != "ssh-ed25519" || !Regex.IsMatch(words[1], "^[A-Za-z0-9+/=]+$"))
+                throw new InvalidOperationException($"ssh-keygen gave no ed25519 public key: '{keygenOutput.Trim()}'.");
+            return words[0] + " " + words[1];
+        }
+
+        private string RunOnSource(CancellationToken ct, string command, params string[] args) =>
+            HostScript.Run(_source, HostScript.Command("link-source.sh", new[] { command, _dir }.Concat(args)), StepTimeout, ct).StandardOutput;
+
+        /// <summary>Streams the trees to the same paths on the destination.</summary>
+        /// <param name="snapshot">As <see cref="ITreeTransport.Copy"/>'s.</param>
+        /// <returns>The bytes of the tar stream sent.</returns>
+        public long Copy(IReadOnlyList<string> absolutePaths, Action<long>? progress, CancellationToken ct, string? snapshot = null)
+        {
+            var relative = absolutePaths.Select(TreeTransfer.RelativeToRoot);
+            var send = HostScript.Command("link-source.sh", new[] { "send", _dir, snapshot ?? "-" }.Concat(relative));
+            send.HostTimeout = _timeout;
+            using var process = _source.Start(send);
+            process.StandardInput.Dispose();
+            var said = new List<string>();
+            long total = -1;
+            using (ct.Register(process.Dispose))
+            {
+                try
+                {
+                    var reader = new StreamReader(process.StandardOutput);
+                    string? line;
+                    while ((line = reader.ReadLine()) != null)
+                    {
+                        Match m;
+                        if ((m = Progress.Match(line)).Success) progress?.Invoke(long.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
+                        else if ((m = Total.Match(line)).Success) total = long.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+                        else said.Add(line.StartsWith("error=", StringComparison.Ordinal) ? line.Substring(6) : line);
+                    }
+                }
+                catch (Exception) when (ct.IsCancellationRequested)
+                {
+                    throw new OperationCanceledException(ct);
+                }
+                var result = process.WaitForExit(_timeout + TimeSpan.FromSeconds(30), ct);
+                if (!result.Succeeded || total < 0)
+                    throw new CommandFailedException(_source.Name, send,
+                        $"Streaming {string.Join(", ", absolutePaths)} from {_source.Name} to {_destination.Name} over the direct link failed (exit {result.ExitCode}): " +
+                        string.Join(" ", said.Concat(new[] { result.StandardError.Trim() }).Where(s => s.Length > 0)));
+            }
+            progress?.Invoke(total);
+            return total;
+        }
+
+        /// <summary>Ends the connection and revokes the key; what could not be undone is thrown (the key still expires).</summary>
+        public void Close()
+        {
+            if (_closed) return;
+            _closed = true;
+            var problems = new List<string>();
+            try { RunOnSource(CancellationToken.None, "close"); }
+            catch (Exception ex) { problems.Add(ex.Message); }
+            if (_authorized)
+            {
+                try { HostScript.Run(_destination, HostScript.Command("link-destination.sh", new[] { "revoke", _marker }), StepTimeout, CancellationToken.None); }
+                catch (Exception ex) { problems.Add(ex.Message + " The key expires on its own."); }
+            }
+            if (problems.Count > 0) throw new InvalidOperationException("Closing the direct link left something behind: " + string.Join(" ", problems));
+        }
+
+        public void Dispose()
+        {
+            try { Close(); }
+            catch (Exception) { /* Close() is where a caller hears of it; the key expires regardless */ }
+        }
+    }
+}

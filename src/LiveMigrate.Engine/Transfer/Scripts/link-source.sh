@@ -1,0 +1,62 @@
+# The source's end of a migration's direct link: its own OpenSSH connection to the destination, made with a
+# throwaway key and trusting only the destination's host key as the controller verified it.
+#   key DIR                      makes DIR (0700) and the key; prints the public key
+#   connect DIR TARGET PORT KEY  trusts only KEY ("type base64") for the destination; opens the master connection
+#   send DIR SNAPSHOT PATH...    streams the paths (relative to /) as tar through the master; SNAPSHOT "-" or a
+#                                listed-incremental file; prints tar's progress and totals
+#   close DIR                    ends the master connection and removes DIR with the key
+set -u
+cmd=$1 dir=$2
+shift 2
+link() {
+  ssh -F /dev/null -o BatchMode=yes -o IdentitiesOnly=yes -i "$dir/key" -o UserKnownHostsFile="$dir/known_hosts" \
+    -o GlobalKnownHostsFile=/dev/null -o StrictHostKeyChecking=yes -o HostKeyAlias=livemigrate-destination \
+    -o ControlPath="$dir/ctl" -o Compression=no -o ForwardAgent=no -o ForwardX11=no \
+    -o Ciphers=aes128-gcm@openssh.com,aes256-gcm@openssh.com,chacha20-poly1305@openssh.com,aes128-ctr,aes256-ctr "$@"
+}
+case $cmd in
+key)
+  command -v ssh >/dev/null && command -v ssh-keygen >/dev/null || { echo "error=the OpenSSH client (ssh, ssh-keygen) is not installed"; exit 3; }
+  umask 077
+  mkdir -p -m 0700 "$(dirname -- "$dir")" && mkdir -m 0700 -- "$dir" || { echo "error=cannot create $dir"; exit 1; }
+  ssh-keygen -q -t ed25519 -N '' -C livemigrate-link -f "$dir/key" </dev/null >/dev/null 2>"$dir/keygen.err" ||
+    { echo "error=ssh-keygen failed: $(head -c 300 "$dir/keygen.err")"; rm -rf -- "$dir"; exit 1; }
+  cat "$dir/key.pub"
+  ;;
+connect)
+  target=$1 port=$2 hostkey=$3
+  printf 'livemigrate-destination %s\n' "$hostkey" > "$dir/known_hosts"
+  printf '%s\n%s\n' "$target" "$port" > "$dir/target"
+  # -f: backgrounds once authenticated; its output goes to a file, or this session would wait for it.
+  if ! link -M -N -f -o ControlPersist=900 -o ConnectTimeout=10 -o ServerAliveInterval=10 -o ServerAliveCountMax=3 \
+      -p "$port" "$target" </dev/null >/dev/null 2>"$dir/master.err"; then
+    echo "error=$(tr '\n' ' ' < "$dir/master.err" | head -c 400)"
+    exit 1
+  fi
+  ;;
+send)
+  snapshot=$1
+  shift
+  { read -r target; read -r port; } < "$dir/target"
+  if [ "$snapshot" = - ]; then inc= recv=unpack; else inc=--listed-incremental=$snapshot recv=unpack-incremental; fi
+  # tar's data goes into the link; its progress and errors come out here, on fd 3.
+  exec 3>&1
+  rm -f -- "$dir/tar.rc"
+  { tar -C / --numeric-owner --sparse $inc --checkpoint=4096 --checkpoint-action='echo=progress %{w}T' --totals \
+      -cf - -- "$@" 2>&3; echo $? > "$dir/tar.rc"; } |
+    link -o ControlMaster=no -T -p "$port" "$target" "$recv" >/dev/null 2>"$dir/recv.err"
+  sent=$?
+  packed=$(cat "$dir/tar.rc" 2>/dev/null || echo 1)
+  if [ "$packed" != 0 ]; then echo "error=tar on the source failed (exit $packed)"; exit 1; fi
+  if [ "$sent" != 0 ]; then echo "error=the destination's end failed (exit $sent): $(tr '\n' ' ' < "$dir/recv.err" | head -c 400)"; exit 1; fi
+  ;;
+close)
+  if [ -S "$dir/ctl" ]; then
+    { read -r target; read -r port; } < "$dir/target"
+    link -O exit -p "$port" "$target" >/dev/null 2>&1
+  fi
+  rm -rf -- "$dir"
+  ;;
+*)
+  echo "error=unknown link command $cmd"; exit 2 ;;
+esac
