@@ -231,6 +231,76 @@ Describe 'Move-Container' -Tag 'Integration' -Skip:$noLab {
         }
     }
 
+    Context 'transfer routes' {
+        BeforeAll {
+            $name = 'migroute'
+            Remove-LabContainer $name
+            $start = New-LabWorkload -HostIndex 1 -Name $name -MiB 64
+            $lab = Get-LabEnvironment
+            function Assert-NoLinkLeft {
+                foreach ($i in 1..3) {
+                    @(Get-Content (Join-Path $lab.Root "hosts/lm$i/home/.ssh/authorized_keys") | Where-Object { $_ -like '*livemigrate-link-*' }).Count |
+                        Should -Be 0 -Because "the link's key is revoked on lab host $i"
+                }
+                @(Get-ChildItem /run/livemigrate/links -ErrorAction Ignore).Count | Should -Be 0 -Because 'the link folder with its private key goes'
+                & pgrep -f 'livemigrate/links/' | Should -BeNullOrEmpty -Because 'no master connection stays open'
+            }
+            # Makes the OpenSSH client on lab host 1 fail, as on a source that cannot reach the destination.
+            $brokenSsh = Join-Path $lab.Root 'broken-ssh'
+            Set-Content $brokenSsh "#!/bin/sh`necho 'ssh: connect to host: Network is unreachable' >&2`nexit 255"
+            & chmod 755 $brokenSsh
+        }
+        AfterAll {
+            Remove-LabContainer $name
+            Remove-Item $brokenSsh -ErrorAction Ignore
+        }
+
+        It 'Direct: streams from the source itself, then revokes the key and closes the connection' {
+            $verbose = $null
+            $result = Move-Container -Name $name -Source $hosts[0] -Destination $hosts[1] -TransferRoute Direct -SkipReadiness -Verbose 4>&1 |
+                Tee-Object -Variable verbose | Where-Object { $_ -is [LiveMigrate.Migration.MigrationResult] }
+
+            $result.Status | Should -Be 'Succeeded'
+            $result.TransferRoute | Should -Be 'Direct'
+            $result.BytesTransferred | Should -BeGreaterThan 64MB
+            ($verbose | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }).Message | Should -Contain "Streams go direct, over a key of its own from $($hosts[0].Name) to $($hosts[1].Name)."
+            $state = Wait-WorkloadTick 2 $name 0
+            $state.errors | Should -Be 0
+            $state.seed | Should -Be $start.seed
+            Assert-NoLinkLeft
+        }
+
+        It 'Relay: goes through the controller and sets nothing up on the hosts' {
+            $result = Move-Container -Name $name -Source $hosts[1] -Destination $hosts[0] -TransferRoute Relay -SkipReadiness
+            $result.TransferRoute | Should -Be 'Relay'
+            (Wait-WorkloadTick 1 $name 0).errors | Should -Be 0
+            Assert-NoLinkLeft
+        }
+
+        It 'Auto: relays, saying why, when the source cannot make the link; Direct then refuses before the freeze' {
+            Invoke-InLabHost 1 @('mount', '--bind', $brokenSsh, '/usr/bin/ssh')
+            try {
+                $pid1 = (Wait-WorkloadTick 1 $name 0).pid
+                $err = $null
+                Move-Container -Name $name -Source $hosts[0] -Destination $hosts[1] -TransferRoute Direct -SkipReadiness -ErrorVariable err -ErrorAction SilentlyContinue
+                $err[0].FullyQualifiedErrorId | Should -BeLike 'MigrationAborted*'
+                $err[0].Exception.Message | Should -BeLike '*Network is unreachable*'
+                (Wait-WorkloadTick 1 $name 0).pid | Should -Be $pid1 -Because 'nothing was frozen: the same process runs on'
+                Assert-NoLinkLeft
+
+                $verbose = $null
+                $result = Move-Container -Name $name -Source $hosts[0] -Destination $hosts[1] -SkipReadiness -Verbose 4>&1 |
+                    Tee-Object -Variable verbose | Where-Object { $_ -is [LiveMigrate.Migration.MigrationResult] }
+                $result.TransferRoute | Should -Be 'Relay'
+                ($verbose | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }).Message |
+                    Where-Object { $_ -like '*relayed through this controller (the direct link could not be made:*Network is unreachable*' } | Should -Not -BeNullOrEmpty
+            }
+            finally { Invoke-InLabHost 1 @('umount', '/usr/bin/ssh') }
+            (Wait-WorkloadTick 2 $name 0).errors | Should -Be 0
+            Assert-NoLinkLeft
+        }
+    }
+
     Context '-BundleSync' {
         It 'Delta: copies the bundle while it runs, then only the changes; the bundle arrives whole' {
             $name = 'migdelta'

@@ -199,6 +199,8 @@ namespace LiveMigrate.Migration
             private MigrationException Abort(MigrationPhase phase, Exception ex)
             {
                 ReportFailure(phase, ex);
+                // First: a stream the controller gave up on may still run host to host, and must not write after the cleanup.
+                CloseLink();
                 if (phase == MigrationPhase.PreDump) PreDumpRounds.ThawIfFrozen(_source, _name, _observer.Message);
                 if (!_stagedSeries)
                 {
@@ -411,6 +413,7 @@ namespace LiveMigrate.Migration
             {
                 var reason = cause is OperationCanceledException ? "it was cancelled" : cause.Message;
                 _observer.Message($"{failed} failed ({reason}); rolling back to {_source.Name}.");
+                CloseLink();
                 Exception? rollbackError = null;
                 try
                 {

@@ -41,6 +41,8 @@ namespace LiveMigrate.Tests.Fakes
         /// <summary>Links opened and not yet closed, by id.</summary>
         public List<string> OpenLinks { get; } = new();
         public int LinksOpened { get; private set; }
+        /// <summary>How many checkpoints the source had seen when the last link was opened.</summary>
+        public int CheckpointsBeforeOpen { get; private set; }
         /// <summary>When set, opening a link fails with this message.</summary>
         public string? OpenFailure { get; set; }
 
@@ -49,6 +51,7 @@ namespace LiveMigrate.Tests.Fakes
             if (OpenFailure != null) throw new InjectedFault(OpenFailure);
             OpenLinks.Add(id);
             LinksOpened++;
+            CheckpointsBeforeOpen = ((FakeContainerHost)source).CallsOf(HostOp.Checkpoint).Count();
             say($"fake link {id} from {source.Name} to {destination.Name}");
             return new Link(this, () => OpenLinks.Remove(id));
         }

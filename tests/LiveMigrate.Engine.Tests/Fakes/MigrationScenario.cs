@@ -71,6 +71,8 @@ namespace LiveMigrate.Tests.Fakes
         /// </summary>
         public void AssertInvariant(MigrationResult result)
         {
+            // Whatever happened, the migration's link is closed (its key revoked on a real destination).
+            Assert.Empty(Transport.OpenLinks);
             var runningOn = new[] { Source, Destination }.Where(h => h.IsRunning(Container)).Select(h => h.Name).ToList();
             Assert.True(runningOn.Count <= 1, $"{Container} runs on both hosts: {string.Join(", ", runningOn)}");
             if (!WasRunning)

@@ -6,6 +6,9 @@
 set -u
 cmd=$1 marker=$2
 keys=$HOME/.ssh/authorized_keys
+# Serializes this host's links (plans run several at once); kept out of ~/.ssh where /run/lock exists.
+lock=/run/lock/livemigrate-authorized-keys.lock
+[ -d /run/lock ] && [ -w /run/lock ] || lock=$keys.livemigrate.lock
 now=$(date -u +%Y%m%d%H%M%S)
 # Keeps every line but this marker's and expired link lines; rewrites in place (owner, mode and inode kept).
 prune() {
@@ -27,17 +30,17 @@ authorize)
   mkdir -p -m 0700 "$HOME/.ssh" && touch "$keys" || { echo "error=cannot write $keys"; exit 1; }
   line="restrict,expiry-time=\"$expiry\",command=\"case \$SSH_ORIGINAL_COMMAND in unpack) exec tar -C / --numeric-owner -xpf - ;; unpack-incremental) exec tar -C / --numeric-owner --listed-incremental=/dev/null -xpf - ;; *) echo refused >&2; exit 1 ;; esac\" $key $marker"
   (
-    flock -w 30 9 || { echo "error=$keys.livemigrate.lock is held by another process"; exit 1; }
+    flock -w 30 9 || { echo "error=$lock is held by another process"; exit 1; }
     prune "$marker" || { echo "error=cannot rewrite $keys"; exit 1; }
     printf '%s\n' "$line" >> "$keys" || { echo "error=cannot append to $keys"; exit 1; }
-  ) 9>>"$keys.livemigrate.lock"
+  ) 9>>"$lock"
   ;;
 revoke)
   [ -f "$keys" ] || exit 0
   (
-    flock -w 30 9 || { echo "error=$keys.livemigrate.lock is held by another process"; exit 1; }
+    flock -w 30 9 || { echo "error=$lock is held by another process"; exit 1; }
     prune "$marker" || { echo "error=cannot rewrite $keys"; exit 1; }
-  ) 9>>"$keys.livemigrate.lock"
+  ) 9>>"$lock"
   ;;
 *)
   echo "error=unknown link command $cmd"; exit 2 ;;

@@ -1,0 +1,73 @@
+using System.Linq;
+using LiveMigrate.Migration;
+using LiveMigrate.Runc;
+using LiveMigrate.Tests.Fakes;
+using LiveMigrate.Transfer;
+using Xunit;
+
+namespace LiveMigrate.Tests.Migration
+{
+    /// <summary>The route a migration's streams take: opened before the freeze, used for every copy, always closed.</summary>
+    public sealed class MigrationRouteTests : System.IDisposable
+    {
+        private readonly MigrationScenario _s = new MigrationScenario();
+
+        public void Dispose() => _s.Dispose();
+
+        [Fact]
+        public void Is_opened_once_before_the_freeze_named_in_the_result_and_closed_after_success()
+        {
+            var result = _s.Migrate();
+
+            Assert.Equal(1, _s.Transport.LinksOpened);
+            Assert.Equal(TransferRoute.Direct, result.TransferRoute);
+            // Opened while Prepare ran: the first copy or freeze comes after it.
+            Assert.Contains(_s.Observer.Messages, m => m.StartsWith("fake link " + result.MigrationId + " from hostA to hostB"));
+            Assert.Equal(0, _s.Transport.CheckpointsBeforeOpen);
+            Assert.Single(_s.Source.CallsOf(HostOp.Checkpoint));
+            Assert.Empty(_s.Transport.OpenLinks);
+            _s.AssertInvariant(result);
+        }
+
+        [Fact]
+        public void Is_closed_after_a_rollback()
+        {
+            _s.Destination.FailOn(HostOp.Restore, "restore failed on purpose");
+
+            var ex = _s.MigrateFailing();
+
+            Assert.Equal(MigrationStatus.RolledBack, ex.Result.Status);
+            Assert.Equal(1, _s.Transport.LinksOpened);
+            _s.AssertInvariant(ex.Result);
+        }
+
+        [Fact]
+        public void That_cannot_be_opened_aborts_before_the_freeze_with_the_reason()
+        {
+            _s.Transport.OpenFailure = "the source cannot reach the destination";
+
+            var ex = _s.MigrateFailing();
+
+            Assert.Equal(MigrationStatus.Aborted, ex.Result.Status);
+            Assert.Equal(MigrationPhase.Prepare, ex.FailedPhase);
+            Assert.Contains("the source cannot reach the destination", ex.Message);
+            Assert.Empty(_s.Source.CallsOf(HostOp.Checkpoint));
+            Assert.Empty(_s.Transport.Copies);
+            Assert.True(_s.Source.IsRunning(MigrationScenario.Container));
+            Assert.Empty(_s.Destination.MutatingCalls);
+            _s.AssertInvariant(ex.Result);
+        }
+
+        [Fact]
+        public void Carries_the_delta_bundle_presync_and_the_transfer()
+        {
+            _s.Options.BundleSync = BundleSync.Delta;
+
+            var result = _s.Migrate();
+
+            Assert.Equal(2, _s.Transport.Copies.Count);
+            Assert.Equal(1, _s.Transport.LinksOpened);
+            _s.AssertInvariant(result);
+        }
+    }
+}
