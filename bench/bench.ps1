@@ -5,7 +5,9 @@
     For each workload size, median of -Runs runs of:
       floor        runc checkpoint + runc restore on one host, images on the same disk, no transfer
       hand-written ssh src runc checkpoint; ssh src tar | ssh dst tar; ssh dst runc restore (OpenSSH, a login per step)
-      Move-Container  the module, lab host to lab host (-Mode Stop, the default)
+      Move-Container  the module, lab host to lab host (-Mode Stop, the default; the source streams straight to the
+                      destination over its own SSH link, -TransferRoute Auto)
+      Move-Container -TransferRoute Relay  the same, every byte relayed through the controller's two SSH connections
       Move-Container -Mode PostCopy  restored from the few eager pages; memory follows through the SSH tunnel
     For post-copy the table also gives the freeze alone (the first gap) and the time until every page
     arrived: the largest gap includes the stalls of a workload touching memory that has not arrived yet.
@@ -19,7 +21,8 @@
 #>
 param(
     [string] $ModulePath = (Join-Path $PSScriptRoot '../out/LiveMigrate'),
-    [int[]] $SizeMiB = @(64, 256),
+    # Strings split on commas: "pwsh -File bench.ps1 -SizeMiB 64,256" passes one string, which [int[]] would read as 64256.
+    [string[]] $SizeMiB = @('64', '256', '1024'),
     [ValidateRange(1, 20)] [int] $Runs = 3,
     [ValidateRange(0, 10)] [int] $WarmupGiB = 8
 )
@@ -89,9 +92,9 @@ function Invoke-HandWritten([int] $from, [int] $to) {
     @{ At = $to; Downtime = Get-WorkloadGap $to $t0; Rate = $rate }
 }
 
-function Invoke-Module([int] $from, [int] $to, [string] $mode = 'Stop') {
+function Invoke-Module([int] $from, [int] $to, [string] $mode = 'Stop', [string] $route = 'Auto') {
     $t0 = Get-NowMs
-    $r = Move-Container -Name $name -Source $hosts[$from - 1] -Destination $hosts[$to - 1] -Mode $mode
+    $r = Move-Container -Name $name -Source $hosts[$from - 1] -Destination $hosts[$to - 1] -Mode $mode -TransferRoute $route
     $tick = Wait-WorkloadTick $to $name 0
     $tick = Wait-WorkloadTick $to $name ($tick.counter + 20)
     $gaps = @(Get-WorkloadLog $to $name | ForEach-Object {
@@ -100,24 +103,28 @@ function Invoke-Module([int] $from, [int] $to, [string] $mode = 'Stop') {
        Reported = $r.Downtime.TotalMilliseconds; Pages = $r.PagesTime.TotalMilliseconds }
 }
 
-$rows = foreach ($mib in $SizeMiB) {
+$sizes = @($SizeMiB -split ',' | ForEach-Object { [int]$_.Trim() })
+$rows = foreach ($mib in $sizes) {
     Remove-LabContainer $name
     $start = New-LabWorkload -HostIndex 1 -Name $name -MiB $mib
     $at = 1
-    $samples = @{ 'floor (local checkpoint+restore)' = @(); 'hand-written ssh + tar' = @(); 'Move-Container' = @(); 'Move-Container -Mode PostCopy' = @() }
+    $methods = 'floor (local checkpoint+restore)', 'hand-written ssh + tar', 'Move-Container', 'Move-Container -TransferRoute Relay', 'Move-Container -Mode PostCopy'
+    $samples = @{}
+    foreach ($method in $methods) { $samples[$method] = @() }
     for ($run = 1; $run -le $Runs; $run++) {
         # Interleaved, so that drift in the machine's load touches every method alike.
         $f = Invoke-Floor $at; $samples['floor (local checkpoint+restore)'] += $f
         $h = Invoke-HandWritten $at (3 - $at); $at = $h.At; $samples['hand-written ssh + tar'] += $h
         $m = Invoke-Module $at (3 - $at); $at = $m.At; $samples['Move-Container'] += $m
+        $r = Invoke-Module $at (3 - $at) 'Stop' 'Relay'; $at = $r.At; $samples['Move-Container -TransferRoute Relay'] += $r
         $p = Invoke-Module $at (3 - $at) 'PostCopy'; $at = $p.At; $samples['Move-Container -Mode PostCopy'] += $p
-        Write-Host ("{0} MiB run {1}: floor {2} ms, hand-written {3} ms, Move-Container {4} ms (reports {5:0}), PostCopy largest gap {6} ms, freeze {7} ms, pages {8:0} ms" -f `
-            $mib, $run, $f.Downtime, $h.Downtime, $m.Downtime, $m.Reported, $p.Downtime, $p.Freeze, $p.Pages)
+        Write-Host ("{0} MiB run {1}: floor {2} ms, hand-written {3} ms, Move-Container {4} ms (reports {5:0}), relayed {6} ms, PostCopy largest gap {7} ms, freeze {8} ms, pages {9:0} ms" -f `
+            $mib, $run, $f.Downtime, $h.Downtime, $m.Downtime, $m.Reported, $r.Downtime, $p.Downtime, $p.Freeze, $p.Pages)
     }
     $state = Wait-WorkloadTick $at $name 0
     if ($state.errors -ne 0 -or $state.seed -ne $start.seed) { throw "The workload's memory check failed after the $mib MiB runs: $($state | ConvertTo-Json -Compress)" }
     $floor = Get-Median ($samples['floor (local checkpoint+restore)'].Downtime)
-    foreach ($method in 'floor (local checkpoint+restore)', 'hand-written ssh + tar', 'Move-Container', 'Move-Container -Mode PostCopy') {
+    foreach ($method in $methods) {
         $d = Get-Median ($samples[$method].Downtime)
         $rates = @($samples[$method].Rate | Where-Object { $_ })
         [pscustomobject]@{

@@ -12,7 +12,8 @@ param(
     [string] $ModulePath = (Join-Path $PSScriptRoot '../out/LiveMigrate'),
     [ValidateRange(1, 32)] [int] $Count = 8,
     [ValidateRange(1, 1024)] [int] $SizeMiB = 8,
-    [int[]] $Throttle = @(1, 2, 4)
+    # Strings split on commas, as bench.ps1's -SizeMiB: under "pwsh -File", [int[]] would read "1,2" as 12.
+    [string[]] $Throttle = @('1', '2', '4')
 )
 $ErrorActionPreference = 'Stop'
 Import-Module $ModulePath
@@ -34,7 +35,7 @@ function New-DrainPlan([int] $Throttle, [switch] $Back) {
     $path
 }
 
-$rows = foreach ($t in $Throttle) {
+$rows = foreach ($t in @($Throttle -split ',' | ForEach-Object { [int]$_.Trim() })) {
     $clock = [Diagnostics.Stopwatch]::StartNew()
     $outcomes = @(Invoke-MigrationPlan (New-DrainPlan $t) -Confirm:$false)
     $total = $clock.Elapsed

@@ -119,6 +119,30 @@ namespace LiveMigrate.Transfer
             return total;
         }
 
+        /// <summary>
+        /// Lets programs on the destination reach 127.0.0.1:<paramref name="sourcePort"/> on the source by connecting to
+        /// 127.0.0.1:<paramref name="destinationPort"/> there, over this link (post-copy's pages); dispose to undo.
+        /// </summary>
+        public IDisposable Forward(int destinationPort, int sourcePort)
+        {
+            var ports = new[] { destinationPort, sourcePort }.Select(p => p.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+            RunOnSource(CancellationToken.None, "forward", ports);
+            return new Undo(() => RunOnSource(CancellationToken.None, "unforward", ports));
+        }
+
+        private sealed class Undo : IDisposable
+        {
+            private Action? _undo;
+            public Undo(Action undo) { _undo = undo; }
+
+            public void Dispose()
+            {
+                var undo = Interlocked.Exchange(ref _undo, null);
+                try { undo?.Invoke(); }
+                catch (Exception) { /* the link's close ends every forwarding with the connection */ }
+            }
+        }
+
         /// <summary>Ends the connection and revokes the key; what could not be undone is thrown (the key still expires).</summary>
         public void Close()
         {

@@ -88,7 +88,7 @@ namespace LiveMigrate.Transfer
             {
                 var link = DirectLink.Open(SessionOf(source), target, id, LinkLifetime, _timeout, ct);
                 say($"Streams go {link.Description}.");
-                return new PairLink(this, source, destination, link);
+                return new PairLink(this, source, destination, link, say);
             }
             catch (Exception ex) when (_route == TransferRoute.Auto && !(ex is OperationCanceledException))
             {
@@ -99,7 +99,7 @@ namespace LiveMigrate.Transfer
         private ITreeLink Relayed(IContainerHost source, IContainerHost destination, Action<string> say, string why)
         {
             say($"Streams from {source.Name} to {destination.Name} are relayed through this controller ({why}).");
-            return new PairLink(this, source, destination, null);
+            return new PairLink(this, source, destination, null, say);
         }
 
         /// <summary>Copies from the pair's source to its destination over the link when there is one; anything else as the transport does.</summary>
@@ -108,13 +108,15 @@ namespace LiveMigrate.Transfer
             private readonly SshTreeTransport _transport;
             private readonly IContainerHost _source, _destination;
             private readonly DirectLink? _link;
+            private readonly Action<string> _say;
 
-            public PairLink(SshTreeTransport transport, IContainerHost source, IContainerHost destination, DirectLink? link)
+            public PairLink(SshTreeTransport transport, IContainerHost source, IContainerHost destination, DirectLink? link, Action<string> say)
             {
                 _transport = transport;
                 _source = source;
                 _destination = destination;
                 _link = link;
+                _say = say;
             }
 
             public TransferRoute Route => _link == null ? TransferRoute.Relay : TransferRoute.Direct;
@@ -124,7 +126,16 @@ namespace LiveMigrate.Transfer
                     ? _link.Copy(paths, progress, ct, snapshot)
                     : _transport.Copy(source, destination, paths, progress, ct, snapshot);
 
-            public IDisposable Tunnel(IContainerHost from, int fromPort, IContainerHost to, int toPort) => _transport.Tunnel(from, fromPort, to, toPort);
+            /// <summary>Post-copy's pages: from the destination back to the source's page server over the link when there is one.</summary>
+            public IDisposable Tunnel(IContainerHost from, int fromPort, IContainerHost to, int toPort)
+            {
+                if (_link != null && from == _destination && to == _source)
+                {
+                    try { return _link.Forward(fromPort, toPort); }
+                    catch (Exception ex) { _say($"The direct link cannot carry the pages ({ex.Message}); they are relayed through this controller."); }
+                }
+                return _transport.Tunnel(from, fromPort, to, toPort);
+            }
 
             public ITreeLink Open(IContainerHost source, IContainerHost destination, string id, Action<string> say, CancellationToken ct) =>
                 _transport.Open(source, destination, id, say, ct);

@@ -35,13 +35,13 @@ namespace LiveMigrate.Tests.Transfer
         private string[] Lines => File.ReadAllLines(_keys);
 
         [Fact]
-        public void Authorize_appends_one_line_that_only_unpacks_tar_until_it_expires()
+        public void Authorize_appends_one_line_that_only_unpacks_tar_or_listens_on_loopback_until_it_expires()
         {
             Run("authorize", "livemigrate-link-m1", Key, "3600");
 
             Assert.Equal(Operator, Lines[0]);
             var line = Assert.Single(Lines.Skip(1));
-            Assert.StartsWith("restrict,expiry-time=\"", line);
+            Assert.StartsWith("restrict,port-forwarding,permitlisten=\"127.0.0.1:*\",permitopen=\"127.0.0.1:9\",expiry-time=\"", line);
             Assert.EndsWith(" " + Key + " livemigrate-link-m1", line);
             var expiry = DateTime.ParseExact(Regex.Match(line, "expiry-time=\"(\\d{14})Z\"").Groups[1].Value, "yyyyMMddHHmmss", System.Globalization.CultureInfo.InvariantCulture);
             Assert.InRange(expiry, DateTime.UtcNow.AddMinutes(58), DateTime.UtcNow.AddMinutes(61));

@@ -1,5 +1,6 @@
 # The destination's end of a migration's direct link: a line in the login user's authorized_keys that lets only the
-# link's key in, only to unpack a tar stream (no shell, no forwarding, no pty), and only until it expires.
+# link's key in, only to unpack a tar stream (no shell, no pty) or to listen on a loopback port for post-copy's pages
+# (no other forwarding), and only until it expires.
 #   authorize MARKER KEY SECONDS   KEY is "ssh-ed25519 BASE64"; MARKER names the line for revoke
 #   revoke MARKER
 # Lines of earlier links whose time has passed are removed on the way (a controller that died leaves its line).
@@ -28,7 +29,7 @@ authorize)
   case ${key#ssh-ed25519 } in *[!A-Za-z0-9+/=]*|'') echo "error=the link key is malformed"; exit 2 ;; esac
   expiry=$(date -u -d "@$(( $(date +%s) + secs ))" +%Y%m%d%H%M%SZ) || { echo "error=date cannot compute the expiry"; exit 1; }
   mkdir -p -m 0700 "$HOME/.ssh" && touch "$keys" || { echo "error=cannot write $keys"; exit 1; }
-  line="restrict,expiry-time=\"$expiry\",command=\"case \$SSH_ORIGINAL_COMMAND in unpack) exec tar -C / --numeric-owner -xpf - ;; unpack-incremental) exec tar -C / --numeric-owner --listed-incremental=/dev/null -xpf - ;; *) echo refused >&2; exit 1 ;; esac\" $key $marker"
+  line="restrict,port-forwarding,permitlisten=\"127.0.0.1:*\",permitopen=\"127.0.0.1:9\",expiry-time=\"$expiry\",command=\"case \$SSH_ORIGINAL_COMMAND in unpack) exec tar -C / --numeric-owner -xpf - ;; unpack-incremental) exec tar -C / --numeric-owner --listed-incremental=/dev/null -xpf - ;; *) echo refused >&2; exit 1 ;; esac\" $key $marker"
   (
     flock -w 30 9 || { echo "error=$lock is held by another process"; exit 1; }
     prune "$marker" || { echo "error=cannot rewrite $keys"; exit 1; }

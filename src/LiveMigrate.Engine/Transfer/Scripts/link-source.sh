@@ -4,6 +4,8 @@
 #   connect DIR TARGET PORT KEY  trusts only KEY ("type base64") for the destination; opens the master connection
 #   send DIR SNAPSHOT PATH...    streams the paths (relative to /) as tar through the master; SNAPSHOT "-" or a
 #                                listed-incremental file; prints tar's progress and totals
+#   forward DIR LISTEN TO        lets programs on the destination reach 127.0.0.1:TO here through 127.0.0.1:LISTEN there
+#   unforward DIR LISTEN TO      undoes it
 #   close DIR                    ends the master connection and removes DIR with the key
 set -u
 cmd=$1 dir=$2
@@ -49,6 +51,12 @@ send)
   packed=$(cat "$dir/tar.rc" 2>/dev/null || echo 1)
   if [ "$packed" != 0 ]; then echo "error=tar on the source failed (exit $packed)"; exit 1; fi
   if [ "$sent" != 0 ]; then echo "error=the destination's end failed (exit $sent): $(tr '\n' ' ' < "$dir/recv.err" | head -c 400)"; exit 1; fi
+  ;;
+forward|unforward)
+  { read -r target; read -r port; } < "$dir/target"
+  if [ "$cmd" = forward ]; then op=forward; else op=cancel; fi
+  link -O "$op" -R "127.0.0.1:$1:127.0.0.1:$2" -p "$port" "$target" >/dev/null 2>"$dir/forward.err" ||
+    { echo "error=$(tr '\n' ' ' < "$dir/forward.err" | head -c 400)"; exit 1; }
   ;;
 close)
   if [ -S "$dir/ctl" ]; then
