@@ -8,6 +8,7 @@
       Move-Container  the module, lab host to lab host (-Mode Stop, the default; the source streams straight to the
                       destination over its own SSH link, -TransferRoute Auto)
       Move-Container -TransferRoute Relay  the same, every byte relayed through the controller's two SSH connections
+      Move-Container -LazyRestore  Stop mode, the destination running the container before its memory is filled there
       Move-Container -Mode PostCopy  restored from the few eager pages; memory follows through the SSH tunnel
     For post-copy the table also gives the freeze alone (the first gap) and the time until every page
     arrived: the largest gap includes the stalls of a workload touching memory that has not arrived yet.
@@ -92,9 +93,9 @@ function Invoke-HandWritten([int] $from, [int] $to) {
     @{ At = $to; Downtime = Get-WorkloadGap $to $t0; Rate = $rate }
 }
 
-function Invoke-Module([int] $from, [int] $to, [string] $mode = 'Stop', [string] $route = 'Auto') {
+function Invoke-Module([int] $from, [int] $to, [string] $mode = 'Stop', [string] $route = 'Auto', [switch] $lazy) {
     $t0 = Get-NowMs
-    $r = Move-Container -Name $name -Source $hosts[$from - 1] -Destination $hosts[$to - 1] -Mode $mode -TransferRoute $route
+    $r = Move-Container -Name $name -Source $hosts[$from - 1] -Destination $hosts[$to - 1] -Mode $mode -TransferRoute $route -LazyRestore:$lazy
     $tick = Wait-WorkloadTick $to $name 0
     $tick = Wait-WorkloadTick $to $name ($tick.counter + 20)
     $gaps = @(Get-WorkloadLog $to $name | ForEach-Object {
@@ -108,7 +109,7 @@ $rows = foreach ($mib in $sizes) {
     Remove-LabContainer $name
     $start = New-LabWorkload -HostIndex 1 -Name $name -MiB $mib
     $at = 1
-    $methods = 'floor (local checkpoint+restore)', 'hand-written ssh + tar', 'Move-Container', 'Move-Container -TransferRoute Relay', 'Move-Container -Mode PostCopy'
+    $methods = 'floor (local checkpoint+restore)', 'hand-written ssh + tar', 'Move-Container', 'Move-Container -TransferRoute Relay', 'Move-Container -LazyRestore', 'Move-Container -Mode PostCopy'
     $samples = @{}
     foreach ($method in $methods) { $samples[$method] = @() }
     for ($run = 1; $run -le $Runs; $run++) {
@@ -117,9 +118,10 @@ $rows = foreach ($mib in $sizes) {
         $h = Invoke-HandWritten $at (3 - $at); $at = $h.At; $samples['hand-written ssh + tar'] += $h
         $m = Invoke-Module $at (3 - $at); $at = $m.At; $samples['Move-Container'] += $m
         $r = Invoke-Module $at (3 - $at) 'Stop' 'Relay'; $at = $r.At; $samples['Move-Container -TransferRoute Relay'] += $r
+        $l = Invoke-Module $at (3 - $at) -lazy; $at = $l.At; $samples['Move-Container -LazyRestore'] += $l
         $p = Invoke-Module $at (3 - $at) 'PostCopy'; $at = $p.At; $samples['Move-Container -Mode PostCopy'] += $p
-        Write-Host ("{0} MiB run {1}: floor {2} ms, hand-written {3} ms, Move-Container {4} ms (reports {5:0}), relayed {6} ms, PostCopy largest gap {7} ms, freeze {8} ms, pages {9:0} ms" -f `
-            $mib, $run, $f.Downtime, $h.Downtime, $m.Downtime, $m.Reported, $r.Downtime, $p.Downtime, $p.Freeze, $p.Pages)
+        Write-Host ("{0} MiB run {1}: floor {2} ms, hand-written {3} ms, Move-Container {4} ms (reports {5:0}), relayed {6} ms, lazy restore {7} ms, PostCopy largest gap {8} ms, freeze {9} ms, pages {10:0} ms" -f `
+            $mib, $run, $f.Downtime, $h.Downtime, $m.Downtime, $m.Reported, $r.Downtime, $l.Downtime, $p.Downtime, $p.Freeze, $p.Pages)
     }
     $state = Wait-WorkloadTick $at $name 0
     if ($state.errors -ne 0 -or $state.seed -ne $start.seed) { throw "The workload's memory check failed after the $mib MiB runs: $($state | ConvertTo-Json -Compress)" }

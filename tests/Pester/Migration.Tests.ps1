@@ -301,6 +301,35 @@ Describe 'Move-Container' -Tag 'Integration' -Skip:$noLab {
         }
     }
 
+    Context '-LazyRestore' {
+        BeforeAll {
+            $name = 'miglazy'
+            Remove-LabContainer $name
+            $start = New-LabWorkload -HostIndex 1 -Name $name -MiB 64
+        }
+        AfterAll { Remove-LabContainer $name }
+
+        It 'runs the container before its memory is filled from the images there, and the memory arrives whole' {
+            $result = Move-Container -Name $name -Source $hosts[0] -Destination $hosts[1] -LazyRestore -SkipReadiness
+
+            $result.Status | Should -Be 'Succeeded'
+            $result.Mode | Should -Be 'Stop'
+            $result.PagesTime | Should -BeGreaterThan ([TimeSpan]::Zero) -Because 'the memory is filled after the restore'
+            $result.BytesTransferred | Should -BeGreaterThan 64MB -Because 'every byte still travels while frozen'
+            # The workload rereads its whole memory in a pass: one pass after the move proves every page.
+            $after = Wait-WorkloadTick 2 $name 0
+            $state = Wait-WorkloadTick 2 $name ($after.counter + 5)
+            $deadline = [DateTime]::UtcNow.AddSeconds(30)
+            while ($state.passes -le $after.passes -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 200; $state = Get-WorkloadState 2 $name }
+            $state.passes | Should -BeGreaterThan $after.passes
+            $state.errors | Should -Be 0
+            $state.seed | Should -Be $start.seed
+            & pgrep -f "lazy-pages.*$($result.ImagePath)" | Should -BeNullOrEmpty -Because 'the daemon ends once every page is in'
+            Assert-NothingLeft 1 $name
+            @(Get-ChildItem (Get-LabHostPath 2 'images') -Filter "$name-*").Count | Should -Be 0
+        }
+    }
+
     Context '-BundleSync' {
         It 'Delta: copies the bundle while it runs, then only the changes; the bundle arrives whole' {
             $name = 'migdelta'

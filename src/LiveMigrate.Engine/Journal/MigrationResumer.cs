@@ -118,6 +118,8 @@ namespace LiveMigrate.Journal
                 IsRunning(onDestination) &&
                 _record.Reached(MigrationPhase.Restore) &&
                 (_record.Mode != MigrationMode.PostCopy || _record.Completed(MigrationPhase.Pages)) &&
+                // A lazy restore from the destination's own images is whole once its Pages phase ended.
+                (!_record.Reached(MigrationPhase.Pages) || _record.Completed(MigrationPhase.Pages)) &&
                 !_record.Reached(MigrationPhase.Rollback);
 
             private bool StillRunsOnDestination()
@@ -197,7 +199,14 @@ namespace LiveMigrate.Journal
 
             private void StopPageDaemons()
             {
-                if (_record.Mode != MigrationMode.PostCopy || !_record.Reached(MigrationPhase.Restore)) return;
+                if (!_record.Reached(MigrationPhase.Restore)) return;
+                if (_record.Mode != MigrationMode.PostCopy)
+                {
+                    // A lazy restore from the destination's own images (-LazyRestore) may still be filling a copy that goes.
+                    if (_record.ImageDir.Length > 0)
+                        Try($"stop the lazy-pages daemon on {_destination.Name}", () => _destination.StopPageDaemons(PreCopy.PreCopySeries.CheckpointDir(_record.ImageDir, _record.Mode), CancellationToken.None));
+                    return;
+                }
                 // Their tunnel went with the controller; left alone they would wait for it forever.
                 if (_record.ImageDir.Length > 0) Try($"stop the page server on {_source.Name}", () => _source.StopPageDaemons(_record.ImageDir, CancellationToken.None));
                 if (_record.StageDir.Length > 0) Try($"stop the lazy-pages daemon on {_destination.Name}", () => _destination.StopPageDaemons(_record.StageDir, CancellationToken.None));

@@ -91,6 +91,12 @@ namespace LiveMigrate.Migration
             /// <summary>Delta: the source's record of what of the bundle was sent (beside the images, removed with them).</summary>
             private string Snapshot => _imageDir.Length == 0 ? "" : _imageDir + ".bundle.snar";
 
+            /// <summary>Stop or PreCopy with -LazyRestore: the memory is filled on the destination from the images there.</summary>
+            private bool LazyFromImages => Options.LazyRestore && !_lazy;
+
+            /// <summary>The folder the destination's lazy-pages daemon works in, if one runs.</summary>
+            private string LazyDir => _lazy ? _stageDir : CheckpointDir;
+
             /// <summary>Where the destination's images are: the full images, or in post-copy the staged part.</summary>
             private string DestinationImages => _lazy ? _stageDir : _imageDir;
 
@@ -173,10 +179,11 @@ namespace LiveMigrate.Migration
                     _restoreAttempted = true;
                     Phase(phase, $"Restoring {_name} on {_destination.Name}", Restore);
                     PostHook(HookPoint.PostRestore, phase);
-                    if (_lazy)
+                    if (_lazy || LazyFromImages)
                     {
                         phase = MigrationPhase.Pages;
-                        Phase(phase, $"Sending {_name}'s memory to {_destination.Name} while it runs there", WaitForPages);
+                        Phase(phase, _lazy ? $"Sending {_name}'s memory to {_destination.Name} while it runs there"
+                            : $"Filling {_name}'s memory on {_destination.Name} from the images there while it runs", WaitForPages);
                     }
                     phase = MigrationPhase.Verify;
                     Phase(phase, $"Checking that {_name} runs on {_destination.Name}", Verify);
@@ -333,6 +340,11 @@ namespace LiveMigrate.Migration
                     _lazyPages = _destination.StartLazyPages(_stageDir, clientPort);
                     _destination.RestoreLazy(_name, _bundle, _stageDir, CancellationToken.None);
                 }
+                else if (LazyFromImages)
+                {
+                    _lazyPages = _destination.StartLazyPages(CheckpointDir, null);
+                    _destination.RestoreLazy(_name, _bundle, CheckpointDir, CancellationToken.None);
+                }
                 else
                 {
                     _destination.Restore(_name, _bundle, CheckpointDir, CancellationToken.None);
@@ -343,12 +355,17 @@ namespace LiveMigrate.Migration
                 _observer.Message($"{_name} runs on {_destination.Name} after {_result.Downtime.TotalMilliseconds:0} ms of downtime.");
             }
 
-            /// <summary>Post-copy: done when the lazy-pages daemon has filled every page and the page server ended well.</summary>
+            /// <summary>Done when the lazy-pages daemon has filled every page and the page server, if any, ended well.</summary>
             private void WaitForPages()
             {
                 var filled = _lazyPages!.WaitForExit(Options.Runtime.PageTransferTimeout, _ct);
                 if (!filled.Succeeded)
-                    throw new InvalidOperationException($"The lazy-pages daemon on {_destination.Name} failed (exit {filled.ExitCode}): {filled.StandardError.Trim()} See {_stageDir}/lazy-pages.log there.");
+                    throw new InvalidOperationException($"The lazy-pages daemon on {_destination.Name} failed (exit {filled.ExitCode}): {filled.StandardError.Trim()} See {LazyDir}/lazy-pages.log there.");
+                if (_pageServer == null)
+                {
+                    StopPageTraffic();
+                    return;
+                }
                 // The page server ends when its client's connection closes, which the tunnel carries only once shut.
                 _tunnel?.Dispose();
                 _tunnel = null;
@@ -443,7 +460,7 @@ namespace LiveMigrate.Migration
                 {
                     StopPageTraffic();
                     KillOrReport(_source, _imageDir);
-                    KillOrReport(_destination, _stageDir);
+                    KillOrReport(_destination, LazyDir);
                 }
                 var onSource = _source.State(_name, ct);
                 if (onSource?.Status == ContainerStatus.Running)

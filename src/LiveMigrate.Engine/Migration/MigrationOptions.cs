@@ -18,6 +18,11 @@ namespace LiveMigrate.Migration
         public TimeSpan SettleTime { get; set; } = TimeSpan.FromMilliseconds(300);
         /// <summary>Keep the checkpoint images on the destination after a success (the source's always go).</summary>
         public bool KeepImages { get; set; }
+        /// <summary>
+        /// Stop and PreCopy: the destination restores the container's state without its memory and runs it at once, while
+        /// a local daemon fills the memory from the transferred images (PostCopy always restores so).
+        /// </summary>
+        public bool LazyRestore { get; set; }
         public BundleSync BundleSync { get; set; } = BundleSync.Full;
         /// <summary>The caller's hooks; null runs none.</summary>
         public Hooks.IMigrationHooks? Hooks { get; set; }

@@ -26,8 +26,11 @@ namespace LiveMigrate.Runc
         void StageLazyImages(string imageDir, string stageDir, IReadOnlyList<Pagemap> pagemaps, CancellationToken ct);
         /// <summary>Serves the lazy pages of a full dump in <paramref name="imageDir"/> on 127.0.0.1:<paramref name="port"/>.</summary>
         Hosts.IHostProcess StartPageServer(string imageDir, int port);
-        /// <summary>The daemon that fills a lazily restored container's memory from a page server on 127.0.0.1:<paramref name="port"/>.</summary>
-        Hosts.IHostProcess StartLazyPages(string imageDir, int port);
+        /// <summary>
+        /// The daemon that fills a lazily restored container's memory from a page server on 127.0.0.1:<paramref name="port"/>,
+        /// or, without a port, from the pages files in <paramref name="imageDir"/> itself.
+        /// </summary>
+        Hosts.IHostProcess StartLazyPages(string imageDir, int? port);
         void RestoreLazy(string name, string bundle, string imageDir, CancellationToken ct);
         /// <summary>Kills the page server or lazy-pages daemon working on <paramref name="imageDir"/>, if any is left.</summary>
         void StopPageDaemons(string imageDir, CancellationToken ct);

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Threading;
 using LiveMigrate.Commands;
 using LiveMigrate.Hosts;
@@ -156,10 +157,11 @@ done";
                 "--address", "127.0.0.1", "--port", Port(port), "--log-file", "page-server.log"));
 
         /// <remarks>Returns once the daemon listens: a restore started before its socket exists fails.</remarks>
-        public IHostProcess StartLazyPages(string imageDir, int port)
+        public IHostProcess StartLazyPages(string imageDir, int? port)
         {
-            var daemon = StartCriuDaemon(new CommandLine(_options.CriuPath, "lazy-pages", "--page-server", "--address", "127.0.0.1", "--port", Port(port),
-                "--images-dir", Safe(imageDir), "--work-dir", imageDir, "--log-file", "lazy-pages.log"));
+            var from = port is int p ? new[] { "--page-server", "--address", "127.0.0.1", "--port", Port(p) } : new string[0];
+            var daemon = StartCriuDaemon(new CommandLine(new[] { _options.CriuPath, "lazy-pages" }.Concat(from).Concat(new[] {
+                "--images-dir", Safe(imageDir), "--work-dir", imageDir, "--log-file", "lazy-pages.log" })));
             var probe = new CommandLine("test", "-S", HostPath.Combine(imageDir, "lazy-pages.socket"));
             var clock = System.Diagnostics.Stopwatch.StartNew();
             while (!_host.Run(probe, _options.CommandTimeout, CancellationToken.None).Succeeded)

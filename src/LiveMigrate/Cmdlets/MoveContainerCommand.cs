@@ -78,6 +78,10 @@ namespace LiveMigrate.Commands.Cmdlets
 
         private static readonly PreCopyPolicy PreCopyDefaults = new PreCopyPolicy();
 
+        /// <summary>Stop and PreCopy: run the container on the destination as soon as its state is restored, and fill its memory there from the transferred images meanwhile.</summary>
+        [Parameter]
+        public SwitchParameter LazyRestore { get; set; }
+
         /// <summary>Finish a pre-copy from the rounds Invoke-ContainerPredump staged under this id (implies -Mode PreCopy).</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
@@ -168,7 +172,7 @@ namespace LiveMigrate.Commands.Cmdlets
 
             var options = new MigrationOptions
             {
-                KeepImages = KeepImages.IsPresent, ImageRoot = ImageRoot, PredumpId = PredumpId,
+                KeepImages = KeepImages.IsPresent, ImageRoot = ImageRoot, PredumpId = PredumpId, LazyRestore = LazyRestore.IsPresent,
                 // Auto is settled by IsReady, from the readiness results.
                 Mode = Mode == Auto ? MigrationMode.Stop : (MigrationMode)Enum.Parse(typeof(MigrationMode), Mode, ignoreCase: true),
                 Hooks = hooks, RollbackOnHookFailure = RollbackOnHookFailure.IsPresent,

@@ -215,7 +215,7 @@ namespace LiveMigrate.Tests.Fakes
 
         public IHostProcess StartPageServer(string imageDir, int port) => Daemon(HostOp.StartPageServer, imageDir);
 
-        public IHostProcess StartLazyPages(string imageDir, int port) => Daemon(HostOp.StartLazyPages, imageDir);
+        public IHostProcess StartLazyPages(string imageDir, int? port) => Daemon(HostOp.StartLazyPages, imageDir + (port == null ? " (from its own images)" : ""));
 
         private IHostProcess Daemon(HostOp op, string imageDir)
         {
