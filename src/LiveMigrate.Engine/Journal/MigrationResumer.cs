@@ -16,12 +16,15 @@ namespace LiveMigrate.Journal
     {
         private readonly IJournalStore _store;
         private readonly TimeSpan _settleTime;
+        private readonly Transfer.ITreeTransport? _transport;
 
         /// <param name="settleTime">How long a copy found running on the destination must keep running before the source is cleaned up.</param>
-        public MigrationResumer(IJournalStore store, TimeSpan settleTime)
+        /// <param name="transport">Closes what the migration's direct link left (a stream still running host to host); null if it had none.</param>
+        public MigrationResumer(IJournalStore store, TimeSpan settleTime, Transfer.ITreeTransport? transport = null)
         {
             _store = store;
             _settleTime = settleTime;
+            _transport = transport;
         }
 
         /// <summary>Throws unless <paramref name="record"/> is a migration to resume: unfinished, and its controller gone.</summary>
@@ -39,6 +42,8 @@ namespace LiveMigrate.Journal
             Check(record);
             try
             {
+                // First: a stream the dead controller started host to host may still be writing to the destination.
+                _transport?.CloseLeftover(source, destination, record.Id, say);
                 var run = new Run(record, source, destination, say, _settleTime, ct);
                 var result = run.Execute();
                 record.ResumeError = null;

@@ -67,6 +67,13 @@ namespace LiveMigrate.Transfer
             }
         }
 
+        /// <summary>The link a dead controller opened under <paramref name="id"/>, to close what is left of it.</summary>
+        public static DirectLink Leftover(IHostSession source, SshHostSession destination, string id, TimeSpan timeout)
+        {
+            if (!Regex.IsMatch(id, "^[A-Za-z0-9_-]{1,64}$")) throw new ArgumentException($"'{id}' cannot name a link.", nameof(id));
+            return new DirectLink(source, destination, id, timeout) { _authorized = true };
+        }
+
         /// <summary>"ssh-ed25519 BASE64" from ssh-keygen's .pub line, its comment dropped.</summary>
         internal static string PublicKey(string keygenOutput)
         {

@@ -25,6 +25,12 @@ namespace LiveMigrate.Transfer
         /// <param name="id">Names what the route leaves on the hosts while open.</param>
         /// <param name="say">Told which route was taken, and why not the direct one if it was not.</param>
         ITreeLink Open(IContainerHost source, IContainerHost destination, string id, Action<string> say, CancellationToken ct);
+
+        /// <summary>
+        /// Ends what a link opened under <paramref name="id"/> left when its controller died: the source's connection, any
+        /// stream still running on it, the destination's key. Nothing there is fine; what cannot be reached is told.
+        /// </summary>
+        void CloseLeftover(IContainerHost source, IContainerHost destination, string id, Action<string> say);
     }
 
     /// <summary>How streams go between the two hosts of a migration.</summary>
@@ -96,6 +102,13 @@ namespace LiveMigrate.Transfer
             }
         }
 
+        public void CloseLeftover(IContainerHost source, IContainerHost destination, string id, Action<string> say)
+        {
+            if (SessionOf(destination) is not Hosts.SshHostSession target) return;
+            try { DirectLink.Leftover(SessionOf(source), target, id, _timeout).Close(); }
+            catch (Exception ex) { say(ex.Message); }
+        }
+
         private ITreeLink Relayed(IContainerHost source, IContainerHost destination, Action<string> say, string why)
         {
             say($"Streams from {source.Name} to {destination.Name} are relayed through this controller ({why}).");
@@ -139,6 +152,9 @@ namespace LiveMigrate.Transfer
 
             public ITreeLink Open(IContainerHost source, IContainerHost destination, string id, Action<string> say, CancellationToken ct) =>
                 _transport.Open(source, destination, id, say, ct);
+
+            public void CloseLeftover(IContainerHost source, IContainerHost destination, string id, Action<string> say) =>
+                _transport.CloseLeftover(source, destination, id, say);
 
             public void Dispose() => _link?.Close();
         }

@@ -5,6 +5,7 @@ using LiveMigrate.Commands.Hosts;
 using LiveMigrate.Commands.Journal;
 using LiveMigrate.Journal;
 using LiveMigrate.Migration;
+using LiveMigrate.Transfer;
 
 namespace LiveMigrate.Commands.Cmdlets
 {
@@ -49,7 +50,7 @@ namespace LiveMigrate.Commands.Cmdlets
                 var options = new MigrationOptions();
                 var source = HostConnector.Resolve(record.Source).Runtime(options.Runtime);
                 var destination = HostConnector.Resolve(record.Destination).Runtime(options.Runtime);
-                var result = new MigrationResumer(store, options.SettleTime).Resume(record, source, destination, WriteVerbose, _stop.Token);
+                var result = new MigrationResumer(store, options.SettleTime, new SshTreeTransport(options.TransferTimeout)).Resume(record, source, destination, WriteVerbose, _stop.Token);
                 WriteVerbose(record.Resolution);
                 WriteObject(result);
             }

@@ -56,6 +56,11 @@ namespace LiveMigrate.Tests.Fakes
             return new Link(this, () => OpenLinks.Remove(id));
         }
 
+        /// <summary>Ids whose leftovers were closed (Resume-Migration).</summary>
+        public List<string> LeftoversClosed { get; } = new();
+
+        public void CloseLeftover(IContainerHost source, IContainerHost destination, string id, Action<string> say) => LeftoversClosed.Add(id);
+
         /// <summary>Copies as its transport does; closing it is what tests look for.</summary>
         private sealed class Link : ITreeLink
         {
@@ -67,6 +72,7 @@ namespace LiveMigrate.Tests.Fakes
                 _transport.Copy(source, destination, paths, progress, ct, snapshot);
             public IDisposable Tunnel(IContainerHost from, int fromPort, IContainerHost to, int toPort) => _transport.Tunnel(from, fromPort, to, toPort);
             public ITreeLink Open(IContainerHost source, IContainerHost destination, string id, Action<string> say, CancellationToken ct) => _transport.Open(source, destination, id, say, ct);
+            public void CloseLeftover(IContainerHost source, IContainerHost destination, string id, Action<string> say) => _transport.CloseLeftover(source, destination, id, say);
             public void Dispose() => _closer.Dispose();
         }
 

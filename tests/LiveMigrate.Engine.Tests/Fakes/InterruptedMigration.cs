@@ -55,7 +55,7 @@ namespace LiveMigrate.Tests.Fakes
         }
 
         public ResumeResult Resume() =>
-            new MigrationResumer(Store, TimeSpan.Zero).Resume(Record, Source, Destination, Said.Add, CancellationToken.None);
+            new MigrationResumer(Store, TimeSpan.Zero, Scenario.Transport).Resume(Record, Source, Destination, Said.Add, CancellationToken.None);
 
         public MigrationJournalRecord Saved => Store.Load(Record.Id)!;
 

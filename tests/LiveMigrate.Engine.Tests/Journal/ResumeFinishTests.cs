@@ -27,6 +27,7 @@ namespace LiveMigrate.Tests.Journal
             Assert.Empty(m.Source.CallsOf(HostOp.Restore));
             m.AssertRunsOnlyOn(m.Destination, result);
             Assert.Contains("Finished", m.Saved.Resolution);
+            Assert.Equal(new[] { m.Record.Id }, m.Scenario.Transport.LeftoversClosed);
         }
 
         [Fact]
