@@ -36,6 +36,14 @@ Describe 'Cloning containers' -Tag 'Integration' -Skip:$noLab {
             $results[0].SourceFrozen.TotalMilliseconds | Should -BeGreaterThan 0
         }
 
+        It 'sent the checkpoint straight from the source to each host, and left no link behind' {
+            $results.TransferRoute | Should -Be @('Direct', 'Direct')
+            foreach ($i in 1..3) {
+                @(Get-Content (Join-Path (Get-LabEnvironment).Root "hosts/lm$i/home/.ssh/authorized_keys") | Where-Object { $_ -like '*livemigrate-link-*' }).Count | Should -Be 0
+            }
+            @(Get-ChildItem /run/livemigrate/links -ErrorAction Ignore).Count | Should -Be 0
+        }
+
         It 'leaves three copies running, the original untouched' {
             @(Get-LabContainerLocation 'warm') | Should -Be @(1)
             @(Get-LabContainerLocation 'warm-1') | Should -Be @(2)

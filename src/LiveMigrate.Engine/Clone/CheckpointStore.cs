@@ -110,15 +110,22 @@ namespace LiveMigrate.Clone
 
         /// <summary>
         /// Streams a checkpoint of this host to the same path on <paramref name="target"/> (nothing moves when that is this
-        /// host) and returns it as the target's, with the bytes sent.
+        /// host) the way <paramref name="transport"/> opens, and returns it as the target's, with the bytes sent and the route.
         /// </summary>
-        public (CheckpointInfo There, long Bytes) SendTo(CheckpointInfo checkpoint, CheckpointStore target, TimeSpan timeout, CancellationToken ct)
+        public (CheckpointInfo There, long Bytes, Transfer.TransferRoute Route) SendTo(CheckpointInfo checkpoint, CheckpointStore target,
+            Transfer.ITreeTransport transport, Action<string> say, CancellationToken ct)
         {
-            var bytes = target.Host.Name == _host.Name ? 0
-                : Transfer.TreeTransfer.Copy(_host.Session, target.Host.Session, new[] { checkpoint.Path }, null, timeout, ct);
+            long bytes = 0;
+            var route = Transfer.TransferRoute.Relay;
+            if (target.Host.Name != _host.Name)
+            {
+                using var link = transport.Open(_host, target._host, Migration.RunId.New(), say, ct);
+                bytes = link.Copy(_host, target._host, new[] { checkpoint.Path }, null, ct);
+                route = link.Route;
+            }
             var there = new CheckpointInfo(checkpoint.Name, target.Host.Name, checkpoint.Path, checkpoint.Container, checkpoint.Bundle,
                 checkpoint.Created, checkpoint.Bytes, checkpoint.Frozen);
-            return (there, bytes);
+            return (there, bytes, route);
         }
 
         /// <summary>A clone in the original's cgroup would share its limits and accounting (and, on one kernel, its cgroup): it gets its own.</summary>

@@ -13,9 +13,9 @@ namespace LiveMigrate.Clone
     /// </summary>
     public sealed class CloneEngine
     {
-        private readonly TimeSpan _transferTimeout;
+        private readonly Transfer.ITreeTransport _transport;
 
-        public CloneEngine(TimeSpan transferTimeout) { _transferTimeout = transferTimeout; }
+        public CloneEngine(Transfer.ITreeTransport transport) { _transport = transport; }
 
         /// <summary>The steps finished so far (for progress); safe to drain from another thread.</summary>
         public System.Collections.Concurrent.ConcurrentQueue<string> Finished { get; } = new System.Collections.Concurrent.ConcurrentQueue<string>();
@@ -48,8 +48,9 @@ namespace LiveMigrate.Clone
                 {
                     var step = Stopwatch.StartNew();
                     // A clone on the source host itself restores from the checkpoint where it is.
-                    var (there, bytes) = from.SendTo(saved, to, _transferTimeout, token);
+                    var (there, bytes, route) = from.SendTo(saved, to, _transport, Finished.Enqueue, token);
                     result.BytesTransferred = bytes;
+                    result.TransferRoute = route;
                     copied = to.Host.Name != from.Host.Name;
                     result.TransferTime = step.Elapsed;
                     Finished.Enqueue($"checkpoint sent to {to.Host.Name}");

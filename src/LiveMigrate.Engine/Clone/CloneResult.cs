@@ -24,6 +24,8 @@ namespace LiveMigrate.Clone
         /// <summary>How long the original was paused for the one checkpoint all copies come from.</summary>
         public TimeSpan SourceFrozen { get; internal set; }
         public long BytesTransferred { get; internal set; }
+        /// <summary>How the checkpoint reached the destination (Relay also when it did not travel: a clone on the source host).</summary>
+        public Transfer.TransferRoute TransferRoute { get; internal set; } = Transfer.TransferRoute.Relay;
         public TimeSpan TransferTime { get; internal set; }
         public TimeSpan RestoreTime { get; internal set; }
         /// <summary>From the start of the copy until this clone ran.</summary>

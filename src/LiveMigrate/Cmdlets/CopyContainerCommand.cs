@@ -5,6 +5,7 @@ using System.Threading;
 using LiveMigrate.Clone;
 using LiveMigrate.Commands.Completion;
 using LiveMigrate.Commands.Hosts;
+using LiveMigrate.Commands.Transfer;
 using LiveMigrate.Commands.Progress;
 using LiveMigrate.Runc;
 
@@ -46,6 +47,11 @@ namespace LiveMigrate.Commands.Cmdlets
         [Parameter]
         public SwitchParameter KeepCheckpoint { get; set; }
 
+        /// <summary>Direct: the source streams to each destination over its own SSH connection (a throwaway key the destination accepts only to unpack tar). Relay: through this controller. Auto: direct when it can be made.</summary>
+        [Parameter]
+        [ValidateSet(TransferRoutes.Auto, TransferRoutes.Direct, TransferRoutes.Relay)]
+        public string TransferRoute { get; set; } = TransferRoutes.Auto;
+
         protected override void ProcessRecord()
         {
             if (ErrorRecords.InvalidName("container", Name) is { } invalid)
@@ -71,7 +77,7 @@ namespace LiveMigrate.Commands.Cmdlets
             var options = new RuntimeOptions();
             var checkpoint = $"clone-{Name}-{Guid.NewGuid().ToString("N").Substring(0, 8)}";
             if (KeepCheckpoint) WriteVerbose($"The checkpoint is kept as {checkpoint} on every host.");
-            var engine = new CloneEngine(TimeSpan.FromMinutes(30));
+            var engine = new CloneEngine(TransferRoutes.Transport(TransferRoute, TimeSpan.FromMinutes(30)));
             try
             {
                 var targets = Destination.Select((d, i) => (new CheckpointStore(d.Runtime(options), options), names[i])).ToList();

@@ -3,6 +3,7 @@ using System.Management.Automation;
 using System.Threading;
 using LiveMigrate.Commands.Completion;
 using LiveMigrate.Commands.Hosts;
+using LiveMigrate.Commands.Transfer;
 using LiveMigrate.Migration;
 using LiveMigrate.PreCopy;
 using LiveMigrate.Transfer;
@@ -50,8 +51,8 @@ namespace LiveMigrate.Commands.Cmdlets
 
         /// <summary>Direct: rounds stream from the source over its own SSH connection (a throwaway key). Relay: through this controller. Auto: direct when it can be made.</summary>
         [Parameter]
-        [ValidateSet(nameof(LiveMigrate.Transfer.TransferRoute.Auto), nameof(LiveMigrate.Transfer.TransferRoute.Direct), nameof(LiveMigrate.Transfer.TransferRoute.Relay))]
-        public string TransferRoute { get; set; } = nameof(LiveMigrate.Transfer.TransferRoute.Auto);
+        [ValidateSet(TransferRoutes.Auto, TransferRoutes.Direct, TransferRoutes.Relay)]
+        public string TransferRoute { get; set; } = TransferRoutes.Auto;
 
         /// <summary>The longest one pre-dump may take before it is killed (CRIU can hang silently).</summary>
         [Parameter]
@@ -78,7 +79,7 @@ namespace LiveMigrate.Commands.Cmdlets
             var options = new MigrationOptions
             {
                 ImageRoot = ImageRoot,
-                TransferRoute = (LiveMigrate.Transfer.TransferRoute)Enum.Parse(typeof(LiveMigrate.Transfer.TransferRoute), TransferRoute, ignoreCase: true),
+                TransferRoute = TransferRoutes.Parse(TransferRoute),
                 PreCopy = new PreCopyPolicy { MaxRounds = MaxRounds, MinPagesWritten = MinPagesWritten, MinShrinkPercent = MinShrinkPercent },
             };
             options.Runtime.CriuTimeout = TimeSpan.FromSeconds(CriuTimeoutSec);

@@ -6,6 +6,7 @@ using LiveMigrate.Commands.Completion;
 using LiveMigrate.Commands.Hooks;
 using LiveMigrate.Hooks;
 using LiveMigrate.Commands.Hosts;
+using LiveMigrate.Commands.Transfer;
 using LiveMigrate.Commands.Journal;
 using LiveMigrate.Commands.Readiness;
 using LiveMigrate.Migration;
@@ -58,8 +59,8 @@ namespace LiveMigrate.Commands.Cmdlets
 
         /// <summary>Direct: the source streams to the destination over its own SSH connection (a throwaway key). Relay: through this controller. Auto: direct when it can be made.</summary>
         [Parameter]
-        [ValidateSet(nameof(LiveMigrate.Transfer.TransferRoute.Auto), nameof(LiveMigrate.Transfer.TransferRoute.Direct), nameof(LiveMigrate.Transfer.TransferRoute.Relay))]
-        public string TransferRoute { get; set; } = nameof(LiveMigrate.Transfer.TransferRoute.Auto);
+        [ValidateSet(TransferRoutes.Auto, TransferRoutes.Direct, TransferRoutes.Relay)]
+        public string TransferRoute { get; set; } = TransferRoutes.Auto;
 
         /// <summary>PreCopy: at most this many rounds.</summary>
         [Parameter]
@@ -177,7 +178,7 @@ namespace LiveMigrate.Commands.Cmdlets
                 Mode = Mode == Auto ? MigrationMode.Stop : (MigrationMode)Enum.Parse(typeof(MigrationMode), Mode, ignoreCase: true),
                 Hooks = hooks, RollbackOnHookFailure = RollbackOnHookFailure.IsPresent,
                 BundleSync = (LiveMigrate.Migration.BundleSync)Enum.Parse(typeof(LiveMigrate.Migration.BundleSync), BundleSync, ignoreCase: true),
-                TransferRoute = (LiveMigrate.Transfer.TransferRoute)Enum.Parse(typeof(LiveMigrate.Transfer.TransferRoute), TransferRoute, ignoreCase: true),
+                TransferRoute = TransferRoutes.Parse(TransferRoute),
                 PreCopy = new PreCopyPolicy { MaxRounds = MaxRounds, MinPagesWritten = MinPagesWritten, MinShrinkPercent = MinShrinkPercent },
             };
             try

@@ -4,6 +4,7 @@ using System.Threading;
 using LiveMigrate.Clone;
 using LiveMigrate.Commands.Completion;
 using LiveMigrate.Commands.Hosts;
+using LiveMigrate.Commands.Transfer;
 using LiveMigrate.Runc;
 
 namespace LiveMigrate.Commands.Cmdlets
@@ -36,6 +37,11 @@ namespace LiveMigrate.Commands.Cmdlets
         [ValidateNotNullOrEmpty]
         public string NewName { get; set; } = "";
 
+        /// <summary>Direct: the source streams to the destination over its own SSH connection (a throwaway key the destination accepts only to unpack tar). Relay: through this controller. Auto: direct when it can be made.</summary>
+        [Parameter]
+        [ValidateSet(TransferRoutes.Auto, TransferRoutes.Direct, TransferRoutes.Relay)]
+        public string TransferRoute { get; set; } = TransferRoutes.Auto;
+
         protected override void ProcessRecord()
         {
             foreach (var (what, value) in new[] { ("checkpoint", CheckpointName), ("container", NewName) })
@@ -53,7 +59,7 @@ namespace LiveMigrate.Commands.Cmdlets
                 var checkpoint = store.Get(CheckpointName, _stop.Token);
                 var there = new CheckpointStore(target.Runtime(options), options);
                 if (!ReferenceEquals(target, Host)) WriteVerbose($"Copying checkpoint {CheckpointName} ({checkpoint.Bytes / 1048576.0:0.0} MiB) to {target.Name}.");
-                checkpoint = store.SendTo(checkpoint, there, TimeSpan.FromMinutes(30), _stop.Token).There;
+                checkpoint = store.SendTo(checkpoint, there, TransferRoutes.Transport(TransferRoute, TimeSpan.FromMinutes(30)), WriteVerbose, _stop.Token).There;
                 WriteObject(there.Restore(checkpoint, NewName, _stop.Token));
             }
             catch (Exception ex) when (!(ex is PipelineStoppedException) && !_stop.IsCancellationRequested)
