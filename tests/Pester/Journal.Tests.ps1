@@ -151,15 +151,16 @@ Move-Container -Name $Name -Source (Connect-LabHost 1) -Destination (Connect-Lab
             $record.State | Should -Be 'Interrupted'
             $record.LastPhase | Should -Be 'Transfer'
             @(Get-LabContainerLocation $name).Count | Should -Be 0 -Because 'checkpointed and not yet restored: it runs nowhere'
+            (Invoke-LabRunc 1 @('state', $name) | ConvertFrom-Json).status | Should -Be 'paused' -Because 'the source copy stays frozen, whole, for a rollback'
             Test-Path (Get-LabHostPath 1 "locks/$name") | Should -BeTrue -Because 'the dead controller held the lock'
         }
 
-        It 'rolls it back: running once on the source, same process, memory intact, nothing left' {
+        It 'rolls it back: the frozen source copy thawed, same process, memory intact, nothing left' {
             $r = Invoke-Resume $killedAt.Id
-            $r.Result.Action | Should -Be 'RestoredOnSource'
+            $r.Result.Action | Should -Be 'Thawed'
             $r.Result.Status | Should -Be 'RolledBack'
             $r.Result.RunningOn | Should -Be $hosts[0].Name
-            $r.Verbose | Should -Contain "On $($hosts[0].Name): no such container; on $($hosts[1].Name): no such container; the journal's last phase: Transfer, not completed."
+            $r.Verbose | Should -Contain "On $($hosts[0].Name): Paused; on $($hosts[1].Name): no such container; the journal's last phase: Transfer, not completed."
 
             Assert-RolledBackToFirstHost $name $start
             Test-Path (Get-LabHostPath 1 "locks/$name") | Should -BeFalse -Because 'the resume releases the lock'

@@ -330,6 +330,43 @@ Describe 'Move-Container' -Tag 'Integration' -Skip:$noLab {
         }
     }
 
+    Context 'the frozen source copy' {
+        BeforeAll {
+            $name = 'migfrozen'
+            Remove-LabContainer $name
+            $start = New-LabWorkload -HostIndex 1 -Name $name -MiB 16
+            $initPid = (Invoke-LabRunc 1 @('state', $name) | ConvertFrom-Json).pid
+            # The lab's hosts share this machine's PID namespace: the container's network namespace is reachable from here.
+            function Get-FrozenRules { & nsenter "--net=/proc/$initPid/ns/net" iptables -S | Where-Object { $_ -like '*livemigrate-frozen*' } }
+        }
+        AfterAll { Remove-LabContainer $name }
+
+        It 'stays paused, its network dropped, until a rollback thaws it and lifts the lock' {
+            $seen = @{}
+            $err = $null
+            Move-Container -Name $name -Source $hosts[0] -Destination $hosts[1] -SkipReadiness -ErrorVariable err -ErrorAction SilentlyContinue -Hook @{
+                PostCheckpoint = { $seen.Status = (Invoke-LabRunc 1 @('state', $name) | ConvertFrom-Json).status; $seen.Rules = @(Get-FrozenRules) }
+                PreRestore     = { throw 'not this time' }
+            }
+
+            $seen.Status | Should -Be 'paused' -Because 'the checkpoint leaves the source copy whole and frozen'
+            $seen.Rules.Count | Should -Be 2 -Because 'in and out are dropped while it waits (CRIU unlocked after its dump)'
+            $err[0].FullyQualifiedErrorId | Should -BeLike 'MigrationRolledBack*'
+            Assert-RolledBackToFirstHost $name $start
+            @(Get-FrozenRules).Count | Should -Be 0 -Because 'the thawed container has its network back'
+        }
+
+        It 'is killed where it stood once the destination runs the container' {
+            $result = Move-Container -Name $name -Source $hosts[0] -Destination $hosts[1] -SkipReadiness
+            $result.Status | Should -Be 'Succeeded'
+            # Gone, or a zombie this machine's init has not reaped yet: killed while frozen, it never ran again.
+            $stat = Get-Content "/proc/$initPid/stat" -ErrorAction Ignore
+            ($null -eq $stat -or $stat -match '^\d+ \(.*\) Z ') | Should -BeTrue -Because "the frozen source process is gone, never thawed (it is: $stat)"
+            Assert-NothingLeft 1 $name
+            (Wait-WorkloadTick 2 $name 0).errors | Should -Be 0
+        }
+    }
+
     Context '-BundleSync' {
         It 'Delta: copies the bundle while it runs, then only the changes; the bundle arrives whole' {
             $name = 'migdelta'

@@ -36,8 +36,10 @@ function Get-LabHostPath([int] $Index, [string] $Path = '') {
     Join-Path $script:LabRoot "hosts/lm$Index/lib/$Path"
 }
 
+# runc as lab host N runs it: in its mount and cgroup namespaces, where the cgroup paths runc recorded are its own.
 function Invoke-LabRunc([int] $Index, [string[]] $Arguments) {
-    & runc --root (Join-Path $script:LabRoot "hosts/lm$Index/runc") @Arguments
+    $sshd = Get-Content (Join-Path $script:LabRoot "hosts/lm$Index/sshd.pid")
+    & nsenter -t $sshd -m -C runc @Arguments
 }
 
 function New-LabWorkload {
@@ -96,10 +98,10 @@ function Start-LabContainerProcess([int] $HostIndex, [string] $Name, [string[]] 
     Invoke-InLabHost $HostIndex (@('sh', '-c', 'n=$1 o=$2; shift 2; exec runc exec -d "$n" "$@" </dev/null >"$o" 2>&1', 'sh', $Name, $Stdout) + $Arguments)
 }
 
-# Runs a command inside lab host N's own mount namespace (where its sshd and runc see the files).
+# Runs a command inside lab host N's own mount and cgroup namespaces (where its sshd and runc see the files and cgroups).
 function Invoke-InLabHost([int] $HostIndex, [string[]] $Command) {
     $sshd = Get-Content (Join-Path $script:LabRoot "hosts/lm$HostIndex/sshd.pid")
-    & nsenter -t $sshd -m @Command
+    & nsenter -t $sshd -m -C @Command
     if ($LASTEXITCODE -ne 0) { throw "'$($Command -join ' ')' failed in lab host $HostIndex" }
 }
 

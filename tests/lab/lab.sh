@@ -15,6 +15,33 @@ addr_of() { echo "127.77.0.$1"; }
 
 host_dir() { echo "$LAB/hosts/lm$1"; }
 
+# Where this machine mounts its cgroup hierarchies, one line each: MOUNTPOINT FSTYPE SUPEROPTIONS.
+cgroup_mounts() {
+  awk '{ split($0, halves, " - "); split(halves[1], a, " "); split(halves[2], b, " ");
+         if ((b[1] == "cgroup" || b[1] == "cgroup2") && a[5] ~ "^/sys/fs/cgroup") print a[5], b[1], b[3] }' /proc/self/mountinfo
+}
+
+# Each host gets a cgroup subtree of its own, lab-lmN in every hierarchy, as its cgroup namespace's root: a separate
+# machine has its own cgroup tree, and one shared tree would put the destination's copy of a container into the
+# cgroup its source copy still holds.
+make_cgroups() {
+  local i=$1 mp type opts
+  while read -r mp type opts; do
+    mkdir -p "$mp/lab-lm$i"
+    if [ "$type" = cgroup ] && [ -f "$mp/cpuset.cpus" ]; then
+      cat "$mp/cpuset.cpus" > "$mp/lab-lm$i/cpuset.cpus"
+      cat "$mp/cpuset.mems" > "$mp/lab-lm$i/cpuset.mems"
+    fi
+  done < <(cgroup_mounts)
+}
+
+remove_cgroups() {
+  local mp type opts
+  while read -r mp type opts; do
+    find "$mp" -mindepth 1 -maxdepth 1 -type d -name 'lab-lm*' -exec sh -c 'find "$1" -depth -type d -exec rmdir {} \; 2>/dev/null' sh {} \;
+  done < <(cgroup_mounts)
+}
+
 start_host() {
   local i=$1 dir; dir=$(host_dir "$i")
   local addr; addr=$(addr_of "$i")
@@ -40,16 +67,26 @@ SetEnv SHLVL=1
 Subsystem sftp internal-sftp
 CFG
   if [ -f "$dir/sshd.pid" ] && kill -0 "$(cat "$dir/sshd.pid")" 2>/dev/null; then return; fi
-  # Private mount and UTS namespaces: the host sees its own runc root, /var/lib/livemigrate and a
-  # clean /root (root's .bashrc here runs pyenv init, ~1 s per SSH command).
-  setsid unshare --mount --uts --propagation private sh -c '
-    set -e
-    hostname "$1"
-    mkdir -p /run/runc /var/lib/livemigrate /run/sshd
-    mount --bind "$2/runc" /run/runc
-    mount --bind "$2/lib" /var/lib/livemigrate
-    mount --bind "$2/home" /root
-    exec /usr/sbin/sshd -D -e -f "$2/ssh/sshd_config" >>"$2/log/sshd.log" 2>&1
+  make_cgroups "$i"
+  cgroup_mounts > "$dir/cgroups"
+  # Private mount, UTS and cgroup namespaces: the host sees its own runc root, /var/lib/livemigrate, a clean /root
+  # (root's .bashrc here runs pyenv init, ~1 s per SSH command) and its own cgroup tree.
+  setsid sh -c '
+    while read -r mp type opts; do echo $$ > "$mp/lab-$1/cgroup.procs"; done < "$2/cgroups"
+    exec unshare --mount --uts --cgroup --propagation private sh -c "
+      set -e
+      hostname \"\$1\"
+      mkdir -p /run/runc /var/lib/livemigrate /run/sshd
+      mount --bind \"\$2/runc\" /run/runc
+      mount --bind \"\$2/lib\" /var/lib/livemigrate
+      mount --bind \"\$2/home\" /root
+      # Mounted again inside the cgroup namespace, each hierarchy shows the subtree of this host as its root.
+      while read -r mp type opts; do
+        umount \"\$mp\"
+        if [ \"\$type\" = cgroup2 ]; then mount -t cgroup2 cgroup2 \"\$mp\"; else mount -t cgroup -o \"\$opts\" cgroup \"\$mp\"; fi
+      done < \"\$2/cgroups\"
+      exec /usr/sbin/sshd -D -e -f \"\$2/ssh/sshd_config\" >>\"\$2/log/sshd.log\" 2>&1
+    " lab "$@"
   ' lab "lm$i" "$dir" </dev/null >/dev/null 2>&1 &
 }
 
@@ -108,12 +145,16 @@ cmd_stop() {
   [ -d "$LAB/hosts" ] || { echo "lab: not running"; return 0; }
   local dir id
   for dir in "$LAB"/hosts/*; do
-    for id in $(runc --root "$dir/runc" list -q 2>/dev/null); do runc --root "$dir/runc" delete -f "$id" >/dev/null 2>&1 || true; done
+    # Inside the host's namespaces, where runc's cgroup paths are the ones it recorded.
+    if [ -f "$dir/sshd.pid" ] && kill -0 "$(cat "$dir/sshd.pid")" 2>/dev/null; then
+      nsenter -t "$(cat "$dir/sshd.pid")" -m -C sh -c 'for id in $(runc list -q 2>/dev/null); do runc delete -f "$id" >/dev/null 2>&1 || true; done'
+    fi
     [ -f "$dir/sshd.pid" ] && kill "$(cat "$dir/sshd.pid")" 2>/dev/null || true
   done
   pkill -f "sshd -D -e -f $LAB/" 2>/dev/null || true
   pkill -f "criu.*$LAB" 2>/dev/null || true
-  sleep 0.2
+  sleep 0.5
+  remove_cgroups
   grep -q " $LAB " /proc/mounts && umount -l "$LAB" || true
   rm -rf "$LAB"
   echo "lab: stopped"

@@ -184,7 +184,8 @@ namespace LiveMigrate.Journal
             /// <summary>After a success: the stopped entry, the images and the bundle go from the source.</summary>
             private void CleanUpSource(ContainerInfo? onSource)
             {
-                if (onSource != null) Try($"remove the stopped '{_name}' entry on {_source.Name}", () => _source.Delete(_name, force: false, CancellationToken.None));
+                // Frozen since the checkpoint (or stopped): killed while frozen, it never runs again.
+                if (onSource != null) Try($"remove the frozen '{_name}' on {_source.Name}", () => _source.Delete(_name, force: true, CancellationToken.None));
                 RemoveOrReport(_source, _record.ImageDir);
                 RemoveOrReport(_source, _record.StageDir);
                 if (HostPath.IsRemovable(_record.Bundle)) RemoveOrReport(_source, _record.Bundle);

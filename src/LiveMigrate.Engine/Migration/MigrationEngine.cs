@@ -400,15 +400,20 @@ namespace LiveMigrate.Migration
             private void Cleanup()
             {
                 var ct = CancellationToken.None;
-                // runc checkpoint already removed the container's state; delete any leftover entry.
+                // The source's copy stayed frozen for a rollback until now: it goes (killed while frozen, it never runs again).
                 try
                 {
-                    if (_source.State(_name, ct) is ContainerInfo left && left.Status != ContainerStatus.Running)
-                        _source.Delete(_name, force: false, ct);
+                    if (_source.State(_name, ct) is ContainerInfo left)
+                    {
+                        if (left.Status == ContainerStatus.Running)
+                            _observer.Message($"'{_name}' runs on {_source.Name} too: someone resumed the frozen copy there during the migration. It was left alone; remove one copy with runc delete --force.");
+                        else
+                            _source.Delete(_name, force: true, ct);
+                    }
                 }
                 catch (Exception ex)
                 {
-                    _observer.Message($"Could not remove the stopped '{_name}' entry on {_source.Name}: {ex.Message}");
+                    _observer.Message($"Could not remove the frozen '{_name}' on {_source.Name} (runc delete --force {_name} there removes it): {ex.Message}");
                 }
                 RemoveOrReport(_source, _imageDir);
                 RemoveOrReport(_source, _stageDir);
@@ -448,7 +453,8 @@ namespace LiveMigrate.Migration
                 }
                 return Fail(MigrationStatus.Failed, null, failed, cause, rollbackError,
                     $"Migration of {_name} to {_destination.Name} failed in {failed}: {reason} The rollback failed too: {rollbackError.Message} " +
-                    $"The checkpoint images are kept at {CheckpointDir} on {_source.Name}; restore by hand with: runc restore --detach --image-path {CheckpointDir} --bundle {_bundle} {_name}");
+                    $"Once sure it does not run on {_destination.Name}, go back by hand on {_source.Name}: runc resume {_name} if it is paused there, " +
+                    $"else runc restore --detach --image-path {CheckpointDir} --bundle {_bundle} {_name} (the checkpoint images are kept at {CheckpointDir}).");
             }
 
             private void RestoreOnSource(MigrationPhase failed)
@@ -468,29 +474,32 @@ namespace LiveMigrate.Migration
                     // The checkpoint itself failed and CRIU let the tasks go on: nothing to restore.
                     _observer.Message($"{_name} still runs on {_source.Name}.");
                 }
-                else if (onSource?.Status == ContainerStatus.Paused)
-                {
-                    // A checkpoint killed during the freeze leaves the tasks frozen and whole: thaw them, since
-                    // the images may be incomplete.
-                    _source.Resume(_name, ct);
-                    var resumed = _source.State(_name, ct);
-                    if (resumed?.Status != ContainerStatus.Running)
-                        throw new InvalidOperationException($"resumed on {_source.Name}, but it is {resumed?.Status.ToString() ?? "gone"}.");
-                }
                 else
                 {
                     // Only a restore that was attempted can have left the container on the destination; when it was,
-                    // an unreachable destination must stop the rollback (restoring here could run it twice).
+                    // an unreachable destination must stop the rollback (running the source copy could run it twice).
                     if (_restoreAttempted && _destination.State(_name, ct) != null)
                     {
-                        // A restore that half-worked or timed out: kill it before the source copy runs.
+                        // A restore that half-worked, timed out or ran: kill it before the source copy runs.
                         _destination.Delete(_name, force: true, ct);
                     }
-                    if (onSource != null) _source.Delete(_name, force: true, ct);
-                    _source.Restore(_name, _bundle, CheckpointDir, ct);
-                    var state = _source.State(_name, ct);
-                    if (state?.Status != ContainerStatus.Running)
-                        throw new InvalidOperationException($"restored on {_source.Name}, but it is {state?.Status.ToString() ?? "gone"}.");
+                    if (onSource?.Status == ContainerStatus.Paused)
+                    {
+                        // The checkpoint leaves the tasks frozen and whole (also one killed half-way): thaw them.
+                        _source.Resume(_name, ct);
+                        var resumed = _source.State(_name, ct);
+                        if (resumed?.Status != ContainerStatus.Running)
+                            throw new InvalidOperationException($"resumed on {_source.Name}, but it is {resumed?.Status.ToString() ?? "gone"}.");
+                    }
+                    else
+                    {
+                        // The frozen copy is gone (stopped or removed meanwhile): the images are what is left.
+                        if (onSource != null) _source.Delete(_name, force: true, ct);
+                        _source.Restore(_name, _bundle, CheckpointDir, ct);
+                        var state = _source.State(_name, ct);
+                        if (state?.Status != ContainerStatus.Running)
+                            throw new InvalidOperationException($"restored on {_source.Name}, but it is {state?.Status.ToString() ?? "gone"}.");
+                    }
                 }
                 _frozen.Stop();
                 _result.Downtime = _frozen.Elapsed;

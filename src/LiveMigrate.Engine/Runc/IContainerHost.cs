@@ -9,8 +9,9 @@ namespace LiveMigrate.Runc
         string Name { get; }
         IReadOnlyList<ContainerInfo> List(CancellationToken ct);
         ContainerInfo? State(string name, CancellationToken ct);
-        /// <summary>The dump that stops the container; with <paramref name="parentDir"/> (a sibling of <paramref name="imageDir"/>,
-        /// the last pre-dump) it writes only the pages changed since, and the images need that parent to restore.</summary>
+        /// <summary>The final dump: the container is frozen and stays so, here, until resumed (a rollback) or deleted (a success).
+        /// With <paramref name="parentDir"/> (a sibling of <paramref name="imageDir"/>, the last pre-dump) it writes only the pages
+        /// changed since, and the images need that parent to restore.</summary>
         void Checkpoint(string name, string imageDir, string? parentDir, CancellationToken ct);
 
         // Pre-copy: rounds of memory dumps while the container runs, each holding what changed since its parent.

@@ -38,9 +38,24 @@ namespace LiveMigrate.Runc
             throw CommandFailedException.FromResult(_host.Name, cmd, result);
         }
 
-        /// <summary>Dumps the container into <paramref name="imageDir"/>; the container stops when this succeeds.</summary>
-        public void Checkpoint(string name, string imageDir, string? parentDir, CancellationToken ct) =>
+        /// <summary>
+        /// Freezes the container (runc pause) and dumps it into <paramref name="imageDir"/>, leaving it frozen here whatever
+        /// happens: resumed, it goes on as if nothing happened (a rollback); deleted, it is gone (a success).
+        /// </summary>
+        public void Checkpoint(string name, string imageDir, string? parentDir, CancellationToken ct)
+        {
+            _host.RunChecked(Runc("pause", ContainerName.Validate(name)), _options.CommandTimeout, ct);
+            // CRIU finds the freezer frozen and leaves it so: --leave-running keeps the tasks, not their running.
             RunCriu(Dump(name, imageDir, parentDir, preDump: false), imageDir, "dump.log", ct);
+            // After the dump, which would otherwise carry the drop rules to the destination; CRIU has just unlocked.
+            NetLock("lock", name, ct);
+        }
+
+        private void NetLock(string command, string name, CancellationToken ct)
+        {
+            if (!(State(name, ct) is ContainerInfo state) || state.Pid <= 0) return;
+            HostScript.Run(_host, HostScript.Command("frozen-netlock.sh", new[] { command, state.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture) }), _options.CommandTimeout, ct);
+        }
 
         public DumpStats PreDump(string name, string imageDir, string? parentDir, CancellationToken ct)
         {
@@ -54,7 +69,7 @@ namespace LiveMigrate.Runc
         private CommandLine Dump(string name, string imageDir, string? parentDir, bool preDump)
         {
             var args = new List<string> { "checkpoint" };
-            if (preDump) args.Add("--pre-dump");
+            args.Add(preDump ? "--pre-dump" : "--leave-running");
             args.AddRange(new[] { "--image-path", imageDir, "--work-path", imageDir });
             if (parentDir != null) args.AddRange(new[] { "--parent-path", SiblingPath(imageDir, parentDir) });
             args.Add(ContainerName.Validate(name));
@@ -202,8 +217,12 @@ done";
             _host.RunChecked(args, _options.CommandTimeout, ct);
         }
 
-        public void Resume(string name, CancellationToken ct) =>
+        /// <summary>Thaws a paused container, first lifting the network lock a checkpoint left on it.</summary>
+        public void Resume(string name, CancellationToken ct)
+        {
+            NetLock("unlock", name, ct);
             _host.RunChecked(Runc("resume", ContainerName.Validate(name)), _options.CommandTimeout, ct);
+        }
 
         public bool Exists(string path, CancellationToken ct)
         {

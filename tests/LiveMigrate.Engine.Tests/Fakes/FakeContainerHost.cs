@@ -120,8 +120,8 @@ namespace LiveMigrate.Tests.Fakes
             if (!_containers.TryGetValue(name, out var c) || c.Status != ContainerStatus.Running)
                 throw new InvalidOperationException($"fake runc: container {name} is not running");
             Dump(imageDir, parentDir, FinalDumpPages);
-            if (CheckpointLeavesStoppedEntry) c.Status = ContainerStatus.Stopped;
-            else _containers.Remove(name);
+            // runc pause, then a dump that leaves the tasks (frozen) in place.
+            c.Status = CheckpointLeavesStoppedEntry ? ContainerStatus.Stopped : ContainerStatus.Paused;
         }
 
         // ---- pre-copy ----

@@ -63,9 +63,26 @@ namespace LiveMigrate.Tests.Journal
         }
 
         [Fact]
-        public void Died_during_the_transfer_restores_on_the_source_and_removes_the_partial_copy()
+        public void Died_during_the_transfer_thaws_the_source_and_removes_the_partial_copy()
         {
             _m.DieAt(MigrationPhase.Transfer);
+            _m.Destination.AddFile(_m.ImageDir + "/inventory.img");
+
+            var result = _m.Resume();
+
+            Assert.Equal(ResumeAction.Thawed, result.Action);
+            Assert.Equal(MigrationStatus.RolledBack, result.Status);
+            Assert.Empty(_m.Source.CallsOf(HostOp.Restore));
+            Assert.Contains("On hostA: Paused", result.Found);
+            _m.AssertRunsOnlyOn(_m.Source, result);
+        }
+
+        [Fact]
+        public void Died_during_the_transfer_with_the_frozen_copy_gone_restores_on_the_source_from_the_images()
+        {
+            _m.DieAt(MigrationPhase.Transfer);
+            // The source host restarted meanwhile: its frozen copy is gone, its images are on disk.
+            _m.Source.RemoveContainer(MigrationScenario.Container);
             // Part of the stream had arrived.
             _m.Destination.AddFile(_m.ImageDir + "/inventory.img");
             _m.Destination.AddFile(MigrationScenario.Bundle + "/config.json");
@@ -80,15 +97,15 @@ namespace LiveMigrate.Tests.Journal
         }
 
         [Fact]
-        public void Died_in_a_restore_that_half_worked_kills_that_copy_before_restoring_on_the_source()
+        public void Died_in_a_restore_that_half_worked_kills_that_copy_before_thawing_the_source()
         {
             _m.DieAt(MigrationPhase.Restore);
             _m.Destination.WithContainer(MigrationScenario.Container, MigrationScenario.Bundle, ContainerStatus.Created);
-            _m.Source.FailOn(HostOp.Restore, "would run twice", when: () => _m.Destination.HasContainer(MigrationScenario.Container));
+            _m.Source.FailOn(HostOp.Resume, "would run twice", when: () => _m.Destination.HasContainer(MigrationScenario.Container));
 
             var result = _m.Resume();
 
-            Assert.Equal(ResumeAction.RestoredOnSource, result.Action);
+            Assert.Equal(ResumeAction.Thawed, result.Action);
             Assert.Contains(_m.Destination.Calls, c => c.Op == HostOp.Delete && c.Argument == "web --force");
             _m.AssertRunsOnlyOn(_m.Source, result);
         }
@@ -103,12 +120,12 @@ namespace LiveMigrate.Tests.Journal
 
             var result = _m.Resume();
 
-            Assert.Equal(ResumeAction.RestoredOnSource, result.Action);
+            Assert.Equal(ResumeAction.Thawed, result.Action);
             _m.AssertRunsOnlyOn(_m.Source, result);
         }
 
         [Fact]
-        public void Post_copy_died_while_pages_flowed_stops_the_daemons_and_rolls_back_from_the_full_images()
+        public void Post_copy_died_while_pages_flowed_stops_the_daemons_and_thaws_the_source()
         {
             using var m = new InterruptedMigration(MigrationMode.PostCopy);
             m.DieAt(MigrationPhase.Pages);
@@ -116,10 +133,10 @@ namespace LiveMigrate.Tests.Journal
 
             var result = m.Resume();
 
-            Assert.Equal(ResumeAction.RestoredOnSource, result.Action);
+            Assert.Equal(ResumeAction.Thawed, result.Action);
             Assert.Equal(m.ImageDir, m.Source.CallsOf(HostOp.StopPageDaemons).Single().Argument);
             Assert.Equal(m.ImageDir + ".lazy", m.Destination.CallsOf(HostOp.StopPageDaemons).Single().Argument);
-            Assert.Equal(m.ImageDir, m.Source.RestoredFrom);
+            Assert.Null(m.Source.RestoredFrom);
             m.AssertRunsOnlyOn(m.Source, result);
         }
 
@@ -127,6 +144,7 @@ namespace LiveMigrate.Tests.Journal
         public void Running_nowhere_without_images_is_reported_and_the_lock_kept()
         {
             _m.DieAt(MigrationPhase.Transfer);
+            _m.Source.RemoveContainer(MigrationScenario.Container);
             _m.Source.RemoveTree(_m.ImageDir, default);
 
             var ex = Assert.Throws<InvalidOperationException>(() => _m.Resume());

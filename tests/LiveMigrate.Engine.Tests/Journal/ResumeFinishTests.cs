@@ -51,7 +51,7 @@ namespace LiveMigrate.Tests.Journal
 
             var result = m.Resume();
 
-            Assert.Equal(ResumeAction.RestoredOnSource, result.Action);
+            Assert.Equal(ResumeAction.Thawed, result.Action);
             m.AssertRunsOnlyOn(m.Source, result);
         }
 

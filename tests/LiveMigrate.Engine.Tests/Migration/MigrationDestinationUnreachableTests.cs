@@ -27,7 +27,8 @@ namespace LiveMigrate.Tests.Migration
 
             Assert.Equal(MigrationStatus.Failed, ex.Result.Status);
             Assert.Empty(_s.Source.CallsOf(HostOp.Restore));
-            Assert.Contains($"The checkpoint images are kept at {_s.ImageDir} on hostA", ex.Message);
+            Assert.Empty(_s.Source.CallsOf(HostOp.Resume));
+            Assert.Contains($"the checkpoint images are kept at {_s.ImageDir}", ex.Message);
             _s.AssertInvariant(ex.Result);
         }
 

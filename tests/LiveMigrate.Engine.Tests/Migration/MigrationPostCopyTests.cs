@@ -42,7 +42,7 @@ namespace LiveMigrate.Tests.Migration
         }
 
         [Fact]
-        public void A_page_transfer_that_breaks_rolls_back_from_the_source_s_complete_images()
+        public void A_page_transfer_that_breaks_kills_the_copy_and_thaws_the_source()
         {
             _s.Destination.DaemonResult = new CommandResult(1, "", "Error (criu/uffd.c:1076): uffd: Lazy pages transfer FAILED", TimeSpan.Zero);
 
@@ -51,9 +51,10 @@ namespace LiveMigrate.Tests.Migration
             Assert.Equal(MigrationPhase.Pages, ex.FailedPhase);
             Assert.Equal(MigrationStatus.RolledBack, ex.Result.Status);
             Assert.Contains("Lazy pages transfer FAILED", ex.Message);
-            // The copy on the destination is killed first, then the source restores from its full images.
+            // The copy on the destination is killed first, then the source's frozen copy is thawed.
             Assert.Contains(_s.Destination.Calls, c => c.Op == HostOp.Delete && c.Argument == "web --force");
-            Assert.Equal(ex.Result.ImagePath, _s.Source.RestoredFrom);
+            Assert.Single(_s.Source.CallsOf(HostOp.Resume));
+            Assert.Null(_s.Source.RestoredFrom);
             Assert.Empty(_s.Transport.Tunnels);
             Assert.All(_s.Source.Daemons.Concat(_s.Destination.Daemons), d => Assert.True(d.Disposed));
             // Closing a channel does not end a remote process: the daemons are killed by name.

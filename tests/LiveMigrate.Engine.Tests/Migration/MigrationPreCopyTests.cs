@@ -52,15 +52,19 @@ namespace LiveMigrate.Tests.Migration
             _s.AssertInvariant(result);
         }
 
-        [Fact]
-        public void A_restore_that_fails_rolls_back_from_the_source_s_final_dump_and_its_rounds()
+        [Theory]
+        [InlineData(false)]
+        [InlineData(true)]
+        public void A_restore_that_fails_thaws_the_source_or_restores_from_its_final_dump_and_rounds(bool frozenCopyGone)
         {
+            _s.Source.CheckpointLeavesStoppedEntry = frozenCopyGone;
             _s.Destination.FailOn(HostOp.Restore, "criu: restore failed");
 
             var ex = _s.MigrateFailing();
 
             Assert.Equal(MigrationPhase.Restore, ex.FailedPhase);
-            Assert.Equal(ex.Result.ImagePath + "/final", _s.Source.RestoredFrom);
+            Assert.Equal(frozenCopyGone ? ex.Result.ImagePath + "/final" : null, _s.Source.RestoredFrom);
+            Assert.Equal(frozenCopyGone ? 0 : 1, _s.Source.CallsOf(HostOp.Resume).Count());
             Assert.Equal(3, ex.Result.PreCopyRounds.Count);
             Assert.Empty(_s.Source.FilesUnder(PredumpLatest));
             _s.AssertRolledBack(ex);

@@ -6,10 +6,15 @@ using Xunit;
 
 namespace LiveMigrate.Tests.Migration
 {
-    /// <summary>When the rollback fails too: status Failed, and the message says where the images are.</summary>
+    /// <summary>
+    /// When the rollback fails too: status Failed, and the message says how to go back by hand. Most cases here have
+    /// the source's frozen copy gone after the checkpoint (a stopped entry), so the rollback must restore from the images.
+    /// </summary>
     public sealed class MigrationRollbackFailureTests : IDisposable
     {
         private readonly MigrationScenario _s = new MigrationScenario();
+
+        public MigrationRollbackFailureTests() { _s.Source.CheckpointLeavesStoppedEntry = true; }
 
         public void Dispose() => _s.Dispose();
 
@@ -24,8 +29,8 @@ namespace LiveMigrate.Tests.Migration
             Assert.Contains(rollbackMessage, ex.RollbackError?.Message);
             Assert.Contains(originalMessage, ex.Message);
             Assert.Contains("The rollback failed too", ex.Message);
-            Assert.Contains($"The checkpoint images are kept at {_s.ImageDir} on hostA", ex.Message);
-            Assert.Contains($"runc restore --detach --image-path {_s.ImageDir} --bundle {MigrationScenario.Bundle} web", ex.Message);
+            Assert.Contains("go back by hand on hostA: runc resume web if it is paused there", ex.Message);
+            Assert.Contains($"runc restore --detach --image-path {_s.ImageDir} --bundle {MigrationScenario.Bundle} web (the checkpoint images are kept at {_s.ImageDir})", ex.Message);
             // What the message promises is true: the images are still there.
             Assert.True(_s.Source.PathExists(_s.ImageDir + "/inventory.img"));
             Assert.True(_s.Source.PathExists(_s.ImageDir + "/pages-1.img"));
@@ -46,6 +51,18 @@ namespace LiveMigrate.Tests.Migration
 
             Assert.False(_s.Source.IsRunning("web"));
             Assert.False(_s.Destination.IsRunning("web"));
+        }
+
+        [Fact]
+        public void The_frozen_source_copy_cannot_be_thawed()
+        {
+            _s.Source.CheckpointLeavesStoppedEntry = false;
+            _s.Destination.FailOn(HostOp.Restore, "criu: restore failed on B");
+            _s.Source.FailOn(HostOp.Resume, "runc: cannot thaw: freezer busy");
+
+            FailedWithImagesKept("criu: restore failed on B", "runc: cannot thaw: freezer busy");
+
+            Assert.Empty(_s.Source.CallsOf(HostOp.Restore));
         }
 
         [Fact]

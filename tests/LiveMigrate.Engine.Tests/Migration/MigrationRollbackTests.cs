@@ -7,14 +7,15 @@ using Xunit;
 
 namespace LiveMigrate.Tests.Migration
 {
-    /// <summary>Failures after the freeze: the container is restored on the source and the destination is cleaned.</summary>
+    /// <summary>Failures after the freeze: the frozen source copy is thawed (after any copy on the destination is killed) and the destination is cleaned.</summary>
     public sealed class MigrationRollbackTests : IDisposable
     {
         private readonly MigrationScenario _s = new MigrationScenario();
 
         public void Dispose() => _s.Dispose();
 
-        private MigrationException RolledBack(MigrationPhase failed, string originalMessage)
+        /// <param name="thawed">The source's frozen copy was there to thaw; else the images were restored.</param>
+        private MigrationException RolledBack(MigrationPhase failed, string originalMessage, bool thawed = true)
         {
             var ex = _s.MigrateFailing();
             Assert.Equal(failed, ex.FailedPhase);
@@ -22,7 +23,8 @@ namespace LiveMigrate.Tests.Migration
             Assert.Contains("rolled back and runs on hostA again", ex.Message);
             Assert.Equal(originalMessage, ex.Result.Error);
             Assert.Equal(originalMessage, ex.InnerException?.Message);
-            Assert.Equal(new[] { new HostCall(HostOp.Restore, "web") }, _s.Source.CallsOf(HostOp.Restore));
+            Assert.Equal(thawed ? new[] { new HostCall(HostOp.Resume, "web") } : new HostCall[0], _s.Source.CallsOf(HostOp.Resume));
+            Assert.Equal(thawed ? new HostCall[0] : new[] { new HostCall(HostOp.Restore, "web") }, _s.Source.CallsOf(HostOp.Restore));
             Assert.True(ex.Result.Downtime > TimeSpan.Zero);
             _s.AssertRolledBack(ex);
             return ex;
@@ -130,7 +132,7 @@ namespace LiveMigrate.Tests.Migration
                 h.RemoveContainer("web");
             });
 
-            RolledBack(MigrationPhase.Checkpoint, "criu: Dumping FAILED.");
+            RolledBack(MigrationPhase.Checkpoint, "criu: Dumping FAILED.", thawed: false);
 
             Assert.Empty(_s.Transport.Copies);
             Assert.Empty(_s.Destination.MutatingCalls);
@@ -145,7 +147,7 @@ namespace LiveMigrate.Tests.Migration
                 h.SetStatus("web", ContainerStatus.Stopped);
             });
 
-            RolledBack(MigrationPhase.Checkpoint, "criu: Dumping FAILED.");
+            RolledBack(MigrationPhase.Checkpoint, "criu: Dumping FAILED.", thawed: false);
 
             var delete = _s.Source.Calls.FindIndex(c => c.Op == HostOp.Delete);
             var restore = _s.Source.Calls.FindIndex(c => c.Op == HostOp.Restore);

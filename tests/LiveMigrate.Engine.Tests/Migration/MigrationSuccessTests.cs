@@ -106,15 +106,47 @@ namespace LiveMigrate.Tests.Migration
         }
 
         [Fact]
+        public void Keeps_the_source_frozen_until_the_destination_runs_then_kills_it_there()
+        {
+            ContainerStatus? atRestore = null;
+            _s.Observer.OnEvent = e =>
+            {
+                if (e == new ObserverEvent(ObserverEventKind.Started, MigrationPhase.Restore)) atRestore = _s.Source.StatusOf("web");
+            };
+
+            var result = _s.Migrate();
+
+            Assert.Equal(ContainerStatus.Paused, atRestore);
+            Assert.Equal(new[] { new HostCall(HostOp.Delete, "web --force") }, _s.Source.CallsOf(HostOp.Delete));
+            Assert.Empty(_s.Source.CallsOf(HostOp.Resume));
+            _s.AssertNoEntryLeftOn(_s.Source);
+            _s.AssertInvariant(result);
+        }
+
+        [Fact]
         public void Deletes_a_stopped_entry_that_runc_left_on_the_source()
         {
             _s.Source.CheckpointLeavesStoppedEntry = true;
 
             var result = _s.Migrate();
 
-            Assert.Equal(new[] { new HostCall(HostOp.Delete, "web") }, _s.Source.CallsOf(HostOp.Delete));
+            Assert.Equal(new[] { new HostCall(HostOp.Delete, "web --force") }, _s.Source.CallsOf(HostOp.Delete));
             _s.AssertNoEntryLeftOn(_s.Source);
             _s.AssertInvariant(result);
+        }
+
+        [Fact]
+        public void Never_kills_a_source_copy_that_someone_resumed_and_says_so()
+        {
+            _s.Observer.OnEvent = e =>
+            {
+                if (e == new ObserverEvent(ObserverEventKind.Started, MigrationPhase.Cleanup)) _s.Source.SetStatus("web", ContainerStatus.Running);
+            };
+
+            var result = _s.Migrate();
+
+            Assert.Empty(_s.Source.CallsOf(HostOp.Delete));
+            Assert.Contains(_s.Observer.Messages, m => m.Contains("runs on hostA too: someone resumed the frozen copy there"));
         }
 
         [Fact]

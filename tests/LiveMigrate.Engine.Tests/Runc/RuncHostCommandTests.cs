@@ -61,14 +61,33 @@ namespace LiveMigrate.Tests.Runc
         [Fact]
         public void Checkpoint_runs_under_a_host_timeout_with_the_criu_environment()
         {
-            var (host, session) = Host(_ => Exit(0));
+            var (host, session) = Host(cmd => cmd.Arguments.Count > 1 && cmd.Arguments[1] == "state" ? Exit(0, PausedWeb) : Exit(0));
 
             host.Checkpoint("web", "/var/lib/livemigrate/images/web-1", null, default);
 
-            var (command, timeout) = session.Runs.Single();
-            Assert.Equal("env 'CRIU_FAULT=130' timeout '--kill-after=5' 120 /usr/sbin/runc checkpoint --image-path /var/lib/livemigrate/images/web-1 --work-path /var/lib/livemigrate/images/web-1 web",
+            // Frozen first, and left frozen: the source's copy waits there for a rollback or its deletion.
+            Assert.Equal("/usr/sbin/runc pause web", session.Runs[0].command.ToShellString());
+            var (command, timeout) = session.Runs[1];
+            Assert.Equal(4, session.Runs.Count);
+            Assert.Equal("env 'CRIU_FAULT=130' timeout '--kill-after=5' 120 /usr/sbin/runc checkpoint --leave-running --image-path /var/lib/livemigrate/images/web-1 --work-path /var/lib/livemigrate/images/web-1 web",
                 command.ToShellString());
             Assert.Equal(TimeSpan.FromSeconds(130), timeout);
+            // Then its network stays silent, which CRIU's own lock no longer keeps once the dump ended.
+            Assert.Equal(new[] { "sh", "-c" }, session.Runs[3].command.Arguments.Take(2));
+            Assert.Equal(new[] { "frozen-netlock.sh", "lock", "7" }, session.Runs[3].command.Arguments.Skip(3));
+        }
+
+        private const string PausedWeb = "{\"id\":\"web\",\"pid\":7,\"status\":\"paused\",\"bundle\":\"/b/c/web\"}";
+
+        [Fact]
+        public void Resume_lifts_the_network_lock_before_it_thaws()
+        {
+            var (host, session) = Host(cmd => cmd.Arguments.Count > 1 && cmd.Arguments[1] == "state" ? Exit(0, PausedWeb) : Exit(0));
+
+            host.Resume("web", default);
+
+            Assert.Equal(new[] { "frozen-netlock.sh", "unlock", "7" }, session.Runs[1].command.Arguments.Skip(3));
+            Assert.Equal("/usr/sbin/runc resume web", session.Runs[2].command.ToShellString());
         }
 
         [Fact]

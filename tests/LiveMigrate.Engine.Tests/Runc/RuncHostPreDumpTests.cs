@@ -34,11 +34,12 @@ namespace LiveMigrate.Tests.Runc
         [Fact]
         public void The_final_dump_names_the_last_round_as_its_parent()
         {
-            var session = new FakeHostSession(_ => Exit(0));
+            var session = new FakeHostSession(cmd => cmd.Arguments.Count > 1 && cmd.Arguments[1] == "state" ? Exit(1, stderr: "container does not exist") : Exit(0));
 
             new RuncHost(session, Options).Checkpoint("web", Series + "/final", Series + "/round-3", default);
 
-            Assert.EndsWith("checkpoint --image-path " + Series + "/final --work-path " + Series + "/final --parent-path ../round-3 web", session.Runs.Single().command.ToShellString());
+            Assert.EndsWith("checkpoint --leave-running --image-path " + Series + "/final --work-path " + Series + "/final --parent-path ../round-3 web",
+                session.Runs.Single(r => r.command.Arguments.Contains("checkpoint")).command.ToShellString());
         }
 
         [Fact]
