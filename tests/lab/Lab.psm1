@@ -163,7 +163,7 @@ function Assert-RolledBackToFirstHost([string] $Name, $Start) {
     $left = & nsenter -t $sshd -m sh -c 'ls -d /var/lib/livemigrate/images/"$1"-* /var/lib/livemigrate/containers/"$1" 2>/dev/null' sh $Name
     $left | Should -BeNullOrEmpty -Because 'nothing of the attempt stays on the destination'
     @(Get-ChildItem (Get-LabHostPath 1 'images') -Filter "$Name-*").Count | Should -Be 0
-    @(& pgrep -f "criu (page-server|lazy-pages) .*/$Name-").Count | Should -Be 0 -Because 'no page daemon outlives a rollback'
+    @(& pgrep -f "criu lazy-pages .*/$Name-|runc checkpoint .*--lazy-pages .*/$Name-").Count | Should -Be 0 -Because 'no page daemon or lazy dump outlives a rollback'
 }
 
 Export-ModuleMember -Function *

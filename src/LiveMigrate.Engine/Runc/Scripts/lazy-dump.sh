@@ -1,0 +1,48 @@
+# Post-copy's source side: a dump that writes everything but the memory, then serves the memory from the frozen
+# tasks themselves until a lazy restore has fetched it all (nothing of it touches the disk here).
+#   dump RUNC NAME DIR PORT   checkpoint the (paused) container NAME into DIR, serving its pages on 127.0.0.1:PORT;
+#                             prints "ready" once the images are written, then ends with runc's exit code
+#   end DIR                   end the dump of DIR if it still waits for or serves a client: the container stays frozen
+set -u
+cmd=$1
+case $cmd in
+dump)
+  runc=$2 name=$3 dir=$4 port=$5
+  ready=$dir/lazy-ready
+  rm -f "$ready"
+  mkfifo -m 0600 "$ready" || { echo "error=cannot make $ready"; exit 1; }
+  # CRIU writes one byte to its status fd when the images are complete and the page server listens.
+  "$runc" checkpoint --leave-running --lazy-pages --page-server "127.0.0.1:$port" --status-fd 3 \
+    --image-path "$dir" --work-path "$dir" "$name" 3>"$ready" </dev/null >/dev/null &
+  pid=$!
+  # What "end" needs, also when the controller that started this is gone.
+  echo "$pid $port" > "$dir/lazy-dump"
+  if [ "$(head -c 1 "$ready" | wc -c)" -eq 1 ]; then echo ready; fi
+  wait "$pid"
+  ;;
+end)
+  dir=$2
+  [ -f "$dir/lazy-dump" ] || exit 0
+  read -r pid port < "$dir/lazy-dump"
+  case "$pid$port" in *[!0-9]*|'') echo "error=$dir/lazy-dump is not 'PID PORT'"; exit 1 ;; esac
+  # A connection closed at once is a client that wants nothing more: CRIU finishes the dump and leaves the
+  # tasks as it found them, frozen. Killing it instead would let them run (it holds them by ptrace, not the freezer).
+  poke() {
+    if command -v bash >/dev/null; then bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$1"' poke "$port" 2>/dev/null
+    elif command -v nc >/dev/null; then nc 127.0.0.1 "$port" </dev/null >/dev/null 2>&1
+    else return 1; fi
+  }
+  dumping() { [ -d "/proc/$pid" ] && tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null | grep -q -- "--image-path $dir "; }
+  # Its CRIU may outlive a killed runc, still listening: poke whether or not runc is there.
+  poke || true
+  i=0
+  while dumping && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+  if dumping; then
+    pkill -KILL -P "$pid" 2>/dev/null; kill -KILL "$pid" 2>/dev/null
+    echo "error=the lazy dump of $dir did not end when asked (neither bash nor nc could reach 127.0.0.1:$port, or CRIU hung); it was killed, which lets the container's tasks run"
+    exit 1
+  fi
+  rm -f "$dir/lazy-dump"
+  ;;
+*) echo "error=unknown command $cmd"; exit 2 ;;
+esac
