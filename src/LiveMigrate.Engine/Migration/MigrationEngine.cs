@@ -514,7 +514,8 @@ namespace LiveMigrate.Migration
 
             /// <summary>
             /// Post-copy's source lets go of the frozen tasks only once nothing of the container runs on the destination: a
-            /// lazy dump that still waits for or serves a client is told to end, and leaves them frozen (killed, it would let them run).
+            /// lazy dump that still waits for or serves a client is told to end (CRIU lifts its network lock and leaves them
+            /// frozen); until it has, a thaw would not let them run.
             /// </summary>
             private void EndLazyDump()
             {

@@ -147,10 +147,13 @@ namespace LiveMigrate.Runc
                 throw Explained(shown, $"runc checkpoint --lazy-pages on {Name} did not write its images within {_options.CriuTimeout.TotalSeconds:0} s.",
                     null, HostPath.Combine(imageDir, "dump.log"), timedOut: true);
             }
-            if (said.Status == System.Threading.Tasks.TaskStatus.RanToCompletion && said.Result == "ready") return dump;
+            var line = said.Status == System.Threading.Tasks.TaskStatus.RanToCompletion ? said.Result : null;
+            if (line == "ready") return dump;
             var result = dump.WaitForExit(_options.CommandTimeout, CancellationToken.None);
             dump.Dispose();
-            throw Explained(shown, CommandFailedException.FromResult(_host.Name, shown, result).Message,
+            var message = CommandFailedException.FromResult(_host.Name, shown, result).Message;
+            if (line != null && line.StartsWith("error=", StringComparison.Ordinal)) message = line.Substring(6) + ". " + message;
+            throw Explained(shown, message,
                 result, HostPath.Combine(imageDir, "dump.log"), timedOut: result.ExitCode == 124);
         }
 

@@ -208,8 +208,8 @@ namespace LiveMigrate.Tests.Fakes
         public List<FakeProcess> Daemons { get; } = new();
 
         /// <summary>
-        /// As runc reports it: while CRIU serves the pages it holds the tasks by ptrace and has thawed their freezer, so the
-        /// container shows as running (and cannot be resumed) until the dump ends and leaves it frozen.
+        /// While CRIU serves the pages it holds the tasks by ptrace (lazy-dump.sh freezes them again): paused, but a resume
+        /// cannot let them run until the dump has ended, which leaves them frozen.
         /// </summary>
         public IHostProcess StartLazyCheckpoint(string name, string imageDir, int port, CancellationToken ct)
         {
@@ -219,6 +219,7 @@ namespace LiveMigrate.Tests.Fakes
             _paths.Add(imageDir + "/inventory.img");
             _paths.Add(imageDir + "/dump.log");
             c.LazyDumping = true;
+            c.Status = ContainerStatus.Paused;
             var p = new FakeProcess(System.IO.Stream.Null, System.IO.Stream.Null, DaemonResult, () => EndLazyDump(name));
             Daemons.Add(p);
             return p;
@@ -230,7 +231,8 @@ namespace LiveMigrate.Tests.Fakes
             EndLazyDump(name);
         }
 
-        private void EndLazyDump(string name)
+        /// <summary>The lazy dump ends however it ends (also killed): the freezer keeps the tasks frozen.</summary>
+        public void EndLazyDump(string name)
         {
             if (!_containers.TryGetValue(name, out var c) || !c.LazyDumping) return;
             c.LazyDumping = false;
@@ -286,6 +288,7 @@ namespace LiveMigrate.Tests.Fakes
             Enter(HostOp.Resume, name, ct);
             if (!_containers.TryGetValue(name, out var c) || c.Status != ContainerStatus.Paused)
                 throw new InvalidOperationException($"fake runc: container {name} is not paused");
+            if (c.LazyDumping) throw new InvalidOperationException($"fake: {name}'s tasks are held by CRIU's lazy dump; a resume would not let them run");
             c.Status = ContainerStatus.Running;
         }
 

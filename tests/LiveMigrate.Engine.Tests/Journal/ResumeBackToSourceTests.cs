@@ -130,8 +130,8 @@ namespace LiveMigrate.Tests.Journal
             using var m = new InterruptedMigration(MigrationMode.PostCopy);
             m.DieAt(MigrationPhase.Pages);
             Assert.True(m.Destination.IsRunning(MigrationScenario.Container));
-            // The lazy dump still holds the tasks by ptrace: runc shows them running, and they cannot be resumed yet.
-            Assert.True(m.Source.IsRunning(MigrationScenario.Container));
+            // The lazy dump still holds the frozen tasks by ptrace: a thaw would not let them run until it has ended.
+            Assert.Equal(ContainerStatus.Paused, m.Source.StatusOf(MigrationScenario.Container));
 
             var result = m.Resume();
 
