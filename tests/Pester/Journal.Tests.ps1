@@ -187,11 +187,9 @@ Move-Container -Name $Name -Source (Connect-LabHost 1) -Destination (Connect-Lab
             $r.Result.RunningOn | Should -Be $hosts[0].Name
 
             Assert-RolledBackToFirstHost $name $start
-            $passes = (Get-WorkloadState 1 $name).passes
-            $deadline = [DateTime]::UtcNow.AddSeconds(60)
-            while ((Get-WorkloadState 1 $name).passes -lt $passes + 1 -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 200 }
-            (Get-WorkloadState 1 $name).errors | Should -Be 0
-            (Get-WorkloadState 1 $name).passes | Should -BeGreaterThan $passes
+            $final = Wait-WorkloadPasses 1 $name 1
+            $final.passes | Should -BeGreaterOrEqual $final.target
+            $final.errors | Should -Be 0
             Test-Path (Get-LabHostPath 1 "locks/$name") | Should -BeFalse
         }
     }

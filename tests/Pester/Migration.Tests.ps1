@@ -81,16 +81,13 @@ Describe 'Move-Container' -Tag 'Integration' -Skip:$noLab {
             $result.Status | Should -Be 'Succeeded'
             $result.Mode | Should -Be 'PostCopy'
             $result.PagesTime | Should -BeGreaterThan ([TimeSpan]::Zero)
-            # Only the eager pages travel before the restore; the 64 MiB of memory follows through the tunnel.
+            # Only images without memory, and the bundle, travel before the restore; the 64 MiB follows through the tunnel.
             $result.BytesTransferred | Should -BeLessThan 16MB
 
             # Two full verification passes after the move: every page of the 64 MiB arrived intact.
-            $after = Wait-WorkloadTick $To $name ($before.counter + 20)
-            $passes = $after.passes
-            $deadline = [DateTime]::UtcNow.AddSeconds(30)
-            while ((Get-WorkloadState $To $name).passes -lt $passes + 2 -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 100 }
-            $final = Get-WorkloadState $To $name
-            $final.passes | Should -BeGreaterOrEqual ($passes + 2)
+            Wait-WorkloadTick $To $name ($before.counter + 20) | Out-Null
+            $final = Wait-WorkloadPasses $To $name 2
+            $final.passes | Should -BeGreaterOrEqual $final.target
             $final.errors | Should -Be 0
             $final.start_unix_ms | Should -Be $start.start_unix_ms
             @(Get-LabContainerLocation $name) | Should -Be @($To)
@@ -264,11 +261,8 @@ Describe 'Move-Container' -Tag 'Integration' -Skip:$noLab {
             $errors[0].TargetObject.RunningOn | Should -Be $hosts[0].Name
             Assert-RolledBackToFirstHost $name $start
             # Two full passes over the 256 MiB after the thaw: the frozen tasks' memory was never touched.
-            $passes = (Get-WorkloadState 1 $name).passes
-            $deadline = [DateTime]::UtcNow.AddSeconds(60)
-            while ((Get-WorkloadState 1 $name).passes -lt $passes + 2 -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 200 }
-            $final = Get-WorkloadState 1 $name
-            $final.passes | Should -BeGreaterOrEqual ($passes + 2)
+            $final = Wait-WorkloadPasses 1 $name 2
+            $final.passes | Should -BeGreaterOrEqual $final.target
             $final.errors | Should -Be 0
         }
     }

@@ -77,6 +77,16 @@ function Wait-WorkloadTick([int] $HostIndex, [string] $Name, [long] $After, [int
     throw "Workload $Name on lab host $HostIndex did not tick past $After within $TimeoutSeconds s (state: $($s | ConvertTo-Json -Compress))."
 }
 
+# Waits until the workload has completed $Count more full passes over its memory than it had done when called,
+# each checking every word; returns its state then (the caller asserts passes and errors).
+function Wait-WorkloadPasses([int] $HostIndex, [string] $Name, [int] $Count, [int] $TimeoutSeconds = 60) {
+    $target = (Get-WorkloadState $HostIndex $Name).passes + $Count
+    $deadline = [DateTime]::UtcNow.AddSeconds($TimeoutSeconds)
+    while (($s = Get-WorkloadState $HostIndex $Name).passes -lt $target -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 100 }
+    $s['target'] = $target
+    $s
+}
+
 # tests/workload/holder, built static on first use, for holding what CRIU cannot carry.
 function Get-LabHolder {
     $src = Join-Path $script:Repo 'tests/workload/holder.c'
