@@ -9,9 +9,12 @@
                       destination over its own SSH link, -TransferRoute Auto)
       Move-Container -TransferRoute Relay  the same, every byte relayed through the controller's two SSH connections
       Move-Container -LazyRestore  Stop mode, the destination running the container before its memory is filled there
-      Move-Container -Mode PostCopy  restored from the few eager pages; memory follows through the SSH tunnel
-    For post-copy the table also gives the freeze alone (the first gap) and the time until every page
-    arrived: the largest gap includes the stalls of a workload touching memory that has not arrived yet.
+      Move-Container -Mode PostCopy  a lazy dump without the memory, restored at once; the memory follows from the
+                      frozen source tasks through the SSH tunnel
+    For the module the table also gives the downtime it reports (from the pause until the destination runs
+    the container), the freeze gap (the workload's first gap that ended after the pause) and, in
+    post-copy, the time until every page arrived: there the largest gap includes later stalls of a
+    workload touching memory that has not arrived yet.
     Downtime is measured inside the workload: the largest gap between its ticks during the operation.
     The workload checks its whole memory continuously; a run that corrupts it fails the benchmark.
     This VM backs guest memory lazily: the first touch of a guest page costs ~15 us, so a restore that
@@ -25,7 +28,9 @@ param(
     # Strings split on commas: "pwsh -File bench.ps1 -SizeMiB 64,256" passes one string, which [int[]] would read as 64256.
     [string[]] $SizeMiB = @('64', '256', '1024'),
     [ValidateRange(1, 20)] [int] $Runs = 3,
-    [ValidateRange(0, 10)] [int] $WarmupGiB = 8
+    [ValidateRange(0, 10)] [int] $WarmupGiB = 8,
+    # Which rows to run (comma-separated): floor, hand, stop, relay, lazy, postcopy. The floor always runs: ratios need it.
+    [string[]] $Method = @('floor', 'hand', 'stop', 'relay', 'lazy', 'postcopy')
 )
 $ErrorActionPreference = 'Stop'
 Import-Module $ModulePath
@@ -98,46 +103,61 @@ function Invoke-Module([int] $from, [int] $to, [string] $mode = 'Stop', [string]
     $r = Move-Container -Name $name -Source $hosts[$from - 1] -Destination $hosts[$to - 1] -Mode $mode -TransferRoute $route -LazyRestore:$lazy
     $tick = Wait-WorkloadTick $to $name 0
     $tick = Wait-WorkloadTick $to $name ($tick.counter + 20)
-    $gaps = @(Get-WorkloadLog $to $name | ForEach-Object {
-        if ($_ -match '^gap (\d+) ms end_unix_ms (\d+)' -and [long]$Matches[2] -ge $t0) { [int]$Matches[1] } })
-    @{ At = $to; Downtime = ($gaps | Measure-Object -Maximum).Maximum; Freeze = $gaps[0]; Rate = $r.TransferRate
+    $log = @(Get-WorkloadLog $to $name | ForEach-Object { if ($_ -match '^gap (\d+) ms end_unix_ms (\d+)') { @{ Gap = [int]$Matches[1]; End = [long]$Matches[2] } } })
+    $gaps = @($log | Where-Object End -ge $t0 | ForEach-Object Gap)
+    # The freeze as the workload saw it: the first gap that ended after the pause (the end of Prepare).
+    $paused = ($r.StartTime + $r.PrepareTime).ToUnixTimeMilliseconds()
+    $freeze = @($log | Where-Object End -ge $paused)[0].Gap
+    @{ At = $to; Downtime = ($gaps | Measure-Object -Maximum).Maximum; Freeze = $freeze; Rate = $r.TransferRate
        Reported = $r.Downtime.TotalMilliseconds; Pages = $r.PagesTime.TotalMilliseconds }
 }
 
 $sizes = @($SizeMiB -split ',' | ForEach-Object { [int]$_.Trim() })
+# Each row: its label, and a run from the host the workload is on that returns a sample (At: where it is now).
+$all = [ordered]@{
+    floor    = @{ Label = 'floor (local checkpoint+restore)'; Run = { param($at) Invoke-Floor $at } }
+    hand     = @{ Label = 'hand-written ssh + tar'; Run = { param($at) Invoke-HandWritten $at (3 - $at) } }
+    stop     = @{ Label = 'Move-Container'; Run = { param($at) Invoke-Module $at (3 - $at) } }
+    relay    = @{ Label = 'Move-Container -TransferRoute Relay'; Run = { param($at) Invoke-Module $at (3 - $at) 'Stop' 'Relay' } }
+    lazy     = @{ Label = 'Move-Container -LazyRestore'; Run = { param($at) Invoke-Module $at (3 - $at) -lazy } }
+    postcopy = @{ Label = 'Move-Container -Mode PostCopy'; Run = { param($at) Invoke-Module $at (3 - $at) 'PostCopy' } }
+}
+$chosen = @($Method -split ',' | ForEach-Object { $_.Trim().ToLowerInvariant() })
+$unknown = @($chosen | Where-Object { -not $all.Contains($_) })
+if ($unknown) { throw "Unknown -Method $($unknown -join ', '); choose from $($all.Keys -join ', ')." }
 $rows = foreach ($mib in $sizes) {
     Remove-LabContainer $name
     $start = New-LabWorkload -HostIndex 1 -Name $name -MiB $mib
     $at = 1
-    $methods = 'floor (local checkpoint+restore)', 'hand-written ssh + tar', 'Move-Container', 'Move-Container -TransferRoute Relay', 'Move-Container -LazyRestore', 'Move-Container -Mode PostCopy'
+    $methods = @($all.Keys | Where-Object { $_ -eq 'floor' -or $chosen -contains $_ })
     $samples = @{}
-    foreach ($method in $methods) { $samples[$method] = @() }
+    foreach ($key in $methods) { $samples[$key] = @() }
     for ($run = 1; $run -le $Runs; $run++) {
         # Interleaved, so that drift in the machine's load touches every method alike.
-        $f = Invoke-Floor $at; $samples['floor (local checkpoint+restore)'] += $f
-        $h = Invoke-HandWritten $at (3 - $at); $at = $h.At; $samples['hand-written ssh + tar'] += $h
-        $m = Invoke-Module $at (3 - $at); $at = $m.At; $samples['Move-Container'] += $m
-        $r = Invoke-Module $at (3 - $at) 'Stop' 'Relay'; $at = $r.At; $samples['Move-Container -TransferRoute Relay'] += $r
-        $l = Invoke-Module $at (3 - $at) -lazy; $at = $l.At; $samples['Move-Container -LazyRestore'] += $l
-        $p = Invoke-Module $at (3 - $at) 'PostCopy'; $at = $p.At; $samples['Move-Container -Mode PostCopy'] += $p
-        Write-Host ("{0} MiB run {1}: floor {2} ms, hand-written {3} ms, Move-Container {4} ms (reports {5:0}), relayed {6} ms, lazy restore {7} ms, PostCopy largest gap {8} ms, freeze {9} ms, pages {10:0} ms" -f `
-            $mib, $run, $f.Downtime, $h.Downtime, $m.Downtime, $m.Reported, $r.Downtime, $l.Downtime, $p.Downtime, $p.Freeze, $p.Pages)
+        $said = foreach ($key in $methods) {
+            $sample = & $all[$key].Run $at
+            $at = $sample.At
+            $samples[$key] += $sample
+            "{0} {1} ms{2}" -f $key, $sample.Downtime, $(if ($sample.Reported) { " (reports $([math]::Round($sample.Reported)), freeze gap $($sample.Freeze)$(if ($sample.Pages) { ", pages $([math]::Round($sample.Pages))" }))" })
+        }
+        Write-Host ("{0} MiB run {1}: {2}" -f $mib, $run, ($said -join ', '))
     }
     $state = Wait-WorkloadTick $at $name 0
     if ($state.errors -ne 0 -or $state.seed -ne $start.seed) { throw "The workload's memory check failed after the $mib MiB runs: $($state | ConvertTo-Json -Compress)" }
-    $floor = Get-Median ($samples['floor (local checkpoint+restore)'].Downtime)
-    foreach ($method in $methods) {
-        $d = Get-Median ($samples[$method].Downtime)
-        $rates = @($samples[$method].Rate | Where-Object { $_ })
+    $floor = Get-Median ($samples['floor'].Downtime)
+    foreach ($key in $methods) {
+        $d = Get-Median ($samples[$key].Downtime)
+        $rates = @($samples[$key].Rate | Where-Object { $_ })
         [pscustomobject]@{
             'MiB'              = $mib
-            'Method'           = $method
+            'Method'           = $all[$key].Label
             'Downtime ms (median)' = [math]::Round($d)
             'x floor'          = '{0:0.00}' -f ($d / $floor)
             'Transfer MB/s'    = if ($rates) { [math]::Round((Get-Median $rates)) } else { '-' }
-            'Freeze ms'        = if ($samples[$method][0].Freeze) { [math]::Round((Get-Median ($samples[$method].Freeze))) } else { '-' }
-            'Pages ms'         = if ($samples[$method][0].Pages) { [math]::Round((Get-Median ($samples[$method].Pages))) } else { '-' }
-            'Runs'             = $samples[$method].Count
+            'Reported ms'      = if ($samples[$key][0].Reported) { [math]::Round((Get-Median ($samples[$key].Reported))) } else { '-' }
+            'Freeze ms'        = if ($samples[$key][0].Freeze) { [math]::Round((Get-Median ($samples[$key].Freeze))) } else { '-' }
+            'Pages ms'         = if ($samples[$key][0].Pages) { [math]::Round((Get-Median ($samples[$key].Pages))) } else { '-' }
+            'Runs'             = $samples[$key].Count
             'Memory check'     = 'ok'
         }
     }

@@ -91,21 +91,21 @@ Describe 'Resume-Migration after the controller was killed' -Tag 'Integration' -
         $hosts = 1..2 | ForEach-Object { Connect-LabHost $_ }
         $mover = Join-Path $TestDrive 'move.ps1'
         Set-Content $mover @'
-param($Module, $Lab, $Name)
+param($Module, $Lab, $Name, $Mode = 'Stop')
 Import-Module $Module; Import-Module $Lab
-Move-Container -Name $Name -Source (Connect-LabHost 1) -Destination (Connect-LabHost 2) -SkipReadiness -Confirm:$false -Verbose
+Move-Container -Name $Name -Source (Connect-LabHost 1) -Destination (Connect-LabHost 2) -Mode $Mode -SkipReadiness -Confirm:$false -Verbose
 '@
 
         # Starts Move-Container lab host 1 -> 2 in a controller process of its own, and kills that process
         # with SIGKILL once its journal says $Phase has started (and $Until holds, if given). Returns the record as it was then.
-        function Stop-ControllerAt([string] $Name, [string] $Phase, [scriptblock] $Until = { $true }) {
+        function Stop-ControllerAt([string] $Name, [string] $Phase, [scriptblock] $Until = { $true }, [string] $Mode = 'Stop') {
             $self = (Get-Process -Id $PID).Path
             # Under `dotnet pwsh` this process is dotnet itself, which runs pwsh.dll.
             [string[]] $prefix = if ([IO.Path]::GetFileNameWithoutExtension($self) -eq 'dotnet') { @(Join-Path $PSHOME 'pwsh.dll') } else { @() }
             $labModule = (Resolve-Path (Join-Path $PSScriptRoot '../lab/Lab.psm1')).Path
             $log = Join-Path $TestDrive "$Name.out"
             $controller = Start-Process -FilePath $self -PassThru -RedirectStandardOutput $log -RedirectStandardError "$log.err" `
-                -ArgumentList ($prefix + @('-NoProfile', '-NonInteractive', '-File', $mover, $env:LIVEMIGRATE_MODULE, $labModule, $Name))
+                -ArgumentList ($prefix + @('-NoProfile', '-NonInteractive', '-File', $mover, $env:LIVEMIGRATE_MODULE, $labModule, $Name, $Mode))
             $deadline = [DateTime]::UtcNow.AddSeconds(120)
             $seen = $null
             while (-not $controller.HasExited -and [DateTime]::UtcNow -lt $deadline) {
@@ -166,6 +166,31 @@ Move-Container -Name $Name -Source (Connect-LabHost 1) -Destination (Connect-Lab
             Test-Path (Get-LabHostPath 1 "locks/$name") | Should -BeFalse -Because 'the resume releases the lock'
             (Get-MigrationJournal $killedAt.Id).Status | Should -Be 'RolledBack'
             Get-MigrationJournal -Unfinished -Container $name | Should -BeNullOrEmpty
+        }
+    }
+
+    Context 'killed while the pages of a 256 MiB post-copy flow' {
+        BeforeAll {
+            $name = 'jrnpages'
+            Remove-LabContainer $name
+            $start = New-LabWorkload -HostIndex 1 -Name $name -MiB 256
+            Wait-WorkloadTick 1 $name 0 | Out-Null
+            $killedAt = Stop-ControllerAt $name 'Pages' -Mode PostCopy
+        }
+        AfterAll { Remove-LabContainer $name }
+
+        It 'rolls it back: the copy on the destination removed, the lazy dump ended, the source thawed with its memory whole' {
+            $killedAt.Phases[-1].Phase | Should -Be 'Pages'
+            $r = Invoke-Resume $killedAt.Id
+            $r.Result.Action | Should -Be 'Thawed'
+            $r.Result.Status | Should -Be 'RolledBack'
+            $r.Result.RunningOn | Should -Be $hosts[0].Name
+
+            Assert-RolledBackToFirstHost $name $start
+            $final = Wait-WorkloadPasses 1 $name 1
+            $final.passes | Should -BeGreaterOrEqual $final.target
+            $final.errors | Should -Be 0
+            Test-Path (Get-LabHostPath 1 "locks/$name") | Should -BeFalse
         }
     }
 

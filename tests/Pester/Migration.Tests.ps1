@@ -81,16 +81,13 @@ Describe 'Move-Container' -Tag 'Integration' -Skip:$noLab {
             $result.Status | Should -Be 'Succeeded'
             $result.Mode | Should -Be 'PostCopy'
             $result.PagesTime | Should -BeGreaterThan ([TimeSpan]::Zero)
-            # Only the eager pages travel before the restore; the 64 MiB of memory follows through the tunnel.
+            # Only images without memory, and the bundle, travel before the restore; the 64 MiB follows through the tunnel.
             $result.BytesTransferred | Should -BeLessThan 16MB
 
             # Two full verification passes after the move: every page of the 64 MiB arrived intact.
-            $after = Wait-WorkloadTick $To $name ($before.counter + 20)
-            $passes = $after.passes
-            $deadline = [DateTime]::UtcNow.AddSeconds(30)
-            while ((Get-WorkloadState $To $name).passes -lt $passes + 2 -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 100 }
-            $final = Get-WorkloadState $To $name
-            $final.passes | Should -BeGreaterOrEqual ($passes + 2)
+            Wait-WorkloadTick $To $name ($before.counter + 20) | Out-Null
+            $final = Wait-WorkloadPasses $To $name 2
+            $final.passes | Should -BeGreaterOrEqual $final.target
             $final.errors | Should -Be 0
             $final.start_unix_ms | Should -Be $start.start_unix_ms
             @(Get-LabContainerLocation $name) | Should -Be @($To)
@@ -228,6 +225,45 @@ Describe 'Move-Container' -Tag 'Integration' -Skip:$noLab {
             $errors[0].FullyQualifiedErrorId | Should -BeLike 'MigrationRolledBack*'
             $errors[0].Exception.Message | Should -BeLike '*Transfer*'
             Assert-RolledBackToFirstHost $name $start
+        }
+    }
+
+    Context 'rollback when the page traffic of post-copy breaks' {
+        BeforeAll {
+            $name = 'migpcut'
+            Remove-LabContainer $name
+            $start = New-LabWorkload -HostIndex 1 -Name $name -MiB 256
+            $labModule = (Resolve-Path (Join-Path $PSScriptRoot '../lab/Lab.psm1')).Path
+        }
+        AfterAll { Remove-LabContainer $name }
+
+        It 'kills the copy running on the destination, ends the source''s lazy dump and thaws the source, memory intact' {
+            Wait-WorkloadTick 1 $name 0 | Out-Null  # ticking before the move
+            $ps = [powershell]::Create()
+            $null = $ps.AddScript({
+                param($module, $lab, $name)
+                Import-Module $module; Import-Module $lab
+                Move-Container -Name $name -Source (Connect-LabHost 1) -Destination (Connect-LabHost 2) -Mode PostCopy -ErrorAction Continue
+            }).AddArgument($env:LIVEMIGRATE_MODULE).AddArgument($labModule).AddArgument($name)
+            $handle = $ps.BeginInvoke()
+            $deadline = [DateTime]::UtcNow.AddSeconds(60)
+            while (-not ($ps.Streams.Progress | Where-Object StatusDescription -eq 'Pages') -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 5 }
+            # The container already runs on the destination, most of its memory still on the source: the page stream dies.
+            @(Get-LabContainerLocation $name) | Should -Be @(2)
+            & pkill -KILL -f "criu lazy-pages .*/$name-"
+            $null = $ps.EndInvoke($handle)
+            $errors = @($ps.Streams.Error)
+            $ps.Dispose()
+
+            $errors.Count | Should -Be 1
+            $errors[0].FullyQualifiedErrorId | Should -BeLike 'MigrationRolledBack*'
+            $errors[0].Exception.Message | Should -BeLike '*Pages*'
+            $errors[0].TargetObject.RunningOn | Should -Be $hosts[0].Name
+            Assert-RolledBackToFirstHost $name $start
+            # Two full passes over the 256 MiB after the thaw: the frozen tasks' memory was never touched.
+            $final = Wait-WorkloadPasses 1 $name 2
+            $final.passes | Should -BeGreaterOrEqual $final.target
+            $final.errors | Should -Be 0
         }
     }
 

@@ -77,6 +77,16 @@ function Wait-WorkloadTick([int] $HostIndex, [string] $Name, [long] $After, [int
     throw "Workload $Name on lab host $HostIndex did not tick past $After within $TimeoutSeconds s (state: $($s | ConvertTo-Json -Compress))."
 }
 
+# Waits until the workload has completed $Count more full passes over its memory than it had done when called,
+# each checking every word; returns its state then (the caller asserts passes and errors).
+function Wait-WorkloadPasses([int] $HostIndex, [string] $Name, [int] $Count, [int] $TimeoutSeconds = 60) {
+    $target = (Get-WorkloadState $HostIndex $Name).passes + $Count
+    $deadline = [DateTime]::UtcNow.AddSeconds($TimeoutSeconds)
+    while (($s = Get-WorkloadState $HostIndex $Name).passes -lt $target -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 100 }
+    $s['target'] = $target
+    $s
+}
+
 # tests/workload/holder, built static on first use, for holding what CRIU cannot carry.
 function Get-LabHolder {
     $src = Join-Path $script:Repo 'tests/workload/holder.c'
@@ -163,7 +173,7 @@ function Assert-RolledBackToFirstHost([string] $Name, $Start) {
     $left = & nsenter -t $sshd -m sh -c 'ls -d /var/lib/livemigrate/images/"$1"-* /var/lib/livemigrate/containers/"$1" 2>/dev/null' sh $Name
     $left | Should -BeNullOrEmpty -Because 'nothing of the attempt stays on the destination'
     @(Get-ChildItem (Get-LabHostPath 1 'images') -Filter "$Name-*").Count | Should -Be 0
-    @(& pgrep -f "criu (page-server|lazy-pages) .*/$Name-").Count | Should -Be 0 -Because 'no page daemon outlives a rollback'
+    @(& pgrep -f "criu lazy-pages .*/$Name-|runc checkpoint .*--lazy-pages .*/$Name-").Count | Should -Be 0 -Because 'no page daemon or lazy dump outlives a rollback'
 }
 
 Export-ModuleMember -Function *

@@ -20,7 +20,6 @@ namespace LiveMigrate.Journal
         public MigrationMode Mode { get; set; }
         public string Bundle { get; set; } = "";
         public string ImageDir { get; set; } = "";
-        public string StageDir { get; set; } = "";
         public string LockDir { get; set; } = "";
         public DateTime StartedUtc { get; set; }
         /// <summary>user@machine of the controller that ran the migration.</summary>
@@ -73,7 +72,6 @@ namespace LiveMigrate.Journal
             // A path once chosen stays: the engine forgets the lock's path when it releases it.
             if (paths.Bundle.Length > 0) Bundle = paths.Bundle;
             if (paths.ImageDir.Length > 0) ImageDir = paths.ImageDir;
-            if (paths.StageDir.Length > 0) StageDir = paths.StageDir;
             if (paths.LockDir.Length > 0) LockDir = paths.LockDir;
         }
 

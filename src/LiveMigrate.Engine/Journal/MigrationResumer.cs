@@ -100,7 +100,6 @@ namespace LiveMigrate.Journal
                     _say($"{_name} runs on {_destination.Name}, restored whole: finishing the migration.");
                     CleanUpSource(onSource);
                     RemoveOrReport(_destination, _record.ImageDir);
-                    RemoveOrReport(_destination, _record.StageDir);
                     End(MigrationStatus.Succeeded, _destination.Name, $"Finished: {_name} runs on {_destination.Name}; the source was cleaned up.");
                 }
                 else
@@ -116,7 +115,7 @@ namespace LiveMigrate.Journal
 
             /// <summary>
             /// A copy on the destination counts only if its restore got that far (a running copy after Restore began),
-            /// in post-copy only once every page arrived (its page server died with the controller's tunnel), and
+            /// in post-copy only once every page arrived (the source's lazy dump lost its client with the controller's tunnel), and
             /// never once a rollback had been decided.
             /// </summary>
             private bool DestinationCopyIsWhole(ContainerInfo? onDestination) =>
@@ -155,6 +154,9 @@ namespace LiveMigrate.Journal
                     RequireRunningOnSource("thawed");
                     return ResumeAction.Thawed;
                 }
+                if (_record.Mode == MigrationMode.PostCopy)
+                    throw new InvalidOperationException($"'{_name}' runs nowhere, and post-copy's images on {_source.Name} hold no memory: it was only in the frozen copy there, which is {Describe(onSource)}. " +
+                        $"The lock {_record.LockDir} stays on {_source.Name}; nothing was changed.");
                 // In pre-copy the complete images are the final dump, on top of the rounds beside it.
                 var images = _record.ImageDir.Length == 0 ? "" : PreCopy.PreCopySeries.CheckpointDir(_record.ImageDir, _record.Mode);
                 if (images.Length == 0 || !_source.Exists(HostPath.Combine(images, "inventory.img"), _ct))
@@ -187,7 +189,6 @@ namespace LiveMigrate.Journal
                 // Frozen since the checkpoint (or stopped): killed while frozen, it never runs again.
                 if (onSource != null) Try($"remove the frozen '{_name}' on {_source.Name}", () => _source.Delete(_name, force: true, CancellationToken.None));
                 RemoveOrReport(_source, _record.ImageDir);
-                RemoveOrReport(_source, _record.StageDir);
                 if (HostPath.IsRemovable(_record.Bundle)) RemoveOrReport(_source, _record.Bundle);
                 else if (_record.Bundle.Length > 0) _say($"Left the bundle {_record.Bundle} on {_source.Name}: it is too close to / to remove automatically.");
             }
@@ -196,9 +197,7 @@ namespace LiveMigrate.Journal
             private void CleanUpAttempt()
             {
                 RemoveOrReport(_source, _record.ImageDir);
-                RemoveOrReport(_source, _record.StageDir);
                 RemoveOrReport(_destination, _record.ImageDir);
-                RemoveOrReport(_destination, _record.StageDir);
                 // Prepare made sure the destination had nothing at the bundle's path: only a transfer put it there.
                 if (_record.Reached(MigrationPhase.Transfer)) RemoveOrReport(_destination, _record.Bundle);
             }
@@ -213,9 +212,12 @@ namespace LiveMigrate.Journal
                         Try($"stop the lazy-pages daemon on {_destination.Name}", () => _destination.StopPageDaemons(PreCopy.PreCopySeries.CheckpointDir(_record.ImageDir, _record.Mode), CancellationToken.None));
                     return;
                 }
-                // Their tunnel went with the controller; left alone they would wait for it forever.
-                if (_record.ImageDir.Length > 0) Try($"stop the page server on {_source.Name}", () => _source.StopPageDaemons(_record.ImageDir, CancellationToken.None));
-                if (_record.StageDir.Length > 0) Try($"stop the lazy-pages daemon on {_destination.Name}", () => _destination.StopPageDaemons(_record.StageDir, CancellationToken.None));
+                if (_record.ImageDir.Length == 0) return;
+                // Their tunnel went with the controller; left alone they would wait for it until their timeout.
+                Try($"stop the lazy-pages daemon on {_destination.Name}", () => _destination.StopPageDaemons(_record.ImageDir, CancellationToken.None));
+                // A copy whose pages did not all arrive goes before the source's tasks are let go (see MigrationEngine).
+                if (!_record.Completed(MigrationPhase.Pages)) RemoveDestinationCopy();
+                Try($"end the lazy dump on {_source.Name}", () => _source.EndLazyCheckpoint(_name, _record.ImageDir, CancellationToken.None));
             }
 
             private void Lock()

@@ -51,10 +51,10 @@ namespace LiveMigrate.Migration
             private readonly bool _lazy;
             private string _lockDir = "";
             private bool _destinationTouched;
-            // Post-copy: the destination's images are a staged copy whose pages files hold only what the
-            // restore reads; the daemons and the tunnel that carry the rest live until every page arrived.
-            private string _stageDir = "";
-            private Hosts.IHostProcess? _pageServer;
+            // Post-copy: the images hold no memory; the source's lazy dump serves it from the frozen tasks, through the
+            // tunnel, to the destination's lazy-pages daemon, all three alive until every page arrived.
+            private Hosts.IHostProcess? _lazyDump;
+            private int _pagePort;
             private Hosts.IHostProcess? _lazyPages;
             private IDisposable? _tunnel;
             private bool _restoreAttempted;
@@ -94,23 +94,17 @@ namespace LiveMigrate.Migration
             /// <summary>Stop or PreCopy with -LazyRestore: the memory is filled on the destination from the images there.</summary>
             private bool LazyFromImages => Options.LazyRestore && !_lazy;
 
-            /// <summary>The folder the destination's lazy-pages daemon works in, if one runs.</summary>
-            private string LazyDir => _lazy ? _stageDir : CheckpointDir;
-
-            /// <summary>Where the destination's images are: the full images, or in post-copy the staged part.</summary>
-            private string DestinationImages => _lazy ? _stageDir : _imageDir;
-
             private string PlannedLockDir => HostPath.Combine(Options.LockRoot, _name);
             private string PlannedImageDir => HostPath.Combine(Options.ImageRoot, _name + "-" + ((_preCopy ? Options.PredumpId : null) ?? _result.MigrationId));
 
             /// <summary>Where the complete images are: in pre-copy the final dump, on top of the rounds beside it.</summary>
             private string CheckpointDir => PreCopySeries.CheckpointDir(_imageDir, Options.Mode);
-            private MigrationPaths Paths => new MigrationPaths(_bundle, _imageDir, _stageDir, _lockDir);
+            private MigrationPaths Paths => new MigrationPaths(_bundle, _imageDir, _lockDir);
 
             public MigrationResult Execute()
             {
                 // Known before Prepare, so that a controller dying in Prepare leaves the lock's and images' paths behind.
-                Record(j => j.Started(_result.MigrationId, _name, _source.Name, _destination.Name, Options.Mode, new MigrationPaths("", PlannedImageDir, "", PlannedLockDir)));
+                Record(j => j.Started(_result.MigrationId, _name, _source.Name, _destination.Name, Options.Mode, new MigrationPaths("", PlannedImageDir, PlannedLockDir)));
                 try
                 {
                     var result = Migrate();
@@ -254,7 +248,6 @@ namespace LiveMigrate.Migration
                     throw new InvalidOperationException($"{_destination.Name} already has '{_bundle}'. The bundle is moved to the same path, and existing files are never overwritten: remove it there first (or, if it is shared storage, use -BundleSync None).");
                 _imageDir = PlannedImageDir;
                 _result.ImagePath = _imageDir;
-                if (_lazy) _stageDir = _imageDir + ".lazy";
                 if (_preCopy) PrepareSeries();
                 _observer.Message($"Bundle {_bundle}; images go to {_imageDir} on both hosts.");
                 _source.CreateDirectory(_imageDir, _ct);
@@ -305,6 +298,13 @@ namespace LiveMigrate.Migration
 
             private void FinalDump()
             {
+                if (_lazy)
+                {
+                    // Below Linux's ephemeral range (32768 up), where outgoing connections would compete for it.
+                    _pagePort = new Random().Next(20000, 26000);
+                    _lazyDump = _source.StartLazyCheckpoint(_name, _imageDir, _pagePort, CancellationToken.None);
+                    return;
+                }
                 _source.Checkpoint(_name, CheckpointDir, _preCopy ? _series!.RoundDir(_lastRound) : null, CancellationToken.None);
                 if (!_preCopy) return;
                 // Statistics only: unreadable, they are reported, and the migration goes on.
@@ -314,13 +314,8 @@ namespace LiveMigrate.Migration
 
             private void Transfer()
             {
-                if (_lazy)
-                {
-                    var pagemaps = _source.ReadPagemaps(_imageDir, _ct);
-                    _source.StageLazyImages(_imageDir, _stageDir, pagemaps, _ct);
-                }
                 // Pre-copy: the rounds are there already; only the final dump travels.
-                var images = _preCopy ? CheckpointDir : DestinationImages;
+                var images = _preCopy ? CheckpointDir : _imageDir;
                 var paths = SharedBundle ? new[] { images } : new[] { images, _bundle };
                 _result.BytesTransferred = Transport.Copy(_source, _destination, paths, _observer.TransferProgress, _ct,
                     Options.BundleSync == BundleSync.Delta ? Snapshot : null);
@@ -331,14 +326,10 @@ namespace LiveMigrate.Migration
                 // CRIU is never interrupted once it runs (see Checkpoint); cancellation waits for the next phase.
                 if (_lazy)
                 {
-                    // Below Linux's ephemeral range (32768 up), where outgoing connections would compete for them.
-                    var rng = new Random();
-                    var serverPort = rng.Next(20000, 26000);
-                    var clientPort = rng.Next(26000, 32000);
-                    _pageServer = _source.StartPageServer(_imageDir, serverPort);
-                    _tunnel = Transport.Tunnel(_destination, clientPort, _source, serverPort);
-                    _lazyPages = _destination.StartLazyPages(_stageDir, clientPort);
-                    _destination.RestoreLazy(_name, _bundle, _stageDir, CancellationToken.None);
+                    var clientPort = new Random().Next(26000, 32000);
+                    _tunnel = Transport.Tunnel(_destination, clientPort, _source, _pagePort);
+                    _lazyPages = _destination.StartLazyPages(_imageDir, clientPort);
+                    _destination.RestoreLazy(_name, _bundle, _imageDir, CancellationToken.None);
                 }
                 else if (LazyFromImages)
                 {
@@ -355,32 +346,35 @@ namespace LiveMigrate.Migration
                 _observer.Message($"{_name} runs on {_destination.Name} after {_result.Downtime.TotalMilliseconds:0} ms of downtime.");
             }
 
-            /// <summary>Done when the lazy-pages daemon has filled every page and the page server, if any, ended well.</summary>
+            /// <summary>Done when the lazy-pages daemon has filled every page and the source's lazy dump, if any, ended well.</summary>
             private void WaitForPages()
             {
                 var filled = _lazyPages!.WaitForExit(Options.Runtime.PageTransferTimeout, _ct);
                 if (!filled.Succeeded)
-                    throw new InvalidOperationException($"The lazy-pages daemon on {_destination.Name} failed (exit {filled.ExitCode}): {filled.StandardError.Trim()} See {LazyDir}/lazy-pages.log there.");
-                if (_pageServer == null)
+                    throw new InvalidOperationException($"The lazy-pages daemon on {_destination.Name} failed (exit {filled.ExitCode}): {filled.StandardError.Trim()} See {CheckpointDir}/lazy-pages.log there.");
+                if (_lazyDump == null)
                 {
                     StopPageTraffic();
                     return;
                 }
-                // The page server ends when its client's connection closes, which the tunnel carries only once shut.
+                // The dump ends when its client's connection closes, which the tunnel carries only once shut.
                 _tunnel?.Dispose();
                 _tunnel = null;
-                var served = _pageServer!.WaitForExit(TimeSpan.FromSeconds(30), _ct);
+                var served = _lazyDump.WaitForExit(TimeSpan.FromSeconds(30), _ct);
                 if (!served.Succeeded)
-                    throw new InvalidOperationException($"The page server on {_source.Name} failed (exit {served.ExitCode}): {served.StandardError.Trim()} See {_imageDir}/page-server.log there.");
+                    throw new InvalidOperationException($"The lazy dump on {_source.Name} failed (exit {served.ExitCode}): {served.StandardError.Trim()} See {_imageDir}/dump.log there.");
                 StopPageTraffic();
+                // CRIU lifted its network lock as it ended: the frozen copy gets ours until Cleanup removes it.
+                _source.EndLazyCheckpoint(_name, _imageDir, _ct);
             }
 
+            /// <summary>Closes the daemons' channels, which does not end them (see RestoreOnSource).</summary>
             private void StopPageTraffic()
             {
-                foreach (var d in new IDisposable?[] { _lazyPages, _tunnel, _pageServer }) d?.Dispose();
+                foreach (var d in new IDisposable?[] { _lazyPages, _tunnel, _lazyDump }) d?.Dispose();
                 _lazyPages = null;
                 _tunnel = null;
-                _pageServer = null;
+                _lazyDump = null;
             }
 
             private void Verify()
@@ -416,12 +410,11 @@ namespace LiveMigrate.Migration
                     _observer.Message($"Could not remove the frozen '{_name}' on {_source.Name} (runc delete --force {_name} there removes it): {ex.Message}");
                 }
                 RemoveOrReport(_source, _imageDir);
-                RemoveOrReport(_source, _stageDir);
                 RemoveOrReport(_source, Snapshot);
                 if (SharedBundle) _observer.Message($"Kept the bundle {_bundle}: it is on shared storage, where {_name} now runs from.");
                 else if (HostPath.IsRemovable(_bundle)) RemoveOrReport(_source, _bundle);
                 else _observer.Message($"Left the bundle {_bundle} on {_source.Name}: it is too close to / to remove automatically.");
-                if (!Options.KeepImages) RemoveOrReport(_destination, DestinationImages);
+                if (!Options.KeepImages) RemoveOrReport(_destination, _imageDir);
                 ForgetSeries();
             }
 
@@ -453,8 +446,9 @@ namespace LiveMigrate.Migration
                 }
                 return Fail(MigrationStatus.Failed, null, failed, cause, rollbackError,
                     $"Migration of {_name} to {_destination.Name} failed in {failed}: {reason} The rollback failed too: {rollbackError.Message} " +
-                    $"Once sure it does not run on {_destination.Name}, go back by hand on {_source.Name}: runc resume {_name} if it is paused there, " +
-                    $"else runc restore --detach --image-path {CheckpointDir} --bundle {_bundle} {_name} (the checkpoint images are kept at {CheckpointDir}).");
+                    $"Once sure it does not run on {_destination.Name}, go back by hand on {_source.Name}: runc resume {_name} if it is paused there" +
+                    (_lazy ? " (post-copy's images hold no memory: that frozen copy is the only one)."
+                        : $", else runc restore --detach --image-path {CheckpointDir} --bundle {_bundle} {_name} (the checkpoint images are kept at {CheckpointDir})."));
             }
 
             private void RestoreOnSource(MigrationPhase failed)
@@ -462,12 +456,12 @@ namespace LiveMigrate.Migration
                 var ct = CancellationToken.None;
                 // If it already ran on the destination, the outage from here on counts as downtime too.
                 _frozen.Start();
-                if (_pageServer != null || _lazyPages != null)
+                if (_lazyPages != null)
                 {
                     StopPageTraffic();
-                    KillOrReport(_source, _imageDir);
-                    KillOrReport(_destination, LazyDir);
+                    KillOrReport(_destination, CheckpointDir);
                 }
+                if (_lazy) EndLazyDump();
                 var onSource = _source.State(_name, ct);
                 if (onSource?.Status == ContainerStatus.Running)
                 {
@@ -493,7 +487,9 @@ namespace LiveMigrate.Migration
                     }
                     else
                     {
-                        // The frozen copy is gone (stopped or removed meanwhile): the images are what is left.
+                        // The frozen copy is gone (stopped or removed meanwhile): the images are what is left, but not in post-copy.
+                        if (_lazy)
+                            throw new InvalidOperationException($"the frozen copy on {_source.Name} is {onSource?.Status.ToString() ?? "gone"}, and post-copy's images hold no memory to restore it from.");
                         if (onSource != null) _source.Delete(_name, force: true, ct);
                         _source.Restore(_name, _bundle, CheckpointDir, ct);
                         var state = _source.State(_name, ct);
@@ -508,13 +504,26 @@ namespace LiveMigrate.Migration
                     // The container runs on the source again: leftovers on the destination are reported, not fatal.
                     try { if (_restoreAttempted && _destination.State(_name, ct) != null) _destination.Delete(_name, force: true, ct); }
                     catch (Exception ex) { _observer.Message($"Could not remove '{_name}' from {_destination.Name}: {ex.Message}"); }
-                    RemoveOrReport(_destination, DestinationImages);
+                    RemoveOrReport(_destination, _imageDir);
                     if (!SharedBundle) RemoveOrReport(_destination, _bundle);
                 }
                 RemoveOrReport(_source, _imageDir);
-                RemoveOrReport(_source, _stageDir);
                 RemoveOrReport(_source, Snapshot);
                 ForgetSeries();
+            }
+
+            /// <summary>
+            /// Post-copy's source lets go of the frozen tasks only once nothing of the container runs on the destination: a
+            /// lazy dump that still waits for or serves a client is told to end (CRIU lifts its network lock and leaves them
+            /// frozen); until it has, a thaw would not let them run.
+            /// </summary>
+            private void EndLazyDump()
+            {
+                var ct = CancellationToken.None;
+                StopPageTraffic();
+                if (_restoreAttempted && _destination.State(_name, ct) != null) _destination.Delete(_name, force: true, ct);
+                try { _source.EndLazyCheckpoint(_name, _imageDir, ct); }
+                catch (Exception ex) { _observer.Message(ex.Message); }
             }
 
             private MigrationException Fail(MigrationStatus status, string? runningOn, MigrationPhase phase, Exception cause, Exception? rollbackError, string message)

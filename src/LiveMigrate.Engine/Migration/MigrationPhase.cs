@@ -9,9 +9,9 @@ namespace LiveMigrate.Migration
         /// <summary>Frozen while the whole checkpoint is copied; restored from complete images.</summary>
         Stop,
         /// <summary>
-        /// Restored from the small part of the images at once; memory follows on demand from a page server
-        /// that reads the source's complete images, which stay there until every page has arrived, so a
-        /// failure at any point still rolls back to the source.
+        /// Frozen only while all but the memory is dumped and copied, then restored at once; the memory follows
+        /// on demand from the frozen source tasks themselves (CRIU's lazy dump), which stay there until every
+        /// page has arrived, so a failure at any point still rolls back to the source.
         /// </summary>
         PostCopy,
         /// <summary>

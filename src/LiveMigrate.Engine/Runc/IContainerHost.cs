@@ -21,19 +21,22 @@ namespace LiveMigrate.Runc
         DumpStats ReadDumpStats(string imageDir, CancellationToken ct);
         void Restore(string name, string bundle, string imageDir, CancellationToken ct);
 
-        // Post-copy: the restore starts from the small part of the images and memory follows on demand.
-        IReadOnlyList<Pagemap> ReadPagemaps(string imageDir, CancellationToken ct);
-        /// <summary>Copies the images into <paramref name="stageDir"/> with pages files holding only the eager ranges (sparse).</summary>
-        void StageLazyImages(string imageDir, string stageDir, IReadOnlyList<Pagemap> pagemaps, CancellationToken ct);
-        /// <summary>Serves the lazy pages of a full dump in <paramref name="imageDir"/> on 127.0.0.1:<paramref name="port"/>.</summary>
-        Hosts.IHostProcess StartPageServer(string imageDir, int port);
+        // Post-copy: the restore starts from the images without the memory, which follows on demand from the frozen source.
+        /// <summary>
+        /// The final dump of post-copy: freezes the container and writes all but its memory into <paramref name="imageDir"/>,
+        /// then serves the memory from the frozen tasks on 127.0.0.1:<paramref name="port"/> until a lazy restore has fetched
+        /// it all; the process returned ends then. The container stays frozen here, as after <see cref="Checkpoint"/>.
+        /// </summary>
+        Hosts.IHostProcess StartLazyCheckpoint(string name, string imageDir, int port, CancellationToken ct);
+        /// <summary>Ends the lazy checkpoint of <paramref name="imageDir"/> if it still waits for or serves a client; the container stays frozen.</summary>
+        void EndLazyCheckpoint(string name, string imageDir, CancellationToken ct);
         /// <summary>
         /// The daemon that fills a lazily restored container's memory from a page server on 127.0.0.1:<paramref name="port"/>,
         /// or, without a port, from the pages files in <paramref name="imageDir"/> itself.
         /// </summary>
         Hosts.IHostProcess StartLazyPages(string imageDir, int? port);
         void RestoreLazy(string name, string bundle, string imageDir, CancellationToken ct);
-        /// <summary>Kills the page server or lazy-pages daemon working on <paramref name="imageDir"/>, if any is left.</summary>
+        /// <summary>Kills the lazy-pages daemon working on <paramref name="imageDir"/>, if any is left.</summary>
         void StopPageDaemons(string imageDir, CancellationToken ct);
         void Delete(string name, bool force, CancellationToken ct);
         void Resume(string name, CancellationToken ct);

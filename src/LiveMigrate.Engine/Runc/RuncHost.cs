@@ -66,6 +66,16 @@ namespace LiveMigrate.Runc
         public DumpStats ReadDumpStats(string imageDir, CancellationToken ct) =>
             DumpStats.Parse(ReadFile(HostPath.Combine(Safe(imageDir), "stats-dump"), ct));
 
+        private byte[] ReadFile(string path, CancellationToken ct)
+        {
+            using var cat = _host.Start(new CommandLine("cat", path));
+            using var bytes = new System.IO.MemoryStream();
+            cat.StandardOutput.CopyTo(bytes);
+            var done = cat.WaitForExit(_options.CommandTimeout, ct);
+            if (!done.Succeeded) throw CommandFailedException.FromResult(_host.Name, new CommandLine("cat", path), done);
+            return bytes.ToArray();
+        }
+
         private CommandLine Dump(string name, string imageDir, string? parentDir, bool preDump)
         {
             var args = new List<string> { "checkpoint" };
@@ -110,66 +120,52 @@ namespace LiveMigrate.Runc
             RunCriu(cmd, workDir, "restore.log", ct);
         }
 
-        public IReadOnlyList<Pagemap> ReadPagemaps(string imageDir, CancellationToken ct)
+        /// <summary>
+        /// Post-copy's freeze: pauses the container and dumps all but its memory into <paramref name="imageDir"/>; CRIU then
+        /// serves the memory from the frozen tasks on 127.0.0.1:<paramref name="port"/> until a lazy restore has fetched it
+        /// all, and ends (the returned process), leaving the container frozen here as <see cref="Checkpoint"/> does.
+        /// </summary>
+        /// <remarks>Returns once the images are written; a dump that fails before is explained from CRIU's log.</remarks>
+        public IHostProcess StartLazyCheckpoint(string name, string imageDir, int port, CancellationToken ct)
         {
-            var list = _host.RunChecked(new CommandLine("find", Safe(imageDir), "-maxdepth", "1", "-name", "pagemap-*.img"), _options.CommandTimeout, ct);
-            var maps = new List<Pagemap>();
-            foreach (var path in list.StandardOutput.Split(new[] { '\n' }, StringSplitOptions.RemoveEmptyEntries))
+            _host.RunChecked(Runc("pause", ContainerName.Validate(name)), _options.CommandTimeout, ct);
+            var cmd = HostScript.Command("lazy-dump.sh", new[] { "dump", _options.RuncPath, ContainerName.Validate(name), Safe(imageDir), Port(port) });
+            cmd.WithEnvironment(_options.CriuEnvironment);
+            // The dump, then every page's transfer: the host ends it if the controller is gone by then.
+            cmd.HostTimeout = _options.CriuTimeout + _options.PageTransferTimeout;
+            cmd.StandardInput = StreamTarget.DevNull;
+            // What messages name: the script's text is no use to anyone.
+            var shown = Runc("checkpoint", "--lazy-pages", "--image-path", imageDir, name);
+            var dump = _host.Start(cmd);
+            var said = System.Threading.Tasks.Task.Run(() =>
+                new System.IO.StreamReader(dump.StandardOutput, System.Text.Encoding.UTF8, false, 256, leaveOpen: true).ReadLine());
+            // As bounded as a plain checkpoint: CRIU can hang silently (see the machine notes).
+            var limit = System.Threading.Tasks.Task.Delay(_options.CriuTimeout + TimeSpan.FromSeconds(10));
+            if (System.Threading.Tasks.Task.WhenAny(said, limit).Result != said)
             {
-                maps.Add(Pagemap.Parse(ReadFile(path.Trim(), ct)));
+                dump.Dispose();
+                throw Explained(shown, $"runc checkpoint --lazy-pages on {Name} did not write its images within {_options.CriuTimeout.TotalSeconds:0} s.",
+                    null, HostPath.Combine(imageDir, "dump.log"), timedOut: true);
             }
-            return maps;
+            var line = said.Status == System.Threading.Tasks.TaskStatus.RanToCompletion ? said.Result : null;
+            if (line == "ready") return dump;
+            var result = dump.WaitForExit(_options.CommandTimeout, CancellationToken.None);
+            dump.Dispose();
+            var message = CommandFailedException.FromResult(_host.Name, shown, result).Message;
+            if (line != null && line.StartsWith("error=", StringComparison.Ordinal)) message = line.Substring(6) + ". " + message;
+            throw Explained(shown, message,
+                result, HostPath.Combine(imageDir, "dump.log"), timedOut: result.ExitCode == 124);
         }
 
-        private byte[] ReadFile(string path, CancellationToken ct)
+        /// <summary>
+        /// Ends the lazy dump of <paramref name="imageDir"/> if it still waits for or serves a client (a rollback, or a
+        /// controller that died): CRIU finishes and the container stays frozen here, its network locked.
+        /// </summary>
+        public void EndLazyCheckpoint(string name, string imageDir, CancellationToken ct)
         {
-            using var cat = _host.Start(new CommandLine("cat", path));
-            using var bytes = new System.IO.MemoryStream();
-            cat.StandardOutput.CopyTo(bytes);
-            var done = cat.WaitForExit(_options.CommandTimeout, ct);
-            if (!done.Succeeded) throw CommandFailedException.FromResult(_host.Name, new CommandLine("cat", path), done);
-            return bytes.ToArray();
+            HostScript.Run(_host, HostScript.Command("lazy-dump.sh", new[] { "end", Safe(imageDir) }), _options.CommandTimeout + TimeSpan.FromSeconds(15), ct);
+            if (State(name, ct)?.Status == ContainerStatus.Paused) NetLock("lock", name, ct);
         }
-
-        // A fixed script; paths and numbers arrive as arguments. Pages files are cut to their eager ranges,
-        // left sparse elsewhere, so tar --sparse sends only what the restore reads.
-        private const string StageScript = @"set -e
-src=$1; dst=$2; shift 2
-mkdir -p -m 0700 ""$dst""
-for f in ""$src""/*; do
-  [ -f ""$f"" ] || continue
-  case ""${f##*/}"" in pages-*.img) ;; *.log) ;; *) cp -p ""$f"" ""$dst/"" ;; esac
-done
-while [ $# -gt 0 ]; do
-  name=$1; size=$2; shift 2
-  truncate -s ""$size"" ""$dst/$name""
-  while [ $# -gt 0 ] && [ ""$1"" != ';' ]; do
-    dd if=""$src/$name"" of=""$dst/$name"" bs=4096 skip=""$1"" seek=""$1"" count=""$2"" conv=notrunc status=none
-    shift 2
-  done
-  [ $# -gt 0 ] && shift
-done";
-
-        public void StageLazyImages(string imageDir, string stageDir, IReadOnlyList<Pagemap> pagemaps, CancellationToken ct)
-        {
-            var args = new List<string> { "sh", "-c", StageScript, "sh", Safe(imageDir), Safe(stageDir) };
-            foreach (var map in pagemaps)
-            {
-                args.Add($"pages-{map.PagesId}.img");
-                args.Add((map.TotalPages * 4096).ToString(System.Globalization.CultureInfo.InvariantCulture));
-                foreach (var r in map.Eager)
-                {
-                    args.Add(r.Offset.ToString(System.Globalization.CultureInfo.InvariantCulture));
-                    args.Add(r.Count.ToString(System.Globalization.CultureInfo.InvariantCulture));
-                }
-                args.Add(";");
-            }
-            _host.RunChecked(new CommandLine(args), _options.CommandTimeout, ct);
-        }
-
-        public IHostProcess StartPageServer(string imageDir, int port) =>
-            StartCriuDaemon(new CommandLine(_options.CriuPath, "page-server", "--lazy-pages", "--images-dir", Safe(imageDir), "--work-dir", imageDir,
-                "--address", "127.0.0.1", "--port", Port(port), "--log-file", "page-server.log"));
 
         /// <remarks>Returns once the daemon listens: a restore started before its socket exists fails.</remarks>
         public IHostProcess StartLazyPages(string imageDir, int? port)

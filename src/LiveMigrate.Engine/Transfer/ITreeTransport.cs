@@ -139,7 +139,7 @@ namespace LiveMigrate.Transfer
                     ? _link.Copy(paths, progress, ct, snapshot)
                     : _transport.Copy(source, destination, paths, progress, ct, snapshot);
 
-            /// <summary>Post-copy's pages: from the destination back to the source's page server over the link when there is one.</summary>
+            /// <summary>Post-copy's pages: from the destination back to the source's lazy dump over the link when there is one.</summary>
             public IDisposable Tunnel(IContainerHost from, int fromPort, IContainerHost to, int toPort)
             {
                 if (_link != null && from == _destination && to == _source)

@@ -8,9 +8,16 @@ using LiveMigrate.Runc;
 
 namespace LiveMigrate.Tests.Fakes
 {
-    public enum HostOp { List, State, Checkpoint, Restore, Delete, Resume, Exists, CreateDirectory, RemoveTree, ReadPagemaps, StageLazyImages, StartPageServer, StartLazyPages, RestoreLazy, StopPageDaemons, Lock, Unlock, PreDump, ReadDumpStats }
+    public enum HostOp { List, State, Checkpoint, Restore, Delete, Resume, Exists, CreateDirectory, RemoveTree, LazyCheckpoint, EndLazyCheckpoint, StartLazyPages, RestoreLazy, StopPageDaemons, Lock, Unlock, PreDump, ReadDumpStats }
 
-    public sealed record HostCall(HostOp Op, string Argument);
+    /// <summary>One call; <see cref="Seq"/> orders calls across hosts and is no part of what a call is (equality).</summary>
+    public sealed record HostCall(HostOp Op, string Argument)
+    {
+        private static long _next;
+        public long Seq { get; } = Interlocked.Increment(ref _next);
+        public bool Equals(HostCall? other) => other is not null && Op == other.Op && Argument == other.Argument;
+        public override int GetHashCode() => HashCode.Combine(Op, Argument);
+    }
 
     /// <summary>An error the test injected; its message travels into the engine's results.</summary>
     public sealed class InjectedFault : Exception
@@ -72,7 +79,7 @@ namespace LiveMigrate.Tests.Fakes
 
         /// <summary>Calls that change something on the host.</summary>
         public IEnumerable<HostCall> MutatingCalls => Calls.Where(c =>
-            c.Op is HostOp.Checkpoint or HostOp.PreDump or HostOp.Restore or HostOp.Delete or HostOp.Resume or HostOp.CreateDirectory or HostOp.RemoveTree);
+            c.Op is HostOp.Checkpoint or HostOp.LazyCheckpoint or HostOp.PreDump or HostOp.Restore or HostOp.RestoreLazy or HostOp.Delete or HostOp.Resume or HostOp.CreateDirectory or HostOp.RemoveTree);
 
         // ---- fault injection ----
 
@@ -196,24 +203,41 @@ namespace LiveMigrate.Tests.Fakes
             _containers[name] = new Container(ContainerStatus.Running, bundle, Interlocked.Increment(ref _nextPid), restored: true);
         }
 
-        /// <summary>What the page server and the lazy-pages daemon end with (post-copy).</summary>
+        /// <summary>What the lazy dump and the lazy-pages daemon end with (post-copy).</summary>
         public CommandResult DaemonResult { get; set; } = new CommandResult(0, "", "", TimeSpan.Zero);
         public List<FakeProcess> Daemons { get; } = new();
 
-        public IReadOnlyList<Pagemap> ReadPagemaps(string imageDir, CancellationToken ct)
+        /// <summary>
+        /// While CRIU serves the pages it holds the tasks by ptrace (lazy-dump.sh freezes them again): paused, but a resume
+        /// cannot let them run until the dump has ended, which leaves them frozen.
+        /// </summary>
+        public IHostProcess StartLazyCheckpoint(string name, string imageDir, int port, CancellationToken ct)
         {
-            Enter(HostOp.ReadPagemaps, imageDir, ct);
-            return Array.Empty<Pagemap>();
+            Enter(HostOp.LazyCheckpoint, imageDir, ct);
+            if (!_containers.TryGetValue(name, out var c) || c.Status != ContainerStatus.Running)
+                throw new InvalidOperationException($"fake runc: container {name} is not running");
+            _paths.Add(imageDir + "/inventory.img");
+            _paths.Add(imageDir + "/dump.log");
+            c.LazyDumping = true;
+            c.Status = ContainerStatus.Paused;
+            var p = new FakeProcess(System.IO.Stream.Null, System.IO.Stream.Null, DaemonResult, () => EndLazyDump(name));
+            Daemons.Add(p);
+            return p;
         }
 
-        public void StageLazyImages(string imageDir, string stageDir, IReadOnlyList<Pagemap> pagemaps, CancellationToken ct)
+        public void EndLazyCheckpoint(string name, string imageDir, CancellationToken ct)
         {
-            Enter(HostOp.StageLazyImages, stageDir, ct);
-            if (!_paths.Contains(imageDir + "/inventory.img")) throw new InvalidOperationException($"fake host: no images in {imageDir}");
-            WriteImages(stageDir, "stage.log");
+            Enter(HostOp.EndLazyCheckpoint, imageDir, ct);
+            EndLazyDump(name);
         }
 
-        public IHostProcess StartPageServer(string imageDir, int port) => Daemon(HostOp.StartPageServer, imageDir);
+        /// <summary>The lazy dump ends however it ends (also killed): the freezer keeps the tasks frozen.</summary>
+        public void EndLazyDump(string name)
+        {
+            if (!_containers.TryGetValue(name, out var c) || !c.LazyDumping) return;
+            c.LazyDumping = false;
+            c.Status = ContainerStatus.Paused;
+        }
 
         public IHostProcess StartLazyPages(string imageDir, int? port) => Daemon(HostOp.StartLazyPages, imageDir + (port == null ? " (from its own images)" : ""));
 
@@ -264,6 +288,7 @@ namespace LiveMigrate.Tests.Fakes
             Enter(HostOp.Resume, name, ct);
             if (!_containers.TryGetValue(name, out var c) || c.Status != ContainerStatus.Paused)
                 throw new InvalidOperationException($"fake runc: container {name} is not paused");
+            if (c.LazyDumping) throw new InvalidOperationException($"fake: {name}'s tasks are held by CRIU's lazy dump; a resume would not let them run");
             c.Status = ContainerStatus.Running;
         }
 
@@ -339,6 +364,8 @@ namespace LiveMigrate.Tests.Fakes
             public int Pid { get; }
             public bool Restored { get; }
             public int StateCallsSinceRestore { get; set; }
+            /// <summary>A lazy dump holds the tasks (post-copy).</summary>
+            public bool LazyDumping { get; set; }
         }
     }
 }

@@ -26,11 +26,15 @@ namespace LiveMigrate.Tests.Fakes
 
     public sealed class FakeProcess : IHostProcess
     {
-        public FakeProcess(Stream stdout, Stream stdin, CommandResult result)
+        private readonly Action? _exited;
+
+        /// <param name="exited">What happens on the host when the process ends (seen by the first wait).</param>
+        public FakeProcess(Stream stdout, Stream stdin, CommandResult result, Action? exited = null)
         {
             StandardOutput = stdout;
             StandardInput = stdin;
             Result = result;
+            _exited = exited;
         }
 
         public Stream StandardOutput { get; }
@@ -38,7 +42,11 @@ namespace LiveMigrate.Tests.Fakes
         public CommandResult Result { get; }
         public bool Disposed { get; private set; }
 
-        public CommandResult WaitForExit(TimeSpan timeout, CancellationToken cancellationToken) => Result;
+        public CommandResult WaitForExit(TimeSpan timeout, CancellationToken cancellationToken)
+        {
+            _exited?.Invoke();
+            return Result;
+        }
 
         public void Dispose()
         {

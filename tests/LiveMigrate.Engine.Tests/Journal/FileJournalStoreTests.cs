@@ -21,7 +21,7 @@ namespace LiveMigrate.Tests.Journal
         private static MigrationJournalRecord Record(string id, DateTime started) => new MigrationJournalRecord
         {
             Id = id, Container = "web", Source = "root@10.0.0.5:22", Destination = "root@10.0.0.6:22", Mode = MigrationMode.PostCopy,
-            Bundle = "/var/lib/containers/web", ImageDir = "/var/lib/livemigrate/images/web-" + id, StageDir = "/var/lib/livemigrate/images/web-" + id + ".lazy",
+            Bundle = "/var/lib/containers/web", ImageDir = "/var/lib/livemigrate/images/web-" + id,
             LockDir = "/var/lib/livemigrate/locks/web", StartedUtc = started, Controller = "ops@ctl", ControllerMachine = "ctl", ControllerProcessId = 42,
             Phases = new List<JournalPhase>
             {
@@ -40,7 +40,7 @@ namespace LiveMigrate.Tests.Journal
 
             Assert.Equal(("web", "root@10.0.0.5:22", "root@10.0.0.6:22", MigrationMode.PostCopy), (r.Container, r.Source, r.Destination, r.Mode));
             Assert.Equal(("/var/lib/containers/web", "/var/lib/livemigrate/locks/web"), (r.Bundle, r.LockDir));
-            Assert.EndsWith(".lazy", r.StageDir);
+            Assert.EndsWith("/web-20261128T010203-3f9c2a71", r.ImageDir);
             Assert.Equal(started, r.StartedUtc);
             Assert.Equal(MigrationPhase.Checkpoint, r.LastPhase);
             Assert.True(r.Completed(MigrationPhase.Prepare));

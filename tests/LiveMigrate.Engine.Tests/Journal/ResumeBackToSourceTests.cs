@@ -125,19 +125,39 @@ namespace LiveMigrate.Tests.Journal
         }
 
         [Fact]
-        public void Post_copy_died_while_pages_flowed_stops_the_daemons_and_thaws_the_source()
+        public void Post_copy_died_while_pages_flowed_stops_the_daemon_removes_the_copy_then_ends_the_dump_and_thaws_the_source()
         {
             using var m = new InterruptedMigration(MigrationMode.PostCopy);
             m.DieAt(MigrationPhase.Pages);
             Assert.True(m.Destination.IsRunning(MigrationScenario.Container));
+            // The lazy dump still holds the frozen tasks by ptrace: a thaw would not let them run until it has ended.
+            Assert.Equal(ContainerStatus.Paused, m.Source.StatusOf(MigrationScenario.Container));
 
             var result = m.Resume();
 
             Assert.Equal(ResumeAction.Thawed, result.Action);
-            Assert.Equal(m.ImageDir, m.Source.CallsOf(HostOp.StopPageDaemons).Single().Argument);
-            Assert.Equal(m.ImageDir + ".lazy", m.Destination.CallsOf(HostOp.StopPageDaemons).Single().Argument);
+            Assert.Equal(m.ImageDir, m.Destination.CallsOf(HostOp.StopPageDaemons).Single().Argument);
+            var removed = m.Destination.CallsOf(HostOp.Delete).First().Seq;
+            var ended = m.Source.CallsOf(HostOp.EndLazyCheckpoint).Single();
+            Assert.Equal(m.ImageDir, ended.Argument);
+            Assert.True(ended.Seq > removed && m.Source.CallsOf(HostOp.Resume).Single().Seq > ended.Seq);
             Assert.Null(m.Source.RestoredFrom);
             m.AssertRunsOnlyOn(m.Source, result);
+        }
+
+        [Fact]
+        public void Post_copy_running_nowhere_is_never_restored_from_images_that_hold_no_memory()
+        {
+            using var m = new InterruptedMigration(MigrationMode.PostCopy);
+            m.DieAt(MigrationPhase.Pages);
+            m.Source.RemoveContainer(MigrationScenario.Container);  // the frozen copy, where the memory was, is gone
+
+            var ex = Assert.Throws<InvalidOperationException>(() => m.Resume());
+
+            Assert.Contains("hold no memory", ex.Message);
+            Assert.Empty(m.Source.CallsOf(HostOp.Restore));
+            Assert.True(m.Source.Locks.ContainsKey(m.LockDir));
+            Assert.False(m.Destination.IsRunning(MigrationScenario.Container));
         }
 
         [Fact]

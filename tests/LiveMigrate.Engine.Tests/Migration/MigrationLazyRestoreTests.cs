@@ -27,7 +27,7 @@ namespace LiveMigrate.Tests.Migration
             Assert.Equal(result.ImagePath + " (from its own images)", _s.Destination.CallsOf(HostOp.StartLazyPages).Single().Argument);
             Assert.Single(_s.Destination.CallsOf(HostOp.RestoreLazy));
             Assert.Empty(_s.Destination.CallsOf(HostOp.Restore));
-            Assert.Empty(_s.Source.CallsOf(HostOp.StartPageServer));
+            Assert.Empty(_s.Source.CallsOf(HostOp.LazyCheckpoint));
             Assert.Equal(0, _s.Transport.TunnelsOpened);
             Assert.All(_s.Destination.Daemons, d => Assert.True(d.Disposed));
             Assert.Equal(new[] { "Prepare", "Checkpoint", "Transfer", "Restore", "Pages", "Verify", "Cleanup" },
@@ -64,8 +64,8 @@ namespace LiveMigrate.Tests.Migration
 
             var result = _s.Migrate();
 
-            Assert.Equal(result.ImagePath + ".lazy", _s.Destination.CallsOf(HostOp.StartLazyPages).Single().Argument);
-            Assert.Single(_s.Source.CallsOf(HostOp.StartPageServer));
+            Assert.Equal(result.ImagePath, _s.Destination.CallsOf(HostOp.StartLazyPages).Single().Argument);
+            Assert.Single(_s.Source.CallsOf(HostOp.LazyCheckpoint));
             _s.AssertInvariant(result);
         }
     }

@@ -2,12 +2,13 @@ using System;
 using System.Linq;
 using LiveMigrate.Commands;
 using LiveMigrate.Migration;
+using LiveMigrate.Runc;
 using LiveMigrate.Tests.Fakes;
 using Xunit;
 
 namespace LiveMigrate.Tests.Migration
 {
-    /// <summary>Post-copy: restore from the staged part of the images, memory through a tunnel afterwards.</summary>
+    /// <summary>Post-copy: a lazy dump on the source, a restore from images without memory, the pages through a tunnel afterwards.</summary>
     public sealed class MigrationPostCopyTests : IDisposable
     {
         private readonly MigrationScenario _s = new MigrationScenario();
@@ -16,33 +17,37 @@ namespace LiveMigrate.Tests.Migration
 
         public void Dispose() => _s.Dispose();
 
+        private long First(FakeContainerHost host, HostOp op) => host.CallsOf(op).First().Seq;
+
         [Fact]
-        public void Restores_from_the_staged_images_and_waits_for_every_page()
+        public void Dumps_lazily_restores_from_the_images_and_waits_for_every_page()
         {
             var result = _s.Migrate();
 
             Assert.Equal(MigrationStatus.Succeeded, result.Status);
             Assert.Equal(MigrationMode.PostCopy, result.Mode);
-            var stage = result.ImagePath + ".lazy";
-            Assert.Equal(new[] { stage, MigrationScenario.Bundle }, _s.Transport.Copies.Single());
+            Assert.Equal(new[] { result.ImagePath!, MigrationScenario.Bundle }, _s.Transport.Copies.Single());
+            Assert.Empty(_s.Source.CallsOf(HostOp.Checkpoint));
+            Assert.Equal(result.ImagePath, _s.Source.CallsOf(HostOp.LazyCheckpoint).Single().Argument);
+            Assert.Equal(result.ImagePath, _s.Destination.CallsOf(HostOp.StartLazyPages).Single().Argument);
             Assert.Single(_s.Destination.CallsOf(HostOp.RestoreLazy));
             Assert.Empty(_s.Destination.CallsOf(HostOp.Restore));
-            Assert.Equal(result.ImagePath, _s.Source.CallsOf(HostOp.StartPageServer).Single().Argument);
-            Assert.Equal(stage, _s.Destination.CallsOf(HostOp.StartLazyPages).Single().Argument);
             Assert.Equal(1, _s.Transport.TunnelsOpened);
             Assert.Empty(_s.Transport.Tunnels);
             Assert.All(_s.Source.Daemons.Concat(_s.Destination.Daemons), d => Assert.True(d.Disposed));
             Assert.True(result.PagesTime > TimeSpan.Zero);
             Assert.Equal(new[] { "Prepare", "Checkpoint", "Transfer", "Restore", "Pages", "Verify", "Cleanup" },
                 _s.Observer.PhaseEvents.Where(e => e.StartsWith("Started ")).Select(e => e.Substring(8)));
-            Assert.Empty(_s.Source.FilesUnder(stage));
+            // The frozen copy the dump left goes only after the pages are all there.
+            Assert.True(First(_s.Source, HostOp.Delete) > First(_s.Source, HostOp.EndLazyCheckpoint));
+            Assert.False(_s.Source.HasContainer(MigrationScenario.Container));
             Assert.Empty(_s.Source.FilesUnder(result.ImagePath!));
-            Assert.Empty(_s.Destination.FilesUnder(stage));
+            Assert.Empty(_s.Destination.FilesUnder(result.ImagePath!));
             _s.AssertInvariant(result);
         }
 
         [Fact]
-        public void A_page_transfer_that_breaks_kills_the_copy_and_thaws_the_source()
+        public void A_page_transfer_that_breaks_kills_the_copy_then_ends_the_dump_then_thaws_the_source()
         {
             _s.Destination.DaemonResult = new CommandResult(1, "", "Error (criu/uffd.c:1076): uffd: Lazy pages transfer FAILED", TimeSpan.Zero);
 
@@ -51,18 +56,91 @@ namespace LiveMigrate.Tests.Migration
             Assert.Equal(MigrationPhase.Pages, ex.FailedPhase);
             Assert.Equal(MigrationStatus.RolledBack, ex.Result.Status);
             Assert.Contains("Lazy pages transfer FAILED", ex.Message);
-            // The copy on the destination is killed first, then the source's frozen copy is thawed.
-            Assert.Contains(_s.Destination.Calls, c => c.Op == HostOp.Delete && c.Argument == "web --force");
-            Assert.Single(_s.Source.CallsOf(HostOp.Resume));
+            // Closing a channel does not end a remote process: the destination's daemon is killed by name.
+            Assert.Equal(ex.Result.ImagePath, _s.Destination.CallsOf(HostOp.StopPageDaemons).Single().Argument);
+            // The copy there goes before the source's tasks are let go, and they are thawed only once the dump has ended.
+            var killed = _s.Destination.CallsOf(HostOp.Delete).Single(c => c.Argument == "web --force").Seq;
+            var ended = _s.Source.CallsOf(HostOp.EndLazyCheckpoint).Single(c => c.Seq > killed).Seq;
+            Assert.True(First(_s.Source, HostOp.Resume) > ended);
             Assert.Null(_s.Source.RestoredFrom);
             Assert.Empty(_s.Transport.Tunnels);
             Assert.All(_s.Source.Daemons.Concat(_s.Destination.Daemons), d => Assert.True(d.Disposed));
-            // Closing a channel does not end a remote process: the daemons are killed by name.
-            Assert.Equal(ex.Result.ImagePath, _s.Source.CallsOf(HostOp.StopPageDaemons).Single().Argument);
-            Assert.Equal(ex.Result.ImagePath + ".lazy", _s.Destination.CallsOf(HostOp.StopPageDaemons).Single().Argument);
-            Assert.Empty(_s.Destination.FilesUnder(ex.Result.ImagePath + ".lazy"));
-            Assert.Empty(_s.Source.FilesUnder(ex.Result.ImagePath + ".lazy"));
             _s.AssertRolledBack(ex);
+        }
+
+        [Fact]
+        public void A_lazy_dump_that_fails_before_its_images_are_written_thaws_the_source_and_touches_nothing_there()
+        {
+            // runc paused the container, then CRIU failed: the tasks are frozen and whole.
+            _s.Source.FailOn(HostOp.LazyCheckpoint, "criu failed: type NOTIFY errno 0", h => h.Freeze(MigrationScenario.Container));
+
+            var ex = _s.MigrateFailing();
+
+            Assert.Equal(MigrationPhase.Checkpoint, ex.FailedPhase);
+            Assert.Contains("type NOTIFY", ex.Message);
+            Assert.Empty(_s.Transport.Copies);
+            Assert.Empty(_s.Destination.MutatingCalls);
+            Assert.Single(_s.Source.CallsOf(HostOp.EndLazyCheckpoint));
+            Assert.Single(_s.Source.CallsOf(HostOp.Resume));
+            _s.AssertRolledBack(ex);
+        }
+
+        [Fact]
+        public void A_restore_that_fails_ends_the_dump_still_waiting_for_its_client_and_thaws_the_source()
+        {
+            _s.Destination.FailOn(HostOp.RestoreLazy, "criu failed: type RESTORE errno 0");
+
+            var ex = _s.MigrateFailing();
+
+            Assert.Equal(MigrationPhase.Restore, ex.FailedPhase);
+            // While its dump waits, CRIU holds the tasks by ptrace: a thaw before it has ended would not let them run.
+            Assert.True(First(_s.Source, HostOp.Resume) > First(_s.Source, HostOp.EndLazyCheckpoint));
+            Assert.Single(_s.Destination.CallsOf(HostOp.StopPageDaemons));
+            Assert.All(_s.Source.Daemons.Concat(_s.Destination.Daemons), d => Assert.True(d.Disposed));
+            _s.AssertRolledBack(ex);
+        }
+
+        [Fact]
+        public void A_lazy_dump_that_ends_badly_after_every_page_arrived_still_rolls_back()
+        {
+            // All pages in, but the source's CRIU reports a failure: the copy cannot be trusted to be whole.
+            _s.Source.DaemonResult = new CommandResult(1, "", "Error (criu/cr-dump.c:2019): Lazy pages transfer FAILED.", TimeSpan.Zero);
+
+            var ex = _s.MigrateFailing();
+
+            Assert.Equal(MigrationPhase.Pages, ex.FailedPhase);
+            Assert.Contains("lazy dump on hostA failed", ex.Message);
+            Assert.False(_s.Destination.HasContainer(MigrationScenario.Container));
+            _s.AssertRolledBack(ex);
+        }
+
+        [Fact]
+        public void A_dump_that_had_to_be_killed_is_reported_and_the_source_still_thawed()
+        {
+            _s.Destination.FailOn(HostOp.RestoreLazy, "criu failed: type RESTORE errno 0");
+            // "end" had to kill CRIU: the freezer keeps the tasks frozen.
+            _s.Source.FailOn(HostOp.EndLazyCheckpoint, "lazy-dump.sh failed on hostA (exit 1): the lazy dump did not end when asked, and was killed",
+                h => h.EndLazyDump(MigrationScenario.Container));
+
+            var ex = _s.MigrateFailing();
+
+            Assert.Contains(_s.Observer.Messages, m => m.Contains("did not end when asked"));
+            Assert.Single(_s.Source.CallsOf(HostOp.Resume));
+            _s.AssertRolledBack(ex);
+        }
+
+        [Fact]
+        public void A_frozen_copy_gone_from_the_source_fails_the_rollback_instead_of_restoring_images_without_memory()
+        {
+            _s.Destination.FailOn(HostOp.RestoreLazy, "criu failed: type RESTORE errno 0", _ => _s.Source.RemoveContainer(MigrationScenario.Container));
+
+            var ex = _s.MigrateFailing();
+
+            Assert.Equal(MigrationStatus.Failed, ex.Result.Status);
+            Assert.Contains("hold no memory", ex.Result.RollbackError);
+            Assert.Contains("that frozen copy is the only one", ex.Message);
+            Assert.DoesNotContain("runc restore", ex.Message);
+            Assert.Empty(_s.Source.CallsOf(HostOp.Restore));
         }
     }
 }

@@ -28,9 +28,9 @@ namespace LiveMigrate.Readiness.Checks
             var c = e.ContainerFacts.Value;
             var s = e.Source.KnownFacts;
             var d = e.Destination.KnownFacts;
-            yield return Room(e.Source.Name, "the checkpoint images", s.ImagesDirectory, s.ImagesFreeBytes, Need(c.MemoryBytes));
-            // Post-copy lands only the pages the restore reads first; the rest goes straight into memory.
+            // Post-copy's images hold no memory on either host: the frozen tasks serve it straight into the destination's.
             var images = e.Request.Mode == MigrationMode.PostCopy ? 0 : c.MemoryBytes;
+            yield return Room(e.Source.Name, "the checkpoint images", s.ImagesDirectory, s.ImagesFreeBytes, Need(images));
             if (e.DestinationPaths.Succeeded && e.DestinationPaths.Value.BundleDevice is { } dev && dev != d.ImagesDevice)
             {
                 yield return Room(e.Destination.Name, "the checkpoint images", d.ImagesDirectory, d.ImagesFreeBytes, Need(images));
@@ -81,15 +81,15 @@ namespace LiveMigrate.Readiness.Checks
 
         /// <summary>
         /// Stop: the fixed cost of a checkpoint and restore (the canaries), plus writing the memory as images,
-        /// streaming images and bundle, and reading them back into fresh memory. PostCopy: the same dump, the
-        /// bundle, and the page tunnel's setup; memory moves after the container runs again.
+        /// streaming images and bundle, and reading them back into fresh memory. PostCopy: the fixed cost, the
+        /// bundle, and the page tunnel's setup; memory is neither written nor moved until the container runs again.
         /// </summary>
         internal static (TimeSpan Stop, TimeSpan PostCopy) Estimate(ContainerFacts c, TimeSpan fixedCost, double bandwidth, double sourceWrite, double destinationWrite)
         {
             var dump = c.MemoryBytes / sourceWrite;
             var bundle = c.BundleBytes / bandwidth;
             var stop = fixedCost + TimeSpan.FromSeconds(dump + c.MemoryBytes / bandwidth + bundle + c.MemoryBytes / destinationWrite);
-            var post = fixedCost + TimeSpan.FromSeconds(dump + bundle) + PostCopySetup;
+            var post = fixedCost + TimeSpan.FromSeconds(bundle) + PostCopySetup;
             return (stop, post);
         }
 
