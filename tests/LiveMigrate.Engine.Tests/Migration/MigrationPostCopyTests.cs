@@ -142,5 +142,28 @@ namespace LiveMigrate.Tests.Migration
             Assert.DoesNotContain("runc restore", ex.Message);
             Assert.Empty(_s.Source.CallsOf(HostOp.Restore));
         }
+
+        [Fact]
+        public void Opens_the_page_tunnel_before_the_freeze_and_aborts_there_if_it_cannot()
+        {
+            var result = _s.Migrate();
+            Assert.Equal(0, _s.Transport.CheckpointsBeforeTunnel);
+            _s.AssertInvariant(result);
+
+            using var again = new MigrationScenario();
+            again.Options.Mode = MigrationMode.PostCopy;
+            again.Transport.TunnelFailure = "remote port forwarding failed for listen port 27000";
+
+            var ex = again.MigrateFailing();
+
+            Assert.Equal(MigrationStatus.Aborted, ex.Result.Status);
+            Assert.Equal(MigrationPhase.Prepare, ex.FailedPhase);
+            Assert.Contains("remote port forwarding failed", ex.Message);
+            Assert.Empty(again.Source.CallsOf(HostOp.LazyCheckpoint));
+            Assert.Empty(again.Transport.OpenLinks);
+            Assert.True(again.Source.IsRunning(MigrationScenario.Container));
+            Assert.Empty(again.Source.FilesUnder(ex.Result.ImagePath!));
+            Assert.Empty(again.Destination.MutatingCalls);
+        }
     }
 }
