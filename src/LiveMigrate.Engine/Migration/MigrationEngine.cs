@@ -316,9 +316,17 @@ namespace LiveMigrate.Migration
                     return;
                 }
                 _source.Checkpoint(_name, CheckpointDir, _preCopy ? _series!.RoundDir(_lastRound) : null, CancellationToken.None);
-                if (!_preCopy) return;
-                // Statistics only: unreadable, they are reported, and the migration goes on.
-                try { _result.FinalPagesWritten = _source.ReadDumpStats(CheckpointDir, CancellationToken.None).PagesWritten; }
+            }
+
+            /// <summary>Statistics only, read once the container runs on the destination: unreadable, they are reported.</summary>
+            private void RecordDumpStats()
+            {
+                try
+                {
+                    var stats = _source.ReadDumpStats(CheckpointDir, CancellationToken.None);
+                    _result.FinalPagesWritten = stats.PagesWritten;
+                    _result.PostCopyPages = stats.PagesLazy;
+                }
                 catch (Exception ex) { _observer.Message($"Could not read CRIU's statistics of the final dump: {ex.Message}"); }
             }
 
@@ -417,6 +425,7 @@ namespace LiveMigrate.Migration
                 {
                     _observer.Message($"Could not remove the frozen '{_name}' on {_source.Name} (runc delete --force {_name} there removes it): {ex.Message}");
                 }
+                RecordDumpStats();
                 RemoveOrReport(_source, _imageDir);
                 RemoveOrReport(_source, Snapshot);
                 if (SharedBundle) _observer.Message($"Kept the bundle {_bundle}: it is on shared storage, where {_name} now runs from.");

@@ -141,6 +141,8 @@ namespace LiveMigrate.Tests.Fakes
         /// <summary>Pages each pre-dump round writes, round 1 first; rounds past the list write the last number.</summary>
         public List<long> PagesPerRound { get; } = new() { 16384, 2048, 512 };
         public long FinalDumpPages { get; set; } = 100;
+        /// <summary>Pages a lazy dump leaves for the destination to fetch.</summary>
+        public long LazyDumpPages { get; set; } = 16384;
         private readonly Dictionary<string, DumpStats> _stats = new(StringComparer.Ordinal);
 
         public DumpStats PreDump(string name, string imageDir, string? parentDir, CancellationToken ct)
@@ -218,6 +220,8 @@ namespace LiveMigrate.Tests.Fakes
                 throw new InvalidOperationException($"fake runc: container {name} is not running");
             _paths.Add(imageDir + "/inventory.img");
             _paths.Add(imageDir + "/dump.log");
+            _paths.Add(imageDir + "/stats-dump");
+            _stats[imageDir] = new DumpStats(LazyDumpPages + 10, 0, 0, TimeSpan.FromMilliseconds(1), TimeSpan.FromMilliseconds(5), LazyDumpPages);
             c.LazyDumping = true;
             c.Status = ContainerStatus.Paused;
             var p = new FakeProcess(System.IO.Stream.Null, System.IO.Stream.Null, DaemonResult, () => EndLazyDump(name));

@@ -41,6 +41,9 @@ namespace LiveMigrate.Tests.Migration
             // The frozen copy the dump left goes only after the pages are all there.
             Assert.True(First(_s.Source, HostOp.Delete) > First(_s.Source, HostOp.EndLazyCheckpoint));
             Assert.False(_s.Source.HasContainer(MigrationScenario.Container));
+            // Nothing of the memory was written while frozen; all of it was fetched afterwards, as CRIU counted.
+            Assert.Equal((0L, 16384L, 16384L), (result.FinalPagesWritten, result.PostCopyPages, result.PagesMoved));
+            Assert.True(_s.Source.CallsOf(HostOp.ReadDumpStats).Single().Seq > First(_s.Destination, HostOp.RestoreLazy));
             Assert.Empty(_s.Source.FilesUnder(result.ImagePath!));
             Assert.Empty(_s.Destination.FilesUnder(result.ImagePath!));
             _s.AssertInvariant(result);
