@@ -323,9 +323,8 @@ namespace LiveMigrate.Migration
             {
                 try
                 {
-                    var stats = _source.ReadDumpStats(CheckpointDir, CancellationToken.None);
-                    _result.FinalPagesWritten = stats.PagesWritten;
-                    _result.PostCopyPages = stats.PagesLazy;
+                    _result.FinalPagesWritten = _source.ReadDumpStats(CheckpointDir, CancellationToken.None).PagesWritten;
+                    if (_lazy) _result.PostCopyPages = _source.CountLazyPages(CheckpointDir, CancellationToken.None);
                 }
                 catch (Exception ex) { _observer.Message($"Could not read CRIU's statistics of the final dump: {ex.Message}"); }
             }

@@ -11,9 +11,8 @@ namespace LiveMigrate.Runc
         private const uint StatsMagic = 0x57093306;
         public const int PageSize = 4096;
 
-        public DumpStats(long pagesScanned, long pagesSkippedParent, long pagesWritten, TimeSpan freezingTime, TimeSpan frozenTime, long pagesLazy = 0)
+        public DumpStats(long pagesScanned, long pagesSkippedParent, long pagesWritten, TimeSpan freezingTime, TimeSpan frozenTime)
         {
-            PagesLazy = pagesLazy;
             PagesScanned = pagesScanned;
             PagesSkippedParent = pagesSkippedParent;
             PagesWritten = pagesWritten;
@@ -27,8 +26,6 @@ namespace LiveMigrate.Runc
         public long PagesSkippedParent { get; }
         /// <summary>Pages written to this dump's pages files: what has to travel.</summary>
         public long PagesWritten { get; }
-        /// <summary>A lazy dump (post-copy): pages left in the frozen tasks for the destination to fetch.</summary>
-        public long PagesLazy { get; }
         public TimeSpan FreezingTime { get; }
         /// <summary>How long the container's tasks were frozen; in a pre-dump, only while its pages were collected.</summary>
         public TimeSpan FrozenTime { get; }
@@ -39,7 +36,7 @@ namespace LiveMigrate.Runc
             var dump = CriuImage.Message(image, ref pos, "stats").Nested(1)
                 ?? throw new FormatException("The CRIU stats image holds no dump statistics (a restore's stats?).");
             return new DumpStats((long)dump.Number(5), (long)dump.Number(6), (long)dump.Number(7),
-                Microseconds(dump.Number(1)), Microseconds(dump.Number(2)), (long)dump.Number(9));
+                Microseconds(dump.Number(1)), Microseconds(dump.Number(2)));
         }
 
         private static TimeSpan Microseconds(ulong us) => TimeSpan.FromTicks((long)us * 10);

@@ -8,7 +8,7 @@ using LiveMigrate.Runc;
 
 namespace LiveMigrate.Tests.Fakes
 {
-    public enum HostOp { List, State, Checkpoint, Restore, Delete, Resume, Exists, CreateDirectory, RemoveTree, LazyCheckpoint, EndLazyCheckpoint, StartLazyPages, RestoreLazy, StopPageDaemons, Lock, Unlock, PreDump, ReadDumpStats }
+    public enum HostOp { List, State, Checkpoint, Restore, Delete, Resume, Exists, CreateDirectory, RemoveTree, LazyCheckpoint, EndLazyCheckpoint, CountLazyPages, StartLazyPages, RestoreLazy, StopPageDaemons, Lock, Unlock, PreDump, ReadDumpStats }
 
     /// <summary>One call; <see cref="Seq"/> orders calls across hosts and is no part of what a call is (equality).</summary>
     public sealed record HostCall(HostOp Op, string Argument)
@@ -155,6 +155,14 @@ namespace LiveMigrate.Tests.Fakes
             return Dump(imageDir, parentDir, PagesPerRound[Math.Min(round, PagesPerRound.Count - 1)]);
         }
 
+        private readonly Dictionary<string, long> _lazyPages = new(StringComparer.Ordinal);
+
+        public long CountLazyPages(string imageDir, CancellationToken ct)
+        {
+            Enter(HostOp.CountLazyPages, imageDir, ct);
+            return _lazyPages.TryGetValue(imageDir, out var n) ? n : 0;
+        }
+
         public DumpStats ReadDumpStats(string imageDir, CancellationToken ct)
         {
             Enter(HostOp.ReadDumpStats, imageDir, ct);
@@ -221,7 +229,8 @@ namespace LiveMigrate.Tests.Fakes
             _paths.Add(imageDir + "/inventory.img");
             _paths.Add(imageDir + "/dump.log");
             _paths.Add(imageDir + "/stats-dump");
-            _stats[imageDir] = new DumpStats(LazyDumpPages + 10, 0, 0, TimeSpan.FromMilliseconds(1), TimeSpan.FromMilliseconds(5), LazyDumpPages);
+            _stats[imageDir] = new DumpStats(0, 0, 0, TimeSpan.Zero, TimeSpan.Zero);  // CRIU counts nothing in a lazy dump
+            _lazyPages[imageDir] = LazyDumpPages;
             c.LazyDumping = true;
             c.Status = ContainerStatus.Paused;
             var p = new FakeProcess(System.IO.Stream.Null, System.IO.Stream.Null, DaemonResult, () => EndLazyDump(name));
