@@ -36,6 +36,9 @@ Describe 'Move-Container' -Tag 'Integration' -Skip:$noLab {
             $result.RunningOn | Should -Be $hosts[$To - 1].Name
             $result.Source | Should -Be $hosts[$From - 1].Name
             $result.BytesTransferred | Should -BeGreaterThan 64MB
+            # CRIU's own count: at least the workload's 64 MiB (16384 pages), all written while frozen.
+            $result.FinalPagesWritten | Should -BeGreaterThan 16384
+            $result.PagesMoved | Should -Be $result.FinalPagesWritten
             $result.Downtime | Should -BeGreaterThan ([TimeSpan]::Zero)
             $result.Downtime | Should -BeLessThan $result.Duration
             $result.CheckpointTime + $result.TransferTime + $result.RestoreTime | Should -BeLessOrEqual ($result.Downtime + [TimeSpan]::FromMilliseconds(100))
@@ -83,6 +86,9 @@ Describe 'Move-Container' -Tag 'Integration' -Skip:$noLab {
             $result.PagesTime | Should -BeGreaterThan ([TimeSpan]::Zero)
             # Only images without memory, and the bundle, travel before the restore; the 64 MiB follows through the tunnel.
             $result.BytesTransferred | Should -BeLessThan 16MB
+            # CRIU's own count: the 64 MiB (16384 pages) went after the restore, next to nothing while frozen.
+            $result.PostCopyPages | Should -BeGreaterThan 16384
+            $result.FinalPagesWritten | Should -BeLessThan 1024
 
             # Two full verification passes after the move: every page of the 64 MiB arrived intact.
             Wait-WorkloadTick $To $name ($before.counter + 20) | Out-Null

@@ -54,7 +54,7 @@ namespace LiveMigrate.Migration
             // Post-copy: the images hold no memory; the source's lazy dump serves it from the frozen tasks, through the
             // tunnel, to the destination's lazy-pages daemon, all three alive until every page arrived.
             private Hosts.IHostProcess? _lazyDump;
-            private int _pagePort;
+            private int _pagePort, _tunnelPort;
             private Hosts.IHostProcess? _lazyPages;
             private IDisposable? _tunnel;
             private bool _restoreAttempted;
@@ -201,6 +201,7 @@ namespace LiveMigrate.Migration
             {
                 ReportFailure(phase, ex);
                 // First: a stream the controller gave up on may still run host to host, and must not write after the cleanup.
+                StopPageTraffic();
                 CloseLink();
                 if (phase == MigrationPhase.PreDump) PreDumpRounds.ThawIfFrozen(_source, _name, _observer.Message);
                 if (!_stagedSeries)
@@ -253,6 +254,7 @@ namespace LiveMigrate.Migration
                 _source.CreateDirectory(_imageDir, _ct);
                 _link = _engine._transport.Open(_source, _destination, _result.MigrationId, _observer.Message, _ct);
                 _result.TransferRoute = _link.Route;
+                if (_lazy) OpenPageTunnel();
                 if (Options.BundleSync == BundleSync.Delta)
                 {
                     // While it still runs: the whole bundle now, only what changes until the freeze later.
@@ -260,6 +262,16 @@ namespace LiveMigrate.Migration
                     var bytes = Transport.Copy(_source, _destination, new[] { _bundle }, null, _ct, Snapshot);
                     _observer.Message($"Copied the bundle ahead ({bytes / 1048576.0:0.0} MiB) while {_name} runs; only what changes from now on is sent while it is frozen.");
                 }
+            }
+
+            /// <summary>Post-copy: the way from the destination to the source's page port, before anything is frozen.</summary>
+            private void OpenPageTunnel()
+            {
+                // Below Linux's ephemeral range (32768 up), where outgoing connections would compete for them.
+                var rng = new Random();
+                _pagePort = rng.Next(20000, 26000);
+                _tunnelPort = rng.Next(26000, 32000);
+                _tunnel = Transport.Tunnel(_destination, _tunnelPort, _source, _pagePort);
             }
 
             private void PrepareSeries()
@@ -300,15 +312,20 @@ namespace LiveMigrate.Migration
             {
                 if (_lazy)
                 {
-                    // Below Linux's ephemeral range (32768 up), where outgoing connections would compete for it.
-                    _pagePort = new Random().Next(20000, 26000);
                     _lazyDump = _source.StartLazyCheckpoint(_name, _imageDir, _pagePort, CancellationToken.None);
                     return;
                 }
                 _source.Checkpoint(_name, CheckpointDir, _preCopy ? _series!.RoundDir(_lastRound) : null, CancellationToken.None);
-                if (!_preCopy) return;
-                // Statistics only: unreadable, they are reported, and the migration goes on.
-                try { _result.FinalPagesWritten = _source.ReadDumpStats(CheckpointDir, CancellationToken.None).PagesWritten; }
+            }
+
+            /// <summary>Statistics only, read once the container runs on the destination: unreadable, they are reported.</summary>
+            private void RecordDumpStats()
+            {
+                try
+                {
+                    _result.FinalPagesWritten = _source.ReadDumpStats(CheckpointDir, CancellationToken.None).PagesWritten;
+                    if (_lazy) _result.PostCopyPages = _source.CountLazyPages(CheckpointDir, CancellationToken.None);
+                }
                 catch (Exception ex) { _observer.Message($"Could not read CRIU's statistics of the final dump: {ex.Message}"); }
             }
 
@@ -326,9 +343,7 @@ namespace LiveMigrate.Migration
                 // CRIU is never interrupted once it runs (see Checkpoint); cancellation waits for the next phase.
                 if (_lazy)
                 {
-                    var clientPort = new Random().Next(26000, 32000);
-                    _tunnel = Transport.Tunnel(_destination, clientPort, _source, _pagePort);
-                    _lazyPages = _destination.StartLazyPages(_imageDir, clientPort);
+                    _lazyPages = _destination.StartLazyPages(_imageDir, _tunnelPort);
                     _destination.RestoreLazy(_name, _bundle, _imageDir, CancellationToken.None);
                 }
                 else if (LazyFromImages)
@@ -409,6 +424,7 @@ namespace LiveMigrate.Migration
                 {
                     _observer.Message($"Could not remove the frozen '{_name}' on {_source.Name} (runc delete --force {_name} there removes it): {ex.Message}");
                 }
+                RecordDumpStats();
                 RemoveOrReport(_source, _imageDir);
                 RemoveOrReport(_source, Snapshot);
                 if (SharedBundle) _observer.Message($"Kept the bundle {_bundle}: it is on shared storage, where {_name} now runs from.");

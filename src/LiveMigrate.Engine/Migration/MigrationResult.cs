@@ -42,10 +42,12 @@ namespace LiveMigrate.Migration
         /// <summary>Pre-copy: the rounds this migration ran while the container ran (none when it finished staged rounds).</summary>
         public IReadOnlyList<PreCopy.PreDumpRound> PreCopyRounds => _preCopyRounds;
         internal readonly List<PreCopy.PreDumpRound> _preCopyRounds = new List<PreCopy.PreDumpRound>();
-        /// <summary>Pre-copy: pages the final dump wrote while the container was frozen.</summary>
+        /// <summary>Pages the final dump wrote into the images while the container was frozen (none in post-copy).</summary>
         public long FinalPagesWritten { get; internal set; }
-        /// <summary>Pre-copy: pages this migration wrote and sent, its rounds' and its final dump's.</summary>
-        public long PagesMoved => FinalPagesWritten + _preCopyRounds.Sum(r => r.PagesWritten);
+        /// <summary>Post-copy: pages the destination fetched from the frozen source tasks after the container ran there.</summary>
+        public long PostCopyPages { get; internal set; }
+        /// <summary>Pages of memory this migration sent: its pre-copy rounds', its final dump's and, in post-copy, those fetched after.</summary>
+        public long PagesMoved => FinalPagesWritten + PostCopyPages + _preCopyRounds.Sum(r => r.PagesWritten);
         /// <summary>Hooks that threw, in the order they ran.</summary>
         public IReadOnlyList<Hooks.HookFailure> HookFailures => _hookFailures;
         internal readonly List<Hooks.HookFailure> _hookFailures = new List<Hooks.HookFailure>();

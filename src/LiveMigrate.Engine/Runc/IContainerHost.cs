@@ -19,6 +19,8 @@ namespace LiveMigrate.Runc
         DumpStats PreDump(string name, string imageDir, string? parentDir, CancellationToken ct);
         /// <summary>CRIU's statistics of the dump or pre-dump in <paramref name="imageDir"/>.</summary>
         DumpStats ReadDumpStats(string imageDir, CancellationToken ct);
+        /// <summary>Pages the lazy dump in <paramref name="imageDir"/> left for the restore to fetch, from its pagemaps.</summary>
+        long CountLazyPages(string imageDir, CancellationToken ct);
         void Restore(string name, string bundle, string imageDir, CancellationToken ct);
 
         // Post-copy: the restore starts from the images without the memory, which follows on demand from the frozen source.

@@ -66,13 +66,24 @@ namespace LiveMigrate.Runc
         public DumpStats ReadDumpStats(string imageDir, CancellationToken ct) =>
             DumpStats.Parse(ReadFile(HostPath.Combine(Safe(imageDir), "stats-dump"), ct));
 
-        private byte[] ReadFile(string path, CancellationToken ct)
+        // A fixed script: the folder arrives as an argument. Each pagemap image, after a line with its length.
+        private const string PagemapsScript = @"for f in ""$1""/pagemap-*.img; do [ -f ""$f"" ] || continue; wc -c < ""$f""; cat ""$f""; done";
+
+        public long CountLazyPages(string imageDir, CancellationToken ct)
         {
-            using var cat = _host.Start(new CommandLine("cat", path));
+            var framed = ReadOutput(new CommandLine("sh", "-c", PagemapsScript, "sh", Safe(imageDir)), ct);
+            return Pagemap.SplitFramed(framed).Sum(Pagemap.LazyPages);
+        }
+
+        private byte[] ReadFile(string path, CancellationToken ct) => ReadOutput(new CommandLine("cat", path), ct);
+
+        private byte[] ReadOutput(CommandLine command, CancellationToken ct)
+        {
+            using var cat = _host.Start(command);
             using var bytes = new System.IO.MemoryStream();
             cat.StandardOutput.CopyTo(bytes);
             var done = cat.WaitForExit(_options.CommandTimeout, ct);
-            if (!done.Succeeded) throw CommandFailedException.FromResult(_host.Name, new CommandLine("cat", path), done);
+            if (!done.Succeeded) throw CommandFailedException.FromResult(_host.Name, command, done);
             return bytes.ToArray();
         }
 

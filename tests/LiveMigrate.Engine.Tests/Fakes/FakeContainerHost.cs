@@ -8,7 +8,7 @@ using LiveMigrate.Runc;
 
 namespace LiveMigrate.Tests.Fakes
 {
-    public enum HostOp { List, State, Checkpoint, Restore, Delete, Resume, Exists, CreateDirectory, RemoveTree, LazyCheckpoint, EndLazyCheckpoint, StartLazyPages, RestoreLazy, StopPageDaemons, Lock, Unlock, PreDump, ReadDumpStats }
+    public enum HostOp { List, State, Checkpoint, Restore, Delete, Resume, Exists, CreateDirectory, RemoveTree, LazyCheckpoint, EndLazyCheckpoint, CountLazyPages, StartLazyPages, RestoreLazy, StopPageDaemons, Lock, Unlock, PreDump, ReadDumpStats }
 
     /// <summary>One call; <see cref="Seq"/> orders calls across hosts and is no part of what a call is (equality).</summary>
     public sealed record HostCall(HostOp Op, string Argument)
@@ -141,6 +141,8 @@ namespace LiveMigrate.Tests.Fakes
         /// <summary>Pages each pre-dump round writes, round 1 first; rounds past the list write the last number.</summary>
         public List<long> PagesPerRound { get; } = new() { 16384, 2048, 512 };
         public long FinalDumpPages { get; set; } = 100;
+        /// <summary>Pages a lazy dump leaves for the destination to fetch.</summary>
+        public long LazyDumpPages { get; set; } = 16384;
         private readonly Dictionary<string, DumpStats> _stats = new(StringComparer.Ordinal);
 
         public DumpStats PreDump(string name, string imageDir, string? parentDir, CancellationToken ct)
@@ -151,6 +153,14 @@ namespace LiveMigrate.Tests.Fakes
             if (!_containers.TryGetValue(name, out var c) || c.Status != ContainerStatus.Running)
                 throw new InvalidOperationException($"fake runc: container {name} is not running");
             return Dump(imageDir, parentDir, PagesPerRound[Math.Min(round, PagesPerRound.Count - 1)]);
+        }
+
+        private readonly Dictionary<string, long> _lazyPages = new(StringComparer.Ordinal);
+
+        public long CountLazyPages(string imageDir, CancellationToken ct)
+        {
+            Enter(HostOp.CountLazyPages, imageDir, ct);
+            return _lazyPages.TryGetValue(imageDir, out var n) ? n : 0;
         }
 
         public DumpStats ReadDumpStats(string imageDir, CancellationToken ct)
@@ -218,6 +228,9 @@ namespace LiveMigrate.Tests.Fakes
                 throw new InvalidOperationException($"fake runc: container {name} is not running");
             _paths.Add(imageDir + "/inventory.img");
             _paths.Add(imageDir + "/dump.log");
+            _paths.Add(imageDir + "/stats-dump");
+            _stats[imageDir] = new DumpStats(0, 0, 0, TimeSpan.Zero, TimeSpan.Zero);  // CRIU counts nothing in a lazy dump
+            _lazyPages[imageDir] = LazyDumpPages;
             c.LazyDumping = true;
             c.Status = ContainerStatus.Paused;
             var p = new FakeProcess(System.IO.Stream.Null, System.IO.Stream.Null, DaemonResult, () => EndLazyDump(name));

@@ -22,9 +22,15 @@ namespace LiveMigrate.Tests.Fakes
         /// <summary>Open tunnels: (from host, from port, to host, to port); closed ones are removed.</summary>
         public List<(string from, int fromPort, string to, int toPort)> Tunnels { get; } = new();
         public int TunnelsOpened { get; private set; }
+        /// <summary>When set, opening a tunnel fails with this message.</summary>
+        public string? TunnelFailure { get; set; }
+        /// <summary>How many checkpoints (lazy ones too) the source had seen when the last tunnel was opened.</summary>
+        public int CheckpointsBeforeTunnel { get; private set; }
 
         public IDisposable Tunnel(IContainerHost from, int fromPort, IContainerHost to, int toPort)
         {
+            if (TunnelFailure != null) throw new InjectedFault(TunnelFailure);
+            CheckpointsBeforeTunnel = new[] { from, to }.Cast<FakeContainerHost>().Sum(h => h.CallsOf(HostOp.Checkpoint).Count() + h.CallsOf(HostOp.LazyCheckpoint).Count());
             var t = (from.Name, fromPort, to.Name, toPort);
             Tunnels.Add(t);
             TunnelsOpened++;

@@ -41,6 +41,9 @@ namespace LiveMigrate.Tests.Migration
             // The frozen copy the dump left goes only after the pages are all there.
             Assert.True(First(_s.Source, HostOp.Delete) > First(_s.Source, HostOp.EndLazyCheckpoint));
             Assert.False(_s.Source.HasContainer(MigrationScenario.Container));
+            // Nothing of the memory was written while frozen; all of it was fetched afterwards, as CRIU counted.
+            Assert.Equal((0L, 16384L, 16384L), (result.FinalPagesWritten, result.PostCopyPages, result.PagesMoved));
+            Assert.True(_s.Source.CallsOf(HostOp.ReadDumpStats).Single().Seq > First(_s.Destination, HostOp.RestoreLazy));
             Assert.Empty(_s.Source.FilesUnder(result.ImagePath!));
             Assert.Empty(_s.Destination.FilesUnder(result.ImagePath!));
             _s.AssertInvariant(result);
@@ -141,6 +144,29 @@ namespace LiveMigrate.Tests.Migration
             Assert.Contains("that frozen copy is the only one", ex.Message);
             Assert.DoesNotContain("runc restore", ex.Message);
             Assert.Empty(_s.Source.CallsOf(HostOp.Restore));
+        }
+
+        [Fact]
+        public void Opens_the_page_tunnel_before_the_freeze_and_aborts_there_if_it_cannot()
+        {
+            var result = _s.Migrate();
+            Assert.Equal(0, _s.Transport.CheckpointsBeforeTunnel);
+            _s.AssertInvariant(result);
+
+            using var again = new MigrationScenario();
+            again.Options.Mode = MigrationMode.PostCopy;
+            again.Transport.TunnelFailure = "remote port forwarding failed for listen port 27000";
+
+            var ex = again.MigrateFailing();
+
+            Assert.Equal(MigrationStatus.Aborted, ex.Result.Status);
+            Assert.Equal(MigrationPhase.Prepare, ex.FailedPhase);
+            Assert.Contains("remote port forwarding failed", ex.Message);
+            Assert.Empty(again.Source.CallsOf(HostOp.LazyCheckpoint));
+            Assert.Empty(again.Transport.OpenLinks);
+            Assert.True(again.Source.IsRunning(MigrationScenario.Container));
+            Assert.Empty(again.Source.FilesUnder(ex.Result.ImagePath!));
+            Assert.Empty(again.Destination.MutatingCalls);
         }
     }
 }

@@ -55,6 +55,29 @@ namespace LiveMigrate.Tests.Migration
         }
 
         [Fact]
+        public void Counts_the_pages_the_dump_wrote_reading_CRIU_s_statistics_only_once_the_container_runs_there()
+        {
+            var result = _s.Migrate();
+
+            Assert.Equal((100L, 0L, 100L), (result.FinalPagesWritten, result.PostCopyPages, result.PagesMoved));
+            Assert.True(_s.Source.CallsOf(HostOp.ReadDumpStats).Single().Seq > _s.Destination.CallsOf(HostOp.Restore).Single().Seq);
+            _s.AssertInvariant(result);
+        }
+
+        [Fact]
+        public void Unreadable_statistics_are_reported_and_the_migration_still_succeeds()
+        {
+            _s.Source.FailOn(HostOp.ReadDumpStats, "cat: stats-dump: No such file or directory");
+
+            var result = _s.Migrate();
+
+            Assert.Equal(MigrationStatus.Succeeded, result.Status);
+            Assert.Equal(0, result.PagesMoved);
+            Assert.Contains(_s.Observer.Messages, m => m.Contains("Could not read CRIU's statistics") && m.Contains("No such file"));
+            _s.AssertInvariant(result);
+        }
+
+        [Fact]
         public void Removes_bundle_and_images_from_the_source_and_images_from_the_destination()
         {
             var result = _s.Migrate();

@@ -60,6 +60,15 @@ namespace LiveMigrate.Tests.Readiness
         }
 
         [Fact]
+        public void Post_copy_needs_bash_or_nc_on_the_source_only()
+        {
+            Judge(HostChecks.PostCopy, Src, MigrationMode.PostCopy, f => f.TcpClient = null)
+                .Is(ReadinessStatus.Fail, "neither bash nor nc", "bash or nc on the source");
+            Judge(HostChecks.PostCopy, Dst, MigrationMode.PostCopy, f => f.TcpClient = null).Is(ReadinessStatus.Pass);
+            Judge(HostChecks.PostCopy, Src, MigrationMode.PostCopy, f => f.TcpClient = "nc").Is(ReadinessStatus.Pass);
+        }
+
+        [Fact]
         public void Pre_copy_passes_with_soft_dirty_tracking()
         {
             Judge(HostChecks.PreCopy, Src, null, _ => { }).Is(ReadinessStatus.Pass, "Soft-dirty");

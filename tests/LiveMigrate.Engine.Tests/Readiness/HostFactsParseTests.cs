@@ -10,7 +10,7 @@ namespace LiveMigrate.Tests.Readiness
             "kernel=6.1.0-18-amd64\narch=x86_64\ncgroupfs=cgroup2fs\nrunc=1.1.5+ds1\ncriu=4.1.1\ncriu_check_rc=0\n" +
             "criu_check_line=Warn  (criu/kerndat.c:1472): CRIU was built without libnftables support\ncriu_check_line=Looks good.\n" +
             "feature_uffd-noncoop=0\nfeature_mem_dirty_track=1\nfeature_network_lock_nftables=0\n" +
-            "network_lock=nftables\niptables=iptables-restore v1.8.9 (nf_tables)\niptables_rc=0\npipe_max_size=1048576\n" +
+            "network_lock=nftables\niptables=iptables-restore v1.8.9 (nf_tables)\niptables_rc=0\npipe_max_size=1048576\ntcp_client=bash\n" +
             "images_dir=/var/lib\nimages_avail_kb=2048\nimages_dev=2049\nwrite_us=250000\nwrite_kb=32768\n";
 
         [Fact]
@@ -32,6 +32,7 @@ namespace LiveMigrate.Tests.Readiness
             Assert.Equal("iptables-restore v1.8.9 (nf_tables)", f.IptablesVersion);
             Assert.True(f.IptablesWorks);
             Assert.Equal(1048576, f.PipeMaxSize);
+            Assert.Equal("bash", f.TcpClient);
             Assert.Equal("/var/lib", f.ImagesDirectory);
             Assert.Equal(2048L * 1024, f.ImagesFreeBytes);
             Assert.Equal("2049", f.ImagesDevice);
@@ -44,7 +45,7 @@ namespace LiveMigrate.Tests.Readiness
         {
             // What the script prints when the tools are missing: empty values, no criu_check or feature lines, no write probe.
             var f = HostFacts.Parse("kernel=5.10.0-28-amd64\narch=aarch64\ncgroupfs=tmpfs\nrunc=\ncriu=\nnetwork_lock=\n" +
-                                    "iptables=sh: 1: iptables-restore: not found\niptables_rc=127\npipe_max_size=\nimages_dir=/\nimages_avail_kb=\nimages_dev=\n");
+                                    "iptables=sh: 1: iptables-restore: not found\niptables_rc=127\npipe_max_size=\ntcp_client=\nimages_dir=/\nimages_avail_kb=\nimages_dev=\n");
 
             Assert.Equal("v1", f.CgroupVersion);
             Assert.Null(f.RuncVersion);
@@ -56,6 +57,7 @@ namespace LiveMigrate.Tests.Readiness
             Assert.Null(f.NetworkLock);
             Assert.False(f.IptablesWorks);
             Assert.Null(f.PipeMaxSize);
+            Assert.Null(f.TcpClient);
             Assert.Null(f.ImagesFreeBytes);
             Assert.Null(f.ImagesDevice);
             Assert.Null(f.WriteBytesPerSecond);

@@ -99,11 +99,12 @@ namespace LiveMigrate.Readiness.Checks
             var problems = new List<string>();
             if (isDestination && !f.Supports(CriuFeature.PostCopy)) problems.Add("no userfaultfd (criu check --feature uffd-noncoop fails): a lazy restore cannot run");
             if (f.PipeMaxSize is long size && size < PostCopyPipeSize) problems.Add($"fs.pipe-max-size is {size}, below {PostCopyPipeSize}: CRIU's page transfer breaks with 'splice: Bad file descriptor'");
+            if (!isDestination && string.IsNullOrEmpty(f.TcpClient)) problems.Add("neither bash nor nc is installed: a rollback could not ask the lazy dump to end, only kill CRIU, which can leave its network lock on the container");
             if (problems.Count == 0)
                 return new ReadinessResult(PostCopy, h.Name, ReadinessStatus.Pass, isDestination ? "userfaultfd is there and pipes can hold 4 MiB: lazy restores can run." : "Pipes can hold 4 MiB: a page server can run.");
             var status = mode == MigrationMode.PostCopy ? ReadinessStatus.Fail : mode == null ? ReadinessStatus.Warn : ReadinessStatus.Skipped;
             return new ReadinessResult(PostCopy, h.Name, status, string.Join("; ", problems) + ".",
-                "For -Mode PostCopy: a kernel with CONFIG_USERFAULTFD, and 'sysctl -w fs.pipe-max-size=4194304' (also in /etc/sysctl.d to keep it); otherwise use -Mode Stop.");
+                "For -Mode PostCopy: a kernel with CONFIG_USERFAULTFD, 'sysctl -w fs.pipe-max-size=4194304' (also in /etc/sysctl.d to keep it) and bash or nc on the source; otherwise use -Mode Stop.");
         }
 
         private static ReadinessResult NetworkLockRow(HostEvidence h, HostFacts f)

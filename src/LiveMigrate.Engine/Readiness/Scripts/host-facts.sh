@@ -20,6 +20,8 @@ echo "network_lock=$(sed -n 's/^[[:space:]]*network-lock[[:space:]=]*\([a-z]*\).
 echo "iptables=$(iptables-restore --version 2>&1 | head -n 1)"
 iptables-restore --version >/dev/null 2>&1; echo "iptables_rc=$?"
 echo "pipe_max_size=$(cat /proc/sys/fs/pipe-max-size 2>/dev/null)"
+# A post-copy rollback asks the source's lazy dump to end by connecting to it (bash's /dev/tcp, else nc).
+if command -v bash >/dev/null 2>&1; then echo "tcp_client=bash"; elif command -v nc >/dev/null 2>&1; then echo "tcp_client=nc"; else echo "tcp_client="; fi
 case $images in /*) d=$images ;; *) d=/ ;; esac
 while [ ! -d "$d" ]; do d=${d%/*}; [ -n "$d" ] || d=/; done
 echo "images_dir=$d"
