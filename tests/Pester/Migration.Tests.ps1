@@ -234,6 +234,46 @@ Describe 'Move-Container' -Tag 'Integration' -Skip:$noLab {
         }
     }
 
+    Context 'post-copy page ports' {
+        BeforeAll {
+            $name = 'migpguard'
+            Remove-LabContainer $name
+            $start = New-LabWorkload -HostIndex 1 -Name $name -MiB 256
+            $labModule = (Resolve-Path (Join-Path $PSScriptRoot '../lab/Lab.psm1')).Path
+        }
+        AfterAll { Remove-LabContainer $name }
+
+        It 'are closed to other users while the pages flow, and open again afterwards' {
+            $ps = [powershell]::Create()
+            $null = $ps.AddScript({
+                param($module, $lab, $name)
+                Import-Module $module; Import-Module $lab
+                Move-Container -Name $name -Source (Connect-LabHost 1) -Destination (Connect-LabHost 2) -Mode PostCopy
+            }).AddArgument($env:LIVEMIGRATE_MODULE).AddArgument($labModule).AddArgument($name)
+            $handle = $ps.BeginInvoke()
+            $deadline = [DateTime]::UtcNow.AddSeconds(60)
+            while (-not ($ps.Streams.Progress | Where-Object StatusDescription -eq 'Pages') -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 5 }
+            # The lab's hosts share one network namespace: both hosts' rules are in this one table.
+            $rules = @(& iptables -w -S OUTPUT | Where-Object { $_ -match 'livemigrate-pages-' })
+            $ports = @($rules | ForEach-Object { if ($_ -match '--dport (\d+)') { $Matches[1] } })
+            $refused = foreach ($port in $ports) {
+                & setpriv --reuid=65534 --regid=65534 --clear-groups bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$1"' sh $port 2>$null
+                $LASTEXITCODE -ne 0
+            }
+            $result = $ps.EndInvoke($handle)
+            $ps.Dispose()
+
+            $rules.Count | Should -Be 2 -Because 'the source''s page port and the destination''s end of the tunnel'
+            $rules | Should -Match '! --uid-owner 0 '
+            $refused | Should -Be @($true, $true) -Because 'a user other than the one migrating cannot reach the memory'
+            $result[0].Status.ToString() | Should -Be 'Succeeded' -Because 'the migration''s own connections still get through'
+            @(& iptables -w -S OUTPUT | Where-Object { $_ -match 'livemigrate-pages-' }).Count | Should -Be 0
+            $final = Wait-WorkloadPasses 2 $name 1
+            $final.errors | Should -Be 0
+            $final.start_unix_ms | Should -Be $start.start_unix_ms
+        }
+    }
+
     Context 'rollback when the page traffic of post-copy breaks' {
         BeforeAll {
             $name = 'migpcut'

@@ -218,6 +218,8 @@ namespace LiveMigrate.Journal
                 // A copy whose pages did not all arrive goes before the source's tasks are let go (see MigrationEngine).
                 if (!_record.Completed(MigrationPhase.Pages)) RemoveDestinationCopy();
                 Try($"end the lazy dump on {_source.Name}", () => _source.EndLazyCheckpoint(_name, _record.ImageDir, CancellationToken.None));
+                foreach (var host in new[] { _source, _destination })
+                    Try($"remove the page port's guard on {host.Name}", () => host.UnguardPorts(_record.Id, CancellationToken.None));
             }
 
             private void Lock()

@@ -55,6 +55,7 @@ namespace LiveMigrate.Migration
             // tunnel, to the destination's lazy-pages daemon, all three alive until every page arrived.
             private Hosts.IHostProcess? _lazyDump;
             private int _pagePort, _tunnelPort;
+            private bool _portsGuarded;
             private Hosts.IHostProcess? _lazyPages;
             private IDisposable? _tunnel;
             private bool _restoreAttempted;
@@ -126,6 +127,7 @@ namespace LiveMigrate.Migration
                 finally
                 {
                     CloseLink();
+                    ReleasePagePorts();
                 }
             }
 
@@ -271,7 +273,23 @@ namespace LiveMigrate.Migration
                 var rng = new Random();
                 _pagePort = rng.Next(20000, 26000);
                 _tunnelPort = rng.Next(26000, 32000);
+                _portsGuarded = true;
+                _source.GuardPort(_pagePort, _result.MigrationId, _ct);
+                _destination.GuardPort(_tunnelPort, _result.MigrationId, _ct);
                 _tunnel = Transport.Tunnel(_destination, _tunnelPort, _source, _pagePort);
+                _observer.Message($"Pages go from 127.0.0.1:{_pagePort} on {_source.Name} to 127.0.0.1:{_tunnelPort} on {_destination.Name}, both closed to other users of those hosts.");
+            }
+
+            /// <summary>Once the migration is over, whatever its outcome: nothing listens on those ports any more.</summary>
+            private void ReleasePagePorts()
+            {
+                if (!_portsGuarded) return;
+                foreach (var host in new[] { _source, _destination })
+                {
+                    try { host.UnguardPorts(_result.MigrationId, CancellationToken.None); }
+                    catch (Exception ex) { _observer.Message($"Could not remove the page port's guard on {host.Name} (iptables rules or nftables table named livemigrate-pages-{_result.MigrationId}): {ex.Message}"); }
+                }
+                _portsGuarded = false;
             }
 
             private void PrepareSeries()

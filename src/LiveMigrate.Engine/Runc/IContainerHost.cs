@@ -38,6 +38,12 @@ namespace LiveMigrate.Runc
         /// </summary>
         Hosts.IHostProcess StartLazyPages(string imageDir, int? port);
         void RestoreLazy(string name, string bundle, string imageDir, CancellationToken ct);
+        /// <summary>
+        /// Lets only the user this host's session runs as connect to 127.0.0.1:<paramref name="port"/> here (post-copy's pages
+        /// carry the container's memory, and their ports ask nobody), until <see cref="UnguardPorts"/> with the same tag.
+        /// </summary>
+        void GuardPort(int port, string tag, CancellationToken ct);
+        void UnguardPorts(string tag, CancellationToken ct);
         /// <summary>Kills the lazy-pages daemon working on <paramref name="imageDir"/>, if any is left.</summary>
         void StopPageDaemons(string imageDir, CancellationToken ct);
         void Delete(string name, bool force, CancellationToken ct);

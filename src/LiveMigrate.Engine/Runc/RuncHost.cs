@@ -198,6 +198,12 @@ namespace LiveMigrate.Runc
             return daemon;
         }
 
+        public void GuardPort(int port, string tag, CancellationToken ct) =>
+            HostScript.Run(_host, HostScript.Command("port-guard.sh", new[] { "guard", Port(port), tag }), _options.CommandTimeout, ct);
+
+        public void UnguardPorts(string tag, CancellationToken ct) =>
+            HostScript.Run(_host, HostScript.Command("port-guard.sh", new[] { "unguard", tag }), _options.CommandTimeout, ct);
+
         public void StopPageDaemons(string imageDir, CancellationToken ct)
         {
             // Closing their SSH channels does not end them; their command lines name this migration's own

@@ -8,7 +8,7 @@ using LiveMigrate.Runc;
 
 namespace LiveMigrate.Tests.Fakes
 {
-    public enum HostOp { List, State, Checkpoint, Restore, Delete, Resume, Exists, CreateDirectory, RemoveTree, LazyCheckpoint, EndLazyCheckpoint, CountLazyPages, StartLazyPages, RestoreLazy, StopPageDaemons, Lock, Unlock, PreDump, ReadDumpStats }
+    public enum HostOp { List, State, Checkpoint, Restore, Delete, Resume, Exists, CreateDirectory, RemoveTree, LazyCheckpoint, EndLazyCheckpoint, CountLazyPages, GuardPort, UnguardPorts, StartLazyPages, RestoreLazy, StopPageDaemons, Lock, Unlock, PreDump, ReadDumpStats }
 
     /// <summary>One call; <see cref="Seq"/> orders calls across hosts and is no part of what a call is (equality).</summary>
     public sealed record HostCall(HostOp Op, string Argument)
@@ -263,6 +263,22 @@ namespace LiveMigrate.Tests.Fakes
         }
 
         public void StopPageDaemons(string imageDir, CancellationToken ct) => Enter(HostOp.StopPageDaemons, imageDir, ct);
+
+        /// <summary>Guarded ports here, by tag.</summary>
+        public Dictionary<string, List<int>> GuardedPorts { get; } = new(StringComparer.Ordinal);
+
+        public void GuardPort(int port, string tag, CancellationToken ct)
+        {
+            Enter(HostOp.GuardPort, tag + ":" + port, ct);
+            if (!GuardedPorts.TryGetValue(tag, out var ports)) GuardedPorts[tag] = ports = new List<int>();
+            ports.Add(port);
+        }
+
+        public void UnguardPorts(string tag, CancellationToken ct)
+        {
+            Enter(HostOp.UnguardPorts, tag, ct);
+            GuardedPorts.Remove(tag);
+        }
 
         /// <summary>Locks held on this host: lock directory to holder text.</summary>
         public Dictionary<string, string> Locks { get; } = new(StringComparer.Ordinal);

@@ -73,6 +73,10 @@ namespace LiveMigrate.Tests.Fakes
         {
             // Whatever happened, the migration's link is closed (its key revoked on a real destination).
             Assert.Empty(Transport.OpenLinks);
+            // ... and post-copy's page tunnel is gone, its ports open to everyone again.
+            Assert.Empty(Transport.Tunnels);
+            Assert.Empty(Source.GuardedPorts);
+            Assert.Empty(Destination.GuardedPorts);
             var runningOn = new[] { Source, Destination }.Where(h => h.IsRunning(Container)).Select(h => h.Name).ToList();
             Assert.True(runningOn.Count <= 1, $"{Container} runs on both hosts: {string.Join(", ", runningOn)}");
             if (!WasRunning)

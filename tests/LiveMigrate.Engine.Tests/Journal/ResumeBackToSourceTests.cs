@@ -141,6 +141,11 @@ namespace LiveMigrate.Tests.Journal
             var ended = m.Source.CallsOf(HostOp.EndLazyCheckpoint).Single();
             Assert.Equal(m.ImageDir, ended.Argument);
             Assert.True(ended.Seq > removed && m.Source.CallsOf(HostOp.Resume).Single().Seq > ended.Seq);
+            // The dead controller's guards on the page ports go too.
+            Assert.Equal(m.Record.Id, m.Source.CallsOf(HostOp.UnguardPorts).Single().Argument);
+            Assert.Equal(m.Record.Id, m.Destination.CallsOf(HostOp.UnguardPorts).Single().Argument);
+            Assert.Empty(m.Source.GuardedPorts);
+            Assert.Empty(m.Destination.GuardedPorts);
             Assert.Null(m.Source.RestoredFrom);
             m.AssertRunsOnlyOn(m.Source, result);
         }

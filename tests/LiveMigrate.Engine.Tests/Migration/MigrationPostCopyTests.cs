@@ -168,5 +168,50 @@ namespace LiveMigrate.Tests.Migration
             Assert.Empty(again.Source.FilesUnder(ex.Result.ImagePath!));
             Assert.Empty(again.Destination.MutatingCalls);
         }
+
+        [Fact]
+        public void Closes_both_page_ports_to_other_users_before_the_tunnel_opens_and_reopens_them_at_the_end()
+        {
+            var result = _s.Migrate();
+
+            var onSource = _s.Source.CallsOf(HostOp.GuardPort).Single();
+            var onDestination = _s.Destination.CallsOf(HostOp.GuardPort).Single();
+            Assert.StartsWith(result.MigrationId + ":", onSource.Argument);
+            Assert.StartsWith(result.MigrationId + ":", onDestination.Argument);
+            Assert.True(onSource.Seq < First(_s.Source, HostOp.LazyCheckpoint));
+            Assert.Equal(0, _s.Transport.CheckpointsBeforeTunnel);
+            Assert.Contains(_s.Observer.Messages, m => m.Contains("closed to other users"));
+            Assert.Equal(result.MigrationId, _s.Source.CallsOf(HostOp.UnguardPorts).Single().Argument);
+            Assert.Equal(result.MigrationId, _s.Destination.CallsOf(HostOp.UnguardPorts).Single().Argument);
+            _s.AssertInvariant(result);
+        }
+
+        [Fact]
+        public void A_port_that_cannot_be_guarded_aborts_before_the_freeze()
+        {
+            _s.Destination.FailOn(HostOp.GuardPort, "port-guard.sh failed on hostB (exit 1): neither iptables nor nft is installed to keep other users off the page port");
+
+            var ex = _s.MigrateFailing();
+
+            Assert.Equal(MigrationStatus.Aborted, ex.Result.Status);
+            Assert.Contains("neither iptables nor nft", ex.Message);
+            Assert.Empty(_s.Source.CallsOf(HostOp.LazyCheckpoint));
+            Assert.Equal(0, _s.Transport.TunnelsOpened);
+            // The source's guard, already in place, is lifted.
+            Assert.Single(_s.Source.CallsOf(HostOp.UnguardPorts));
+            _s.AssertInvariant(ex.Result);
+        }
+
+        [Fact]
+        public void A_guard_that_cannot_be_lifted_is_reported_and_the_outcome_stands()
+        {
+            _s.Destination.FailOn(HostOp.UnguardPorts, "iptables: Resource temporarily unavailable");
+
+            var result = _s.Migrate();
+
+            Assert.Equal(MigrationStatus.Succeeded, result.Status);
+            Assert.Contains(_s.Observer.Messages, m => m.Contains("Could not remove the page port's guard on hostB") && m.Contains("livemigrate-pages-" + result.MigrationId));
+            Assert.Empty(_s.Source.GuardedPorts);
+        }
     }
 }
