@@ -42,9 +42,13 @@ Describe 'Stopping Move-Container' -Tag 'Integration' -Skip:$noLab {
         @{ Phase = 'Transfer'; Pattern = '^Transfer: '; Mode = 'Stop'; NotSeen = 'Restore' }
         # CRIU is never interrupted: the restore ends, and the stop rolls it back before Verify.
         @{ Phase = 'Restore'; Pattern = '^Restore$'; Mode = 'Stop'; NotSeen = 'Verify' }
+        # Post-copy: a lazy dump that waits for its client, then serves it; each stop ends it and thaws the source.
+        @{ Phase = 'Checkpoint'; Pattern = '^Checkpoint$'; Mode = 'PostCopy'; NotSeen = 'Restore' }
+        @{ Phase = 'Transfer'; Pattern = '^Transfer'; Mode = 'PostCopy'; NotSeen = 'Pages' }
+        @{ Phase = 'Restore'; Pattern = '^Restore$'; Mode = 'PostCopy'; NotSeen = 'Verify' }
         @{ Phase = 'Pages'; Pattern = '^Pages$'; Mode = 'PostCopy'; NotSeen = 'Verify' }
     ) {
-        $name = "stop$($Phase.ToLower())"
+        $name = "stop$($Phase.ToLower())$($Mode.ToLower())"
         Remove-LabContainer $name
         try {
             $start = New-LabWorkload -HostIndex 1 -Name $name -MiB 256

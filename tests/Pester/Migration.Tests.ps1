@@ -206,27 +206,16 @@ Describe 'Move-Container' -Tag 'Integration' -Skip:$noLab {
             $name = 'migcut'
             Remove-LabContainer $name
             $start = New-LabWorkload -HostIndex 1 -Name $name -MiB 256
-            $labModule = (Resolve-Path (Join-Path $PSScriptRoot '../lab/Lab.psm1')).Path
         }
         AfterAll { Remove-LabContainer $name }
 
         It 'opens the connection again, rolls back to the source and keeps the memory intact' {
             Wait-WorkloadTick 1 $name 0 | Out-Null  # ticking before the move
-            $ps = [powershell]::Create()
-            $null = $ps.AddScript({
-                param($module, $lab, $name)
-                Import-Module $module; Import-Module $lab
-                Move-Container -Name $name -Source (Connect-LabHost 1) -Destination (Connect-LabHost 2) -ErrorAction Continue
-            }).AddArgument($env:LIVEMIGRATE_MODULE).AddArgument($labModule).AddArgument($name)
-            $handle = $ps.BeginInvoke()
-            $deadline = [DateTime]::UtcNow.AddSeconds(60)
-            while (-not ($ps.Streams.Progress | Where-Object StatusDescription -like 'Transfer: *') -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 5 }
+            $move = Start-LabMove $name 'Stop' 'Transfer: *'
             # Every SSH session of lab host 1 dies, the controller's own connection included.
             $listener = Get-Content (Join-Path (Get-LabEnvironment).Root 'hosts/lm1/sshd.pid')
             & pkill -KILL -P $listener
-            $null = $ps.EndInvoke($handle)
-            $errors = @($ps.Streams.Error)
-            $ps.Dispose()
+            $errors = (Complete-LabMove $move).Errors
 
             $errors[0].FullyQualifiedErrorId | Should -BeLike 'MigrationRolledBack*'
             $errors[0].Exception.Message | Should -BeLike '*Transfer*'
@@ -239,20 +228,11 @@ Describe 'Move-Container' -Tag 'Integration' -Skip:$noLab {
             $name = 'migpguard'
             Remove-LabContainer $name
             $start = New-LabWorkload -HostIndex 1 -Name $name -MiB 256
-            $labModule = (Resolve-Path (Join-Path $PSScriptRoot '../lab/Lab.psm1')).Path
         }
         AfterAll { Remove-LabContainer $name }
 
         It 'are closed to other users while the pages flow, and open again afterwards' {
-            $ps = [powershell]::Create()
-            $null = $ps.AddScript({
-                param($module, $lab, $name)
-                Import-Module $module; Import-Module $lab
-                Move-Container -Name $name -Source (Connect-LabHost 1) -Destination (Connect-LabHost 2) -Mode PostCopy
-            }).AddArgument($env:LIVEMIGRATE_MODULE).AddArgument($labModule).AddArgument($name)
-            $handle = $ps.BeginInvoke()
-            $deadline = [DateTime]::UtcNow.AddSeconds(60)
-            while (-not ($ps.Streams.Progress | Where-Object StatusDescription -eq 'Pages') -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 5 }
+            $move = Start-LabMove $name 'PostCopy' 'Pages'
             # The lab's hosts share one network namespace: both hosts' rules are in this one table.
             $rules = @(& iptables -w -S OUTPUT | Where-Object { $_ -match 'livemigrate-pages-' })
             $ports = @($rules | ForEach-Object { if ($_ -match '--dport (\d+)') { $Matches[1] } })
@@ -260,8 +240,7 @@ Describe 'Move-Container' -Tag 'Integration' -Skip:$noLab {
                 & setpriv --reuid=65534 --regid=65534 --clear-groups bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$1"' sh $port 2>$null
                 $LASTEXITCODE -ne 0
             }
-            $result = $ps.EndInvoke($handle)
-            $ps.Dispose()
+            $result = (Complete-LabMove $move).Results
 
             $rules.Count | Should -Be 2 -Because 'the source''s page port and the destination''s end of the tunnel'
             $rules | Should -Match '! --uid-owner 0 '
@@ -279,27 +258,16 @@ Describe 'Move-Container' -Tag 'Integration' -Skip:$noLab {
             $name = 'migpcut'
             Remove-LabContainer $name
             $start = New-LabWorkload -HostIndex 1 -Name $name -MiB 256
-            $labModule = (Resolve-Path (Join-Path $PSScriptRoot '../lab/Lab.psm1')).Path
         }
         AfterAll { Remove-LabContainer $name }
 
         It 'kills the copy running on the destination, ends the source''s lazy dump and thaws the source, memory intact' {
             Wait-WorkloadTick 1 $name 0 | Out-Null  # ticking before the move
-            $ps = [powershell]::Create()
-            $null = $ps.AddScript({
-                param($module, $lab, $name)
-                Import-Module $module; Import-Module $lab
-                Move-Container -Name $name -Source (Connect-LabHost 1) -Destination (Connect-LabHost 2) -Mode PostCopy -ErrorAction Continue
-            }).AddArgument($env:LIVEMIGRATE_MODULE).AddArgument($labModule).AddArgument($name)
-            $handle = $ps.BeginInvoke()
-            $deadline = [DateTime]::UtcNow.AddSeconds(60)
-            while (-not ($ps.Streams.Progress | Where-Object StatusDescription -eq 'Pages') -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 5 }
+            $move = Start-LabMove $name 'PostCopy' 'Pages'
             # The container already runs on the destination, most of its memory still on the source: the page stream dies.
             @(Get-LabContainerLocation $name) | Should -Be @(2)
             & pkill -KILL -f "criu lazy-pages .*/$name-"
-            $null = $ps.EndInvoke($handle)
-            $errors = @($ps.Streams.Error)
-            $ps.Dispose()
+            $errors = (Complete-LabMove $move).Errors
 
             $errors.Count | Should -Be 1
             $errors[0].FullyQualifiedErrorId | Should -BeLike 'MigrationRolledBack*'
@@ -516,11 +484,12 @@ Describe 'Move-Container' -Tag 'Integration' -Skip:$noLab {
             Assert-RolledBackToFirstHost $name $start
         }
 
-        It 'goes on running on the source when the checkpoint never ends' {
+        It 'goes on running on the source when the checkpoint never ends (<Mode>)' -ForEach @(@{ Mode = 'Stop' }, @{ Mode = 'PostCopy' }) {
             Mount-HangingCriu 1
             try {
                 $err = $null
-                Move-Container -Name $name -Source $hosts[0] -Destination $hosts[1] -CriuTimeoutSec 5 -SkipReadiness -ErrorVariable err -ErrorAction SilentlyContinue |
+                # Post-copy: the lazy dump never says it is ready; the rollback ends it (killed: it never answers) and thaws.
+                Move-Container -Name $name -Source $hosts[0] -Destination $hosts[1] -Mode $Mode -CriuTimeoutSec 5 -SkipReadiness -ErrorVariable err -ErrorAction SilentlyContinue |
                     Should -BeNullOrEmpty
             } finally { Dismount-HangingCriu 1 }
             $err[0].FullyQualifiedErrorId | Should -BeLike 'MigrationRolledBack*'

@@ -77,6 +77,29 @@ function Wait-WorkloadTick([int] $HostIndex, [string] $Name, [long] $After, [int
     throw "Workload $Name on lab host $HostIndex did not tick past $After within $TimeoutSeconds s (state: $($s | ConvertTo-Json -Compress))."
 }
 
+# Starts Move-Container of $Name from lab host 1 to 2 in a runspace of its own, as a console or a job runs it, and returns
+# once its progress shows a status like $Status (or after 60 s). Complete-LabMove collects what it wrote.
+function Start-LabMove([string] $Name, [string] $Mode, [string] $Status) {
+    $ps = [powershell]::Create()
+    $null = $ps.AddScript({
+        param($module, $lab, $name, $mode)
+        Import-Module $module; Import-Module $lab
+        Move-Container -Name $name -Source (Connect-LabHost 1) -Destination (Connect-LabHost 2) -Mode $mode -ErrorAction Continue
+    }).AddArgument($env:LIVEMIGRATE_MODULE).AddArgument((Join-Path $PSScriptRoot 'Lab.psm1')).AddArgument($Name).AddArgument($Mode)
+    $handle = $ps.BeginInvoke()
+    $deadline = [DateTime]::UtcNow.AddSeconds(60)
+    while (-not ($ps.Streams.Progress | Where-Object StatusDescription -like $Status) -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 5 }
+    [pscustomobject]@{ PowerShell = $ps; Handle = $handle }
+}
+
+# Waits for a Start-LabMove to end: its results and its error records.
+function Complete-LabMove($Move) {
+    $result = @($Move.PowerShell.EndInvoke($Move.Handle))
+    $errors = @($Move.PowerShell.Streams.Error)
+    $Move.PowerShell.Dispose()
+    [pscustomobject]@{ Results = $result; Errors = $errors }
+}
+
 # Waits until the workload has completed $Count more full passes over its memory than it had done when called,
 # each checking every word; returns its state then (the caller asserts passes and errors).
 function Wait-WorkloadPasses([int] $HostIndex, [string] $Name, [int] $Count, [int] $TimeoutSeconds = 60) {
