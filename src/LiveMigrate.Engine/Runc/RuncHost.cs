@@ -139,7 +139,6 @@ namespace LiveMigrate.Runc
         /// <remarks>Returns once the images are written; a dump that fails before is explained from CRIU's log.</remarks>
         public IHostProcess StartLazyCheckpoint(string name, string imageDir, int port, CancellationToken ct)
         {
-            _host.RunChecked(Runc("pause", ContainerName.Validate(name)), _options.CommandTimeout, ct);
             var cmd = HostScript.Command("lazy-dump.sh", new[] { "dump", _options.RuncPath, ContainerName.Validate(name), Safe(imageDir), Port(port) });
             cmd.WithEnvironment(_options.CriuEnvironment);
             // The dump, then every page's transfer: the host ends it if the controller is gone by then.

@@ -10,6 +10,8 @@ namespace LiveMigrate.Tests.Runc
     public sealed class PagemapTests
     {
         // Its dump.log said, per area, "Pagemap generated: N pages (M lazy)": 16390 and 6 lazy pages in all.
+        internal static byte[] ParentImage => Parent;
+        internal static byte[] ChildImage => Child;
         private static readonly byte[] Parent = Convert.FromBase64String("GUNWVCVACFYCAAAACAEJAAAACICggAIQASAECQAAAAiAoKkCEAUgBAkAAAAIgMCrAhACIAIKAAAACICgoOIDEAIgAg0AAAAIgICAyfH4HxD8ByACDQAAAAiAgP/K8fgfEIAIIAINAAAACICA/8zx+B8QgAggAg0AAAAIgID/zvH4HxCACCACDQAAAAiAgP/Q8fgfEIAIIAINAAAACICA/9Lx+B8QgAggAg0AAAAIgID/1PH4HxCACCACDQAAAAiAgP/W8fgfEIAIIAINAAAACICA/9jx+B8QgAggAg0AAAAIgID/2vH4HxCACCACDQAAAAiAgP/c8fgfEIAIIAINAAAACICA/97x+B8QgAggAg0AAAAIgID/4PH4HxCACCACDQAAAAiAgP/i8fgfEIAIIAINAAAACICA/+Tx+B8QgAggAg0AAAAIgID/5vH4HxCACCACDAAAAAiAgP/o8fgfEAQgAgwAAAAIgOCT6fH4HxACIAQMAAAACIDgud/v/x8QAiAC");
         private static readonly byte[] Child = Convert.FromBase64String("GUNWVCVACFYCAAAACAIJAAAACICggAIQASAECQAAAAiAoKkCEAUgBAkAAAAIgMCrAhACIAIKAAAACICgoOIDEAIgAgwAAAAIgOCT6fH4HxACIAQMAAAACIDgud/v/x8QAiAC");
 

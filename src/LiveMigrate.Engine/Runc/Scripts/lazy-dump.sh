@@ -1,6 +1,6 @@
 # Post-copy's source side: a dump that writes everything but the memory, then serves the memory from the frozen
 # tasks themselves until a lazy restore has fetched it all (nothing of it touches the disk here).
-#   dump RUNC NAME DIR PORT   checkpoint the (paused) container NAME into DIR, serving its pages on 127.0.0.1:PORT;
+#   dump RUNC NAME DIR PORT   pause the container NAME and checkpoint it into DIR, serving its pages on 127.0.0.1:PORT;
 #                             prints "ready" once the images are written, then ends with runc's exit code
 #   end DIR                   end the dump of DIR if it still waits for or serves a client: the container stays frozen
 set -u
@@ -16,6 +16,8 @@ case $cmd in
 dump)
   runc=$2 name=$3 dir=$4 port=$5
   ready=$dir/lazy-ready
+  # Frozen first: CRIU finds the freezer frozen and leaves it so (--leave-running keeps the tasks, not their running).
+  "$runc" pause "$name" || { echo "error=runc pause $name failed"; exit 1; }
   rm -f "$ready"
   mkfifo -m 0600 "$ready" || { echo "error=cannot make $ready"; exit 1; }
   # CRIU writes one byte to its status fd when the images are complete and the page server listens.
