@@ -156,7 +156,7 @@ namespace LiveMigrate.Journal
                 }
                 if (_record.Mode == MigrationMode.PostCopy)
                     throw new InvalidOperationException($"'{_name}' runs nowhere, and post-copy's images on {_source.Name} hold no memory: it was only in the frozen copy there, which is {Describe(onSource)}. " +
-                        $"The lock {_record.LockDir} stays on {_source.Name}; nothing was changed.");
+                        $"The lock {_record.LockDir} stays on {_source.Name}; look for the container by hand.");
                 // In pre-copy the complete images are the final dump, on top of the rounds beside it.
                 var images = _record.ImageDir.Length == 0 ? "" : PreCopy.PreCopySeries.CheckpointDir(_record.ImageDir, _record.Mode);
                 if (images.Length == 0 || !_source.Exists(HostPath.Combine(images, "inventory.img"), _ct))
