@@ -8,10 +8,13 @@ set -euo pipefail
 
 LAB=${LM_LAB_ROOT:-/var/lib/livemigrate-lab}
 PORT=${LM_LAB_PORT:-2222}
+# Several labs can run side by side: each with its own root, port, loopback /24 and cgroup names.
+NET=${LM_LAB_NET:-127.77.0}
+CG=lab-$(basename "$LAB")
 BUSYBOX=/bin/busybox
 here=$(cd "$(dirname "$0")" && pwd)
 
-addr_of() { echo "127.77.0.$1"; }
+addr_of() { echo "$NET.$1"; }
 
 host_dir() { echo "$LAB/hosts/lm$1"; }
 
@@ -21,16 +24,16 @@ cgroup_mounts() {
          if ((b[1] == "cgroup" || b[1] == "cgroup2") && a[5] ~ "^/sys/fs/cgroup") print a[5], b[1], b[3] }' /proc/self/mountinfo
 }
 
-# Each host gets a cgroup subtree of its own, lab-lmN in every hierarchy, as its cgroup namespace's root: a separate
+# Each host gets a cgroup subtree of its own, $CG-lmN in every hierarchy, as its cgroup namespace's root: a separate
 # machine has its own cgroup tree, and one shared tree would put the destination's copy of a container into the
 # cgroup its source copy still holds.
 make_cgroups() {
   local i=$1 mp type opts
   while read -r mp type opts; do
-    mkdir -p "$mp/lab-lm$i"
+    mkdir -p "$mp/$CG-lm$i"
     if [ "$type" = cgroup ] && [ -f "$mp/cpuset.cpus" ]; then
-      cat "$mp/cpuset.cpus" > "$mp/lab-lm$i/cpuset.cpus"
-      cat "$mp/cpuset.mems" > "$mp/lab-lm$i/cpuset.mems"
+      cat "$mp/cpuset.cpus" > "$mp/$CG-lm$i/cpuset.cpus"
+      cat "$mp/cpuset.mems" > "$mp/$CG-lm$i/cpuset.mems"
     fi
   done < <(cgroup_mounts)
 }
@@ -38,7 +41,7 @@ make_cgroups() {
 remove_cgroups() {
   local mp type opts
   while read -r mp type opts; do
-    find "$mp" -mindepth 1 -maxdepth 1 -type d -name 'lab-lm*' -exec sh -c 'find "$1" -depth -type d -exec rmdir {} \; 2>/dev/null' sh {} \;
+    find "$mp" -mindepth 1 -maxdepth 1 -type d -name "$CG-lm*" -exec sh -c 'find "$1" -depth -type d -exec rmdir {} \; 2>/dev/null' sh {} \;
   done < <(cgroup_mounts)
 }
 
@@ -72,7 +75,7 @@ CFG
   # Private mount, UTS and cgroup namespaces: the host sees its own runc root, /var/lib/livemigrate, a clean /root
   # (root's .bashrc here runs pyenv init, ~1 s per SSH command) and its own cgroup tree.
   setsid sh -c '
-    while read -r mp type opts; do echo $$ > "$mp/lab-$1/cgroup.procs"; done < "$2/cgroups"
+    while read -r mp type opts; do echo $$ > "$mp/$3-$1/cgroup.procs"; done < "$2/cgroups"
     exec unshare --mount --uts --cgroup --propagation private sh -c "
       set -e
       hostname \"\$1\"
@@ -87,7 +90,7 @@ CFG
       done < \"\$2/cgroups\"
       exec /usr/sbin/sshd -D -e -f \"\$2/ssh/sshd_config\" >>\"\$2/log/sshd.log\" 2>&1
     " lab "$@"
-  ' lab "lm$i" "$dir" </dev/null >/dev/null 2>&1 &
+  ' lab "lm$i" "$dir" "$CG" </dev/null >/dev/null 2>&1 &
 }
 
 write_known_hosts() {

@@ -41,7 +41,8 @@ LAB=${LM_LAB_ROOT:-/var/lib/livemigrate-lab}
 . "$LAB/lab.env"
 hostdir=$LM_LAB_ROOT/hosts/lm$idx
 [ -d "$hostdir/lib" ] || { echo "new-workload: lab host lm$idx does not exist" >&2; exit 1; }
-addr=127.77.0.$idx
+read -r -a lab_hosts <<< "$LM_LAB_HOSTS"
+addr=${lab_hosts[$((idx - 1))]}
 remote_bundle=/var/lib/livemigrate/containers/$name
 bundle=$hostdir/lib/containers/$name   # the same directory, seen from outside the host
 
