@@ -292,8 +292,8 @@ Describe 'Move-Container' -Tag 'Integration' -Skip:$noLab {
                     @(Get-Content (Join-Path $lab.Root "hosts/lm$i/home/.ssh/authorized_keys") | Where-Object { $_ -like '*livemigrate-link-*' }).Count |
                         Should -Be 0 -Because "the link's key is revoked on lab host $i"
                 }
-                @(Get-ChildItem /run/livemigrate/links -ErrorAction Ignore).Count | Should -Be 0 -Because 'the link folder with its private key goes'
-                & pgrep -f 'livemigrate/links/' | Should -BeNullOrEmpty -Because 'no master connection stays open'
+                foreach ($i in 1..3) { @(Get-ChildItem (Get-LabRunPath $i links) -ErrorAction Ignore).Count | Should -Be 0 -Because 'the link folder with its private key goes' }
+                Get-LabProcess 'livemigrate/links/' | Should -BeNullOrEmpty -Because 'no master connection stays open'
             }
             # Makes the OpenSSH client on lab host 1 fail, as on a source that cannot reach the destination.
             $brokenSsh = Join-Path $lab.Root 'broken-ssh'
@@ -374,7 +374,7 @@ Describe 'Move-Container' -Tag 'Integration' -Skip:$noLab {
             $state.passes | Should -BeGreaterThan $after.passes
             $state.errors | Should -Be 0
             $state.seed | Should -Be $start.seed
-            & pgrep -f "lazy-pages.*$($result.ImagePath)" | Should -BeNullOrEmpty -Because 'the daemon ends once every page is in'
+            Get-LabProcess "lazy-pages.*$($result.ImagePath)" | Should -BeNullOrEmpty -Because 'the daemon ends once every page is in'
             Assert-NothingLeft 1 $name
             @(Get-ChildItem (Get-LabHostPath 2 'images') -Filter "$name-*").Count | Should -Be 0
         }
