@@ -16,6 +16,8 @@
  * Every ~200 ms it rewrites STATE_FILE (default /var/log/netserver.state) through a rename:
  *   connections=N accepted=A echoes=E udp=U requests=R
  * (N open TCP connections, A accepted in all, E records echoed, U pongs sent, R REQs answered).
+ * SIGUSR2 injects one lost, one doubled and one corrupt record on every long connection (to test
+ * the client).
  * A peer's error only closes that connection. Exit codes: 0 on SIGTERM/SIGINT, 2 if it cannot
  * start.
  */
@@ -66,7 +68,7 @@ struct conn {
     unsigned char out[OUT_CAP];
 };
 
-static volatile sig_atomic_t stop;
+static volatile sig_atomic_t stop, inject;
 static struct conn **conns;
 static size_t nconns, capconns;
 static uint64_t accepted, echoes, pongs, requests;
@@ -74,6 +76,7 @@ static const char *state_path = "/var/log/netserver.state";
 static char state_tmp[4096];
 
 static void on_term(int sig) { (void)sig; stop = 1; }
+static void on_usr2(int sig) { (void)sig; inject = 1; }
 
 /* Only for timers inside this run: after a restore on another machine it may jump, so every
  * timer also fires when the clock went backwards (see due()). */
@@ -263,6 +266,26 @@ static void serve_udp(int ufd)
     }
 }
 
+/* SIGUSR2: one of each fault the client must catch, on every long connection: a skipped
+ * stream seq (lost), a repeated one (doubled) and a record of no known kind (corrupt). Only for
+ * tests that prove the client's checks; nothing else sends it. */
+static void inject_faults(void)
+{
+    for (size_t i = 0; i < nconns; i++) {
+        struct conn *c = conns[i];
+        if (c->kind != LONG || c->dead || out_room(c) < 3 * REC)
+            continue;
+        unsigned char r[REC];
+        c->stream_seq += 2;
+        put_rec(r, MAGIC_STREAM, c->id, c->stream_seq);
+        queue(c, r);
+        queue(c, r);
+        put_rec(r, 0xbadc0deu, c->id, c->stream_seq);
+        queue(c, r);
+        flush(c);
+    }
+}
+
 /* Rename makes the new line appear all at once: a reader never sees a torn or empty state. */
 static void write_state(void)
 {
@@ -325,6 +348,8 @@ int main(int argc, char **argv)
     sigemptyset(&sa.sa_mask);
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGINT, &sa, NULL);
+    sa.sa_handler = on_usr2;
+    sigaction(SIGUSR2, &sa, NULL);
     signal(SIGPIPE, SIG_IGN); /* a vanished peer must show as EPIPE on its connection only */
 
     int lfd = open_socket(SOCK_STREAM, (int)port), ufd = open_socket(SOCK_DGRAM, (int)port);
@@ -351,6 +376,10 @@ int main(int argc, char **argv)
                 queue(c, r);
                 flush(c);
             }
+        }
+        if (inject) {
+            inject = 0;
+            inject_faults();
         }
         if (due(now, last_state, STATE_MS)) {
             last_state = now;
