@@ -12,7 +12,7 @@
 #   remove NS HOSTEND          delete HOSTEND (and its peer) and the namespace at NS; nothing to do if gone
 set -u
 cmd=$1
-in_ns() { nsenter --net="$1" "${@:2}"; }
+in_ns() { n=$1; shift; nsenter --net="$n" "$@"; }
 is_ns() { [ -e "$1" ] && [ "$(stat -f -c %T "$1" 2>/dev/null)" = nsfs ]; }
 case $cmd in
 inspect)
@@ -61,6 +61,9 @@ build)
   ip link add "$hostend" mtu "$mtu" type veth peer name "$tmp" mtu "$mtu" || fail "cannot make the veth pair $hostend"
   # ip moves a link into a namespace named by a process: one that sits in the namespace for the moment.
   nsenter --net="$ns" sleep 30 & holder=$!
+  # Until nsenter has entered the namespace, the process is still in this one.
+  tries=0
+  while [ "$(readlink "/proc/$holder/ns/net")" = "$(readlink /proc/self/ns/net)" ] && [ $tries -lt 200 ]; do sleep 0.01; tries=$((tries + 1)); done
   ip link set "$tmp" netns "$holder" || fail "cannot move the container's end into $ns"
   kill "$holder" 2>/dev/null
   in_ns "$ns" ip link set lo up || fail "cannot bring lo up in $ns"
