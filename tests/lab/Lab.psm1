@@ -168,6 +168,9 @@ function Remove-LabContainer([string] $Name) {
     $lab = Get-LabEnvironment
     foreach ($i in 1..$lab.Addresses.Count) {
         Invoke-LabRunc $i @('delete', '--force', $Name) 2>$null | Out-Null
+        # The network namespace and veth new-workload.sh --net made (as a CNI plugin would).
+        $hostEnd = "v-$($Name.Substring(0, [Math]::Min(13, $Name.Length)))"
+        Invoke-InLabHost $i @('sh', '-c', 'ip link del "$1" 2>/dev/null; [ -e "/run/netns/$2" ] && ip netns del "$2"; true', 'sh', $hostEnd, $Name)
         Remove-Item -Recurse -Force (Get-LabHostPath $i "containers/$Name") -ErrorAction Ignore
         # A test that ended in MigrationFailed leaves the migration lock on purpose.
         Remove-Item -Recurse -Force (Get-LabHostPath $i "locks/$Name") -ErrorAction Ignore
