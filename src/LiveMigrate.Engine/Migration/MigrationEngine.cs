@@ -346,14 +346,16 @@ namespace LiveMigrate.Migration
 
             private void FinalDump()
             {
-                if (_lazy) _lazyDump = _source.StartLazyCheckpoint(_name, _imageDir, _pagePort, CancellationToken.None);
-                else _source.Checkpoint(_name, CheckpointDir, _preCopy ? _series!.RoundDir(_lastRound) : null, CancellationToken.None);
                 if (_network != null)
                 {
-                    // Before the destination announces the addresses: the frozen copy's kernel would still answer for them.
+                    // Off the LAN before the freeze: CRIU unlocks the network after a --leave-running dump, and the frozen
+                    // copy's kernel would then take and acknowledge its peers' data that the images never hold (a stalled
+                    // connection on the destination); later, it would answer for the addresses the destination announces.
                     _sourceIsolated = true;
                     _source.Network!.Isolate(_network, CancellationToken.None);
                 }
+                if (_lazy) _lazyDump = _source.StartLazyCheckpoint(_name, _imageDir, _pagePort, CancellationToken.None);
+                else _source.Checkpoint(_name, CheckpointDir, _preCopy ? _series!.RoundDir(_lastRound) : null, CancellationToken.None);
             }
 
             /// <summary>Statistics only, read once the container runs on the destination: unreadable, they are reported.</summary>
