@@ -18,11 +18,20 @@ namespace LiveMigrate.Hosts
         private static readonly string[] PreferredCiphers = { "aes128-gcm@openssh.com", "aes256-gcm@openssh.com", "aes128-ctr", "aes256-ctr" };
         private readonly SshClient _client;
 
-        private SshHostSession(HostConnectionOptions options, SshClient client, string hostKey)
+        private readonly HostKeyPolicy _hostKeys;
+        private HostKeyException? _refusal;
+
+        private SshHostSession(HostConnectionOptions options, SshClient client, HostKeyPolicy hostKeys)
         {
             Options = options;
             _client = client;
-            HostKey = hostKey;
+            _hostKeys = hostKeys;
+            // SSH.NET trusts by default: the policy decides every time, the first connection and each reconnect.
+            _client.HostKeyReceived += (_, e) =>
+            {
+                _refusal = _hostKeys.Check(e.HostKey);
+                e.CanTrust = _refusal == null;
+            };
         }
 
         public HostConnectionOptions Options { get; }
@@ -30,7 +39,7 @@ namespace LiveMigrate.Hosts
         public bool IsConnected => !_disposed && _client.IsConnected;
         public string Cipher => _client.ConnectionInfo.CurrentClientEncryption ?? "";
         /// <summary>The host key this connection verified, as known_hosts writes it ("type base64").</summary>
-        public string HostKey { get; }
+        public string HostKey => _hostKeys.Pinned is byte[] k ? KnownHosts.KeyType(k) + " " + Convert.ToBase64String(k) : "";
 
         /// <summary>Connects, checking the host key against known_hosts before anything is authenticated.</summary>
         public static SshHostSession Connect(HostConnectionOptions options)
@@ -42,37 +51,21 @@ namespace LiveMigrate.Hosts
             };
             PreferCiphers(info);
             OfferOnlyKnownKeyTypes(info, KnownHosts.Load(options.KnownHostsPath).KeyTypesFor(a.KnownHostsName));
-            var client = new SshClient(info);
-            HostKeyException? refusal = null;
-            var verified = "";
-            client.HostKeyReceived += (_, e) =>
-            {
-                // SSH.NET trusts by default: every path below decides explicitly.
-                e.CanTrust = false;
-                var knownHosts = KnownHosts.Load(options.KnownHostsPath);
-                var status = knownHosts.Check(a.KnownHostsName, e.HostKey);
-                if (status == HostKeyStatus.Known || (status == HostKeyStatus.Unknown && options.AcceptNewHostKey))
-                {
-                    if (status == HostKeyStatus.Unknown) knownHosts.Add(a.KnownHostsName, e.HostKey);
-                    verified = KnownHosts.KeyType(e.HostKey) + " " + Convert.ToBase64String(e.HostKey);
-                    e.CanTrust = true;
-                    return;
-                }
-                refusal = new HostKeyException(a, status, KnownHosts.KeyType(e.HostKey), KnownHosts.Fingerprint(e.HostKey),
-                    options.KnownHostsPath, knownHosts.FingerprintsFor(a.KnownHostsName));
-            };
+            var session = new SshHostSession(options, new SshClient(info), new HostKeyPolicy(options));
             try
             {
-                client.Connect();
+                session._client.Connect();
             }
             catch (Exception ex)
             {
-                client.Dispose();
-                if (refusal != null) throw refusal;
+                session._client.Dispose();
+                if (session._refusal != null) throw session._refusal;
                 throw new HostConnectionException(a, Explain(a, ex), ex);
             }
-            client.KeepAliveInterval = TimeSpan.FromSeconds(15);
-            return new SshHostSession(options, client, verified);
+            // A reconnect asks for the type just verified: its key is the only one it will accept.
+            OfferOnlyKnownKeyTypes(info, new[] { KnownHosts.KeyType(session._hostKeys.Pinned!) });
+            session._client.KeepAliveInterval = TimeSpan.FromSeconds(15);
+            return session;
         }
 
         public CommandResult Run(CommandLine command, TimeSpan timeout, CancellationToken cancellationToken)
@@ -150,10 +143,12 @@ namespace LiveMigrate.Hosts
             {
                 if (_disposed) throw new CommandFailedException(Name, command, $"The connection to {Name} was closed with Remove-MigrationHost; open it again with New-MigrationHost.");
                 if (_client.IsConnected) return;
+                _refusal = null;
                 try { _client.Connect(); }
                 catch (Exception ex)
                 {
-                    throw new CommandFailedException(Name, command, $"The SSH connection to {Name} dropped and could not be opened again: {ex.Message}", inner: ex);
+                    var why = _refusal ?? ex;
+                    throw new CommandFailedException(Name, command, $"The SSH connection to {Name} dropped and could not be opened again: {why.Message}", inner: why);
                 }
             }
         }
