@@ -98,6 +98,17 @@ Describe 'Hosts' -Tag 'Integration' -Skip:$noLab {
         }
     }
 
+    It 'refuses a password in an address, and no part of the error repeats it (<Case>)' -ForEach @(
+        @{ Case = 'New-MigrationHost'; Call = { New-MigrationHost 'root:hunter2@127.0.0.1:22' } }
+        @{ Case = 'a string host'; Call = { Get-Container -Host 'root:hunter2@127.0.0.1:22' } }
+    ) {
+        $err = $Call | Should -Throw -PassThru
+        $err.Exception.Message | Should -BeLike '*holds a password*-Credential*'
+        $shown = $err.Exception.Message, $err.Exception.InnerException.Message, "$($err.TargetObject)", $err.CategoryInfo.TargetName, "$($err.ErrorDetails)"
+        $shown -join ' ' | Should -Not -Match 'hunter2'
+        Get-MigrationHost | Should -BeNullOrEmpty
+    }
+
     It 'does not connect to a host just to remove it' {
         { Remove-MigrationHost (Get-LabHostName 3) } | Should -Throw -ExpectedMessage "*No open host named*"
         Get-MigrationHost | Should -BeNullOrEmpty
