@@ -53,6 +53,23 @@ Describe 'Move-Container -Hook' -Tag 'Integration' -Skip:$noLab {
         $now.maxgap_ms | Should -BeLessThan 1000 -Because 'nothing was frozen'
     }
 
+    It 'gives a SecureString argument to the host command and keeps it out of verbose output, the error and the journal' {
+        $token = ConvertTo-SecureString 's3cr3t-hook-t0ken' -AsPlainText -Force
+        $err = $null
+        # The command echoes its argument on failure, as many programs do.
+        $verbose = Move-Container -Name $name -Source $hosts[0] -Destination $hosts[1] -Verbose -ErrorVariable err -ErrorAction SilentlyContinue -Hook @{
+            PreCheckpoint = @{ On = 'Source'; Run = @('sh', '-c', 'echo "refused $1" >&2; exit 3', 'drain', $token) }
+        } 4>&1 | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | ForEach-Object Message
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'MigrationAborted*'
+        $err[0].Exception.Message | Should -BeLike "*'drain '[*][*][*]'' on * exited with code 3: refused [*][*][*]"
+        $verbose | Where-Object { $_ -like "*PreCheckpoint hook on*: drain '[*][*][*]'" } | Should -Not -BeNullOrEmpty
+        $record = Get-MigrationJournal -Id $err[0].TargetObject.MigrationId
+        $record.Error | Should -BeLike '*refused [*][*][*]*'
+        $journal = Get-ChildItem $env:LIVEMIGRATE_JOURNAL -Recurse -File | Get-Content -Raw
+        ($verbose + $err[0].Exception.Message + $journal + ($record | ConvertTo-Json -Depth 5)) -join ' ' | Should -Not -Match 's3cr3t-hook-t0ken'
+        @(Get-LabContainerLocation $name) | Should -Be @(1)
+    }
+
     It 'runs a host command on the destination, inside the restored container' {
         $result = Move-Container -Name $name -Source $hosts[0] -Destination $hosts[1] -Verbose 4>&1 -Hook @{
             PostRestore = @{ On = 'Destination'; Run = @('runc', 'exec', $name, '/bin/cat', '/var/log/workload.state') }

@@ -98,6 +98,65 @@ Describe 'Hosts' -Tag 'Integration' -Skip:$noLab {
         }
     }
 
+    It 'refuses a password in an address, and no part of the error repeats it (<Case>)' -ForEach @(
+        @{ Case = 'New-MigrationHost'; Call = { New-MigrationHost 'root:hunter2@127.0.0.1:22' } }
+        @{ Case = 'a string host'; Call = { Get-Container -Host 'root:hunter2@127.0.0.1:22' } }
+    ) {
+        $err = $Call | Should -Throw -PassThru
+        $err.Exception.Message | Should -BeLike '*holds a password*-Credential*'
+        $shown = $err.Exception.Message, $err.Exception.InnerException.Message, "$($err.TargetObject)", $err.CategoryInfo.TargetName, "$($err.ErrorDetails)"
+        $shown -join ' ' | Should -Not -Match 'hunter2'
+        Get-MigrationHost | Should -BeNullOrEmpty
+    }
+
+    Context 'a dropped connection opened again' {
+        # An sshd of this test's own on a free loopback port, restarted with another host key while connected.
+        BeforeAll {
+            $port = & { $l = [Net.Sockets.TcpListener]::new([Net.IPAddress]::Loopback, 0); $l.Start(); $l.LocalEndpoint.Port; $l.Stop() }
+            function New-SshdConfig([string] $Name, [string] $Type = $Name) {
+                $key = Join-Path $TestDrive "host_$Name"
+                if (-not (Test-Path $key)) { & ssh-keygen -q -t $Type -N '' -f $key }
+                $conf = "$key.conf"
+                Set-Content $conf "Port $port`nListenAddress 127.0.0.1`nHostKey $key`nAuthorizedKeysFile $($lab.KeyFilePath).pub`nPermitRootLogin prohibit-password`nStrictModes no`nUsePAM no`nPidFile none"
+                $conf
+            }
+            function Start-TestSshd([string] $Config) {
+                $p = Start-Process /usr/sbin/sshd -ArgumentList '-D', '-e', '-f', $Config -PassThru -RedirectStandardError (Join-Path $TestDrive 'sshd.err')
+                for ($i = 0; $i -lt 50; $i++) { try { [Net.Sockets.TcpClient]::new('127.0.0.1', $port).Dispose(); break } catch { Start-Sleep -Milliseconds 100 } }
+                $p
+            }
+            # The listener and the session it forked for our connection, by their ids.
+            function Stop-TestSshd($Process) {
+                (Get-Content "/proc/$($Process.Id)/task/$($Process.Id)/children" -ErrorAction Ignore) -split ' ' | Where-Object { $_ } |
+                    ForEach-Object { Stop-Process -Id $_ -Force -ErrorAction Ignore }
+                Stop-Process -Id $Process.Id -Force
+                $Process.WaitForExit()
+            }
+            $ed25519 = New-SshdConfig ed25519
+        }
+        AfterEach { if ($sshd -and -not $sshd.HasExited) { Stop-TestSshd $sshd } }
+
+        It 'accepts only the key the first connection verified, even with -AcceptNewHostKey (<Case>)' -ForEach @(
+            @{ Case = 'the same key'; Next = 'ed25519'; Type = 'ed25519'; Refused = $false }
+            @{ Case = 'another type'; Next = 'ecdsa'; Type = 'ecdsa'; Refused = $true }
+            @{ Case = 'another key of the same type'; Next = 'ed25519-other'; Type = 'ed25519'; Refused = $true }
+        ) {
+            $knownHosts = Join-Path $TestDrive "known_hosts_$Next"
+            $script:sshd = Start-TestSshd $ed25519
+            $h = New-MigrationHost "root@127.0.0.1:$port" -KeyFilePath $lab.KeyFilePath -KnownHostsPath $knownHosts -AcceptNewHostKey
+            Stop-TestSshd $sshd
+            $script:sshd = Start-TestSshd (New-SshdConfig $Next $Type)
+            if ($Refused) {
+                $err = { Get-Container -Host $h -ErrorAction Stop } | Should -Throw -PassThru
+                $err.Exception.Message | Should -BeLike '*dropped and could not be opened again*'
+                if ($Next -eq 'ed25519-other') { $err.Exception.Message | Should -BeLike '*CHANGED WHILE CONNECTED*' }
+                @(Get-Content $knownHosts).Count | Should -Be 1 -Because 'nothing new is recorded on a reconnect'
+            }
+            else { { Get-Container -Host $h -ErrorAction Stop } | Should -Not -Throw }
+            Remove-MigrationHost $h
+        }
+    }
+
     It 'does not connect to a host just to remove it' {
         { Remove-MigrationHost (Get-LabHostName 3) } | Should -Throw -ExpectedMessage "*No open host named*"
         Get-MigrationHost | Should -BeNullOrEmpty

@@ -75,14 +75,16 @@ Describe 'Move-Container' -Tag 'Integration' -Skip:$noLab {
         }
         AfterAll { Remove-LabContainer $name }
 
-        It 'restores at once, fills every page afterwards and keeps the memory intact (<From> -> <To>)' -ForEach @(
-            @{ From = 1; To = 2 }, @{ From = 2; To = 1 }
+        # Relayed, the pages cross a controller port that admits one connection, the controller's own.
+        It 'restores at once, fills every page afterwards and keeps the memory intact (<From> -> <To>, <Route>)' -ForEach @(
+            @{ From = 1; To = 2; Route = 'Auto' }, @{ From = 2; To = 1; Route = 'Relay' }
         ) {
             $before = Wait-WorkloadTick $From $name 0
-            $result = Move-Container -Name $name -Source $hosts[$From - 1] -Destination $hosts[$To - 1] -Mode PostCopy
+            $result = Move-Container -Name $name -Source $hosts[$From - 1] -Destination $hosts[$To - 1] -Mode PostCopy -TransferRoute $Route
 
             $result.Status | Should -Be 'Succeeded'
             $result.Mode | Should -Be 'PostCopy'
+            if ($Route -eq 'Relay') { $result.TransferRoute | Should -Be 'Relay' }
             $result.PagesTime | Should -BeGreaterThan ([TimeSpan]::Zero)
             # Only images without memory, and the bundle, travel before the restore; the 64 MiB follows through the tunnel.
             $result.BytesTransferred | Should -BeLessThan 16MB

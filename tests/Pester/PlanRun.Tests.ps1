@@ -126,6 +126,25 @@ Describe 'Invoke-MigrationPlan' -Tag 'Integration' -Skip:$noLab {
             Move-Container planhook -Source (Connect-LabHost 2) -Destination (Connect-LabHost 1) | Out-Null
         }
 
+        It 'reads a hook''s { secret: NAME } argument with Get-Secret, passes it on, and shows it as ***' {
+            function global:Get-Secret([string] $Name, [string] $Vault) { if ($Name -eq 'lb-token') { ConvertTo-SecureString 's3cr3t-plan-t0ken' -AsPlainText -Force } else { throw "no secret $Name" } }
+            try {
+                $seen = Get-LabHostPath 1 'plan-secret-seen'
+                $plan = New-LabPlan ("  - name: w`n    migrations:`n      - { container: planhook, from: lm1, to: lm2, hooks: { PreCheckpoint: " +
+                    "{ on: source, run: [sh, -c, 'echo `"`$1`" > `"`$2`"; echo `"refused `$1`" >&2; exit 3', check, { secret: lb-token }, /var/lib/livemigrate/plan-secret-seen] } } }")
+                $err = $null
+                $all = Invoke-MigrationPlan $plan -Confirm:$false -Verbose -ErrorVariable err -ErrorAction SilentlyContinue 4>&1
+                Get-Content $seen | Should -Be 's3cr3t-plan-t0ken' -Because 'the program gets the secret itself'
+                $outcome = $all | Where-Object { $_ -is [LiveMigrate.Plans.Execution.PlannedMigrationOutcome] }
+                $outcome.Status | Should -Be 'Failed'
+                $outcome.Error.Message | Should -BeLike "*'check '[*][*][*]' /var/lib/livemigrate/plan-secret-seen' on * exited with code 3: refused [*][*][*]"
+                $shown = @($all | ForEach-Object { "$_" }) + "$($outcome.Error)" + @($err | ForEach-Object { $_.Exception.Message }) + (Get-ChildItem $env:LIVEMIGRATE_JOURNAL -Recurse -File | Get-Content -Raw)
+                $shown -join ' ' | Should -Not -Match 's3cr3t-plan-t0ken'
+                @(Get-LabContainerLocation 'planhook') | Should -Be @(1)
+            }
+            finally { Remove-Item function:global:Get-Secret; Remove-Item $seen -ErrorAction Ignore }
+        }
+
         It 'refuses a plan with errors before anything moves, naming them' {
             $plan = New-LabPlan "  - name: w`n    migrations:`n      - { container: planhook, from: lm1, to: lm9 }"
             $err = $null

@@ -42,6 +42,23 @@ Describe 'Test-MigrationPlan' {
         $problem.Line, $problem.Column | Should -Be 5, 4
     }
 
+    # Before the limits, the first ran for minutes and the second overflowed the stack and killed this pwsh.
+    It 'refuses a hostile plan within a second, as a problem, and this session goes on (<Case>)' -ForEach @(
+        @{ Case = 'aliases of aliases, 9 deep'; Code = 'TooLarge'; Text = (@('version: 1', 'hosts:', '  a0: &a0 [x, x, x, x, x, x, x, x, x, x]') +
+                @(1..9 | ForEach-Object { "  a$($_): &a$($_) [" + ((@("*a$($_ - 1)") * 10) -join ', ') + ']' }) + 'waves: []') -join "`n" }
+        @{ Case = '100,000 nested brackets'; Code = 'TooDeep'; Text = '[' * 100000 }
+    ) {
+        $hostile = Join-Path $TestDrive 'hostile.yaml'
+        Set-Content -LiteralPath $hostile -Value $Text
+        $clock = [Diagnostics.Stopwatch]::StartNew()
+        $problem = Test-MigrationPlan $hostile
+        $clock.Elapsed.TotalSeconds | Should -BeLessThan 1
+        $problem.Code | Should -Be $Code
+        $problem.File | Should -Be (Resolve-Path $hostile).ProviderPath
+        $problem.Fix | Should -Not -BeNullOrEmpty
+        Test-MigrationPlan $hostile -Quiet | Should -BeFalse -Because 'the session is still alive and answers again'
+    }
+
     It 'writes the loaded plan, with effective settings, when there is no error' {
         $plan = Test-MigrationPlan (Join-Path $examples 'rolling-move.yaml')
         $plan | Should -BeOfType ([LiveMigrate.Plans.MigrationPlan])

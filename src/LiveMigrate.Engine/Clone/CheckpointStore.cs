@@ -141,7 +141,7 @@ namespace LiveMigrate.Clone
         }
 
         private void WriteFile(string path, string text, CancellationToken ct) =>
-            _host.Session.RunChecked(new CommandLine("sh", "-c", "printf %s \"$2\" | base64 -d > \"$1\"", "sh", path, Convert.ToBase64String(Encoding.UTF8.GetBytes(text))),
+            _host.Session.RunChecked(new CommandLine("sh", "-c", "printf %s \"$2\" | base64 -d > \"$1\"", "write-file", path, Convert.ToBase64String(Encoding.UTF8.GetBytes(text))),
                 _options.CommandTimeout, ct);
     }
 }

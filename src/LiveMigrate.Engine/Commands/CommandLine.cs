@@ -23,6 +23,7 @@ namespace LiveMigrate.Commands
         public CommandLine(params string[] arguments) : this((IEnumerable<string>)arguments) { }
 
         public IReadOnlyList<string> Arguments { get; }
+        private readonly HashSet<int> _secrets = new HashSet<int>();
         public IDictionary<string, string> Environment { get; } = new SortedDictionary<string, string>(StringComparer.Ordinal);
         public StreamTarget StandardInput { get; set; } = StreamTarget.Inherit;
         public StreamTarget StandardOutput { get; set; } = StreamTarget.Inherit;
@@ -65,8 +66,43 @@ namespace LiveMigrate.Commands
             return sb.ToString();
         }
 
-        /// <summary>Arguments joined for messages; quoted the same way, so what is shown can be pasted.</summary>
-        public override string ToString() => ShellQuote.Join(Arguments);
+        /// <summary>
+        /// Marks arguments as secrets (a hook's token): the host receives them, but every message shows ***
+        /// in their place, and <see cref="Redact"/> takes them out of what the command printed.
+        /// </summary>
+        public CommandLine HideArguments(IEnumerable<int> indexes)
+        {
+            foreach (var i in indexes)
+            {
+                if (i < 0 || i >= Arguments.Count) throw new ArgumentOutOfRangeException(nameof(indexes), i, $"The command has {Arguments.Count} arguments.");
+                _secrets.Add(i);
+            }
+            return this;
+        }
+
+        /// <summary>Text with every secret argument replaced by ***: a failing program may echo its arguments.</summary>
+        public string Redact(string text) =>
+            _secrets.Select(i => Arguments[i]).Where(s => s.Length > 0).OrderByDescending(s => s.Length)
+                .Aggregate(text, (t, secret) => t.Replace(secret, Hidden));
+
+        private const string Hidden = "***";
+
+        /// <summary>
+        /// Arguments joined for messages; quoted the same way, so what is shown can be pasted. A script run as
+        /// <c>sh -c SCRIPT NAME ARGS...</c> is shown as <c>NAME ARGS...</c>: its text is the engine's, and a
+        /// page of shell would bury what went wrong. Secret arguments are shown as ***, and a long one (a file's
+        /// content in base64) by its start and length.
+        /// </summary>
+        public override string ToString()
+        {
+            var isScript = Arguments.Count >= 4 && Arguments[0] == "sh" && Arguments[1] == "-c";
+            return ShellQuote.Join(Arguments.Select((a, i) => _secrets.Contains(i) ? Hidden : Shortened(a)).Skip(isScript ? 3 : 0));
+        }
+
+        private const int ShownArgumentLength = 160;
+
+        private static string Shortened(string argument) =>
+            argument.Length <= ShownArgumentLength ? argument : argument.Substring(0, ShownArgumentLength / 2) + $"...({argument.Length} characters)";
 
         private static bool IsValidVariableName(string name) =>
             name.Length > 0 && !char.IsDigit(name[0]) && name.All(c => c == '_' || (c < 128 && char.IsLetterOrDigit(c)));

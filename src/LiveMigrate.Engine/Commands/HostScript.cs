@@ -28,14 +28,15 @@ namespace LiveMigrate.Commands
         public static CommandLine Command(string name, IEnumerable<string> args) =>
             new CommandLine(new[] { "sh", "-c", Text(name), name }.Concat(args));
 
-        /// <summary>Runs a script; a failure names the script and what it said (its "error=" lines, else stderr), never its text.</summary>
+        /// <summary>Runs a script; a failure names the script, its arguments and what it said (its "error=" lines, else stderr), never its text.</summary>
         public static CommandResult Run(IHostSession host, CommandLine script, TimeSpan timeout, CancellationToken ct)
         {
             var result = host.Run(script, timeout, ct);
             if (result.Succeeded) return result;
             var said = string.Join("; ", result.StandardOutput.Split('\n').Where(l => l.StartsWith("error=")).Select(l => l.Substring(6).TrimEnd('\r')));
             if (said.Length == 0) said = result.StandardError.Trim();
-            throw new InvalidOperationException($"{script.Arguments[3]} failed on {host.Name} (exit {result.ExitCode}){(said.Length > 0 ? ": " + said : ".")}");
+            said = CommandFailedException.Excerpt(script.Redact(said));
+            throw new InvalidOperationException($"'{script}' failed on {host.Name} (exit {result.ExitCode}){(said.Length > 0 ? ": " + said : ".")}");
         }
     }
 }

@@ -14,11 +14,17 @@ namespace LiveMigrate.Hosts
             @"^(?:(?<user>[^@\s]+)@)?(?:\[(?<v6>[0-9A-Fa-f:.]+(?:%[A-Za-z0-9_.\-]+)?)\]|(?<name>[A-Za-z0-9.\-_]+))(?::(?<port>\d{1,5}))?$",
             RegexOptions.CultureInvariant);
 
+        /// <summary>The refusal of a user:password address; it never repeats what was written.</summary>
+        public const string PasswordRefusal =
+            "The address holds a password (user:password@host). A password never goes into an address, where it would be shown, logged and kept: " +
+            "give it with -Credential, or in a plan as a SecretManagement secret ('secret: <name>'), and write the address as user@host[:port].";
+
         public HostAddress(string hostName, int port = DefaultPort, string userName = DefaultUser)
         {
             if (string.IsNullOrWhiteSpace(hostName)) throw new ArgumentException("A host name is required.", nameof(hostName));
             if (port < 1 || port > 65535) throw new ArgumentOutOfRangeException(nameof(port), port, "A port is between 1 and 65535.");
             if (string.IsNullOrWhiteSpace(userName)) throw new ArgumentException("A user name is required.", nameof(userName));
+            if (HoldsPassword(userName)) throw new ArgumentException(PasswordRefusal, nameof(userName));
             HostName = hostName;
             Port = port;
             UserName = userName;
@@ -38,6 +44,12 @@ namespace LiveMigrate.Hosts
         {
             address = null;
             error = null;
+            var at = text?.LastIndexOf('@') ?? -1;
+            if (at > 0 && HoldsPassword(text!.Substring(0, at)))
+            {
+                error = PasswordRefusal;
+                return false;
+            }
             var m = Form.Match(text?.Trim() ?? "");
             if (!m.Success)
             {
@@ -64,6 +76,17 @@ namespace LiveMigrate.Hosts
             if (!TryParse(text, out address, out error)) return false;
             if (!text!.Contains("@")) address = new HostAddress(address!.HostName, address.Port, main.UserName);
             return true;
+        }
+
+        /// <summary>A user part with a colon is user:password (no account name holds one).</summary>
+        public static bool HoldsPassword(string userPart) => userPart.IndexOf(':') >= 0;
+
+        /// <summary>An address as typed, safe to show: a user:password part becomes user:***.</summary>
+        public static string Redacted(string text)
+        {
+            var at = text.LastIndexOf('@');
+            var colon = at > 0 ? text.IndexOf(':') : -1;
+            return colon >= 0 && colon < at ? text.Substring(0, colon) + ":***" + text.Substring(at) : text;
         }
 
         /// <summary>The name OpenSSH's known_hosts uses: bare for port 22, else <c>[host]:port</c>.</summary>

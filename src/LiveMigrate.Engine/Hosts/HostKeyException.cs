@@ -28,6 +28,10 @@ namespace LiveMigrate.Hosts
                     return $"The host key of {a.KnownHostsName} is not in {path}. It offered {keyType} key {fp}. " +
                            $"Check that fingerprint out of band (on the host: ssh-keygen -lf /etc/ssh/ssh_host_{ShortType(keyType)}_key.pub), " +
                            "then trust it with New-MigrationHost ... -AcceptNewHostKey, which records it in that file.";
+                case HostKeyStatus.ChangedSinceConnected:
+                    return $"THE HOST KEY OF {a.KnownHostsName} CHANGED WHILE CONNECTED: the connection was opened with {string.Join(", ", known)}, " +
+                           $"and a reconnect was offered {keyType} key {fp}. Someone may be intercepting the connection; it was refused. " +
+                           "Check the host's key out of band, then open the host again with New-MigrationHost.";
                 case HostKeyStatus.Revoked:
                     return $"The host key {fp} of {a.KnownHostsName} is marked @revoked in {path}; the connection was refused.";
                 default:

@@ -7,7 +7,15 @@ using System.Text;
 
 namespace LiveMigrate.Hosts
 {
-    public enum HostKeyStatus { Known, Unknown, Changed, Revoked }
+    public enum HostKeyStatus
+    {
+        Known,
+        Unknown,
+        Changed,
+        Revoked,
+        /// <summary>A reconnect met another key than the one its first connection verified.</summary>
+        ChangedSinceConnected,
+    }
 
     /// <summary>
     /// Reads and appends OpenSSH known_hosts files: plain and hashed (<c>|1|salt|hash</c>) names,

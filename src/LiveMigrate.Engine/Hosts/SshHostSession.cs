@@ -18,11 +18,20 @@ namespace LiveMigrate.Hosts
         private static readonly string[] PreferredCiphers = { "aes128-gcm@openssh.com", "aes256-gcm@openssh.com", "aes128-ctr", "aes256-ctr" };
         private readonly SshClient _client;
 
-        private SshHostSession(HostConnectionOptions options, SshClient client, string hostKey)
+        private readonly HostKeyPolicy _hostKeys;
+        private HostKeyException? _refusal;
+
+        private SshHostSession(HostConnectionOptions options, SshClient client, HostKeyPolicy hostKeys)
         {
             Options = options;
             _client = client;
-            HostKey = hostKey;
+            _hostKeys = hostKeys;
+            // SSH.NET trusts by default: the policy decides every time, the first connection and each reconnect.
+            _client.HostKeyReceived += (_, e) =>
+            {
+                _refusal = _hostKeys.Check(e.HostKey);
+                e.CanTrust = _refusal == null;
+            };
         }
 
         public HostConnectionOptions Options { get; }
@@ -30,7 +39,7 @@ namespace LiveMigrate.Hosts
         public bool IsConnected => !_disposed && _client.IsConnected;
         public string Cipher => _client.ConnectionInfo.CurrentClientEncryption ?? "";
         /// <summary>The host key this connection verified, as known_hosts writes it ("type base64").</summary>
-        public string HostKey { get; }
+        public string HostKey => _hostKeys.Pinned is byte[] k ? KnownHosts.KeyType(k) + " " + Convert.ToBase64String(k) : "";
 
         /// <summary>Connects, checking the host key against known_hosts before anything is authenticated.</summary>
         public static SshHostSession Connect(HostConnectionOptions options)
@@ -42,37 +51,21 @@ namespace LiveMigrate.Hosts
             };
             PreferCiphers(info);
             OfferOnlyKnownKeyTypes(info, KnownHosts.Load(options.KnownHostsPath).KeyTypesFor(a.KnownHostsName));
-            var client = new SshClient(info);
-            HostKeyException? refusal = null;
-            var verified = "";
-            client.HostKeyReceived += (_, e) =>
-            {
-                // SSH.NET trusts by default: every path below decides explicitly.
-                e.CanTrust = false;
-                var knownHosts = KnownHosts.Load(options.KnownHostsPath);
-                var status = knownHosts.Check(a.KnownHostsName, e.HostKey);
-                if (status == HostKeyStatus.Known || (status == HostKeyStatus.Unknown && options.AcceptNewHostKey))
-                {
-                    if (status == HostKeyStatus.Unknown) knownHosts.Add(a.KnownHostsName, e.HostKey);
-                    verified = KnownHosts.KeyType(e.HostKey) + " " + Convert.ToBase64String(e.HostKey);
-                    e.CanTrust = true;
-                    return;
-                }
-                refusal = new HostKeyException(a, status, KnownHosts.KeyType(e.HostKey), KnownHosts.Fingerprint(e.HostKey),
-                    options.KnownHostsPath, knownHosts.FingerprintsFor(a.KnownHostsName));
-            };
+            var session = new SshHostSession(options, new SshClient(info), new HostKeyPolicy(options));
             try
             {
-                client.Connect();
+                session._client.Connect();
             }
             catch (Exception ex)
             {
-                client.Dispose();
-                if (refusal != null) throw refusal;
+                session._client.Dispose();
+                if (session._refusal != null) throw session._refusal;
                 throw new HostConnectionException(a, Explain(a, ex), ex);
             }
-            client.KeepAliveInterval = TimeSpan.FromSeconds(15);
-            return new SshHostSession(options, client, verified);
+            // A reconnect asks for the type just verified: its key is the only one it will accept.
+            OfferOnlyKnownKeyTypes(info, new[] { KnownHosts.KeyType(session._hostKeys.Pinned!) });
+            session._client.KeepAliveInterval = TimeSpan.FromSeconds(15);
+            return session;
         }
 
         public CommandResult Run(CommandLine command, TimeSpan timeout, CancellationToken cancellationToken)
@@ -101,11 +94,23 @@ namespace LiveMigrate.Hosts
         public IDisposable ForwardFromHost(int hostPort, int controllerPort) =>
             Forward(new ForwardedPortRemote("127.0.0.1", (uint)hostPort, "127.0.0.1", (uint)controllerPort));
 
-        /// <summary>Listens on a free controller port and carries its connections to 127.0.0.1:<paramref name="hostPort"/> on this host.</summary>
+        /// <summary>
+        /// Listens on a controller port chosen by the kernel as it binds, and carries one connection, from this
+        /// user's own socket (see <see cref="ForwardAdmission"/>), to 127.0.0.1:<paramref name="hostPort"/> on this host.
+        /// </summary>
         public IDisposable ForwardToHost(int hostPort, out int controllerPort)
         {
-            controllerPort = FreeLocalPort();
-            return Forward(new ForwardedPortLocal("127.0.0.1", (uint)controllerPort, "127.0.0.1", (uint)hostPort));
+            var admission = new ForwardAdmission();
+            var port = new ForwardedPortLocal("127.0.0.1", 0, "127.0.0.1", (uint)hostPort);
+            // SSH.NET closes the accepted socket when this handler throws, before any channel is opened.
+            port.RequestReceived += (_, e) =>
+            {
+                if (!admission.TryAdmit((int)e.OriginatorPort)) throw new InvalidOperationException($"Refused a connection from port {e.OriginatorPort} to a migration's page forward.");
+            };
+            var forwarding = Forward(port);
+            controllerPort = (int)port.BoundPort;
+            admission.ListenerPort = controllerPort;
+            return forwarding;
         }
 
         private IDisposable Forward(ForwardedPort port)
@@ -113,14 +118,6 @@ namespace LiveMigrate.Hosts
             _client.AddForwardedPort(port);
             port.Start();
             return new Forwarding(_client, port);
-        }
-
-        private static int FreeLocalPort()
-        {
-            var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-            listener.Start();
-            try { return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port; }
-            finally { listener.Stop(); }
         }
 
         private sealed class Forwarding : IDisposable
@@ -150,10 +147,12 @@ namespace LiveMigrate.Hosts
             {
                 if (_disposed) throw new CommandFailedException(Name, command, $"The connection to {Name} was closed with Remove-MigrationHost; open it again with New-MigrationHost.");
                 if (_client.IsConnected) return;
+                _refusal = null;
                 try { _client.Connect(); }
                 catch (Exception ex)
                 {
-                    throw new CommandFailedException(Name, command, $"The SSH connection to {Name} dropped and could not be opened again: {ex.Message}", inner: ex);
+                    var why = _refusal ?? ex;
+                    throw new CommandFailedException(Name, command, $"The SSH connection to {Name} dropped and could not be opened again: {why.Message}", inner: why);
                 }
             }
         }

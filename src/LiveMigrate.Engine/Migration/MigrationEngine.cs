@@ -516,7 +516,7 @@ namespace LiveMigrate.Migration
                     $"Migration of {_name} to {_destination.Name} failed in {failed}: {reason} The rollback failed too: {rollbackError.Message} " +
                     $"Once sure it does not run on {_destination.Name}, go back by hand on {_source.Name}: runc resume {_name} if it is paused there" +
                     (_lazy ? " (post-copy's images hold no memory: that frozen copy is the only one)."
-                        : $", else runc restore --detach --image-path {CheckpointDir} --bundle {_bundle} {_name} (the checkpoint images are kept at {CheckpointDir})."));
+                        : $", else runc restore --detach --image-path {CheckpointDir} --bundle {_bundle} {_name} (those checkpoint images are kept)."));
             }
 
             private void RestoreOnSource(MigrationPhase failed)

@@ -7,6 +7,8 @@ namespace LiveMigrate.Plans
         public const string EmptyPlan = "EmptyPlan";
         public const string MultipleDocuments = "MultipleDocuments";
         public const string UnknownAlias = "UnknownAlias";
+        public const string TooDeep = "TooDeep";
+        public const string TooLarge = "TooLarge";
         public const string DuplicateKey = "DuplicateKey";
         public const string UnknownKey = "UnknownKey";
         public const string MissingKey = "MissingKey";

@@ -40,8 +40,9 @@ namespace LiveMigrate.Plans
         public static readonly KeySet Hooks = new KeySet("hooks", new string[0], HookPoints.ToArray());
         public static readonly KeySet CommandHook = new KeySet("commandHook", new[] { "on", "run" }, new[] { "timeoutSec" });
         public static readonly KeySet ScriptHook = new KeySet("scriptHook", new[] { "script" }, new string[0]);
+        public static readonly KeySet SecretArgument = new KeySet("secretArgument", new[] { "secret" }, new[] { "vault" });
 
-        public static readonly IReadOnlyList<KeySet> Objects = new[] { Plan, Host, Defaults, Wave, Migration, Hooks, CommandHook, ScriptHook };
+        public static readonly IReadOnlyList<KeySet> Objects = new[] { Plan, Host, Defaults, Wave, Migration, Hooks, CommandHook, ScriptHook, SecretArgument };
     }
 
     /// <summary>The keys one kind of mapping in a plan may have.</summary>

@@ -120,7 +120,7 @@ namespace LiveMigrate.Transfer
                 if (!result.Succeeded || total < 0)
                     throw new CommandFailedException(_source.Name, send,
                         $"Streaming {string.Join(", ", absolutePaths)} from {_source.Name} to {_destination.Name} over the direct link failed (exit {result.ExitCode}): " +
-                        string.Join(" ", said.Concat(new[] { result.StandardError.Trim() }).Where(s => s.Length > 0)));
+                        CommandFailedException.Excerpt(string.Join(" ", said.Concat(new[] { result.StandardError.Trim() }).Where(s => s.Length > 0))));
             }
             progress?.Invoke(total);
             return total;

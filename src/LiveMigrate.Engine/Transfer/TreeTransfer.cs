@@ -56,7 +56,7 @@ namespace LiveMigrate.Transfer
             {
                 var result = process.WaitForExit(TimeSpan.FromSeconds(5), CancellationToken.None);
                 var stderr = result.StandardError.Trim();
-                return stderr.Length == 0 ? "" : $" {host.Name} says: {stderr}";
+                return stderr.Length == 0 ? "" : $" {host.Name} says: {CommandFailedException.Excerpt(stderr)}";
             }
             catch (Exception) { return ""; }
         }

@@ -29,6 +29,8 @@ namespace LiveMigrate.Commands.Cmdlets
     {
         private readonly CancellationTokenSource _stop = new CancellationTokenSource();
         private readonly Dictionary<string, MigrationHost> _hosts = new Dictionary<string, MigrationHost>(StringComparer.Ordinal);
+        // Each command hook with its secret arguments read, for the whole run.
+        private readonly Dictionary<PlanCommandHook, HostCommandHook> _hookCommands = new Dictionary<PlanCommandHook, HostCommandHook>();
         private CallerThreadDispatcher _dispatcher = null!;
 
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
@@ -53,7 +55,7 @@ namespace LiveMigrate.Commands.Cmdlets
                        string.Join("; ", plan.Waves.Select(w => $"{w.Name} (throttle {w.Throttle}, on failure {w.FailurePolicy}): " +
                            string.Join(", ", w.Migrations.Select(m => $"{m.Container} {m.Source.Name} -> {m.Destination.Name} ({m.Mode})"))));
             if (!ShouldProcess(plan.Path, what)) return;
-            if (!OpenHosts(plan)) return;
+            if (!OpenHosts(plan) || !ReadHookSecrets(plan)) return;
             _dispatcher = new CallerThreadDispatcher();
             var scheduler = new WaveScheduler(Migrate, RollBack, _dispatcher, new PlanRunReporter(this, plan, PlanActivityId));
             try
@@ -104,7 +106,7 @@ namespace LiveMigrate.Commands.Cmdlets
                     {
                         KeyFilePath = h.KeyPath,
                         LinkAddress = h.LinkAddress,
-                        Secret = h.Secret == null ? null : ReadSecret(h),
+                        Secret = h.Secret == null ? null : ReadSecret(h.Secret, h.Vault),
                     };
                     _hosts[h.Name] = HostConnector.Connect(options);
                 }
@@ -120,19 +122,38 @@ namespace LiveMigrate.Commands.Cmdlets
             return true;
         }
 
-        /// <summary>A SecretManagement secret (a passphrase or password) as text, only for the connection.</summary>
-        private string ReadSecret(PlanHost host)
+        /// <summary>Reads the secret arguments of every command hook the run uses, before anything moves; one that cannot be read stops the run.</summary>
+        private bool ReadHookSecrets(MigrationPlan plan)
+        {
+            foreach (var hook in plan.Migrations.SelectMany(m => m.Hooks).OfType<PlanCommandHook>().Distinct())
+            {
+                try
+                {
+                    _hookCommands[hook] = hook.Command.WithSecrets(hook.Secrets.ToDictionary(kv => kv.Key, kv => ReadSecret(kv.Value.Name, kv.Value.Vault)));
+                }
+                catch (Exception ex) when (!(ex is PipelineStoppedException))
+                {
+                    WriteError(new ErrorRecord(new InvalidOperationException($"A secret argument of the {hook.Stage} hook {hook.Command} cannot be read, so nothing was moved: {ex.Message}", ex),
+                        "HookSecretUnavailable", ErrorCategory.InvalidOperation, hook.Stage.ToString()));
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        /// <summary>A SecretManagement secret (a passphrase, password or token) as text, only for the connection or the hook.</summary>
+        private string ReadSecret(string name, string? vault)
         {
             if (InvokeCommand.GetCommand("Get-Secret", CommandTypes.Cmdlet | CommandTypes.Function) == null)
-                throw new InvalidOperationException($"it names the secret '{host.Secret}', but Get-Secret is not available: Install-Module Microsoft.PowerShell.SecretManagement and register a vault.");
+                throw new InvalidOperationException($"it names the secret '{name}', but Get-Secret is not available: Install-Module Microsoft.PowerShell.SecretManagement and register a vault.");
             var script = ScriptBlock.Create("param($name, $vault) if ($vault) { Get-Secret -Name $name -Vault $vault -ErrorAction Stop } else { Get-Secret -Name $name -ErrorAction Stop }");
-            var value = script.Invoke(host.Secret, host.Vault).Select(o => o.BaseObject).FirstOrDefault();
+            var value = script.Invoke(name, vault).Select(o => o.BaseObject).FirstOrDefault();
             return value switch
             {
                 PSCredential c => c.GetNetworkCredential().Password,
                 System.Security.SecureString s => new System.Net.NetworkCredential("", s).Password,
                 string s => s,
-                _ => throw new InvalidOperationException($"the secret '{host.Secret}' is not a password, SecureString or PSCredential."),
+                _ => throw new InvalidOperationException($"the secret '{name}' is not a password, SecureString or PSCredential."),
             };
         }
 
@@ -202,7 +223,7 @@ namespace LiveMigrate.Commands.Cmdlets
             {
                 hooks.Add(hook.Stage, hook switch
                 {
-                    PlanCommandHook c => PowerShellHooks.HostCommand(text => _dispatcher.Post(() => WriteVerbose($"{m.Name}: {text}")), c.Stage, c.Command, source, destination, ct),
+                    PlanCommandHook c => PowerShellHooks.HostCommand(text => _dispatcher.Post(() => WriteVerbose($"{m.Name}: {text}")), c.Stage, _hookCommands[c], source, destination, ct),
                     // A script file runs on the pipeline thread, with the context as its first argument.
                     PlanScriptHook s => context => _dispatcher.Invoke(() =>
                     {

@@ -83,7 +83,7 @@ namespace LiveMigrate.Commands.Cmdlets
             }
             catch (Exception ex) when (!(ex is PipelineStoppedException))
             {
-                ThrowTerminatingError(ErrorRecords.From(ex, HostName));
+                ThrowTerminatingError(ErrorRecords.From(ex, HostAddress.Redacted(HostName)));
             }
         }
 

@@ -3,6 +3,8 @@ using System.Collections;
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
+using System.Net;
+using System.Security;
 using System.Threading;
 using LiveMigrate.Commands.Hosts;
 using LiveMigrate.Hooks;
@@ -11,8 +13,8 @@ namespace LiveMigrate.Commands.Hooks
 {
     /// <summary>
     /// Hooks as PowerShell gives them: the -Hook hashtable of Move-Container (per hook point a scriptblock, run
-    /// with the context as $_ and as its first argument, or a host command @{ On = 'Destination'; Run = @(...) }),
-    /// and a plan's script files.
+    /// with the context as $_ and as its first argument, or a host command @{ On = 'Destination'; Run = @(...) }
+    /// whose SecureString arguments are secrets), and a plan's script files.
     /// </summary>
     internal static class PowerShellHooks
     {
@@ -73,7 +75,10 @@ namespace LiveMigrate.Commands.Hooks
                 throw new ArgumentException($"-Hook {point} needs On = 'Source' or On = 'Destination' to say where its command runs.");
             if (!(run is IEnumerable list) || run is string)
                 throw new ArgumentException($"-Hook {point} needs Run as the program and its arguments, e.g. Run = @('curl', '-fsS', 'http://localhost/health'): a single string would need a shell, and none is used.");
-            return new HostCommandHook(where, list.Cast<object>().Select(a => (a is PSObject p ? p.BaseObject : a)?.ToString() ?? "").ToList(), timeout);
+            // A SecureString argument is a secret: the program gets its text, messages show ***.
+            var arguments = list.Cast<object>().Select(a => a is PSObject p ? p.BaseObject : a).ToList();
+            var secrets = Enumerable.Range(0, arguments.Count).Where(i => arguments[i] is SecureString).ToList();
+            return new HostCommandHook(where, arguments.Select(a => a is SecureString s ? new NetworkCredential("", s).Password : a?.ToString() ?? "").ToList(), timeout, secrets);
         }
     }
 }

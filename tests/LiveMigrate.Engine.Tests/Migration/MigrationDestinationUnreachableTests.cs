@@ -28,7 +28,7 @@ namespace LiveMigrate.Tests.Migration
             Assert.Equal(MigrationStatus.Failed, ex.Result.Status);
             Assert.Empty(_s.Source.CallsOf(HostOp.Restore));
             Assert.Empty(_s.Source.CallsOf(HostOp.Resume));
-            Assert.Contains($"the checkpoint images are kept at {_s.ImageDir}", ex.Message);
+            Assert.Contains($"--image-path {_s.ImageDir} --bundle {MigrationScenario.Bundle} web (those checkpoint images are kept)", ex.Message);
             _s.AssertInvariant(ex.Result);
         }
 

@@ -30,7 +30,7 @@ namespace LiveMigrate.Tests.Migration
             Assert.Contains(originalMessage, ex.Message);
             Assert.Contains("The rollback failed too", ex.Message);
             Assert.Contains("go back by hand on hostA: runc resume web if it is paused there", ex.Message);
-            Assert.Contains($"runc restore --detach --image-path {_s.ImageDir} --bundle {MigrationScenario.Bundle} web (the checkpoint images are kept at {_s.ImageDir})", ex.Message);
+            Assert.Contains($"runc restore --detach --image-path {_s.ImageDir} --bundle {MigrationScenario.Bundle} web (those checkpoint images are kept)", ex.Message);
             // What the message promises is true: the images are still there.
             Assert.True(_s.Source.PathExists(_s.ImageDir + "/inventory.img"));
             Assert.True(_s.Source.PathExists(_s.ImageDir + "/pages-1.img"));

@@ -105,5 +105,30 @@ namespace LiveMigrate.Tests.Plans
         {
             PlanFiles.SingleError(WithMigrationHooks(PlanFiles.PlanPath, "PostRestore: { script: check.sh }"), PlanProblemCodes.InvalidValue, 14, 34);
         }
+
+        [Fact]
+        public void A_secret_argument_names_a_secret_to_read_when_the_hook_runs_and_shows_as_stars()
+        {
+            var plan = WithMigrationHooks(PlanFiles.PlanPath,
+                "PostRestore: { on: destination, run: [curl, -H, { secret: lb-token, vault: ops }, http://lb/add/web] }").Plan!;
+            var hook = plan.Migrations.Single().Hooks.OfType<PlanCommandHook>().Single(h => h.Stage == HookPoint.PostRestore);
+
+            var secret = Assert.Single(hook.Secrets);
+            Assert.Equal((2, "lb-token", "ops"), (secret.Key, secret.Value.Name, secret.Value.Vault));
+            Assert.Equal("on the destination: curl -H '***' http://lb/add/web", hook.Command.ToString());
+            Assert.Equal("Bearer x", hook.Command.WithSecrets(new System.Collections.Generic.Dictionary<int, string> { [2] = "Bearer x" }).Arguments[2]);
+        }
+
+        [Theory]
+        [InlineData("{ secret: lb-token, value: hunter2 }", PlanProblemCodes.UnknownKey)]
+        [InlineData("{ vault: ops }", PlanProblemCodes.MissingKey)]
+        [InlineData("{ secret: [a] }", PlanProblemCodes.WrongType)]
+        public void A_secret_argument_of_another_shape_is_a_problem_that_does_not_echo_values(string argument, string code)
+        {
+            var result = WithMigrationHooks(PlanFiles.PlanPath, $"PostRestore: {{ on: destination, run: [curl, {argument}] }}");
+            var error = Assert.Single(result.Errors);
+            Assert.Equal(code, error.Code);
+            Assert.DoesNotContain("hunter2", error.Message + error.Fix);
+        }
     }
 }

@@ -27,6 +27,16 @@ namespace LiveMigrate.Tests.Plans
         }
 
         [Theory]
+        [InlineData("address: root:hunter2@10.0.0.1", 5, 14)]
+        [InlineData("address: 10.0.0.1\nuser: root:hunter2", 6, 11)]
+        public void A_password_in_the_address_or_user_is_refused_without_echoing_it(string lines, int line, int column)
+        {
+            var error = PlanFiles.SingleError(WithHost(lines.Split('\n')), PlanProblemCodes.PlainPassword, line, column);
+            Assert.DoesNotContain("hunter2", error.Message + error.Fix);
+            Assert.Contains("secret", error.Fix);
+        }
+
+        [Theory]
         [InlineData("sshPassword")]
         [InlineData("Passphrase")]
         public void Any_key_that_names_a_password_or_passphrase_is_refused(string key)

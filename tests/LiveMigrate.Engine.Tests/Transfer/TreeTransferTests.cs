@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using System.Diagnostics;
 using System.IO;
 using System.Threading;
@@ -58,6 +59,21 @@ namespace LiveMigrate.Tests.Transfer
 
             Assert.Contains("from src to dst broke", ex.Message);
             Assert.Contains("dst says: tar: var/lib/livemigrate/images/web-1/pages-1.img: Cannot write: No space left on device", ex.Message);
+        }
+
+        [Fact]
+        public void A_broken_stream_quotes_a_long_complaint_by_its_start_and_end()
+        {
+            var complaint = string.Concat(Enumerable.Repeat("tar: var/lib/x: Cannot write: No space left on device\n", 1000)) + "tar: Exiting with failure status";
+            var source = new StreamingFakeSession("src", _ => new FakeProcess(new MemoryStream(new byte[1 << 20]), Stream.Null, Exit(0)));
+            var destination = new StreamingFakeSession("dst", _ => new FakeProcess(Stream.Null, new ThrowingWriteStream(), Exit(2, complaint)));
+
+            var ex = Assert.Throws<CommandFailedException>(() =>
+                TreeTransfer.Copy(source, destination, Paths, null, TimeSpan.FromMinutes(1), CancellationToken.None));
+
+            Assert.Contains("dst says: tar: var/lib/x: Cannot write: No space left on device", ex.Message);
+            Assert.EndsWith("tar: Exiting with failure status", ex.Message);
+            Assert.True(ex.Message.Length < 1024, $"{ex.Message.Length} characters");
         }
 
         private sealed class ThrowingWriteStream : MemoryStream

@@ -69,13 +69,29 @@ namespace LiveMigrate.Plans.Loading
             var run = _r.Sequence(runNode, $"'run' {where}", "List the program and its arguments, such as 'run: [systemctl, stop, web]'.");
             if (run == null || on == null) return null;
             var arguments = new List<string>();
+            var secrets = new Dictionary<int, PlanSecret>();
             foreach (var item in run.Items)
             {
                 if (item is YamlScalar scalar && !scalar.IsNull) arguments.Add(scalar.Value);
-                else _r.Problems.Error(item, PlanProblemCodes.WrongType, $"An argument of 'run' {where} is {item.Describe()}.", "Write each argument as text; quote it if it holds ':' or starts with a symbol.");
+                else if (item is YamlMapping secret && ReadSecret(secret, where) is PlanSecret s)
+                {
+                    secrets[arguments.Count] = s;
+                    arguments.Add("");
+                }
+                else if (!(item is YamlMapping)) _r.Problems.Error(item, PlanProblemCodes.WrongType, $"An argument of 'run' {where} is {item.Describe()}.", "Write each argument as text (quote it if it holds ':' or starts with a symbol), or a secret as '{ secret: <name> }'.");
             }
             var side = on == "source" ? HookHost.Source : HookHost.Destination;
-            return new PlanCommandHook(stage, new HostCommandHook(side, arguments, TimeSpan.FromSeconds(timeout)));
+            return new PlanCommandHook(stage, new HostCommandHook(side, arguments, TimeSpan.FromSeconds(timeout), secrets.Keys.ToList()), secrets);
+        }
+
+        // A secret argument: read from SecretManagement when the hook runs, never written into the plan, shown as ***.
+        private PlanSecret? ReadSecret(YamlMapping m, string where)
+        {
+            var secretWhere = $"in a secret argument of 'run' {where}";
+            _r.CheckKeys(m, PlanSchema.SecretArgument, secretWhere);
+            var name = _r.String(m, "secret", secretWhere);
+            var vault = _r.String(m, "vault", secretWhere);
+            return name == null ? null : new PlanSecret(name, vault);
         }
 
         private PlanHook? ReadScript(YamlMapping m, HookPoint stage, string where)

@@ -55,10 +55,18 @@ namespace LiveMigrate.Plans.Loading
             {
                 _r.Problems.Error(m.KeyNode("vault")!, PlanProblemCodes.ConflictingSetting, $"'vault' {where} names a vault but no secret to read from it.", "Add 'secret: <name of the secret>', or remove 'vault:'.");
             }
+            if (user != null && HostAddress.HoldsPassword(user))
+            {
+                _r.Problems.Error(m["user"]!, PlanProblemCodes.PlainPassword, HostAddress.PasswordRefusal, "Write the user name alone, such as 'user: deploy', and name the password's secret in 'secret:'.");
+                return null;
+            }
             if (addressText == null) return null;
             if (!HostAddress.TryParse(addressText, out var parsed, out var error))
             {
-                _r.Problems.Error(m["address"]!, PlanProblemCodes.InvalidAddress, error!, "Write the address as host, user@host or user@host:port, such as root@10.0.0.1:2222.");
+                if (error == HostAddress.PasswordRefusal)
+                    _r.Problems.Error(m["address"]!, PlanProblemCodes.PlainPassword, error, "Write the address as user@host[:port], store the password with Set-Secret and name it in 'secret: <name>'.");
+                else
+                    _r.Problems.Error(m["address"]!, PlanProblemCodes.InvalidAddress, error!, "Write the address as host, user@host or user@host:port, such as root@10.0.0.1:2222.");
                 return null;
             }
             if (user != null && addressText.Contains("@") && user != parsed!.UserName)

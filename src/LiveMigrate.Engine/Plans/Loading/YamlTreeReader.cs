@@ -9,10 +9,22 @@ namespace LiveMigrate.Plans.Loading
     /// <summary>Reads one YAML document into a <see cref="YamlNode"/> tree, reporting what is not a plan's YAML.</summary>
     internal sealed class YamlTreeReader
     {
+        /// <summary>A plan nests about ten levels; far deeper is an attack on the reader's stack.</summary>
+        public const int MaxDepth = 64;
+        /// <summary>
+        /// Nodes of the tree with every alias counted as the nodes it stands for. The tree shares an anchor's
+        /// nodes, but every reader walks them once per alias: a few aliases of aliases would make a 1 KB file
+        /// a walk of billions of nodes.
+        /// </summary>
+        public const int MaxNodes = 100_000;
         private readonly Problems _problems;
-        private readonly Dictionary<string, YamlNode> _anchors = new Dictionary<string, YamlNode>(StringComparer.Ordinal);
+        private readonly Dictionary<string, (YamlNode node, long size)> _anchors = new Dictionary<string, (YamlNode, long)>(StringComparer.Ordinal);
         private readonly Stack<YamlNode> _open = new Stack<YamlNode>();
         private IParser _parser = null!;
+        private long _nodes;
+
+        /// <summary>Ends the read at a limit; the problem is already reported.</summary>
+        private sealed class LimitReached : Exception { }
 
         private YamlTreeReader(Problems problems) { _problems = problems; }
 
@@ -44,6 +56,10 @@ namespace LiveMigrate.Plans.Loading
                 _problems.Error(ex.Start, PlanProblemCodes.YamlSyntax, "YAML syntax error: " + ex.Message, "Check the indentation (spaces only, no tabs), the colons and the quotes here and on the line before.");
                 return null;
             }
+            catch (LimitReached)
+            {
+                return null;
+            }
             catch (InvalidOperationException)
             {
                 // YamlDotNet's scanner fails this way, without a position, inside an unclosed [ or {.
@@ -55,21 +71,53 @@ namespace LiveMigrate.Plans.Loading
 
         private YamlNode ReadNode()
         {
+            var before = _nodes;
             if (_parser.TryConsume<AnchorAlias>(out var alias))
             {
-                if (_anchors.TryGetValue(alias.Value.Value, out var target)) return target;
+                if (_anchors.TryGetValue(alias.Value.Value, out var target))
+                {
+                    Count(alias.Start, target.size);
+                    return target.node;
+                }
                 _problems.Error(alias.Start, PlanProblemCodes.UnknownAlias, $"The alias '*{alias.Value.Value}' names no anchor defined before it.", $"Define '&{alias.Value.Value}' on a value above this line, or write the value here.");
                 return new YamlScalar(alias.Start, "", ScalarStyle.Plain);
             }
-            if (_parser.TryConsume<Scalar>(out var scalar)) return Anchor(scalar, new YamlScalar(scalar.Start, scalar.Value, scalar.Style));
-            if (_parser.TryConsume<SequenceStart>(out var sequenceStart)) return Anchor(sequenceStart, ReadSequence(new YamlSequence(sequenceStart.Start)));
+            if (_parser.TryConsume<Scalar>(out var scalar))
+            {
+                Count(scalar.Start, 1);
+                return Anchor(scalar, new YamlScalar(scalar.Start, scalar.Value, scalar.Style), before);
+            }
+            if (_parser.TryConsume<SequenceStart>(out var sequenceStart))
+            {
+                Enter(sequenceStart.Start);
+                return Anchor(sequenceStart, ReadSequence(new YamlSequence(sequenceStart.Start)), before);
+            }
             var mappingStart = _parser.Consume<MappingStart>();
-            return Anchor(mappingStart, ReadMapping(new YamlMapping(mappingStart.Start)));
+            Enter(mappingStart.Start);
+            return Anchor(mappingStart, ReadMapping(new YamlMapping(mappingStart.Start)), before);
         }
 
-        private YamlNode Anchor(NodeEvent e, YamlNode node)
+        private void Enter(Mark at)
         {
-            if (!e.Anchor.IsEmpty) _anchors[e.Anchor.Value] = node;
+            Count(at, 1);
+            if (_open.Count < MaxDepth) return;
+            _problems.Error(at, PlanProblemCodes.TooDeep, $"The plan nests lists and mappings more than {MaxDepth} deep here; it is not read further.",
+                "A plan needs about ten levels: close the brackets or reduce the indentation (an unclosed '[' or '{' nests every line after it).");
+            throw new LimitReached();
+        }
+
+        private void Count(Mark at, long nodes)
+        {
+            _nodes += nodes;
+            if (_nodes <= MaxNodes) return;
+            _problems.Error(at, PlanProblemCodes.TooLarge, $"The plan holds more than {MaxNodes} values once its aliases are expanded; it is not read further.",
+                "Write aliases of small values only, never aliases of lists of aliases, or split the plan into several files.");
+            throw new LimitReached();
+        }
+
+        private YamlNode Anchor(NodeEvent e, YamlNode node, long before)
+        {
+            if (!e.Anchor.IsEmpty) _anchors[e.Anchor.Value] = (node, _nodes - before);
             return node;
         }
 
