@@ -1,0 +1,100 @@
+using System;
+using System.Linq;
+using LiveMigrate.Migration;
+using LiveMigrate.Runc;
+using LiveMigrate.Tests.Fakes;
+using Xunit;
+
+namespace LiveMigrate.Tests.Network
+{
+    /// <summary>A container whose network namespace is a path of its config.json: what the engine does to it, and when.</summary>
+    public sealed class MigrationNetworkTests : IDisposable
+    {
+        private readonly MigrationScenario _s = new MigrationScenario();
+        private readonly FakeNetworkHost _source;
+        private readonly FakeNetworkHost _destination;
+
+        public MigrationNetworkTests()
+        {
+            _source = new FakeNetworkHost(_s.Source, FakeNetworkHost.Sample());
+            _destination = new FakeNetworkHost(_s.Destination);
+        }
+
+        public void Dispose() => _s.Dispose();
+
+        private static long Seq(FakeContainerHost host, HostOp op, string? argument = null) =>
+            host.Calls.First(c => c.Op == op && (argument == null || c.Argument == argument)).Seq;
+
+        [Theory]
+        [InlineData(MigrationMode.Stop)]
+        [InlineData(MigrationMode.PostCopy)]
+        public void The_source_leaves_the_LAN_before_the_freeze_and_the_destination_joins_it_after_the_restore(MigrationMode mode)
+        {
+            _s.Options.Mode = mode;
+            var result = _s.Migrate();
+
+            _s.AssertInvariant(result);
+            Assert.Equal(new[] { "Inspect", "Isolate", "Remove" }, _source.Steps);
+            Assert.Equal(new[] { "Check", "Build", "Announce" }, _destination.Steps);
+            var freeze = mode == MigrationMode.Stop ? HostOp.Checkpoint : HostOp.LazyCheckpoint;
+            Assert.True(Seq(_s.Source, HostOp.Network, "Isolate") < Seq(_s.Source, freeze), "off the LAN before the freeze: CRIU unlocks after the dump");
+            var restore = mode == MigrationMode.Stop ? HostOp.Restore : HostOp.RestoreLazy;
+            Assert.True(Seq(_s.Destination, HostOp.Network, "Build") < Seq(_s.Destination, restore), "the addresses exist before the sockets are restored");
+            Assert.True(Seq(_s.Destination, restore) < Seq(_s.Destination, HostOp.Network, "Announce"), "announced only once it runs there");
+            Assert.True(Seq(_s.Source, HostOp.Delete) < Seq(_s.Source, HostOp.Network, "Remove"), "the frozen copy goes before its namespace");
+            Assert.Contains(_s.Observer.Messages, m => m.Contains("Network namespace /run/netns/web") && m.Contains("3 established TCP"));
+        }
+
+        [Fact]
+        public void A_failed_restore_removes_the_destination_namespace_and_puts_the_source_back_on_the_LAN_before_the_thaw()
+        {
+            _s.Destination.FailOn(HostOp.Restore, "criu failed: type RESTORE errno 0");
+
+            var ex = _s.MigrateFailing();
+
+            _s.AssertRolledBack(ex);
+            Assert.Equal(new[] { "Check", "Build", "Remove" }, _destination.Steps);
+            Assert.Equal(new[] { "Inspect", "Isolate", "Rejoin" }, _source.Steps);
+            Assert.True(Seq(_s.Destination, HostOp.Network, "Remove") < Seq(_s.Source, HostOp.Network, "Rejoin"), "one copy answers for the addresses at a time");
+            Assert.True(Seq(_s.Source, HostOp.Network, "Rejoin") < Seq(_s.Source, HostOp.Resume));
+        }
+
+        [Fact]
+        public void A_network_that_cannot_be_built_failing_stops_the_move_in_the_restore_and_rolls_back()
+        {
+            _destination.FailOn = "Build";
+
+            var ex = _s.MigrateFailing();
+
+            Assert.Equal(MigrationPhase.Restore, ex.FailedPhase);
+            _s.AssertRolledBack(ex);
+            Assert.Contains("Rejoin", _source.Steps);
+            Assert.Empty(_s.Destination.CallsOf(HostOp.Restore));
+        }
+
+        [Fact]
+        public void A_destination_that_cannot_take_the_namespace_stops_the_move_before_the_freeze()
+        {
+            _destination.Problems.Add("there is no bridge br0");
+
+            var ex = _s.MigrateFailing();
+
+            Assert.Equal(MigrationPhase.Prepare, ex.FailedPhase);
+            Assert.Contains("cannot take web's network namespace /run/netns/web: there is no bridge br0", ex.Message);
+            Assert.Empty(_s.Source.CallsOf(HostOp.Checkpoint));
+            Assert.Equal(new[] { "Inspect" }, _source.Steps);
+            Assert.True(_s.Source.IsRunning(MigrationScenario.Container));
+        }
+
+        [Fact]
+        public void A_namespace_runc_makes_moves_whole_with_CRIU_and_nothing_else_is_done()
+        {
+            _source.Network = null;
+
+            _s.AssertInvariant(_s.Migrate());
+
+            Assert.Equal(new[] { "Inspect" }, _source.Steps);
+            Assert.Empty(_destination.Steps);
+        }
+    }
+}
