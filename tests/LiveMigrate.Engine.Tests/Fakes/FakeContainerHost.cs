@@ -368,7 +368,7 @@ namespace LiveMigrate.Tests.Fakes
         }
 
         private ContainerInfo Info(string name, Container c) =>
-            new ContainerInfo(name, c.Status, c.Status == ContainerStatus.Stopped ? 0 : c.Pid, c.Bundle, DateTimeOffset.UtcNow, Name);
+            new ContainerInfo(name, c.Status, c.Status == ContainerStatus.Stopped ? 0 : c.Pid, c.Bundle, c.Created, Name);
 
         private static bool Under(string candidate, string root)
         {
@@ -390,6 +390,8 @@ namespace LiveMigrate.Tests.Fakes
 
             public ContainerStatus Status { get; set; }
             public string Bundle { get; }
+            /// <summary>Like runc's "created": when this container came to be here, the same in every report.</summary>
+            public DateTimeOffset Created { get; } = DateTimeOffset.UtcNow;
             public int Pid { get; }
             public bool Restored { get; }
             public int StateCallsSinceRestore { get; set; }
