@@ -34,7 +34,7 @@ namespace LiveMigrate.Tests.Fakes
     {
         private static int _nextPid = 1000;
         private readonly Dictionary<string, Container> _containers = new(StringComparer.Ordinal);
-        private readonly HashSet<string> _paths = new(StringComparer.Ordinal);
+        private HashSet<string> _paths = new(StringComparer.Ordinal);
         private readonly List<Fault> _faults = new();
 
         public FakeContainerHost(string name) { Name = name; }
@@ -64,6 +64,9 @@ namespace LiveMigrate.Tests.Fakes
         }
 
         public void AddFile(string path) => _paths.Add(path);
+
+        /// <summary>From now on this host sees <paramref name="other"/>'s files as its own: one file system (shared storage) for both.</summary>
+        public void ShareFilesWith(FakeContainerHost other) => _paths = other._paths;
 
         public bool PathExists(string path) => _paths.Any(p => Under(p, path));
 
