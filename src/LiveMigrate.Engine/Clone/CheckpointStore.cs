@@ -118,19 +118,17 @@ namespace LiveMigrate.Clone
 
         /// <summary>
         /// Streams a checkpoint of this host to the same path on <paramref name="target"/> (nothing moves when that is this
-        /// host, or when the target has this very checkpoint already) the way <paramref name="transport"/> opens, and returns
-        /// it as the target's, with the bytes sent and the route. Another checkpoint of that name there is replaced only
-        /// with <paramref name="replace"/>; otherwise it is refused.
+        /// host) the way <paramref name="transport"/> opens, and returns it as the target's, with the bytes sent and the route.
+        /// A checkpoint of that name there already is replaced only with <paramref name="replace"/>, and refused otherwise.
         /// </summary>
         public (CheckpointInfo There, long Bytes, Transfer.TransferRoute Route) SendTo(CheckpointInfo checkpoint, CheckpointStore target,
             Transfer.ITreeTransport transport, Action<string> say, bool replace, CancellationToken ct)
         {
             long bytes = 0;
             var route = Transfer.TransferRoute.Relay;
-            if (target.Host.Name != _host.Name && target.HasSame(checkpoint, replace, say, ct))
-                say($"{target.Host.Name} has checkpoint {checkpoint.Name} already (the same one): nothing is copied.");
-            else if (target.Host.Name != _host.Name)
+            if (target.Host.Name != _host.Name)
             {
+                target.MakeRoomFor(checkpoint, replace, say, ct);
                 using var link = transport.Open(_host, target._host, Migration.RunId.New(), say, ct);
                 bytes = link.Copy(_host, target._host, new[] { checkpoint.Path }, null, ct);
                 route = link.Route;
@@ -141,26 +139,24 @@ namespace LiveMigrate.Clone
         }
 
         /// <summary>
-        /// Whether this host holds <paramref name="checkpoint"/> itself (same container, moment and size); another one of that
-        /// name is removed when <paramref name="replace"/> says so, and refused otherwise: a copy would write over it.
+        /// A checkpoint of that name here (another one, or an earlier copy of this one, possibly torn or changed) is removed
+        /// when <paramref name="replace"/> says so, and refused otherwise: a copy would write into it, file by file.
         /// </summary>
-        private bool HasSame(CheckpointInfo checkpoint, bool replace, Action<string> say, CancellationToken ct)
+        private void MakeRoomFor(CheckpointInfo checkpoint, bool replace, Action<string> say, CancellationToken ct)
         {
-            if (!_host.Exists(checkpoint.Path, ct)) return false;
+            if (!_host.Exists(checkpoint.Path, ct)) return;
             CheckpointInfo? here = null;
             try { here = Get(checkpoint.Name, ct); }
             catch (Exception ex) when (!(ex is OperationCanceledException))
             {
                 // No readable checkpoint.json (a torn copy, something else): not this checkpoint.
             }
-            if (here != null && here.Container == checkpoint.Container && here.Created == checkpoint.Created && here.Bytes == checkpoint.Bytes) return true;
             var what = here == null ? "that cannot be read as one" : $"of {here.Container}, saved {here.Created:yyyy-MM-dd HH:mm:ss} UTC";
             if (!replace)
-                throw new InvalidOperationException($"{_host.Name} already has another checkpoint named '{checkpoint.Name}' at {checkpoint.Path} ({what}); it was left as it is. " +
-                    $"Restore from that one with -Host {_host.Name}, remove it there, or give -Force to replace it with this one.");
+                throw new InvalidOperationException($"{_host.Name} already has a checkpoint named '{checkpoint.Name}' at {checkpoint.Path} ({what}); it was left as it is. " +
+                    $"Restore from that one with -Host {_host.Name}, or give -Force to replace it with the one from {checkpoint.Host}.");
             say($"Replacing the checkpoint {checkpoint.Path} on {_host.Name} ({what}).");
             _host.RemoveTree(checkpoint.Path, ct);
-            return false;
         }
 
         /// <summary>A clone in the original's cgroup would share its limits and accounting (and, on one kernel, its cgroup): it gets its own.</summary>
