@@ -70,6 +70,28 @@ Describe 'Get-MigrationJournal and Resume-Migration without hosts' {
         }
     }
 
+    It 'refuses a record whose paths are not where a migration puts them, naming the path, before connecting' {
+        Write-Record '20261128T050000-00000005' 'web' '2026-11-28T05:00:00Z' 'Prepare', 'Checkpoint', 'Transfer' $null
+        $file = Join-Path $env:LIVEMIGRATE_JOURNAL '20261128T050000-00000005.json'
+        $record = Get-Content -Raw $file | ConvertFrom-Json
+        $record.ImageDir = '/etc'
+        $record | ConvertTo-Json -Depth 4 | Set-Content $file
+        $err = $null
+        Resume-Migration 20261128T050000-00000005 -Confirm:$false -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].Exception.Message | Should -BeLike "*record names the image folder '/etc', where a migration of 'web' uses /var/lib/livemigrate/images/web-ID*"
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'InvalidOperation*' -Because 'refused before any host is opened (127.0.0.1:1 would fail to connect)'
+        $record.ImageDir = '/srv/images/web-20261128T050000-00000005'
+        $record | ConvertTo-Json -Depth 4 | Set-Content $file
+        $err = $null
+        Resume-Migration 20261128T050000-00000005 -ImageRoot /srv/images -Confirm:$false -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].FullyQualifiedErrorId | Should -Not -BeLike 'InvalidOperation*' -Because 'with the root the migration used, the record passes and the hosts are opened'
+        Remove-Item $file
+    }
+
+    It 'keeps the journal folder to its owner' -Skip:$IsWindows {
+        [IO.File]::GetUnixFileMode($env:LIVEMIGRATE_JOURNAL) | Should -Be ([IO.UnixFileMode]'UserRead, UserWrite, UserExecute')
+    }
+
     It 'changes nothing with -WhatIf' {
         $file = Join-Path $env:LIVEMIGRATE_JOURNAL '20261128T020000-00000002.json'
         $before = Get-Content -Raw $file
@@ -198,9 +220,8 @@ Move-Container -Name $Name -Source (Connect-LabHost 1) -Destination (Connect-Lab
             $r = Invoke-Resume $killedAt.Id
             $r.Result.Action | Should -Be 'Thawed'
             $r.Result.Status | Should -Be 'RolledBack'
-            $r.Verbose | Should -Contain "Kept the bundle $bundle on $($hosts[1].Name): it is on shared storage (-BundleSync None)."
-
             Test-Path (Join-Path $shared 'config.json') | Should -BeTrue -Because 'a shared bundle is never removed'
+            $r.Verbose | Should -Contain "Kept the bundle $bundle on $($hosts[1].Name): it is on shared storage (-BundleSync None)."
             @(Get-LabContainerLocation $name) | Should -Be @(1)
             $now = Wait-WorkloadTick 1 $name 0
             $after = Wait-WorkloadTick 1 $name ($now.counter + 20)
