@@ -10,7 +10,7 @@ namespace LiveMigrate.Journal
     /// Ends a migration whose controller died, from its journal record and from what the two hosts report now:
     /// finishes it when the destination runs a whole restored copy, otherwise puts the container back on the
     /// source (it runs there already, is thawed, or is restored from the source's own images). The container
-    /// ends running exactly once; the source's lock is released, and nothing of the migration is left.
+    /// ends running exactly once; the locks are released, and nothing of the migration is left but a bundle on shared storage.
     /// </summary>
     public sealed class MigrationResumer
     {
@@ -187,7 +187,8 @@ namespace LiveMigrate.Journal
             /// </summary>
             private void RequireOwnCopies()
             {
-                if (_source.State(_name, _ct) is ContainerInfo onSource && onSource.Bundle != _record.Bundle)
+                // A controller that died in Prepare may not have recorded the bundle yet.
+                if (_source.State(_name, _ct) is ContainerInfo onSource && _record.Bundle.Length > 0 && onSource.Bundle != _record.Bundle)
                     throw new InvalidOperationException($"runc on {_source.Name} reports bundle '{onSource.Bundle}' for '{_name}', but migration {_record.Id}'s record says '{_record.Bundle}'; " +
                         "nothing was changed. The record does not describe this container (changed, or of another one of that name): end the migration by hand.");
                 if (_destination.State(_name, _ct) is ContainerInfo onDestination) RequireOwnCopy(onDestination);
@@ -250,7 +251,7 @@ namespace LiveMigrate.Journal
                 else if (!HostPath.IsRemovable(bundle))
                     _say($"Left the bundle {bundle} on {host.Name}: it is too close to / to remove automatically.");
                 else if (SameDirectory.MayBe(other, host, bundle, _say, CancellationToken.None))
-                    _say($"Kept the bundle {bundle} on {host.Name}: it is the same directory as on {other.Name}.");
+                    _say($"Kept the bundle {bundle} on {host.Name}: it is (or may be) the same directory as on {other.Name}.");
                 else RemoveOrReport(host, bundle);
             }
 

@@ -461,7 +461,7 @@ namespace LiveMigrate.Migration
             {
                 if (SharedBundle) return;
                 if (SameDirectory.MayBe(_source, _destination, _bundle, _observer.Message, CancellationToken.None))
-                    _observer.Message($"Kept the bundle {_bundle} on {_destination.Name}: it is the same directory as on {_source.Name}.");
+                    _observer.Message($"Kept the bundle {_bundle} on {_destination.Name}: it is (or may be) the same directory as on {_source.Name}.");
                 else RemoveOrReport(_destination, _bundle);
             }
 
@@ -489,7 +489,7 @@ namespace LiveMigrate.Migration
                 if (SharedBundle) _observer.Message($"Kept the bundle {_bundle}: it is on shared storage, where {_name} now runs from.");
                 else if (!HostPath.IsRemovable(_bundle)) _observer.Message($"Left the bundle {_bundle} on {_source.Name}: it is too close to / to remove automatically.");
                 else if (SameDirectory.MayBe(_destination, _source, _bundle, _observer.Message, ct))
-                    _observer.Message($"Kept the bundle {_bundle} on {_source.Name}: it is the same directory as on {_destination.Name}, where {_name} now runs from.");
+                    _observer.Message($"Kept the bundle {_bundle} on {_source.Name}: it is (or may be) the same directory as on {_destination.Name}, where {_name} now runs from.");
                 else RemoveOrReport(_source, _bundle);
                 if (!Options.KeepImages) RemoveOrReport(_destination, _imageDir);
                 ForgetSeries();

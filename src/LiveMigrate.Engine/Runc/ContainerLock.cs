@@ -41,7 +41,8 @@ namespace LiveMigrate.Runc
             if (!_held) return;
             _held = false;
             try { _host.Unlock(Path, CancellationToken.None); }
-            catch (Exception) { /* the holder's text says whose it was; the operation's own outcome is what the caller reports */ }
+            // Reporting it would hide the operation's own outcome; the lock left names its holder, for whoever meets it.
+            catch (Exception) { }
         }
     }
 }

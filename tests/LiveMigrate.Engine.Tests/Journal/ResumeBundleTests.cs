@@ -84,7 +84,7 @@ namespace LiveMigrate.Tests.Journal
             Assert.Equal(ResumeAction.Thawed, result.Action);
             Assert.False(RemovedBundleOn(_m.Destination));
             Assert.True(_m.Source.PathExists(Bundle + "/config.json"));
-            Assert.Contains(_m.Said, s => s.Contains($"Kept the bundle {Bundle} on hostB: it is the same directory as on hostA"));
+            Assert.Contains(_m.Said, s => s.Contains($"Kept the bundle {Bundle} on hostB: it is (or may be) the same directory as on hostA"));
             Assert.DoesNotContain(_m.Source.FilesUnder(Bundle), f => f.Contains(".livemigrate-same-"));
         }
 

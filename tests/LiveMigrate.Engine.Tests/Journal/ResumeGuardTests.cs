@@ -104,6 +104,20 @@ namespace LiveMigrate.Tests.Journal
             AssertNothingChanged();
         }
 
+        [Fact]
+        public void A_record_of_a_controller_that_died_in_Prepare_before_it_knew_the_bundle_is_resumed()
+        {
+            _m.DieAt(MigrationPhase.Prepare);
+            Assert.Equal("", _m.Record.Bundle);
+
+            var result = _m.Resume();
+
+            Assert.Equal(ResumeAction.CleanedUp, result.Action);
+            Assert.True(_m.Source.IsRunning(MigrationScenario.Container));
+            Assert.Empty(_m.Source.Locks);
+            Assert.Empty(_m.Destination.Locks);
+        }
+
         [Theory]
         [InlineData(nameof(MigrationJournalRecord.ImageDir), "/var/lib/containers", "image folder")]
         [InlineData(nameof(MigrationJournalRecord.ImageDir), "/var/lib/livemigrate/images/web-1/../../../../etc", "image folder")]
