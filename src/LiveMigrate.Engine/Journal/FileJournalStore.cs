@@ -76,7 +76,7 @@ namespace LiveMigrate.Journal
                 .ToList();
 
         /// <summary>
-        /// One resume of a record at a time on this machine: an exclusive lock (flock) on ID.resume.lock, which the
+        /// One resume of a record at a time on this machine: an exclusive lock (flock) on ID.json.resume.lock, which the
         /// system lets go when the process ends, however it ends. The file stays, empty.
         /// </summary>
         public IDisposable Claim(string id)
@@ -91,10 +91,11 @@ namespace LiveMigrate.Journal
             }
         }
 
-        // EWOULDBLOCK from flock on Linux; ERROR_SHARING_VIOLATION on Windows.
-        private const int EWouldBlock = 11, SharingViolation = 32;
+        // flock's EWOULDBLOCK on Linux and on macOS; ERROR_SHARING_VIOLATION on Windows.
+        private const int LinuxWouldBlock = 11, MacWouldBlock = 35, SharingViolation = 32;
 
-        private static bool IsHeldElsewhere(IOException ex) => ex.HResult == EWouldBlock || (ex.HResult & 0xFFFF) == SharingViolation;
+        private static bool IsHeldElsewhere(IOException ex) =>
+            ex.HResult == LinuxWouldBlock || ex.HResult == MacWouldBlock || (ex.HResult & 0xFFFF) == SharingViolation;
 
         private string PathOf(string id)
         {
