@@ -80,12 +80,12 @@ Describe 'Cloning containers' -Tag 'Integration' -Skip:$noLab {
     Context 'a saved checkpoint, restored twice (back to the same moment)' {
         BeforeAll {
             $name = 'snap'
-            'snap', 'snap-a', 'snap-b' | ForEach-Object { Remove-LabContainer $_ }
+            'snap', 'snap-a', 'snap-b', 'snap-d' | ForEach-Object { Remove-LabContainer $_ }
             New-LabWorkload -HostIndex 1 -Name $name -MiB 16 | Out-Null
             $saved = Save-ContainerCheckpoint $name -Host $hosts[0] -CheckpointName 'snap-moment'
         }
         AfterAll {
-            'snap', 'snap-a', 'snap-b' | ForEach-Object { Remove-LabContainer $_ }
+            'snap', 'snap-a', 'snap-b', 'snap-d' | ForEach-Object { Remove-LabContainer $_ }
             1..3 | ForEach-Object { Remove-Item -Recurse -Force (Get-LabHostPath $_ 'checkpoints/snap-moment') -ErrorAction Ignore }
         }
 
@@ -121,6 +121,16 @@ Describe 'Cloning containers' -Tag 'Integration' -Skip:$noLab {
             $err[0].Exception.Message | Should -BeLike '*does not match its SHA256SUMS*'
             @(Get-LabContainerLocation 'snap-c') | Should -BeNullOrEmpty
             Test-Path (Get-LabHostPath 3 'containers/snap-c') | Should -BeFalse
+        }
+
+        It 'writes over the damaged copy on -Destination only with -Force' {
+            $err = $null
+            Restore-Container 'snap-moment' -Host $hosts[0] -Destination $hosts[2] -NewName 'snap-d' -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+            $err[0].Exception.Message | Should -BeLike "*$($hosts[2].Name) already has a checkpoint named 'snap-moment' at /var/lib/livemigrate/checkpoints/snap-moment (of snap, saved *); it was left as it is.*-Force*"
+            @(Get-LabContainerLocation 'snap-d') | Should -BeNullOrEmpty
+            $d = Restore-Container 'snap-moment' -Host $hosts[0] -Destination $hosts[2] -NewName 'snap-d' -Force
+            $d.Status | Should -Be 'Running'
+            (Wait-WorkloadTick 3 'snap-d' ((Get-WorkloadState 3 'snap-d').counter + 10)).errors | Should -Be 0
         }
     }
 }

@@ -70,6 +70,28 @@ Describe 'Get-MigrationJournal and Resume-Migration without hosts' {
         }
     }
 
+    It 'refuses a record whose paths are not where a migration puts them, naming the path, before connecting' {
+        Write-Record '20261128T050000-00000005' 'web' '2026-11-28T05:00:00Z' 'Prepare', 'Checkpoint', 'Transfer' $null
+        $file = Join-Path $env:LIVEMIGRATE_JOURNAL '20261128T050000-00000005.json'
+        $record = Get-Content -Raw $file | ConvertFrom-Json
+        $record.ImageDir = '/etc'
+        $record | ConvertTo-Json -Depth 4 | Set-Content $file
+        $err = $null
+        Resume-Migration 20261128T050000-00000005 -Confirm:$false -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].Exception.Message | Should -BeLike "*record names the image folder '/etc', where a migration of 'web' uses /var/lib/livemigrate/images/web-ID*"
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'InvalidOperation*' -Because 'refused before any host is opened (127.0.0.1:1 would fail to connect)'
+        $record.ImageDir = '/srv/images/web-20261128T050000-00000005'
+        $record | ConvertTo-Json -Depth 4 | Set-Content $file
+        $err = $null
+        Resume-Migration 20261128T050000-00000005 -ImageRoot /srv/images -Confirm:$false -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].FullyQualifiedErrorId | Should -Not -BeLike 'InvalidOperation*' -Because 'with the root the migration used, the record passes and the hosts are opened'
+        Remove-Item $file
+    }
+
+    It 'keeps the journal folder to its owner' -Skip:$IsWindows {
+        [IO.File]::GetUnixFileMode($env:LIVEMIGRATE_JOURNAL) | Should -Be ([IO.UnixFileMode]'UserRead, UserWrite, UserExecute')
+    }
+
     It 'changes nothing with -WhatIf' {
         $file = Join-Path $env:LIVEMIGRATE_JOURNAL '20261128T020000-00000002.json'
         $before = Get-Content -Raw $file
@@ -91,28 +113,30 @@ Describe 'Resume-Migration after the controller was killed' -Tag 'Integration' -
         $hosts = 1..2 | ForEach-Object { Connect-LabHost $_ }
         $mover = Join-Path $TestDrive 'move.ps1'
         Set-Content $mover @'
-param($Module, $Lab, $Name, $Mode = 'Stop')
+param($Module, $Lab, $Name, $Mode = 'Stop', $BundleSync = 'Full', $Hold = 'no')
 Import-Module $Module; Import-Module $Lab
-Move-Container -Name $Name -Source (Connect-LabHost 1) -Destination (Connect-LabHost 2) -Mode $Mode -SkipReadiness -Confirm:$false -Verbose
+# -Hold yes: the controller waits before the restore, where the test kills it once the transfer has completed.
+$hook = if ($Hold -eq 'yes') { @{ PreRestore = { Start-Sleep -Seconds 120 } } } else { @{} }
+Move-Container -Name $Name -Source (Connect-LabHost 1) -Destination (Connect-LabHost 2) -Mode $Mode -BundleSync $BundleSync -Hook $hook -SkipReadiness -Confirm:$false -Verbose
 '@
 
         # Starts Move-Container lab host 1 -> 2 in a controller process of its own, and kills that process
-        # with SIGKILL once its journal says $Phase has started (and $Until holds, if given). Returns the record as it was then.
-        function Stop-ControllerAt([string] $Name, [string] $Phase, [scriptblock] $Until = { $true }, [string] $Mode = 'Stop') {
+        # with SIGKILL once its journal says $Phase has started (and $Until, given the record, holds). Returns the record as it was then.
+        function Stop-ControllerAt([string] $Name, [string] $Phase, [scriptblock] $Until = { $true }, [string] $Mode = 'Stop', [string] $BundleSync = 'Full', [switch] $HoldBeforeRestore) {
             $self = (Get-Process -Id $PID).Path
             # Under `dotnet pwsh` this process is dotnet itself, which runs pwsh.dll.
             [string[]] $prefix = if ([IO.Path]::GetFileNameWithoutExtension($self) -eq 'dotnet') { @(Join-Path $PSHOME 'pwsh.dll') } else { @() }
             $labModule = (Resolve-Path (Join-Path $PSScriptRoot '../lab/Lab.psm1')).Path
             $log = Join-Path $TestDrive "$Name.out"
             $controller = Start-Process -FilePath $self -PassThru -RedirectStandardOutput $log -RedirectStandardError "$log.err" `
-                -ArgumentList ($prefix + @('-NoProfile', '-NonInteractive', '-File', $mover, $env:LIVEMIGRATE_MODULE, $labModule, $Name, $Mode))
+                -ArgumentList ($prefix + @('-NoProfile', '-NonInteractive', '-File', $mover, $env:LIVEMIGRATE_MODULE, $labModule, $Name, $Mode, $BundleSync, $(if ($HoldBeforeRestore) { 'yes' } else { 'no' })))
             $deadline = [DateTime]::UtcNow.AddSeconds(120)
             $seen = $null
             while (-not $controller.HasExited -and [DateTime]::UtcNow -lt $deadline) {
                 $seen = Get-ChildItem $env:LIVEMIGRATE_JOURNAL -Filter '*.json' -ErrorAction Ignore |
                     ForEach-Object { [IO.File]::ReadAllText($_.FullName) | ConvertFrom-Json } |
                     Where-Object { $_.Container -eq $Name -and @($_.Phases.Phase) -contains $Phase } | Select-Object -First 1
-                if ($seen -and (& $Until)) { break }
+                if ($seen -and (& $Until $seen)) { break }
                 Start-Sleep -Milliseconds 5
             }
             if (-not $controller.HasExited) { & kill -KILL $controller.Id }
@@ -166,6 +190,48 @@ Move-Container -Name $Name -Source (Connect-LabHost 1) -Destination (Connect-Lab
             Test-Path (Get-LabHostPath 1 "locks/$name") | Should -BeFalse -Because 'the resume releases the lock'
             (Get-MigrationJournal $killedAt.Id).Status | Should -Be 'RolledBack'
             Get-MigrationJournal -Unfinished -Container $name | Should -BeNullOrEmpty
+        }
+    }
+
+    Context 'killed past the transfer of a bundle both hosts share (-BundleSync None)' {
+        BeforeAll {
+            $name = 'jrnshared'
+            Remove-LabContainer $name
+            $bundle = "/var/lib/livemigrate/containers/$name"
+            $shared = Get-LabHostPath 1 "containers/$name"
+            $start = New-LabWorkload -HostIndex 1 -Name $name -MiB 16
+            Wait-WorkloadTick 1 $name 0 | Out-Null
+            # Shared storage: lab host 2 sees lab host 1's bundle folder at the same path.
+            Invoke-InLabHost 2 @('mkdir', '-p', $bundle)
+            Invoke-InLabHost 2 @('mount', '--bind', $shared, $bundle)
+            $transferred = { param($r) @($r.Phases | Where-Object { $_.Phase -eq 'Transfer' -and $_.CompletedUtc }).Count -gt 0 }
+            $killedAt = Stop-ControllerAt $name 'Transfer' $transferred -BundleSync None -HoldBeforeRestore
+        }
+        AfterAll {
+            Invoke-InLabHost 2 @('umount', $bundle)
+            Remove-LabContainer $name
+        }
+
+        It 'rolls it back and keeps the shared bundle: the same process runs on the source, its files all there' {
+            $killedAt.BundleSync | Should -Be 'None'
+            @($killedAt.Phases | Where-Object Phase -eq 'Restore').Count | Should -Be 0 -Because 'killed after the transfer, before the restore'
+            (Invoke-LabRunc 1 @('state', $name) | ConvertFrom-Json).status | Should -Be 'paused'
+
+            $r = Invoke-Resume $killedAt.Id
+            $r.Result.Action | Should -Be 'Thawed'
+            $r.Result.Status | Should -Be 'RolledBack'
+            Test-Path (Join-Path $shared 'config.json') | Should -BeTrue -Because 'a shared bundle is never removed'
+            $r.Verbose | Should -Contain "Kept the bundle $bundle on $($hosts[1].Name): it is on shared storage (-BundleSync None)."
+            @(Get-LabContainerLocation $name) | Should -Be @(1)
+            $now = Wait-WorkloadTick 1 $name 0
+            $after = Wait-WorkloadTick 1 $name ($now.counter + 20)
+            $after.errors | Should -Be 0
+            $after.start_unix_ms | Should -Be $start.start_unix_ms
+            foreach ($i in 1, 2) {
+                @(Get-ChildItem (Get-LabHostPath $i 'images') -Filter "$name-*").Count | Should -Be 0
+                Test-Path (Get-LabHostPath $i "locks/$name") | Should -BeFalse -Because "the resume releases the lock on lab host $i"
+            }
+            (Get-MigrationJournal $killedAt.Id).Status | Should -Be 'RolledBack'
         }
     }
 

@@ -466,6 +466,52 @@ Describe 'Move-Container' -Tag 'Integration' -Skip:$noLab {
         }
     }
 
+    Context 'two moves of same-named containers to one destination at once' {
+        BeforeAll {
+            $name = 'migtwin'
+            Remove-LabContainer $name
+            $starts = @{}
+            foreach ($from in 1, 2) { $starts[$from] = New-LabWorkload -HostIndex $from -Name $name -MiB 32 }
+            # Each waits 3 s before its freeze, so that both are under way together; then both go to lab host 3.
+            $moves = foreach ($from in 1, 2) {
+                $ps = [powershell]::Create()
+                $null = $ps.AddScript({
+                    param($module, $lab, $name, $from)
+                    Import-Module $module; Import-Module $lab
+                    Move-Container -Name $name -Source (Connect-LabHost $from) -Destination (Connect-LabHost 3) -SkipReadiness -Confirm:$false `
+                        -Hook @{ PreCheckpoint = { Start-Sleep -Seconds 3 } } -ErrorAction Continue
+                }).AddArgument($env:LIVEMIGRATE_MODULE).AddArgument((Join-Path $PSScriptRoot '../lab/Lab.psm1')).AddArgument($name).AddArgument($from)
+                [pscustomobject]@{ From = $from; PowerShell = $ps; Handle = $ps.BeginInvoke() }
+            }
+            $outcomes = foreach ($m in $moves) {
+                $results = @($m.PowerShell.EndInvoke($m.Handle))
+                [pscustomobject]@{ From = $m.From; Result = $results | Where-Object { $_ -is [LiveMigrate.Migration.MigrationResult] }; Errors = @($m.PowerShell.Streams.Error) }
+                $m.PowerShell.Dispose()
+            }
+            $won = @($outcomes | Where-Object { $_.Result.Status -eq 'Succeeded' })
+            $lost = @($outcomes | Where-Object { $_.Result.Status -ne 'Succeeded' })
+            $outcomes | ForEach-Object { Write-Host "  from lab host $($_.From): $($_.Result.Status)$($_.Errors.TargetObject.Status) $($_.Errors | ForEach-Object { $_.Exception.Message })" }
+        }
+        AfterAll { Remove-LabContainer $name }
+
+        It 'moves one, refuses the other before its freeze, and neither undoes the other' {
+            $won.Count | Should -Be 1
+            $lost.Count | Should -Be 1
+            $lost[0].Result | Should -BeNullOrEmpty
+            $lost[0].Errors[0].TargetObject.Status | Should -Be 'Aborted'
+            $lost[0].Errors[0].FullyQualifiedErrorId | Should -BeLike 'MigrationAborted*'
+            $lost[0].Errors[0].Exception.Message | Should -Match "'migtwin' on .+ is being migrated or restored there already: migration $($won[0].Result.MigrationId) of migtwin"
+            @(Get-LabContainerLocation $name) | Sort-Object | Should -Be @($lost[0].From, 3) -Because 'the winner runs on lab host 3, the other where it was'
+            foreach ($case in @(@{ Host = 3; From = $won[0].From }, @{ Host = $lost[0].From; From = $lost[0].From })) {
+                $now = Wait-WorkloadTick $case.Host $name 0
+                $after = Wait-WorkloadTick $case.Host $name ($now.counter + 20)
+                $after.errors | Should -Be 0
+                $after.start_unix_ms | Should -Be $starts[$case.From].start_unix_ms -Because "the same process from lab host $($case.From) runs on lab host $($case.Host)"
+            }
+            foreach ($i in 1..3) { Test-Path (Get-LabHostPath $i "locks/$name") | Should -BeFalse -Because "no lock stays on lab host $i" }
+        }
+    }
+
     Context 'rollback when CRIU hangs (killed at -CriuTimeoutSec)' {
         BeforeAll {
             $name = 'mighang'

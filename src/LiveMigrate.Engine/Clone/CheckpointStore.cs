@@ -20,12 +20,15 @@ namespace LiveMigrate.Clone
         private const string MetadataFile = "checkpoint.json";
         private readonly RuncHost _host;
         private readonly RuntimeOptions _options;
+        private readonly string _lockRoot;
 
-        public CheckpointStore(RuncHost host, RuntimeOptions options, string root = DefaultRoot)
+        /// <param name="lockRoot">Where the containers' locks are (<see cref="ContainerLock"/>), shared with migrations.</param>
+        public CheckpointStore(RuncHost host, RuntimeOptions options, string root = DefaultRoot, string lockRoot = ContainerLock.DefaultRoot)
         {
             _host = host;
             _options = options;
             Root = HostPath.IsSafeAbsolute(root) ? root : throw new ArgumentException($"'{root}' is not an absolute path for checkpoints.");
+            _lockRoot = lockRoot;
         }
 
         public string Root { get; }
@@ -33,9 +36,13 @@ namespace LiveMigrate.Clone
 
         public string PathOf(string checkpoint) => HostPath.Combine(Root, ContainerName.Validate(checkpoint));
 
-        /// <summary>Checkpoints <paramref name="container"/> into a new folder; the container is paused meanwhile and then runs on.</summary>
+        /// <summary>
+        /// Checkpoints <paramref name="container"/> into a new folder; the container is paused meanwhile and then runs on.
+        /// Under the container's lock: a migration meanwhile would freeze it, or resume it under the save's feet.
+        /// </summary>
         public CheckpointInfo Save(string container, string checkpoint, CancellationToken ct)
         {
+            using var held = ContainerLock.Take(_host, _lockRoot, container, $"checkpoint {checkpoint} of {container}", ct);
             var state = _host.State(container, ct) ?? throw new InvalidOperationException($"No container named '{container}' on {_host.Name}.");
             if (state.Status != ContainerStatus.Running) throw new InvalidOperationException($"'{container}' on {_host.Name} is {state.Status}; only a running container is checkpointed.");
             var dir = PathOf(checkpoint);
@@ -80,7 +87,8 @@ namespace LiveMigrate.Clone
         /// </summary>
         public ContainerInfo Restore(CheckpointInfo checkpoint, string newName, CancellationToken ct)
         {
-            ContainerName.Validate(newName);
+            // Under the new name's lock: a failed restore removes the container of that name, which must be its own.
+            using var held = ContainerLock.Take(_host, _lockRoot, newName, $"restore of checkpoint {checkpoint.Name} as {newName}", ct);
             if (_host.State(newName, ct) is ContainerInfo there)
                 throw new InvalidOperationException($"{_host.Name} already has a container named '{newName}' ({there.Status}); choose another -NewName.");
             var bundle = HostPath.Combine(checkpoint.Bundle.Substring(0, checkpoint.Bundle.LastIndexOf('/')), newName);
@@ -111,14 +119,16 @@ namespace LiveMigrate.Clone
         /// <summary>
         /// Streams a checkpoint of this host to the same path on <paramref name="target"/> (nothing moves when that is this
         /// host) the way <paramref name="transport"/> opens, and returns it as the target's, with the bytes sent and the route.
+        /// A checkpoint of that name there already is replaced only with <paramref name="replace"/>, and refused otherwise.
         /// </summary>
         public (CheckpointInfo There, long Bytes, Transfer.TransferRoute Route) SendTo(CheckpointInfo checkpoint, CheckpointStore target,
-            Transfer.ITreeTransport transport, Action<string> say, CancellationToken ct)
+            Transfer.ITreeTransport transport, Action<string> say, bool replace, CancellationToken ct)
         {
             long bytes = 0;
             var route = Transfer.TransferRoute.Relay;
             if (target.Host.Name != _host.Name)
             {
+                target.MakeRoomFor(checkpoint, replace, say, ct);
                 using var link = transport.Open(_host, target._host, Migration.RunId.New(), say, ct);
                 bytes = link.Copy(_host, target._host, new[] { checkpoint.Path }, null, ct);
                 route = link.Route;
@@ -126,6 +136,27 @@ namespace LiveMigrate.Clone
             var there = new CheckpointInfo(checkpoint.Name, target.Host.Name, checkpoint.Path, checkpoint.Container, checkpoint.Bundle,
                 checkpoint.Created, checkpoint.Bytes, checkpoint.Frozen);
             return (there, bytes, route);
+        }
+
+        /// <summary>
+        /// A checkpoint of that name here (another one, or an earlier copy of this one, possibly torn or changed) is removed
+        /// when <paramref name="replace"/> says so, and refused otherwise: a copy would write into it, file by file.
+        /// </summary>
+        private void MakeRoomFor(CheckpointInfo checkpoint, bool replace, Action<string> say, CancellationToken ct)
+        {
+            if (!_host.Exists(checkpoint.Path, ct)) return;
+            CheckpointInfo? here = null;
+            try { here = Get(checkpoint.Name, ct); }
+            catch (Exception ex) when (!(ex is OperationCanceledException))
+            {
+                // No readable checkpoint.json (a torn copy, something else): not this checkpoint.
+            }
+            var what = here == null ? "that cannot be read as one" : $"of {here.Container}, saved {here.Created:yyyy-MM-dd HH:mm:ss} UTC";
+            if (!replace)
+                throw new InvalidOperationException($"{_host.Name} already has a checkpoint named '{checkpoint.Name}' at {checkpoint.Path} ({what}); it was left as it is. " +
+                    $"Restore from that one with -Host {_host.Name}, or give -Force to replace it with the one from {checkpoint.Host}.");
+            say($"Replacing the checkpoint {checkpoint.Path} on {_host.Name} ({what}).");
+            _host.RemoveTree(checkpoint.Path, ct);
         }
 
         /// <summary>A clone in the original's cgroup would share its limits and accounting (and, on one kernel, its cgroup): it gets its own.</summary>

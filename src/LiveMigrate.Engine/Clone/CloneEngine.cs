@@ -48,7 +48,7 @@ namespace LiveMigrate.Clone
                 {
                     var step = Stopwatch.StartNew();
                     // A clone on the source host itself restores from the checkpoint where it is.
-                    var (there, bytes, route) = from.SendTo(saved, to, _transport, Finished.Enqueue, token);
+                    var (there, bytes, route) = from.SendTo(saved, to, _transport, Finished.Enqueue, replace: false, token);
                     result.BytesTransferred = bytes;
                     result.TransferRoute = route;
                     copied = to.Host.Name != from.Host.Name;

@@ -12,7 +12,8 @@ namespace LiveMigrate.Journal
     /// <summary>
     /// One JSON file per migration (ID.json) in a folder on the controller. Each save writes a temporary file,
     /// flushes it to disk and renames it over the old one, so a controller killed at any moment leaves either
-    /// the previous record or the new one, never a torn file.
+    /// the previous record or the new one, never a torn file. A record steers what a resume removes as root on the hosts:
+    /// the folder is its owner's alone (0700, its files 0600), and no file is written or read through a symbolic link.
     /// </summary>
     public sealed class FileJournalStore : IJournalStore
     {
@@ -29,7 +30,7 @@ namespace LiveMigrate.Journal
         public FileJournalStore(string folder)
         {
             Folder = folder;
-            Directory.CreateDirectory(folder);
+            CreateOwnFolder(folder);
         }
 
         public string Folder { get; }
@@ -50,7 +51,10 @@ namespace LiveMigrate.Journal
             var path = PathOf(record.Id);
             var temp = path + ".tmp";
             var bytes = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(record, Json));
-            using (var f = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
+            // A torn one a killed controller left, or a link planted there: unlinked, never followed. CreateNew
+            // (O_EXCL) then refuses whatever appears at that name meanwhile, a symbolic link included.
+            File.Delete(temp);
+            using (var f = OpenOwn(temp, FileMode.CreateNew))
             {
                 f.Write(bytes, 0, bytes.Length);
                 f.Flush(flushToDisk: true);
@@ -71,6 +75,28 @@ namespace LiveMigrate.Journal
                 .OrderByDescending(r => r.StartedUtc).ThenByDescending(r => r.Id, StringComparer.Ordinal)
                 .ToList();
 
+        /// <summary>
+        /// One resume of a record at a time on this machine: an exclusive lock (flock) on ID.json.resume.lock, which the
+        /// system lets go when the process ends, however it ends. The file stays, empty.
+        /// </summary>
+        public IDisposable Claim(string id)
+        {
+            var path = PathOf(id) + ".resume.lock";
+            RefuseLink(path);
+            try { return OpenOwn(path, FileMode.OpenOrCreate); }
+            catch (IOException ex) when (IsHeldElsewhere(ex))
+            {
+                throw new InvalidOperationException($"Migration {id} is being resumed already, by another Resume-Migration on this machine ({path} is locked). " +
+                    $"Wait for it to end; Get-MigrationJournal {id} then shows how it ended.", ex);
+            }
+        }
+
+        // flock's EWOULDBLOCK on Linux and on macOS; ERROR_SHARING_VIOLATION on Windows.
+        private const int LinuxWouldBlock = 11, MacWouldBlock = 35, SharingViolation = 32;
+
+        private static bool IsHeldElsewhere(IOException ex) =>
+            ex.HResult == LinuxWouldBlock || ex.HResult == MacWouldBlock || (ex.HResult & 0xFFFF) == SharingViolation;
+
         private string PathOf(string id)
         {
             if (!SafeId.IsMatch(id ?? "")) throw new ArgumentException($"'{id}' is not a migration id (such as 20261128T010203-3f9c2a71).");
@@ -79,6 +105,7 @@ namespace LiveMigrate.Journal
 
         private static MigrationJournalRecord Read(string path)
         {
+            RefuseLink(path);
             try
             {
                 return JsonSerializer.Deserialize<MigrationJournalRecord>(File.ReadAllText(path), Json)
@@ -88,6 +115,49 @@ namespace LiveMigrate.Journal
             {
                 throw new InvalidDataException($"The journal file {path} is not a journal record: {ex.Message}", ex);
             }
+        }
+
+        /// <summary>lstat's view: a link is refused even when it leads nowhere (an open with O_CREAT would make its target).</summary>
+        private static void RefuseLink(string path)
+        {
+            FileAttributes attributes;
+            try { attributes = File.GetAttributes(path); }
+            catch (Exception ex) when (ex is FileNotFoundException || ex is DirectoryNotFoundException) { return; }
+            if ((attributes & FileAttributes.ReparsePoint) != 0)
+                throw new InvalidDataException($"The journal file {path} is a symbolic link; records are never read or written through one. Remove it.");
+        }
+
+#if NET8_0_OR_GREATER
+        private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+#endif
+
+        /// <summary>The folder 0700, also when it was there already (tightened); its parents, when new, too.</summary>
+        private static void CreateOwnFolder(string folder)
+        {
+#if NET8_0_OR_GREATER
+            if (!OperatingSystem.IsWindows())
+            {
+                Directory.CreateDirectory(folder, OwnerOnly);
+                if ((File.GetUnixFileMode(folder) & ~OwnerOnly) != 0) File.SetUnixFileMode(folder, OwnerOnly);
+                return;
+            }
+#endif
+            // Windows PowerShell, which loads the netstandard2.0 build: the user profile's ACLs keep it to its owner.
+            Directory.CreateDirectory(folder);
+        }
+
+        /// <summary>A file of the folder, exclusively, created 0600.</summary>
+        private static FileStream OpenOwn(string path, FileMode mode)
+        {
+#if NET8_0_OR_GREATER
+            if (!OperatingSystem.IsWindows())
+                return new FileStream(path, new FileStreamOptions
+                {
+                    Mode = mode, Access = FileAccess.Write, Share = FileShare.None,
+                    UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+                });
+#endif
+            return new FileStream(path, mode, FileAccess.Write, FileShare.None);
         }
     }
 }

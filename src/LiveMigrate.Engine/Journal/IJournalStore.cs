@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 
 namespace LiveMigrate.Journal
@@ -10,5 +11,7 @@ namespace LiveMigrate.Journal
         MigrationJournalRecord? Load(string id);
         /// <summary>Every record, newest first.</summary>
         IReadOnlyList<MigrationJournalRecord> List();
+        /// <summary>Holds <paramref name="id"/> for one resume until disposed; throws InvalidOperationException while another holds it.</summary>
+        IDisposable Claim(string id);
     }
 }

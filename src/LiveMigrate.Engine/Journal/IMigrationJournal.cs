@@ -9,7 +9,7 @@ namespace LiveMigrate.Journal
     /// </summary>
     public interface IMigrationJournal
     {
-        void Started(string migrationId, string container, string source, string destination, MigrationMode mode, MigrationPaths paths);
+        void Started(string migrationId, string container, string source, string destination, MigrationMode mode, BundleSync bundleSync, MigrationPaths paths);
         void PhaseStarted(string migrationId, MigrationPhase phase, MigrationPaths paths);
         void PhaseCompleted(string migrationId, MigrationPhase phase, MigrationPaths paths);
         void Finished(MigrationResult result);

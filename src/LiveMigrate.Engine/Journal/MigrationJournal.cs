@@ -18,11 +18,11 @@ namespace LiveMigrate.Journal
             _utcNow = utcNow ?? (() => DateTime.UtcNow);
         }
 
-        public void Started(string migrationId, string container, string source, string destination, MigrationMode mode, MigrationPaths paths)
+        public void Started(string migrationId, string container, string source, string destination, MigrationMode mode, BundleSync bundleSync, MigrationPaths paths)
         {
             var record = new MigrationJournalRecord
             {
-                Id = migrationId, Container = container, Source = source, Destination = destination, Mode = mode, StartedUtc = _utcNow(),
+                Id = migrationId, Container = container, Source = source, Destination = destination, Mode = mode, BundleSync = bundleSync, StartedUtc = _utcNow(),
             };
             using (var self = Process.GetCurrentProcess())
             {

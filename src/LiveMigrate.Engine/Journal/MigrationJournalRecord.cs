@@ -18,9 +18,13 @@ namespace LiveMigrate.Journal
         public string Source { get; set; } = "";
         public string Destination { get; set; } = "";
         public MigrationMode Mode { get; set; }
+        /// <summary>How the bundle moved; null in a record written before it was kept, which Resume-Migration treats as shared storage.</summary>
+        public BundleSync? BundleSync { get; set; }
         public string Bundle { get; set; } = "";
         public string ImageDir { get; set; } = "";
         public string LockDir { get; set; } = "";
+        /// <summary>The lock of the container's name on the destination; empty in a record written before it was taken.</summary>
+        public string DestinationLockDir { get; set; } = "";
         public DateTime StartedUtc { get; set; }
         /// <summary>user@machine of the controller that ran the migration.</summary>
         public string Controller { get; set; } = "";
@@ -73,6 +77,7 @@ namespace LiveMigrate.Journal
             if (paths.Bundle.Length > 0) Bundle = paths.Bundle;
             if (paths.ImageDir.Length > 0) ImageDir = paths.ImageDir;
             if (paths.LockDir.Length > 0) LockDir = paths.LockDir;
+            if (paths.DestinationLockDir.Length > 0) DestinationLockDir = paths.DestinationLockDir;
         }
 
         internal void Begin(MigrationPhase phase, DateTime now) => Phases.Add(new JournalPhase { Phase = phase, StartedUtc = now });

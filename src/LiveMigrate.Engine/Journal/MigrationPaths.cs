@@ -3,11 +3,12 @@ namespace LiveMigrate.Journal
     /// <summary>Where one migration keeps its things on the hosts; empty until the migration has chosen them.</summary>
     public sealed class MigrationPaths
     {
-        public MigrationPaths(string bundle, string imageDir, string lockDir)
+        public MigrationPaths(string bundle, string imageDir, string lockDir, string destinationLockDir)
         {
             Bundle = bundle;
             ImageDir = imageDir;
             LockDir = lockDir;
+            DestinationLockDir = destinationLockDir;
         }
 
         public string Bundle { get; }
@@ -15,5 +16,7 @@ namespace LiveMigrate.Journal
         public string ImageDir { get; }
         /// <summary>The migration lock on the source.</summary>
         public string LockDir { get; }
+        /// <summary>The lock of the container's name on the destination, which keeps another move or restore of that name away meanwhile.</summary>
+        public string DestinationLockDir { get; }
     }
 }

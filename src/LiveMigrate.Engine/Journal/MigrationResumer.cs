@@ -10,41 +10,52 @@ namespace LiveMigrate.Journal
     /// Ends a migration whose controller died, from its journal record and from what the two hosts report now:
     /// finishes it when the destination runs a whole restored copy, otherwise puts the container back on the
     /// source (it runs there already, is thawed, or is restored from the source's own images). The container
-    /// ends running exactly once; the source's lock is released, and nothing of the migration is left.
+    /// ends running exactly once; the locks are released, and nothing of the migration is left but a bundle on shared storage.
     /// </summary>
     public sealed class MigrationResumer
     {
         private readonly IJournalStore _store;
-        private readonly TimeSpan _settleTime;
+        private readonly MigrationOptions _options;
         private readonly Transfer.ITreeTransport? _transport;
 
-        /// <param name="settleTime">How long a copy found running on the destination must keep running before the source is cleaned up.</param>
+        /// <param name="options">
+        /// The image and lock roots every path of a record must lie in, and the settle time: how long a copy found running on
+        /// the destination must keep running before the source is cleaned up.
+        /// </param>
         /// <param name="transport">Closes what the migration's direct link left (a stream still running host to host); null if it had none.</param>
-        public MigrationResumer(IJournalStore store, TimeSpan settleTime, Transfer.ITreeTransport? transport = null)
+        public MigrationResumer(IJournalStore store, MigrationOptions options, Transfer.ITreeTransport? transport = null)
         {
             _store = store;
-            _settleTime = settleTime;
+            _options = options;
             _transport = transport;
         }
 
-        /// <summary>Throws unless <paramref name="record"/> is a migration to resume: unfinished, and its controller gone.</summary>
-        public static void Check(MigrationJournalRecord record)
+        /// <summary>
+        /// Throws unless <paramref name="record"/> is a migration to resume: unfinished, its controller gone, and its paths
+        /// where a migration puts them (a record is a file: one that was changed must not steer an rm -rf as root on the hosts).
+        /// </summary>
+        public static void Check(MigrationJournalRecord record, MigrationOptions options)
         {
             if (record.IsFinished)
                 throw new InvalidOperationException($"Migration {record.Id} of {record.Container} ended already ({record.Status}); there is nothing to resume.");
             if (record.IsControllerRunning())
                 throw new InvalidOperationException($"Migration {record.Id} of {record.Container} is still running, in process {record.ControllerProcessId} on this machine: wait for it, or stop it (Ctrl+C rolls it back).");
             ContainerName.Validate(record.Container);
+            JournalPaths.Validate(record, options);
         }
 
         public ResumeResult Resume(MigrationJournalRecord record, IContainerHost source, IContainerHost destination, Action<string> say, CancellationToken ct)
         {
-            Check(record);
+            Check(record, _options);
+            // One resume of a record at a time: a second one would undo or repeat the first one's steps.
+            using var claim = _store.Claim(record.Id);
+            if (_store.Load(record.Id)?.Status is MigrationStatus ended)
+                throw new InvalidOperationException($"Migration {record.Id} of {record.Container} ended already ({ended}), by another resume; there is nothing to resume.");
             try
             {
                 // First: a stream the dead controller started host to host may still be writing to the destination.
                 _transport?.CloseLeftover(source, destination, record.Id, say);
-                var run = new Run(record, source, destination, say, _settleTime, ct);
+                var run = new Run(record, source, destination, say, _options.SettleTime, ct);
                 var result = run.Execute();
                 record.ResumeError = null;
                 _store.Save(record);
@@ -82,6 +93,7 @@ namespace LiveMigrate.Journal
             public ResumeResult Execute()
             {
                 Lock();
+                RequireOwnCopies();
                 StopPageDaemons();
                 var onSource = _source.State(_name, _ct);
                 var onDestination = _destination.State(_name, _ct);
@@ -169,9 +181,30 @@ namespace LiveMigrate.Journal
                 return ResumeAction.RestoredOnSource;
             }
 
+            /// <summary>
+            /// Before anything changes: runc's bundle of the container on the source is the record's, and a container of the
+            /// name on the destination is this migration's restored copy (a restore began, from this bundle).
+            /// </summary>
+            private void RequireOwnCopies()
+            {
+                // A controller that died in Prepare may not have recorded the bundle yet.
+                if (_source.State(_name, _ct) is ContainerInfo onSource && _record.Bundle.Length > 0 && onSource.Bundle != _record.Bundle)
+                    throw new InvalidOperationException($"runc on {_source.Name} reports bundle '{onSource.Bundle}' for '{_name}', but migration {_record.Id}'s record says '{_record.Bundle}'; " +
+                        "nothing was changed. The record does not describe this container (changed, or of another one of that name): end the migration by hand.");
+                if (_destination.State(_name, _ct) is ContainerInfo onDestination) RequireOwnCopy(onDestination);
+            }
+
+            private void RequireOwnCopy(ContainerInfo onDestination)
+            {
+                if (_record.Reached(MigrationPhase.Restore) && onDestination.Bundle == _record.Bundle) return;
+                throw new InvalidOperationException($"'{_name}' on {_destination.Name} ({onDestination.Status}, bundle '{onDestination.Bundle}') is not a copy migration {_record.Id} restored; " +
+                    "nothing was changed. Check who made it, and remove it there if it is a leftover.");
+            }
+
             private void RemoveDestinationCopy()
             {
-                if (_destination.State(_name, _ct) == null) return;
+                if (!(_destination.State(_name, _ct) is ContainerInfo there)) return;
+                RequireOwnCopy(there);
                 _say($"Removing the incomplete copy of {_name} from {_destination.Name}.");
                 _destination.Delete(_name, force: true, _ct);
             }
@@ -189,8 +222,7 @@ namespace LiveMigrate.Journal
                 // Frozen since the checkpoint (or stopped): killed while frozen, it never runs again.
                 if (onSource != null) Try($"remove the frozen '{_name}' on {_source.Name}", () => _source.Delete(_name, force: true, CancellationToken.None));
                 RemoveOrReport(_source, _record.ImageDir);
-                if (HostPath.IsRemovable(_record.Bundle)) RemoveOrReport(_source, _record.Bundle);
-                else if (_record.Bundle.Length > 0) _say($"Left the bundle {_record.Bundle} on {_source.Name}: it is too close to / to remove automatically.");
+                RemoveBundleCopy(_source, _destination);
             }
 
             /// <summary>After going back to the source: images on both hosts, and the bundle copy if the transfer had begun.</summary>
@@ -198,8 +230,29 @@ namespace LiveMigrate.Journal
             {
                 RemoveOrReport(_source, _record.ImageDir);
                 RemoveOrReport(_destination, _record.ImageDir);
-                // Prepare made sure the destination had nothing at the bundle's path: only a transfer put it there.
-                if (_record.Reached(MigrationPhase.Transfer)) RemoveOrReport(_destination, _record.Bundle);
+                // Prepare made sure the destination had nothing at the bundle's path: only a transfer put it there,
+                // or with Delta the copy ahead, the last step of Prepare.
+                if (_record.Reached(MigrationPhase.Transfer) || (_record.BundleSync == BundleSync.Delta && _record.Completed(MigrationPhase.Prepare)))
+                    RemoveBundleCopy(_destination, _source);
+            }
+
+            /// <summary>
+            /// Removes the bundle from <paramref name="host"/> if it is a copy: never on shared storage (-BundleSync None, or a
+            /// record that does not say), never the directory the container runs from on <paramref name="other"/>.
+            /// </summary>
+            private void RemoveBundleCopy(IContainerHost host, IContainerHost other)
+            {
+                var bundle = _record.Bundle;
+                if (bundle.Length == 0) return;
+                if (_record.BundleSync == null)
+                    _say($"Kept the bundle {bundle} on {host.Name}: migration {_record.Id}'s record predates the journal's BundleSync field, so it may be on storage both hosts share. Remove it there by hand if it is a copy.");
+                else if (_record.BundleSync == BundleSync.None)
+                    _say($"Kept the bundle {bundle} on {host.Name}: it is on shared storage (-BundleSync None).");
+                else if (!HostPath.IsRemovable(bundle))
+                    _say($"Left the bundle {bundle} on {host.Name}: it is too close to / to remove automatically.");
+                else if (SameDirectory.MayBe(other, host, bundle, _say, CancellationToken.None))
+                    _say($"Kept the bundle {bundle} on {host.Name}: it is (or may be) the same directory as on {other.Name}.");
+                else RemoveOrReport(host, bundle);
             }
 
             private void StopPageDaemons()
@@ -222,20 +275,28 @@ namespace LiveMigrate.Journal
                     Try($"remove the page port's guard on {host.Name}", () => host.UnguardPorts(_record.Id, CancellationToken.None));
             }
 
+            /// <summary>The source's lock, then the destination's (a record written before it was taken has none).</summary>
             private void Lock()
             {
-                if (_record.LockDir.Length == 0) return;
+                Lock(_source, _record.LockDir);
+                Lock(_destination, _record.DestinationLockDir);
+            }
+
+            private void Lock(IContainerHost host, string lockDir)
+            {
+                if (lockDir.Length == 0) return;
                 var holder = $"resume of migration {_record.Id} of {_name}, by {Environment.UserName}@{Environment.MachineName} " +
                              $"(process {System.Diagnostics.Process.GetCurrentProcess().Id}), since {DateTime.UtcNow:yyyy-MM-dd HH:mm:ss} UTC";
-                if (_source.TryLock(_record.LockDir, holder, out var current, _ct)) return;
+                if (host.TryLock(lockDir, holder, out var current, _ct)) return;
                 // The dead migration's own lock (or a dead resume's) is this resume's to take over.
                 if (current.IndexOf($"migration {_record.Id} ", StringComparison.Ordinal) >= 0) return;
-                throw new InvalidOperationException($"'{_name}' on {_source.Name} is being migrated by someone else: {current}. Nothing was changed; resume {_record.Id} once that migration has ended.");
+                throw new InvalidOperationException($"'{_name}' on {host.Name} is being migrated by someone else: {current}. Nothing was changed; resume {_record.Id} once that migration has ended.");
             }
 
             private void Unlock()
             {
-                if (_record.LockDir.Length > 0) Try($"remove the lock {_record.LockDir} on {_source.Name}", () => _source.Unlock(_record.LockDir, CancellationToken.None));
+                foreach (var (host, lockDir) in new[] { (_source, _record.LockDir), (_destination, _record.DestinationLockDir) })
+                    if (lockDir.Length > 0) Try($"remove the lock {lockDir} on {host.Name}", () => host.Unlock(lockDir, CancellationToken.None));
             }
 
             private void End(MigrationStatus status, string runningOn, string resolution)

@@ -50,7 +50,10 @@ namespace LiveMigrate.Migration
             private string _imageDir = "";
             private readonly bool _lazy;
             private string _lockDir = "";
+            private string _destinationLockDir = "";
             private bool _destinationTouched;
+            // The copy this migration's restore made on the destination, as runc reported it: a rollback deletes no other.
+            private ContainerInfo? _restoredCopy;
             // Post-copy: the images hold no memory; the source's lazy dump serves it from the frozen tasks, through the
             // tunnel, to the destination's lazy-pages daemon, all three alive until every page arrived.
             private Hosts.IHostProcess? _lazyDump;
@@ -98,17 +101,21 @@ namespace LiveMigrate.Migration
             /// <summary>Stop or PreCopy with -LazyRestore: the memory is filled on the destination from the images there.</summary>
             private bool LazyFromImages => Options.LazyRestore && !_lazy;
 
-            private string PlannedLockDir => HostPath.Combine(Options.LockRoot, _name);
+            private string PlannedLockDir => ContainerLock.PathOf(Options.LockRoot, _name);
             private string PlannedImageDir => HostPath.Combine(Options.ImageRoot, _name + "-" + ((_preCopy ? Options.PredumpId : null) ?? _result.MigrationId));
 
             /// <summary>Where the complete images are: in pre-copy the final dump, on top of the rounds beside it.</summary>
             private string CheckpointDir => PreCopySeries.CheckpointDir(_imageDir, Options.Mode);
-            private MigrationPaths Paths => new MigrationPaths(_bundle, _imageDir, _lockDir);
+            private MigrationPaths Paths => new MigrationPaths(_bundle, _imageDir, _lockDir, _destinationLockDir);
+
+            /// <summary>A move to the source itself is refused in Prepare, where one lock would do for both.</summary>
+            private bool SameHost => string.Equals(_source.Name, _destination.Name, StringComparison.Ordinal);
 
             public MigrationResult Execute()
             {
                 // Known before Prepare, so that a controller dying in Prepare leaves the lock's and images' paths behind.
-                Record(j => j.Started(_result.MigrationId, _name, _source.Name, _destination.Name, Options.Mode, new MigrationPaths("", PlannedImageDir, PlannedLockDir)));
+                Record(j => j.Started(_result.MigrationId, _name, _source.Name, _destination.Name, Options.Mode, Options.BundleSync,
+                    new MigrationPaths("", PlannedImageDir, PlannedLockDir, SameHost ? "" : PlannedLockDir)));
                 try
                 {
                     var result = Migrate();
@@ -219,7 +226,7 @@ namespace LiveMigrate.Migration
                     }
                 }
                 RemoveOrReport(_source, Snapshot);
-                if (_bundlePresynced) RemoveOrReport(_destination, _bundle);
+                if (_bundlePresynced) RemoveDestinationBundle();
                 var why = DirtyTracking.IsMissing(ex) ? DirtyTracking.Explain(_source.Name, ex) : ex.Message;
                 // Name the source as where it runs, unless Prepare found it missing or not running there.
                 return Fail(MigrationStatus.Aborted, _sourceNotRunning ? null : _source.Name, phase, ex, null,
@@ -245,6 +252,15 @@ namespace LiveMigrate.Migration
                 if (!HostPath.IsSafeAbsolute(state.Bundle))
                     throw new InvalidOperationException($"runc reports bundle '{state.Bundle}' for '{_name}'; an absolute bundle path is needed to recreate it on {_destination.Name}.");
                 _bundle = state.Bundle;
+                // The name on the destination too: another move or restore of a same-named container there would
+                // interfere, and one's rollback would remove the other's copy.
+                if (!SameHost)
+                {
+                    if (!_destination.TryLock(lockDir, holder, out var there, _ct))
+                        throw new InvalidOperationException($"'{_name}' on {_destination.Name} is being migrated or restored there already: {there}. " +
+                            $"Move it once that has ended. If that one is gone (its controller died), Resume-Migration ends it; otherwise remove {lockDir} on {_destination.Name}.");
+                    _destinationLockDir = lockDir;
+                }
                 if (_destination.State(_name, _ct) is ContainerInfo other)
                     throw new InvalidOperationException($"{_destination.Name} already has a container named '{_name}' ({other.Status}). Remove it there or migrate elsewhere; a container never runs twice.");
                 var bundleThere = _destination.Exists(_bundle, _ct);
@@ -401,7 +417,7 @@ namespace LiveMigrate.Migration
                 {
                     _destination.Restore(_name, _bundle, CheckpointDir, CancellationToken.None);
                 }
-                RequireRunning(CancellationToken.None);
+                _restoredCopy = RequireRunning(CancellationToken.None);
                 if (_network != null) _destination.Network!.Announce(_network, CancellationToken.None);
                 _frozen.Stop();
                 _result.Downtime = _frozen.Elapsed;
@@ -446,11 +462,36 @@ namespace LiveMigrate.Migration
                 RequireRunning(_ct);
             }
 
-            private void RequireRunning(CancellationToken ct)
+            private ContainerInfo RequireRunning(CancellationToken ct)
             {
                 var state = _destination.State(_name, ct);
                 if (state?.Status != ContainerStatus.Running)
                     throw new InvalidOperationException($"After restore, '{_name}' on {_destination.Name} is {state?.Status.ToString() ?? "gone"}, not running.");
+                return state;
+            }
+
+            /// <summary>
+            /// Kills and removes the destination's copy, if this migration's restore made it: the bundle is this one, and once
+            /// runc reported the copy, the same creation time. Anything else of that name is someone else's, and left alone.
+            /// </summary>
+            private void RemoveRestoredCopy(CancellationToken ct)
+            {
+                if (!_restoreAttempted || !(_destination.State(_name, ct) is ContainerInfo there)) return;
+                if (there.Bundle != _bundle || (_restoredCopy != null && there.Created != _restoredCopy.Created))
+                {
+                    _observer.Message($"Left '{_name}' on {_destination.Name} alone: it is not the copy this migration restored (bundle {there.Bundle}, created {there.Created:u}).");
+                    return;
+                }
+                _destination.Delete(_name, force: true, ct);
+            }
+
+            /// <summary>The destination's bundle goes only if it is a copy: never shared storage, never the source's own directory.</summary>
+            private void RemoveDestinationBundle()
+            {
+                if (SharedBundle) return;
+                if (SameDirectory.MayBe(_source, _destination, _bundle, _observer.Message, CancellationToken.None))
+                    _observer.Message($"Kept the bundle {_bundle} on {_destination.Name}: it is (or may be) the same directory as on {_source.Name}.");
+                else RemoveOrReport(_destination, _bundle);
             }
 
             private void Cleanup()
@@ -480,8 +521,10 @@ namespace LiveMigrate.Migration
                 RemoveOrReport(_source, _imageDir);
                 RemoveOrReport(_source, Snapshot);
                 if (SharedBundle) _observer.Message($"Kept the bundle {_bundle}: it is on shared storage, where {_name} now runs from.");
-                else if (HostPath.IsRemovable(_bundle)) RemoveOrReport(_source, _bundle);
-                else _observer.Message($"Left the bundle {_bundle} on {_source.Name}: it is too close to / to remove automatically.");
+                else if (!HostPath.IsRemovable(_bundle)) _observer.Message($"Left the bundle {_bundle} on {_source.Name}: it is too close to / to remove automatically.");
+                else if (SameDirectory.MayBe(_destination, _source, _bundle, _observer.Message, ct))
+                    _observer.Message($"Kept the bundle {_bundle} on {_source.Name}: it is (or may be) the same directory as on {_destination.Name}, where {_name} now runs from.");
+                else RemoveOrReport(_source, _bundle);
                 if (!Options.KeepImages) RemoveOrReport(_destination, _imageDir);
                 ForgetSeries();
             }
@@ -541,11 +584,8 @@ namespace LiveMigrate.Migration
                 {
                     // Only a restore that was attempted can have left the container on the destination; when it was,
                     // an unreachable destination must stop the rollback (running the source copy could run it twice).
-                    if (_restoreAttempted && _destination.State(_name, ct) != null)
-                    {
-                        // A restore that half-worked, timed out or ran: kill it before the source copy runs.
-                        _destination.Delete(_name, force: true, ct);
-                    }
+                    // A restore that half-worked, timed out or ran: kill it before the source copy runs.
+                    RemoveRestoredCopy(ct);
                     RejoinNetwork(ct);
                     if (onSource?.Status == ContainerStatus.Paused)
                     {
@@ -572,10 +612,10 @@ namespace LiveMigrate.Migration
                 if (_destinationTouched)
                 {
                     // The container runs on the source again: leftovers on the destination are reported, not fatal.
-                    try { if (_restoreAttempted && _destination.State(_name, ct) != null) _destination.Delete(_name, force: true, ct); }
+                    try { RemoveRestoredCopy(ct); }
                     catch (Exception ex) { _observer.Message($"Could not remove '{_name}' from {_destination.Name}: {ex.Message}"); }
                     RemoveOrReport(_destination, _imageDir);
-                    if (!SharedBundle) RemoveOrReport(_destination, _bundle);
+                    RemoveDestinationBundle();
                 }
                 RemoveOrReport(_source, _imageDir);
                 RemoveOrReport(_source, Snapshot);
@@ -607,7 +647,7 @@ namespace LiveMigrate.Migration
             {
                 var ct = CancellationToken.None;
                 StopPageTraffic();
-                if (_restoreAttempted && _destination.State(_name, ct) != null) _destination.Delete(_name, force: true, ct);
+                RemoveRestoredCopy(ct);
                 try { _source.EndLazyCheckpoint(_name, _imageDir, ct); }
                 catch (Exception ex) { _observer.Message(ex.Message); }
             }
@@ -698,10 +738,16 @@ namespace LiveMigrate.Migration
 
             private void Unlock()
             {
-                if (_lockDir.Length == 0) return;
-                try { _source.Unlock(_lockDir, CancellationToken.None); }
-                catch (Exception ex) { _observer.Message($"Could not remove the lock {_lockDir} on {_source.Name}: {ex.Message}"); }
-                _lockDir = "";
+                Unlock(_source, ref _lockDir);
+                Unlock(_destination, ref _destinationLockDir);
+            }
+
+            private void Unlock(IContainerHost host, ref string lockDir)
+            {
+                if (lockDir.Length == 0) return;
+                try { host.Unlock(lockDir, CancellationToken.None); }
+                catch (Exception ex) { _observer.Message($"Could not remove the lock {lockDir} on {host.Name}: {ex.Message}"); }
+                lockDir = "";
             }
 
             private void KillOrReport(IContainerHost host, string imageDir)

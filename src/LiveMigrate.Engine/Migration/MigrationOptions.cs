@@ -9,8 +9,8 @@ namespace LiveMigrate.Migration
         public MigrationMode Mode { get; set; } = MigrationMode.Stop;
         /// <summary>Where checkpoint images are written, on both hosts.</summary>
         public string ImageRoot { get; set; } = "/var/lib/livemigrate/images";
-        /// <summary>Where the per-container migration locks live on the source host.</summary>
-        public string LockRoot { get; set; } = "/var/lib/livemigrate/locks";
+        /// <summary>Where the per-container locks live, on both hosts.</summary>
+        public string LockRoot { get; set; } = Runc.ContainerLock.DefaultRoot;
         public TimeSpan TransferTimeout { get; set; } = TimeSpan.FromMinutes(30);
         /// <summary>Read by whoever builds the transport (<see cref="Transfer.SshTreeTransport"/>).</summary>
         public Transfer.TransferRoute TransferRoute { get; set; } = Transfer.TransferRoute.Auto;

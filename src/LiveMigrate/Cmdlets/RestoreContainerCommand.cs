@@ -42,6 +42,10 @@ namespace LiveMigrate.Commands.Cmdlets
         [ValidateSet(TransferRoutes.Auto, TransferRoutes.Direct, TransferRoutes.Relay)]
         public string TransferRoute { get; set; } = TransferRoutes.Auto;
 
+        /// <summary>Replaces another checkpoint of the same name on -Destination (without it, that is refused).</summary>
+        [Parameter]
+        public SwitchParameter Force { get; set; }
+
         protected override void ProcessRecord()
         {
             foreach (var (what, value) in new[] { ("checkpoint", CheckpointName), ("container", NewName) })
@@ -59,7 +63,7 @@ namespace LiveMigrate.Commands.Cmdlets
                 var checkpoint = store.Get(CheckpointName, _stop.Token);
                 var there = new CheckpointStore(target.Runtime(options), options);
                 if (!ReferenceEquals(target, Host)) WriteVerbose($"Copying checkpoint {CheckpointName} ({checkpoint.Bytes / 1048576.0:0.0} MiB) to {target.Name}.");
-                checkpoint = store.SendTo(checkpoint, there, TransferRoutes.Transport(TransferRoute, TimeSpan.FromMinutes(30)), WriteVerbose, _stop.Token).There;
+                checkpoint = store.SendTo(checkpoint, there, TransferRoutes.Transport(TransferRoute, TimeSpan.FromMinutes(30)), WriteVerbose, Force.IsPresent, _stop.Token).There;
                 WriteObject(there.Restore(checkpoint, NewName, _stop.Token));
             }
             catch (Exception ex) when (!(ex is PipelineStoppedException) && !_stop.IsCancellationRequested)

@@ -21,6 +21,11 @@ namespace LiveMigrate.Commands.Cmdlets
         [ValidateNotNullOrEmpty]
         public string Id { get; set; } = "";
 
+        /// <summary>The -ImageRoot the migration ran with: the record's image folder must lie in it, or nothing is resumed.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string ImageRoot { get; set; } = new MigrationOptions().ImageRoot;
+
         protected override void ProcessRecord()
         {
             MigrationJournalRecord? record;
@@ -46,11 +51,11 @@ namespace LiveMigrate.Commands.Cmdlets
             try
             {
                 // Before any connection: a finished or still running migration is refused as it is.
-                MigrationResumer.Check(record);
-                var options = new MigrationOptions();
+                var options = new MigrationOptions { ImageRoot = ImageRoot };
+                MigrationResumer.Check(record, options);
                 var source = HostConnector.Resolve(record.Source).Runtime(options.Runtime);
                 var destination = HostConnector.Resolve(record.Destination).Runtime(options.Runtime);
-                var result = new MigrationResumer(store, options.SettleTime, new SshTreeTransport(options.TransferTimeout)).Resume(record, source, destination, WriteVerbose, _stop.Token);
+                var result = new MigrationResumer(store, options, new SshTreeTransport(options.TransferTimeout)).Resume(record, source, destination, WriteVerbose, _stop.Token);
                 WriteVerbose(record.Resolution);
                 WriteObject(result);
             }

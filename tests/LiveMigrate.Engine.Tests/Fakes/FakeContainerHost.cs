@@ -34,7 +34,7 @@ namespace LiveMigrate.Tests.Fakes
     {
         private static int _nextPid = 1000;
         private readonly Dictionary<string, Container> _containers = new(StringComparer.Ordinal);
-        private readonly HashSet<string> _paths = new(StringComparer.Ordinal);
+        private HashSet<string> _paths = new(StringComparer.Ordinal);
         private readonly List<Fault> _faults = new();
 
         public FakeContainerHost(string name) { Name = name; }
@@ -65,6 +65,9 @@ namespace LiveMigrate.Tests.Fakes
         }
 
         public void AddFile(string path) => _paths.Add(path);
+
+        /// <summary>From now on this host sees <paramref name="other"/>'s files as its own: one file system (shared storage) for both.</summary>
+        public void ShareFilesWith(FakeContainerHost other) => _paths = other._paths;
 
         public bool PathExists(string path) => _paths.Any(p => Under(p, path));
 
@@ -369,7 +372,7 @@ namespace LiveMigrate.Tests.Fakes
         }
 
         private ContainerInfo Info(string name, Container c) =>
-            new ContainerInfo(name, c.Status, c.Status == ContainerStatus.Stopped ? 0 : c.Pid, c.Bundle, DateTimeOffset.UtcNow, Name);
+            new ContainerInfo(name, c.Status, c.Status == ContainerStatus.Stopped ? 0 : c.Pid, c.Bundle, c.Created, Name);
 
         private static bool Under(string candidate, string root)
         {
@@ -391,6 +394,8 @@ namespace LiveMigrate.Tests.Fakes
 
             public ContainerStatus Status { get; set; }
             public string Bundle { get; }
+            /// <summary>Like runc's "created": when this container came to be here, the same in every report.</summary>
+            public DateTimeOffset Created { get; } = DateTimeOffset.UtcNow;
             public int Pid { get; }
             public bool Restored { get; }
             public int StateCallsSinceRestore { get; set; }

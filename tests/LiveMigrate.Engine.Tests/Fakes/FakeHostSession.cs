@@ -13,13 +13,14 @@ namespace LiveMigrate.Tests.Fakes
         private readonly Func<CommandLine, FakeProcess>? _start;
 
         /// <param name="start">Answers streamed commands (RuncHost reads images with cat); null refuses them.</param>
-        public FakeHostSession(Func<CommandLine, CommandResult> respond, Func<CommandLine, FakeProcess>? start = null)
+        public FakeHostSession(Func<CommandLine, CommandResult> respond, Func<CommandLine, FakeProcess>? start = null, string name = "fakehost")
         {
             _respond = respond;
             _start = start;
+            Name = name;
         }
 
-        public string Name => "fakehost";
+        public string Name { get; }
         public bool IsConnected => true;
         public List<(CommandLine command, TimeSpan timeout)> Runs { get; } = new();
 

@@ -55,7 +55,7 @@ namespace LiveMigrate.Tests.Fakes
         }
 
         public ResumeResult Resume() =>
-            new MigrationResumer(Store, TimeSpan.Zero, Scenario.Transport).Resume(Record, Source, Destination, Said.Add, CancellationToken.None);
+            new MigrationResumer(Store, Scenario.Options, Scenario.Transport).Resume(Record, Source, Destination, Said.Add, CancellationToken.None);
 
         public MigrationJournalRecord Saved => Store.Load(Record.Id)!;
 
@@ -104,8 +104,8 @@ namespace LiveMigrate.Tests.Fakes
                 _m = m;
             }
 
-            public void Started(string migrationId, string container, string source, string destination, MigrationMode mode, MigrationPaths paths) =>
-                _inner.Started(migrationId, container, source, destination, mode, paths);
+            public void Started(string migrationId, string container, string source, string destination, MigrationMode mode, BundleSync bundleSync, MigrationPaths paths) =>
+                _inner.Started(migrationId, container, source, destination, mode, bundleSync, paths);
 
             public void PhaseStarted(string migrationId, MigrationPhase phase, MigrationPaths paths)
             {

@@ -36,5 +36,24 @@ namespace LiveMigrate.Tests.Fakes
         }
 
         public MigrationJournalRecord Single() => List().Single();
+
+        private readonly HashSet<string> _claimed = new(StringComparer.Ordinal);
+
+        /// <summary>Like the file store's lock: one holder at a time.</summary>
+        public IDisposable Claim(string id)
+        {
+            lock (_claimed)
+            {
+                if (!_claimed.Add(id)) throw new InvalidOperationException($"Migration {id} is being resumed already.");
+            }
+            return new Release(() => { lock (_claimed) _claimed.Remove(id); });
+        }
+
+        private sealed class Release : IDisposable
+        {
+            private readonly Action _release;
+            public Release(Action release) { _release = release; }
+            public void Dispose() => _release();
+        }
     }
 }
