@@ -25,6 +25,9 @@ namespace LiveMigrate.Journal
         public string LockDir { get; set; } = "";
         /// <summary>The lock of the container's name on the destination; empty in a record written before it was taken.</summary>
         public string DestinationLockDir { get; set; } = "";
+        /// <summary>The network namespace rebuilt on the destination (its path), and what it holds, as container-net.sh inspect printed it.</summary>
+        public string? NetworkNamespace { get; set; }
+        public string? Network { get; set; }
         public DateTime StartedUtc { get; set; }
         /// <summary>user@machine of the controller that ran the migration.</summary>
         public string Controller { get; set; } = "";
@@ -78,6 +81,11 @@ namespace LiveMigrate.Journal
             if (paths.ImageDir.Length > 0) ImageDir = paths.ImageDir;
             if (paths.LockDir.Length > 0) LockDir = paths.LockDir;
             if (paths.DestinationLockDir.Length > 0) DestinationLockDir = paths.DestinationLockDir;
+            if (paths.Network != null)
+            {
+                NetworkNamespace = paths.Network.NamespacePath;
+                Network = paths.Network.ToInspectText();
+            }
         }
 
         internal void Begin(MigrationPhase phase, DateTime now) => Phases.Add(new JournalPhase { Phase = phase, StartedUtc = now });

@@ -3,8 +3,9 @@ namespace LiveMigrate.Journal
     /// <summary>Where one migration keeps its things on the hosts; empty until the migration has chosen them.</summary>
     public sealed class MigrationPaths
     {
-        public MigrationPaths(string bundle, string imageDir, string lockDir, string destinationLockDir)
+        public MigrationPaths(string bundle, string imageDir, string lockDir, string destinationLockDir, Network.ContainerNetwork? network = null)
         {
+            Network = network;
             Bundle = bundle;
             ImageDir = imageDir;
             LockDir = lockDir;
@@ -18,5 +19,7 @@ namespace LiveMigrate.Journal
         public string LockDir { get; }
         /// <summary>The lock of the container's name on the destination, which keeps another move or restore of that name away meanwhile.</summary>
         public string DestinationLockDir { get; }
+        /// <summary>The container's network namespace that the migration rebuilds on the destination, if any.</summary>
+        public Network.ContainerNetwork? Network { get; }
     }
 }

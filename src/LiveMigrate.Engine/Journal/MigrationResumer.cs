@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using System.Threading;
 using LiveMigrate.Hosts;
 using LiveMigrate.Migration;
@@ -88,7 +89,12 @@ namespace LiveMigrate.Journal
                 _settleTime = settleTime;
                 _ct = ct;
                 _name = record.Container;
+                // Read again as the engine reads a host's answer: a record is a file, and this one steers ip on the hosts.
+                _network = record.NetworkNamespace != null && record.Network != null && HostPath.IsSafeAbsolute(record.NetworkNamespace)
+                    ? Network.ContainerNetwork.Parse(record.NetworkNamespace, record.Network) : null;
             }
+
+            private readonly Network.ContainerNetwork? _network;
 
             public ResumeResult Execute()
             {
@@ -110,6 +116,8 @@ namespace LiveMigrate.Journal
                 {
                     action = ResumeAction.Finished;
                     _say($"{_name} runs on {_destination.Name}, restored whole: finishing the migration.");
+                    // A controller that died between the restore and the announcement left the namespace off the LAN.
+                    if (_network != null) _destination.Network?.Announce(_network, _ct);
                     CleanUpSource(onSource);
                     RemoveOrReport(_destination, _record.ImageDir);
                     End(MigrationStatus.Succeeded, _destination.Name, $"Finished: {_name} runs on {_destination.Name}; the source was cleaned up.");
@@ -153,10 +161,12 @@ namespace LiveMigrate.Journal
                 {
                     _say($"{_name} still runs on {_source.Name}: removing what the migration left.");
                     RemoveDestinationCopy();
+                    RejoinNetwork();
                     return ResumeAction.CleanedUp;
                 }
                 // Whatever runs on the destination now is incomplete: it goes before the source copy runs.
                 RemoveDestinationCopy();
+                RejoinNetwork();
                 if (onSource?.Status == ContainerStatus.Paused)
                 {
                     // A checkpoint cut short leaves the tasks frozen and whole, and the images possibly torn.
@@ -209,6 +219,22 @@ namespace LiveMigrate.Journal
                 _destination.Delete(_name, force: true, _ct);
             }
 
+            /// <summary>
+            /// The engine's network rollback: the destination's namespace goes (nothing of the copy may answer for the
+            /// addresses), then the source's copy is on the LAN again. Both steps do nothing where there is nothing to undo.
+            /// </summary>
+            private void RejoinNetwork()
+            {
+                if (_network == null || !_record.Reached(MigrationPhase.Checkpoint)) return;
+                if (_record.Reached(MigrationPhase.Restore))
+                {
+                    _say($"Removing the network namespace {_network.NamespacePath} from {_destination.Name}.");
+                    (_destination.Network ?? throw new InvalidOperationException($"{_destination.Name} cannot remove network namespaces.")).Remove(_network, _ct);
+                }
+                _say($"Putting {_name} on {_source.Name} back on the LAN ({string.Join(", ", _network.Interfaces.SelectMany(i => i.Addresses))}).");
+                (_source.Network ?? throw new InvalidOperationException($"{_source.Name} cannot handle network namespaces.")).Rejoin(_network, _ct);
+            }
+
             private void RequireRunningOnSource(string how)
             {
                 var state = _source.State(_name, _ct);
@@ -221,6 +247,8 @@ namespace LiveMigrate.Journal
             {
                 // Frozen since the checkpoint (or stopped): killed while frozen, it never runs again.
                 if (onSource != null) Try($"remove the frozen '{_name}' on {_source.Name}", () => _source.Delete(_name, force: true, CancellationToken.None));
+                if (_network != null && _source.Network is Network.INetworkHost net)
+                    Try($"remove the network namespace {_network.NamespacePath} on {_source.Name}", () => net.Remove(_network, CancellationToken.None));
                 RemoveOrReport(_source, _record.ImageDir);
                 RemoveBundleCopy(_source, _destination);
             }

@@ -106,7 +106,7 @@ namespace LiveMigrate.Migration
 
             /// <summary>Where the complete images are: in pre-copy the final dump, on top of the rounds beside it.</summary>
             private string CheckpointDir => PreCopySeries.CheckpointDir(_imageDir, Options.Mode);
-            private MigrationPaths Paths => new MigrationPaths(_bundle, _imageDir, _lockDir, _destinationLockDir);
+            private MigrationPaths Paths => new MigrationPaths(_bundle, _imageDir, _lockDir, _destinationLockDir, _network);
 
             /// <summary>A move to the source itself is refused in Prepare, where one lock would do for both.</summary>
             private bool SameHost => string.Equals(_source.Name, _destination.Name, StringComparison.Ordinal);

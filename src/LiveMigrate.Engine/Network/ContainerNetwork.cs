@@ -134,6 +134,11 @@ namespace LiveMigrate.Network
                 "LiveMigrate moves namespaces made as the bridge layout makes them (veth pairs to a host bridge, static addresses); " +
                 "for another set-up, rebuild the network with a PreRestore hook (see about_LiveMigrate_Networking).");
 
+        /// <summary>The text <see cref="Parse"/> reads, as container-net.sh inspect prints it (the journal keeps it so).</summary>
+        public string ToInspectText() =>
+            string.Concat(Interfaces.Select(i => $"if={i.Name} mac={i.Mac} mtu={i.Mtu.ToString(CultureInfo.InvariantCulture)} kind=veth hostend={i.HostEnd} bridge={i.Bridge} addrs={string.Join(",", i.Addresses)}\n")) +
+            string.Concat(Routes.Select(r => $"route={r}\n")) + $"established={Established.ToString(CultureInfo.InvariantCulture)}\n";
+
         public override string ToString() => $"{NamespacePath}: {string.Join("; ", Interfaces)}";
     }
 }
