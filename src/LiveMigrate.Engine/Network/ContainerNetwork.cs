@@ -44,8 +44,9 @@ namespace LiveMigrate.Network
         private static readonly Regex Address = new Regex(@"^[0-9a-fA-F.:]{2,39}/[0-9]{1,3}$");
         private static readonly Regex Route = new Regex(@"^[A-Za-z0-9 ./:_-]{1,200}$");
 
-        public ContainerNetwork(string namespacePath, IReadOnlyList<ContainerInterface> interfaces, IReadOnlyList<string> routes, int established)
+        public ContainerNetwork(string namespacePath, IReadOnlyList<ContainerInterface> interfaces, IReadOnlyList<string> routes, int established, bool? skipInFlight = null)
         {
+            SkipInFlight = skipInFlight;
             NamespacePath = namespacePath;
             Interfaces = interfaces;
             Routes = routes;
@@ -58,6 +59,8 @@ namespace LiveMigrate.Network
         public IReadOnlyList<string> Routes { get; }
         /// <summary>Established TCP connections in the namespace when it was read.</summary>
         public int Established { get; }
+        /// <summary>Whether the host's CRIU configuration for runc skips connections still in a listen backlog (null: not said).</summary>
+        public bool? SkipInFlight { get; }
 
         /// <summary>The network namespace path of a bundle's config.json, or null when runc makes the namespace itself.</summary>
         public static string? NamespacePathOf(string configJson)
@@ -83,6 +86,7 @@ namespace LiveMigrate.Network
             var interfaces = new List<ContainerInterface>();
             var routes = new List<string>();
             var established = 0;
+            bool? skipInFlight = null;
             foreach (var raw in text.Split('\n'))
             {
                 var line = raw.Trim();
@@ -94,12 +98,14 @@ namespace LiveMigrate.Network
                 }
                 else if (line.StartsWith("established=", StringComparison.Ordinal))
                     int.TryParse(line.Substring(12), NumberStyles.None, CultureInfo.InvariantCulture, out established);
+                else if (line.StartsWith("skip_in_flight=", StringComparison.Ordinal))
+                    skipInFlight = line.EndsWith("=1", StringComparison.Ordinal);
                 else if (line.StartsWith("if=", StringComparison.Ordinal))
                     interfaces.Add(Interface(namespacePath, Fields(line)));
             }
             if (interfaces.Count == 0) throw Unsupported(namespacePath, "it has no interface but lo to move");
             if (interfaces.Count > 1) throw Unsupported(namespacePath, $"it has {interfaces.Count} interfaces, and LiveMigrate rebuilds one");
-            return new ContainerNetwork(namespacePath, interfaces, routes, established);
+            return new ContainerNetwork(namespacePath, interfaces, routes, established, skipInFlight);
         }
 
         private static ContainerInterface Interface(string ns, Dictionary<string, string> f)

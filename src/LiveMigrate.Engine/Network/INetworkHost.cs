@@ -10,6 +10,8 @@ namespace LiveMigrate.Network
         ContainerNetwork? Inspect(string bundle, CancellationToken ct);
         /// <summary>Why <paramref name="network"/> cannot be built here (empty when it can).</summary>
         IReadOnlyList<string> Check(ContainerNetwork network, CancellationToken ct);
+        /// <summary>Addresses of <paramref name="network"/> that another machine on this host's LAN answers for ("ADDRESS MAC"); null when it cannot ask.</summary>
+        IReadOnlyList<string>? AddressesInUse(ContainerNetwork network, CancellationToken ct);
         /// <summary>Makes the namespace with its interfaces, addresses and routes, cut off from the LAN until <see cref="Announce"/>.</summary>
         void Build(ContainerNetwork network, CancellationToken ct);
         /// <summary>Connects the namespace to the LAN: the kernel announces its addresses (gratuitous ARP, unsolicited NA).</summary>

@@ -47,6 +47,18 @@ namespace LiveMigrate.Network
             return problems.Distinct().ToList();
         }
 
+        public IReadOnlyList<string>? AddressesInUse(ContainerNetwork network, CancellationToken ct)
+        {
+            var inUse = new List<string>();
+            foreach (var i in network.Interfaces)
+            {
+                var lines = Run(ct, "probe-addresses", i.Bridge, i.Mac, string.Join(",", i.Addresses)).Split('\n');
+                if (lines.Any(l => l.StartsWith("unchecked=", StringComparison.Ordinal))) return null;
+                inUse.AddRange(lines.Where(l => l.StartsWith("in_use=", StringComparison.Ordinal)).Select(l => l.Substring(7).Trim()));
+            }
+            return inUse;
+        }
+
         public void Build(ContainerNetwork network, CancellationToken ct)
         {
             var i = network.Interfaces.Single();

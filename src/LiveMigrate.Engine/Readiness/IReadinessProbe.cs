@@ -16,6 +16,8 @@ namespace LiveMigrate.Readiness
         ContainerInfo? State(IHostSession host, string name, CancellationToken ct);
         ContainerFacts Inspect(IHostSession host, ContainerInfo container, CancellationToken ct);
         DestinationPaths CheckPaths(IHostSession host, string bundle, IReadOnlyList<string> paths, CancellationToken ct);
+        /// <summary>The container's network namespace at a config.json path, checked against the destination; null when runc makes it.</summary>
+        NetworkFacts? CheckNetwork(IHostSession source, IHostSession destination, string bundle, CancellationToken ct);
         /// <summary>Dumps the source's CPU description and has the destination's CRIU check it; null when compatible, else why not.</summary>
         string? CheckCpu(IHostSession source, IHostSession destination, CancellationToken ct);
         /// <summary>Bytes per second streamed from one host to the other the way a transfer goes.</summary>

@@ -80,6 +80,8 @@ namespace LiveMigrate.Readiness
             var b = evidence.Bundle;
             var needed = b.BindSources.Concat(b.NamespacePaths.Select(n => n.Path)).Concat(b.Devices).Concat(b.RootInBundle ? new string[0] : new[] { b.RootPath }).Distinct().ToList();
             evidence.DestinationPaths = Probe($"paths on {evidence.Destination.Name}", () => _probe.CheckPaths(destination, container.Bundle, needed, ct));
+            if (b.NamespacePaths.Any(n => n.Type == "network"))
+                evidence.Network = Probe($"network of {name}", () => _probe.CheckNetwork(source, destination, container.Bundle, ct));
         }
 
         private Outcome<T> Probe<T>(string what, Func<T> probe)

@@ -38,6 +38,8 @@ namespace LiveMigrate.Readiness
         public Outcome<ContainerFacts> ContainerFacts { get; set; } = Outcome<ContainerFacts>.NotRun;
         public BundleSpec? Bundle { get; set; }
         public Outcome<DestinationPaths> DestinationPaths { get; set; } = Outcome<DestinationPaths>.NotRun;
+        /// <summary>Null value: runc makes the container's network namespace, which CRIU carries whole.</summary>
+        public Outcome<NetworkFacts?> Network { get; set; } = Outcome<NetworkFacts?>.NotRun;
         /// <summary>Null value: the destination's CRIU accepts the source's CPU; else why not.</summary>
         public Outcome<string?> Cpu { get; set; } = Outcome<string?>.NotRun;
         public Outcome<double> BytesPerSecond { get; set; } = Outcome<double>.NotRun;

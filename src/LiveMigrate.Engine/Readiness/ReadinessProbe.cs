@@ -75,6 +75,14 @@ namespace LiveMigrate.Readiness
         public DestinationPaths CheckPaths(IHostSession host, string bundle, IReadOnlyList<string> paths, CancellationToken ct) =>
             DestinationPaths.Parse(Script(host, "paths-check.sh", ct, new[] { bundle }.Concat(paths).ToArray()).StandardOutput);
 
+        public NetworkFacts? CheckNetwork(IHostSession source, IHostSession destination, string bundle, CancellationToken ct)
+        {
+            var network = new Network.NetworkHost(source, Timeout).Inspect(bundle, ct);
+            if (network == null) return null;
+            var there = new Network.NetworkHost(destination, Timeout);
+            return new NetworkFacts(network, there.Check(network, ct), there.AddressesInUse(network, ct));
+        }
+
         public string? CheckCpu(IHostSession source, IHostSession destination, CancellationToken ct)
         {
             var dir = HostPath.Combine(_request.ImageRoot, "cpuinfo-" + Guid.NewGuid().ToString("N").Substring(0, 12));

@@ -28,6 +28,8 @@ namespace LiveMigrate.Tests.Fakes
 
         public ContainerNetwork? Inspect(string bundle, CancellationToken ct) { Step("Inspect"); return Network; }
         public IReadOnlyList<string> Check(ContainerNetwork network, CancellationToken ct) { Step("Check"); return Problems; }
+        public List<string>? InUse { get; set; } = new List<string>();
+        public IReadOnlyList<string>? AddressesInUse(ContainerNetwork network, CancellationToken ct) { Step("AddressesInUse"); return InUse; }
         public void Build(ContainerNetwork network, CancellationToken ct) => Step("Build");
         public void Announce(ContainerNetwork network, CancellationToken ct) => Step("Announce");
         public void Isolate(ContainerNetwork network, CancellationToken ct) => Step("Isolate");

@@ -23,6 +23,7 @@ namespace LiveMigrate.Tests.Readiness
         public Func<string, ContainerInfo?> OnState { get; set; } = host => host == Given.Src ? Given.Running() : null;
         public Func<ContainerFacts> OnInspect { get; set; } = () => ContainerFacts.Parse(Given.InspectOutput());
         public List<string> CheckedPaths { get; } = new List<string>();
+        public Func<NetworkFacts?> OnNetwork { get; set; } = () => null;
 
         private string Name(IHostSession s) => ReferenceEquals(s, _source) ? Given.Src : Given.Dst;
 
@@ -38,6 +39,7 @@ namespace LiveMigrate.Tests.Readiness
         public CanaryResult Canary(IHostSession host, CancellationToken ct) => Logged("Canary " + Name(host), () => OnCanary(Name(host), ct));
         public ContainerInfo? State(IHostSession host, string name, CancellationToken ct) => Logged("State " + Name(host), () => OnState(Name(host)));
         public ContainerFacts Inspect(IHostSession host, ContainerInfo container, CancellationToken ct) => Logged("Inspect " + Name(host), OnInspect);
+        public NetworkFacts? CheckNetwork(IHostSession source, IHostSession destination, string bundle, CancellationToken ct) => Logged("Network", OnNetwork);
 
         public DestinationPaths CheckPaths(IHostSession host, string bundle, IReadOnlyList<string> paths, CancellationToken ct) =>
             Logged("CheckPaths " + Name(host), () =>

@@ -132,8 +132,9 @@ namespace LiveMigrate.Tests.Readiness
         {
             Run();
 
-            // Ping, facts and canary on each host, CPU, the container's state on each host, its processes, the paths, the bandwidth.
-            Assert.Equal(12, Began().Count);
+            // Ping, facts and canary on each host, CPU, the container's state on each host, its processes, the paths, its network
+            // (config.json names a network namespace path), the bandwidth.
+            Assert.Equal(13, Began().Count);
             Assert.Equal(Began().Count, _checker.Finished.Count);
             Assert.Contains("bandwidth src -> dst", _checker.Finished);
             Assert.Equal(_checker.Finished.Count, _checker.Finished.Distinct().Count());

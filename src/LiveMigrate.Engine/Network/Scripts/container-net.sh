@@ -10,6 +10,9 @@
 #   isolate HOSTEND            take HOSTEND down: the source's frozen copy no longer answers for its addresses
 #   rejoin NS IF HOSTEND       a rollback: announce the source's copy again
 #   remove NS HOSTEND          delete HOSTEND (and its peer) and the namespace at NS; nothing to do if gone
+#   probe-addresses BRIDGE MAC ADDR,ADDR
+#                              asks the LAN behind BRIDGE who has each IPv4 address: "in_use=ADDR MAC" for a MAC other
+#                              than the container's own (which still answers from the source), "unchecked=" without arping
 set -u
 cmd=$1
 in_ns() { n=$1; shift; nsenter --net="$n" "$@"; }
@@ -36,6 +39,9 @@ inspect)
   done
   in_ns "$ns" ip -4 route show | grep -v ' proto kernel ' | sed 's/ *$//; s/^/route=/'
   in_ns "$ns" ss -Htn state established 2>/dev/null | wc -l | sed 's/^/established=/'
+  # runc has no flag for it: a connect still in a listening socket's backlog fails a --tcp-established dump unless CRIU's
+  # configuration for runc skips such connections (the client retries them).
+  if grep -qsxE '(--)?(tcp-)?skip-in-flight' /etc/criu/runc.conf; then echo skip_in_flight=1; else echo skip_in_flight=0; fi
   ;;
 check)
   ns=$2 hostend=$3 bridge=$4
@@ -103,6 +109,18 @@ remove)
   *) if is_ns "$ns"; then umount "$ns" || { echo "error=cannot unmount $ns"; exit 1; }; fi; rm -f "$ns" ;;
   esac
   true
+  ;;
+probe-addresses)
+  bridge=$2 own=$(echo "$3" | tr 'A-F' 'a-f') addrs=$4
+  if command -v arping >/dev/null; then ask() { arping -c 2 -w 2 -I "$bridge" "$1"; }
+  elif command -v busybox >/dev/null && busybox arping 2>&1 | grep -q Usage; then ask() { busybox arping -c 2 -w 2 -I "$bridge" "$1"; }
+  else echo "unchecked=arping is not installed"; exit 0; fi
+  for a in $(echo "$addrs" | tr , ' '); do
+    case $a in *:*) continue ;; esac
+    ip=${a%/*}
+    ask "$ip" 2>/dev/null | sed -n 's/.*reply from \([0-9.]*\) \[\([0-9A-Fa-f:]*\)\].*/\1 \2/p' | tr 'A-F' 'a-f' | sort -u |
+      while read -r who mac; do [ "$mac" = "$own" ] || echo "in_use=$who $mac"; done
+  done
   ;;
 *) echo "error=unknown command $cmd"; exit 2 ;;
 esac

@@ -8,7 +8,7 @@ namespace LiveMigrate.Readiness.Checks
     /// <summary>Checks 7-9 on the named container: where it is, what its bundle needs, what its processes hold.</summary>
     internal static class ContainerChecks
     {
-        public const string Container = "Container", Bundle = "Bundle", Processes = "Processes";
+        public const string Container = "Container", Bundle = "Bundle", Processes = "Processes", Network = "Network";
 
         public static IEnumerable<ReadinessResult> Judge(ReadinessEvidence e)
         {
@@ -20,6 +20,7 @@ namespace LiveMigrate.Readiness.Checks
                         $"Remove it there (runc delete {name}) or choose another destination; a migration never replaces a container.")
                     : new ReadinessResult(Container, e.Destination.Name, ReadinessStatus.Pass, $"No container named {name} there."));
             foreach (var r in BundleRows(e)) yield return r;
+            foreach (var r in NetworkRows(e)) yield return r;
             foreach (var r in ProcessRows(e)) yield return r;
             foreach (var r in CapacityChecks.Judge(e)) yield return r;
         }
@@ -94,6 +95,49 @@ namespace LiveMigrate.Readiness.Checks
                     (e.Request.SharedBundle ? "The bundle is there already (shared storage)" :
                      b.RootInBundle ? $"The rootfs moves with the bundle ({Size(e.ContainerFacts.Value.BundleBytes)})" : $"The rootfs {b.RootPath} is there") +
                     $"; {b.BindSources.Count} bind-mount source(s), {b.NamespacePaths.Count} namespace path(s) and {b.Devices.Count} device(s) needed by config.json are there.");
+        }
+
+        private static IEnumerable<ReadinessResult> NetworkRows(ReadinessEvidence e)
+        {
+            // Only a namespace at a path is the migration's to rebuild; one runc makes moves whole with CRIU.
+            if (!e.Network.Ran) yield break;
+            var host = e.Destination.Name;
+            if (e.Network.Error is { } ex)
+            {
+                yield return new ReadinessResult(Network, e.Source.Name, ReadinessStatus.Fail, ex.Message,
+                    ex is System.NotSupportedException ? "Use the bridge layout (a veth to a host bridge, static addresses), or rebuild the network with a PreRestore hook and move the container with its namespace made by runc."
+                        : "Fix what the error names and run Test-MigrationReadiness again.");
+                yield break;
+            }
+            if (!(e.Network.Value is { } f)) yield break;
+            var net = f.Network;
+            var iface = net.Interfaces[0];
+            var failed = false;
+            if (f.Problems.Count > 0)
+            {
+                failed = true;
+                yield return new ReadinessResult(Network, host, ReadinessStatus.Fail, $"{host} cannot take the network namespace {net.NamespacePath}: {string.Join("; ", f.Problems)}.",
+                    $"Give {host} the bridge {iface.Bridge} on the same LAN (an MTU of {iface.Mtu} or more) and the folder of {net.NamespacePath}, and remove a namespace or link of those names left there.");
+            }
+            if (f.AddressesInUse is { Count: > 0 } used)
+            {
+                failed = true;
+                yield return new ReadinessResult(Network, host, ReadinessStatus.Fail, $"Another machine on {host}'s LAN answers for the container's address: {string.Join(", ", used)} (its own MAC is {iface.Mac}).",
+                    "Find the machine with that MAC and free the address; two owners of one address would take the container's traffic.");
+            }
+            if (net.SkipInFlight == false)
+            {
+                yield return new ReadinessResult(Network, e.Source.Name, ReadinessStatus.Warn,
+                    "A connection that arrives while the container is frozen, not yet accepted by it, fails the checkpoint (the move then rolls back): runc has no switch to let CRIU skip it.",
+                    "Add the line 'skip-in-flight' to /etc/criu/runc.conf on every host (CRIU's configuration for runc); the client's connect is then retried.");
+            }
+            if (f.AddressesInUse == null)
+                yield return new ReadinessResult(Network, host, ReadinessStatus.Warn, $"Whether another machine on {host}'s LAN uses {string.Join(", ", iface.Addresses)} was not checked: arping is not installed there.",
+                    "Install arping (iputils-arping or busybox) on the hosts, or make sure by hand that nothing else uses the address.");
+            if (!failed)
+                yield return new ReadinessResult(Network, host, ReadinessStatus.Pass,
+                    $"The network namespace {net.NamespacePath} ({iface.Name} {iface.Mac}, {string.Join(", ", iface.Addresses)}, MTU {iface.Mtu}) is rebuilt there on bridge {iface.Bridge}" +
+                    (net.Established > 0 ? $"; its {net.Established} established TCP connection(s) move with it." : "."));
         }
 
         private static IEnumerable<ReadinessResult> ProcessRows(ReadinessEvidence e)
