@@ -1,19 +1,23 @@
 #!/usr/bin/env bash
 # Starts the test workload (tests/workload/workload.c) as runc container NAME on lab host HOSTINDEX
 # and waits until its memory is filled, then prints its state line.
-#   new-workload.sh HOSTINDEX NAME MIB [TICK_MS] [--bind HOSTPATH:CONTAINERPATH]
-# The bundle is /var/lib/livemigrate/containers/NAME on that host; the workload's log and state
+#   new-workload.sh HOSTINDEX NAME MIB [TICK_MS] [--bind HOSTPATH:CONTAINERPATH] [--rootfs-mib N]
+# --rootfs-mib N adds about N MiB of this machine's own libraries and shared files to the rootfs
+# (regular files, no hard links), as a real image's root filesystem would hold; without it the
+# rootfs is one static binary. The bundle is /var/lib/livemigrate/containers/NAME on that host; the workload's log and state
 # are rootfs/var/log/workload.{log,state} inside it. Needs a running lab (lab.sh start).
 set -euo pipefail
 
-usage() { echo "usage: new-workload.sh HOSTINDEX NAME MIB [TICK_MS] [--bind HOSTPATH:CONTAINERPATH]" >&2; exit 2; }
+usage() { echo "usage: new-workload.sh HOSTINDEX NAME MIB [TICK_MS] [--bind HOSTPATH:CONTAINERPATH] [--rootfs-mib N]" >&2; exit 2; }
 # A bind mount from the host: its source must exist where the container is restored, which is
 # how the tests make a destination unable to restore, for real.
 bind=
+rootfs_mib=
 args=()
 while [ $# -gt 0 ]; do
   case $1 in
     --bind) [ $# -ge 2 ] || usage; bind=$2; shift 2 ;;
+    --rootfs-mib) [ $# -ge 2 ] || usage; rootfs_mib=$2; shift 2 ;;
     *) args+=("$1"); shift ;;
   esac
 done
@@ -28,6 +32,7 @@ fi
 [[ $idx =~ ^[1-9][0-9]*$ ]] || usage
 [[ $mib =~ ^[1-9][0-9]*$ ]] || { echo "new-workload: MIB must be a positive integer" >&2; exit 2; }
 [[ $tick =~ ^[1-9][0-9]*$ ]] || { echo "new-workload: TICK_MS must be a positive integer" >&2; exit 2; }
+[ -z "$rootfs_mib" ] || [[ $rootfs_mib =~ ^[1-9][0-9]*$ ]] || { echo "new-workload: --rootfs-mib must be a positive integer" >&2; exit 2; }
 # runc's own rule is ^[\w+-\.]+$ (the range +-. also admits ','); "." and ".." pass it but would
 # name the containers directory itself or its parent.
 if ! [[ $name =~ ^[A-Za-z0-9_+,.-]+$ ]] || [ "$name" = . ] || [ "$name" = .. ]; then
@@ -67,6 +72,15 @@ mkdir -p "$bundle"
 cp -a "$LM_LAB_ROOTFS" "$bundle/rootfs"
 mkdir -p "$bundle/rootfs/var/log"
 cp "$bin" "$bundle/rootfs/workload"
+if [ -n "$rootfs_mib" ]; then
+  # Files in path order while they fit, libraries first; --hard-dereference: each one a file of its own.
+  budget=$((rootfs_mib * 1048576))
+  find /usr/lib/x86_64-linux-gnu /usr/share -xdev -type f -printf '%s %p\n' | sort -k2 |
+    awk -v b="$budget" '{ if (t + $1 <= b) { t += $1; print substr($0, length($1) + 3) } }' |
+    tar -C / --hard-dereference --verbatim-files-from -T - -cf - | tar -C "$bundle/rootfs" -xf -
+  [ "$(du -sm "$bundle/rootfs" | cut -f1)" -ge $((rootfs_mib * 9 / 10)) ] ||
+    { echo "new-workload: could not put $rootfs_mib MiB of files into the rootfs" >&2; exit 1; }
+fi
 
 # As `runc spec` writes it, but detached (no terminal), writable root, and our process.
 cat > "$bundle/config.json" <<JSON

@@ -18,11 +18,11 @@ namespace LiveMigrate.Journal
             _utcNow = utcNow ?? (() => DateTime.UtcNow);
         }
 
-        public void Started(string migrationId, string container, string source, string destination, MigrationMode mode, MigrationPaths paths)
+        public void Started(string migrationId, string container, string source, string destination, MigrationMode mode, BundleSync bundleSync, MigrationPaths paths)
         {
             var record = new MigrationJournalRecord
             {
-                Id = migrationId, Container = container, Source = source, Destination = destination, Mode = mode, StartedUtc = _utcNow(),
+                Id = migrationId, Container = container, Source = source, Destination = destination, Mode = mode, BundleSync = bundleSync, StartedUtc = _utcNow(),
             };
             using (var self = Process.GetCurrentProcess())
             {
@@ -35,6 +35,8 @@ namespace LiveMigrate.Journal
             lock (_running) _running[migrationId] = record;
             Save(record);
         }
+
+        public void PathsChosen(string migrationId, MigrationPaths paths) => Update(migrationId, r => r.Use(paths));
 
         public void PhaseStarted(string migrationId, MigrationPhase phase, MigrationPaths paths) =>
             Update(migrationId, r => { r.Use(paths); r.Begin(phase, _utcNow()); });

@@ -18,6 +18,8 @@ namespace LiveMigrate.Journal
         public string Source { get; set; } = "";
         public string Destination { get; set; } = "";
         public MigrationMode Mode { get; set; }
+        /// <summary>How the bundle travels (Full in a record written before this was kept, as it was then).</summary>
+        public BundleSync BundleSync { get; set; }
         public string Bundle { get; set; } = "";
         public string ImageDir { get; set; } = "";
         public string LockDir { get; set; } = "";

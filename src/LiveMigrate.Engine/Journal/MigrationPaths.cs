@@ -15,5 +15,8 @@ namespace LiveMigrate.Journal
         public string ImageDir { get; }
         /// <summary>The migration lock on the source.</summary>
         public string LockDir { get; }
+
+        /// <summary>-BundleSync Delta: the source's record of what of the bundle was sent, beside the images; empty without them.</summary>
+        public static string SnapshotOf(string imageDir) => imageDir.Length == 0 ? "" : imageDir + ".bundle.snar";
     }
 }

@@ -189,17 +189,22 @@ namespace LiveMigrate.Journal
                 // Frozen since the checkpoint (or stopped): killed while frozen, it never runs again.
                 if (onSource != null) Try($"remove the frozen '{_name}' on {_source.Name}", () => _source.Delete(_name, force: true, CancellationToken.None));
                 RemoveOrReport(_source, _record.ImageDir);
-                if (HostPath.IsRemovable(_record.Bundle)) RemoveOrReport(_source, _record.Bundle);
+                RemoveOrReport(_source, MigrationPaths.SnapshotOf(_record.ImageDir));
+                if (_record.BundleSync == BundleSync.None) _say($"Kept the bundle {_record.Bundle}: it is on shared storage, where {_name} now runs from.");
+                else if (HostPath.IsRemovable(_record.Bundle)) RemoveOrReport(_source, _record.Bundle);
                 else if (_record.Bundle.Length > 0) _say($"Left the bundle {_record.Bundle} on {_source.Name}: it is too close to / to remove automatically.");
             }
 
-            /// <summary>After going back to the source: images on both hosts, and the bundle copy if the transfer had begun.</summary>
+            /// <summary>After going back to the source: images on both hosts, and the bundle copy if one was made.</summary>
             private void CleanUpAttempt()
             {
                 RemoveOrReport(_source, _record.ImageDir);
+                RemoveOrReport(_source, MigrationPaths.SnapshotOf(_record.ImageDir));
                 RemoveOrReport(_destination, _record.ImageDir);
-                // Prepare made sure the destination had nothing at the bundle's path: only a transfer put it there.
-                if (_record.Reached(MigrationPhase.Transfer)) RemoveOrReport(_destination, _record.Bundle);
+                // Prepare made sure the destination had nothing at the bundle's path before the journal learnt it: only a
+                // transfer put it there, or Delta's copy ahead. A shared bundle is the container's own, and stays.
+                var copied = _record.BundleSync == BundleSync.Delta || _record.Reached(MigrationPhase.Transfer);
+                if (_record.BundleSync != BundleSync.None && copied) RemoveOrReport(_destination, _record.Bundle);
             }
 
             private void StopPageDaemons()

@@ -104,8 +104,10 @@ namespace LiveMigrate.Tests.Fakes
                 _m = m;
             }
 
-            public void Started(string migrationId, string container, string source, string destination, MigrationMode mode, MigrationPaths paths) =>
-                _inner.Started(migrationId, container, source, destination, mode, paths);
+            public void Started(string migrationId, string container, string source, string destination, MigrationMode mode, BundleSync bundleSync, MigrationPaths paths) =>
+                _inner.Started(migrationId, container, source, destination, mode, bundleSync, paths);
+
+            public void PathsChosen(string migrationId, MigrationPaths paths) => _inner.PathsChosen(migrationId, paths);
 
             public void PhaseStarted(string migrationId, MigrationPhase phase, MigrationPaths paths)
             {
