@@ -114,7 +114,7 @@ function Invoke-Module([int] $from, [int] $to, [string] $mode = 'Stop', [string]
     $paused = ($r.StartTime + $r.PrepareTime).ToUnixTimeMilliseconds()
     $freeze = @($log | Where-Object End -ge $paused)[0].Gap
     @{ At = $to; Downtime = ($gaps | Measure-Object -Maximum).Maximum; Freeze = $freeze; Rate = $r.TransferRate
-       Reported = $r.Downtime.TotalMilliseconds; Pages = $r.PagesTime.TotalMilliseconds }
+       Reported = $r.Downtime.TotalMilliseconds; Pages = $r.PagesTime.TotalMilliseconds; Sent = $r.BytesTransferred / 1MB }
 }
 
 $sizes = @($SizeMiB -split ',' | ForEach-Object { [int]$_.Trim() })
@@ -148,7 +148,7 @@ $rows = foreach ($mib in $sizes) { foreach ($w in $workloads) {
             $sample = & $all[$key].Run $at
             $at = $sample.At
             $samples[$key] += $sample
-            "{0} {1} ms{2}" -f $key, $sample.Downtime, $(if ($sample.Reported) { " (reports $([math]::Round($sample.Reported)), freeze gap $($sample.Freeze)$(if ($sample.Pages) { ", pages $([math]::Round($sample.Pages))" }))" })
+            "{0} {1} ms{2}" -f $key, $sample.Downtime, $(if ($sample.Reported) { " (reports $([math]::Round($sample.Reported)), freeze gap $($sample.Freeze), $([math]::Round($sample.Sent, 1)) MiB sent frozen$(if ($sample.Pages) { ", pages $([math]::Round($sample.Pages))" }))" })
         }
         Write-Host ("{0} MiB, rootfs {1}, run {2}: {3}" -f $mib, $(if ($w.Rootfs) { "$($w.Rootfs) MiB" } else { 'tiny' }), $run, ($said -join ', '))
     }
@@ -167,6 +167,7 @@ $rows = foreach ($mib in $sizes) { foreach ($w in $workloads) {
             'Transfer MB/s'    = if ($rates) { [math]::Round((Get-Median $rates)) } else { '-' }
             'Reported ms'      = if ($samples[$key][0].Reported) { [math]::Round((Get-Median ($samples[$key].Reported))) } else { '-' }
             'Freeze ms'        = if ($samples[$key][0].Freeze) { [math]::Round((Get-Median ($samples[$key].Freeze))) } else { '-' }
+            'Sent frozen MiB'  = if ($samples[$key][0].Reported) { '{0:0.0}' -f (Get-Median ($samples[$key].Sent)) } else { '-' }
             'Pages ms'         = if ($samples[$key][0].Pages) { [math]::Round((Get-Median ($samples[$key].Pages))) } else { '-' }
             'Runs'             = $samples[$key].Count
             'Memory check'     = 'ok'
@@ -174,4 +175,4 @@ $rows = foreach ($mib in $sizes) { foreach ($w in $workloads) {
     }
     Remove-LabContainer $name
 } }
-$rows | Format-Table -AutoSize | Out-String -Width 200 | Write-Host
+$rows | Format-Table -AutoSize | Out-String -Width 240 | Write-Host
