@@ -11,6 +11,9 @@
       Move-Container -LazyRestore  Stop mode, the destination running the container before its memory is filled there
       Move-Container -Mode PostCopy  a lazy dump without the memory, restored at once; the memory follows from the
                       frozen source tasks through the SSH tunnel
+    Then the same workload with a realistic rootfs (-RootfsMiB of this machine's libraries and shared files, as a
+    real image holds) runs the floor, Move-Container and -Mode PostCopy with the default bundle sync (the bundle
+    copied while the container runs, only its changes while frozen) and with -BundleSync Full (all of it frozen).
     For the module the table also gives the downtime it reports (from the pause until the destination runs
     the container), the freeze gap (the workload's first gap that ended after the pause) and, in
     post-copy, the time until every page arrived: there the largest gap includes later stalls of a
@@ -29,8 +32,10 @@ param(
     [string[]] $SizeMiB = @('64', '256', '1024'),
     [ValidateRange(1, 20)] [int] $Runs = 3,
     [ValidateRange(0, 10)] [int] $WarmupGiB = 8,
-    # Which rows to run (comma-separated): floor, hand, stop, relay, lazy, postcopy. The floor always runs: ratios need it.
-    [string[]] $Method = @('floor', 'hand', 'stop', 'relay', 'lazy', 'postcopy')
+    # Which rows to run (comma-separated): floor, hand, stop, relay, lazy, postcopy, full, postcopyfull. The floor always runs: ratios need it.
+    [string[]] $Method = @('floor', 'hand', 'stop', 'relay', 'lazy', 'postcopy'),
+    # The realistic rootfs's size; 0 skips its rows.
+    [ValidateRange(0, 4096)] [int] $RootfsMiB = 400
 )
 $ErrorActionPreference = 'Stop'
 Import-Module $ModulePath
@@ -98,9 +103,9 @@ function Invoke-HandWritten([int] $from, [int] $to) {
     @{ At = $to; Downtime = Get-WorkloadGap $to $t0; Rate = $rate }
 }
 
-function Invoke-Module([int] $from, [int] $to, [string] $mode = 'Stop', [string] $route = 'Auto', [switch] $lazy) {
+function Invoke-Module([int] $from, [int] $to, [string] $mode = 'Stop', [string] $route = 'Auto', [switch] $lazy, [string] $sync = 'Auto') {
     $t0 = Get-NowMs
-    $r = Move-Container -Name $name -Source $hosts[$from - 1] -Destination $hosts[$to - 1] -Mode $mode -TransferRoute $route -LazyRestore:$lazy
+    $r = Move-Container -Name $name -Source $hosts[$from - 1] -Destination $hosts[$to - 1] -Mode $mode -TransferRoute $route -LazyRestore:$lazy -BundleSync $sync
     $tick = Wait-WorkloadTick $to $name 0
     $tick = Wait-WorkloadTick $to $name ($tick.counter + 20)
     $log = @(Get-WorkloadLog $to $name | ForEach-Object { if ($_ -match '^gap (\d+) ms end_unix_ms (\d+)') { @{ Gap = [int]$Matches[1]; End = [long]$Matches[2] } } })
@@ -109,7 +114,7 @@ function Invoke-Module([int] $from, [int] $to, [string] $mode = 'Stop', [string]
     $paused = ($r.StartTime + $r.PrepareTime).ToUnixTimeMilliseconds()
     $freeze = @($log | Where-Object End -ge $paused)[0].Gap
     @{ At = $to; Downtime = ($gaps | Measure-Object -Maximum).Maximum; Freeze = $freeze; Rate = $r.TransferRate
-       Reported = $r.Downtime.TotalMilliseconds; Pages = $r.PagesTime.TotalMilliseconds }
+       Reported = $r.Downtime.TotalMilliseconds; Pages = $r.PagesTime.TotalMilliseconds; Sent = $r.BytesTransferred / 1MB }
 }
 
 $sizes = @($SizeMiB -split ',' | ForEach-Object { [int]$_.Trim() })
@@ -121,15 +126,20 @@ $all = [ordered]@{
     relay    = @{ Label = 'Move-Container -TransferRoute Relay'; Run = { param($at) Invoke-Module $at (3 - $at) 'Stop' 'Relay' } }
     lazy     = @{ Label = 'Move-Container -LazyRestore'; Run = { param($at) Invoke-Module $at (3 - $at) -lazy } }
     postcopy = @{ Label = 'Move-Container -Mode PostCopy'; Run = { param($at) Invoke-Module $at (3 - $at) 'PostCopy' } }
+    full     = @{ Label = 'Move-Container -BundleSync Full'; Run = { param($at) Invoke-Module $at (3 - $at) -sync 'Full' } }
+    postcopyfull = @{ Label = 'Move-Container -Mode PostCopy -BundleSync Full'; Run = { param($at) Invoke-Module $at (3 - $at) 'PostCopy' -sync 'Full' } }
 }
 $chosen = @($Method -split ',' | ForEach-Object { $_.Trim().ToLowerInvariant() })
 $unknown = @($chosen | Where-Object { -not $all.Contains($_) })
 if ($unknown) { throw "Unknown -Method $($unknown -join ', '); choose from $($all.Keys -join ', ')." }
-$rows = foreach ($mib in $sizes) {
+# The tiny rootfs (one static binary) runs the methods chosen; the realistic one those the bundle's way changes.
+$workloads = @(@{ Rootfs = 0; Methods = $chosen })
+if ($RootfsMiB -gt 0) { $workloads += @{ Rootfs = $RootfsMiB; Methods = @('stop', 'full', 'postcopy', 'postcopyfull') } }
+$rows = foreach ($mib in $sizes) { foreach ($w in $workloads) {
     Remove-LabContainer $name
-    $start = New-LabWorkload -HostIndex 1 -Name $name -MiB $mib
+    $start = New-LabWorkload -HostIndex 1 -Name $name -MiB $mib -ExtraArguments $(if ($w.Rootfs) { @('--rootfs-mib', $w.Rootfs) } else { @() })
     $at = 1
-    $methods = @($all.Keys | Where-Object { $_ -eq 'floor' -or $chosen -contains $_ })
+    $methods = @($all.Keys | Where-Object { $_ -eq 'floor' -or $w.Methods -contains $_ })
     $samples = @{}
     foreach ($key in $methods) { $samples[$key] = @() }
     for ($run = 1; $run -le $Runs; $run++) {
@@ -138,9 +148,9 @@ $rows = foreach ($mib in $sizes) {
             $sample = & $all[$key].Run $at
             $at = $sample.At
             $samples[$key] += $sample
-            "{0} {1} ms{2}" -f $key, $sample.Downtime, $(if ($sample.Reported) { " (reports $([math]::Round($sample.Reported)), freeze gap $($sample.Freeze)$(if ($sample.Pages) { ", pages $([math]::Round($sample.Pages))" }))" })
+            "{0} {1} ms{2}" -f $key, $sample.Downtime, $(if ($sample.Reported) { " (reports $([math]::Round($sample.Reported)), freeze gap $($sample.Freeze), $([math]::Round($sample.Sent, 1)) MiB sent frozen$(if ($sample.Pages) { ", pages $([math]::Round($sample.Pages))" }))" })
         }
-        Write-Host ("{0} MiB run {1}: {2}" -f $mib, $run, ($said -join ', '))
+        Write-Host ("{0} MiB, rootfs {1}, run {2}: {3}" -f $mib, $(if ($w.Rootfs) { "$($w.Rootfs) MiB" } else { 'tiny' }), $run, ($said -join ', '))
     }
     $state = Wait-WorkloadTick $at $name 0
     if ($state.errors -ne 0 -or $state.seed -ne $start.seed) { throw "The workload's memory check failed after the $mib MiB runs: $($state | ConvertTo-Json -Compress)" }
@@ -150,17 +160,19 @@ $rows = foreach ($mib in $sizes) {
         $rates = @($samples[$key].Rate | Where-Object { $_ })
         [pscustomobject]@{
             'MiB'              = $mib
+            'Rootfs MiB'       = if ($w.Rootfs) { $w.Rootfs } else { 'tiny' }
             'Method'           = $all[$key].Label
             'Downtime ms (median)' = [math]::Round($d)
             'x floor'          = '{0:0.00}' -f ($d / $floor)
             'Transfer MB/s'    = if ($rates) { [math]::Round((Get-Median $rates)) } else { '-' }
             'Reported ms'      = if ($samples[$key][0].Reported) { [math]::Round((Get-Median ($samples[$key].Reported))) } else { '-' }
             'Freeze ms'        = if ($samples[$key][0].Freeze) { [math]::Round((Get-Median ($samples[$key].Freeze))) } else { '-' }
+            'Sent frozen MiB'  = if ($samples[$key][0].Reported) { '{0:0.0}' -f (Get-Median ($samples[$key].Sent)) } else { '-' }
             'Pages ms'         = if ($samples[$key][0].Pages) { [math]::Round((Get-Median ($samples[$key].Pages))) } else { '-' }
             'Runs'             = $samples[$key].Count
             'Memory check'     = 'ok'
         }
     }
     Remove-LabContainer $name
-}
-$rows | Format-Table -AutoSize | Out-String -Width 200 | Write-Host
+} }
+$rows | Format-Table -AutoSize | Out-String -Width 240 | Write-Host

@@ -1,24 +1,28 @@
 #!/usr/bin/env bash
 # Starts the test workload (tests/workload/workload.c) as runc container NAME on lab host HOSTINDEX
 # and waits until its memory is filled, then prints its state line.
-#   new-workload.sh HOSTINDEX NAME MIB [TICK_MS] [--bind HOSTPATH:CONTAINERPATH] [--net ADDRESS]
+#   new-workload.sh HOSTINDEX NAME MIB [TICK_MS] [--bind HOSTPATH:CONTAINERPATH] [--net ADDRESS] [--rootfs-mib N]
 # With --net the container is a network service on the lab LAN, set up as a CNI bridge plugin does it: its network
 # namespace at /run/netns/NAME (a path in config.json), eth0 with ADDRESS/24 and a fixed MAC, paired with veth
 # v-NAME on the host's bridge br0; it runs tests/workload/netserver on port 7000 beside the workload.
-# The bundle is /var/lib/livemigrate/containers/NAME on that host; the workload's log and state
+# --rootfs-mib N adds about N MiB of this machine's own libraries and shared files to the rootfs
+# (regular files, no hard links), as a real image's root filesystem would hold; without it the
+# rootfs is one static binary. The bundle is /var/lib/livemigrate/containers/NAME on that host; the workload's log and state
 # are rootfs/var/log/workload.{log,state} inside it. Needs a running lab (lab.sh start).
 set -euo pipefail
 
-usage() { echo "usage: new-workload.sh HOSTINDEX NAME MIB [TICK_MS] [--bind HOSTPATH:CONTAINERPATH] [--net ADDRESS]" >&2; exit 2; }
+usage() { echo "usage: new-workload.sh HOSTINDEX NAME MIB [TICK_MS] [--bind HOSTPATH:CONTAINERPATH] [--net ADDRESS] [--rootfs-mib N]" >&2; exit 2; }
 # A bind mount from the host: its source must exist where the container is restored, which is
 # how the tests make a destination unable to restore, for real.
 bind=
 net=
+rootfs_mib=
 args=()
 while [ $# -gt 0 ]; do
   case $1 in
     --bind) [ $# -ge 2 ] || usage; bind=$2; shift 2 ;;
     --net) [ $# -ge 2 ] || usage; net=$2; shift 2 ;;
+    --rootfs-mib) [ $# -ge 2 ] || usage; rootfs_mib=$2; shift 2 ;;
     *) args+=("$1"); shift ;;
   esac
 done
@@ -34,6 +38,7 @@ fi
 [ -z "$net" ] || [[ $net =~ ^[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+$ ]] || { echo "new-workload: --net wants an IPv4 address" >&2; exit 2; }
 [[ $mib =~ ^[1-9][0-9]*$ ]] || { echo "new-workload: MIB must be a positive integer" >&2; exit 2; }
 [[ $tick =~ ^[1-9][0-9]*$ ]] || { echo "new-workload: TICK_MS must be a positive integer" >&2; exit 2; }
+[ -z "$rootfs_mib" ] || [[ $rootfs_mib =~ ^[1-9][0-9]*$ ]] || { echo "new-workload: --rootfs-mib must be a positive integer" >&2; exit 2; }
 # runc's own rule is ^[\w+-\.]+$ (the range +-. also admits ','); "." and ".." pass it but would
 # name the containers directory itself or its parent.
 if ! [[ $name =~ ^[A-Za-z0-9_+,.-]+$ ]] || [ "$name" = . ] || [ "$name" = .. ]; then
@@ -96,6 +101,15 @@ if [ -n "$net" ]; then
     ip netns exec $qns sh -c 'echo 1 > /proc/sys/net/ipv4/conf/eth0/arp_notify'
     ip -n $qns addr add $net/24 dev eth0; ip -n $qns link set eth0 up; ip -n $qns route add default via $gw
     ip link set $qh master br0 up" || { echo "new-workload: cannot make the network of '$name' on lm$idx" >&2; exit 1; }
+fi
+if [ -n "$rootfs_mib" ]; then
+  # Files in path order while they fit, libraries first; --hard-dereference: each one a file of its own.
+  budget=$((rootfs_mib * 1048576))
+  find /usr/lib/x86_64-linux-gnu /usr/share -xdev -type f -printf '%s %p\n' | sort -k2 |
+    awk -v b="$budget" '{ if (t + $1 <= b) { t += $1; print substr($0, length($1) + 3) } }' |
+    tar -C / --hard-dereference --verbatim-files-from -T - -cf - | tar -C "$bundle/rootfs" -xf -
+  [ "$(du -sm "$bundle/rootfs" | cut -f1)" -ge $((rootfs_mib * 9 / 10)) ] ||
+    { echo "new-workload: could not put $rootfs_mib MiB of files into the rootfs" >&2; exit 1; }
 fi
 
 # As `runc spec` writes it, but detached (no terminal), writable root, and our process.

@@ -10,6 +10,8 @@ namespace LiveMigrate.Journal
     public interface IMigrationJournal
     {
         void Started(string migrationId, string container, string source, string destination, MigrationMode mode, BundleSync bundleSync, MigrationPaths paths);
+        /// <summary>Paths chosen inside a phase, before it puts anything there (the bundle, before Delta copies it ahead).</summary>
+        void PathsChosen(string migrationId, MigrationPaths paths);
         void PhaseStarted(string migrationId, MigrationPhase phase, MigrationPaths paths);
         void PhaseCompleted(string migrationId, MigrationPhase phase, MigrationPaths paths);
         void Finished(MigrationResult result);

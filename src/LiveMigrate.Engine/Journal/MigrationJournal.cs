@@ -36,6 +36,8 @@ namespace LiveMigrate.Journal
             Save(record);
         }
 
+        public void PathsChosen(string migrationId, MigrationPaths paths) => Update(migrationId, r => r.Use(paths));
+
         public void PhaseStarted(string migrationId, MigrationPhase phase, MigrationPaths paths) =>
             Update(migrationId, r => { r.Use(paths); r.Begin(phase, _utcNow()); });
 

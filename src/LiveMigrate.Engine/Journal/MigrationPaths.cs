@@ -21,5 +21,8 @@ namespace LiveMigrate.Journal
         public string DestinationLockDir { get; }
         /// <summary>The container's network namespace that the migration rebuilds on the destination, if any.</summary>
         public Network.ContainerNetwork? Network { get; }
+
+        /// <summary>-BundleSync Delta: the source's record of what of the bundle was sent, beside the images; empty without them.</summary>
+        public static string SnapshotOf(string imageDir) => imageDir.Length == 0 ? "" : imageDir + ".bundle.snar";
     }
 }

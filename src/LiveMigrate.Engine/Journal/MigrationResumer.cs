@@ -250,17 +250,19 @@ namespace LiveMigrate.Journal
                 if (_network != null && _source.Network is Network.INetworkHost net)
                     Try($"remove the network namespace {_network.NamespacePath} on {_source.Name}", () => net.Remove(_network, CancellationToken.None));
                 RemoveOrReport(_source, _record.ImageDir);
+                RemoveOrReport(_source, MigrationPaths.SnapshotOf(_record.ImageDir));
                 RemoveBundleCopy(_source, _destination);
             }
 
-            /// <summary>After going back to the source: images on both hosts, and the bundle copy if the transfer had begun.</summary>
+            /// <summary>After going back to the source: images on both hosts, and the bundle copy if one was made.</summary>
             private void CleanUpAttempt()
             {
                 RemoveOrReport(_source, _record.ImageDir);
+                RemoveOrReport(_source, MigrationPaths.SnapshotOf(_record.ImageDir));
                 RemoveOrReport(_destination, _record.ImageDir);
-                // Prepare made sure the destination had nothing at the bundle's path: only a transfer put it there,
-                // or with Delta the copy ahead, the last step of Prepare.
-                if (_record.Reached(MigrationPhase.Transfer) || (_record.BundleSync == BundleSync.Delta && _record.Completed(MigrationPhase.Prepare)))
+                // Prepare made sure the destination had nothing at the bundle's path before the journal learnt it: only a
+                // transfer put it there, or Delta's copy ahead (the bundle is recorded just before it starts).
+                if (_record.Reached(MigrationPhase.Transfer) || _record.BundleSync == BundleSync.Delta)
                     RemoveBundleCopy(_destination, _source);
             }
 

@@ -12,5 +12,11 @@ namespace LiveMigrate.Migration
         Delta,
         /// <summary>Not copied: the bundle is on storage both hosts share, at the same path. It is never removed.</summary>
         None,
+        /// <summary>
+        /// The default: None when readiness found the bundle on storage both hosts share, else Delta, or Full where Delta
+        /// cannot work (a host without GNU tar). Left to the engine alone (no readiness), Delta. Last, so that a journal
+        /// written before it reads as Full.
+        /// </summary>
+        Auto,
     }
 }

@@ -49,6 +49,7 @@ namespace LiveMigrate.Migration
             private string _bundle = "";
             private string _imageDir = "";
             private readonly bool _lazy;
+            private readonly BundleSync _sync;
             private string _lockDir = "";
             private string _destinationLockDir = "";
             private bool _destinationTouched;
@@ -86,17 +87,18 @@ namespace LiveMigrate.Migration
                 _lazy = engine._options.Mode == MigrationMode.PostCopy;
                 _preCopy = engine._options.Mode == MigrationMode.PreCopy;
                 var id = RunId.New();
-                _result = new MigrationResult(id, name, source.Name, destination.Name) { StartTime = DateTimeOffset.Now, Mode = engine._options.Mode };
+                _sync = engine._options.BundleSync == BundleSync.Auto ? BundleSync.Delta : engine._options.BundleSync;
+                _result = new MigrationResult(id, name, source.Name, destination.Name) { StartTime = DateTimeOffset.Now, Mode = engine._options.Mode, BundleSync = _sync };
             }
 
             private MigrationOptions Options => _engine._options;
 
             private ITreeTransport Transport => (ITreeTransport?)_link ?? _engine._transport;
 
-            private bool SharedBundle => Options.BundleSync == BundleSync.None;
+            private bool SharedBundle => _sync == BundleSync.None;
 
             /// <summary>Delta: the source's record of what of the bundle was sent (beside the images, removed with them).</summary>
-            private string Snapshot => _imageDir.Length == 0 ? "" : _imageDir + ".bundle.snar";
+            private string Snapshot => MigrationPaths.SnapshotOf(_imageDir);
 
             /// <summary>Stop or PreCopy with -LazyRestore: the memory is filled on the destination from the images there.</summary>
             private bool LazyFromImages => Options.LazyRestore && !_lazy;
@@ -114,7 +116,7 @@ namespace LiveMigrate.Migration
             public MigrationResult Execute()
             {
                 // Known before Prepare, so that a controller dying in Prepare leaves the lock's and images' paths behind.
-                Record(j => j.Started(_result.MigrationId, _name, _source.Name, _destination.Name, Options.Mode, Options.BundleSync,
+                Record(j => j.Started(_result.MigrationId, _name, _source.Name, _destination.Name, Options.Mode, _sync,
                     new MigrationPaths("", PlannedImageDir, PlannedLockDir, SameHost ? "" : PlannedLockDir)));
                 try
                 {
@@ -277,9 +279,13 @@ namespace LiveMigrate.Migration
                 _link = _engine._transport.Open(_source, _destination, _result.MigrationId, _observer.Message, _ct);
                 _result.TransferRoute = _link.Route;
                 if (_lazy) OpenPageTunnel();
-                if (Options.BundleSync == BundleSync.Delta)
+                if (Options.BundleSync == BundleSync.Auto)
+                    _observer.Message("-BundleSync Auto: Delta (no readiness checks said the bundle is on shared storage or that Delta cannot work).");
+                if (_sync == BundleSync.Delta)
                 {
-                    // While it still runs: the whole bundle now, only what changes until the freeze later.
+                    // While it still runs: the whole bundle now, only what changes until the freeze later. The journal
+                    // learns the bundle's path first, so that a resume removes a copy left by a controller dying in it.
+                    Record(j => j.PathsChosen(_result.MigrationId, Paths));
                     _bundlePresynced = _destinationTouched = true;
                     var bytes = Transport.Copy(_source, _destination, new[] { _bundle }, null, _ct, Snapshot);
                     _observer.Message($"Copied the bundle ahead ({bytes / 1048576.0:0.0} MiB) while {_name} runs; only what changes from now on is sent while it is frozen.");
@@ -391,7 +397,7 @@ namespace LiveMigrate.Migration
                 var images = _preCopy ? CheckpointDir : _imageDir;
                 var paths = SharedBundle ? new[] { images } : new[] { images, _bundle };
                 _result.BytesTransferred = Transport.Copy(_source, _destination, paths, _observer.TransferProgress, _ct,
-                    Options.BundleSync == BundleSync.Delta ? Snapshot : null);
+                    _sync == BundleSync.Delta ? Snapshot : null);
             }
 
             private void Restore()

@@ -23,7 +23,8 @@ namespace LiveMigrate.Migration
         /// a local daemon fills the memory from the transferred images (PostCopy always restores so).
         /// </summary>
         public bool LazyRestore { get; set; }
-        public BundleSync BundleSync { get; set; } = BundleSync.Full;
+        /// <summary>Auto is settled before the move by whoever ran readiness (<see cref="Readiness.BundleSyncChoice"/>); left Auto, the engine uses Delta.</summary>
+        public BundleSync BundleSync { get; set; } = BundleSync.Auto;
         /// <summary>The caller's hooks; null runs none.</summary>
         public Hooks.IMigrationHooks? Hooks { get; set; }
         /// <summary>A PostCheckpoint or PostRestore hook that throws rolls the migration back (otherwise it is only reported).</summary>

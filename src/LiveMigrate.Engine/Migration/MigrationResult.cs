@@ -23,6 +23,8 @@ namespace LiveMigrate.Migration
         public string Destination { get; }
         public MigrationStatus Status { get; internal set; }
         public MigrationMode Mode { get; internal set; }
+        /// <summary>How the bundle travelled: Full, Delta or None (never Auto, which is settled before the move).</summary>
+        public BundleSync BundleSync { get; internal set; }
         /// <summary>The host the container runs on after the migration, or null when it runs nowhere.</summary>
         public string? RunningOn { get; internal set; }
         /// <summary>From the freeze until the container ran again, wherever that was.</summary>

@@ -14,8 +14,11 @@ namespace LiveMigrate.Readiness
         /// <summary>A downtime estimate above this is a Warn.</summary>
         public TimeSpan? MaxDowntime { get; set; }
         public string ImageRoot { get; set; } = new MigrationOptions().ImageRoot;
-        /// <summary>The bundle is on storage both hosts share (-BundleSync None): it must be there already, and is not copied.</summary>
-        public bool SharedBundle { get; set; }
+        /// <summary>
+        /// How the bundle will travel. None: on storage both hosts share, it must be there already. Auto: readiness
+        /// picks (<see cref="BundleSyncChoice"/>) and judges the move as it will run.
+        /// </summary>
+        public BundleSync BundleSync { get; set; } = BundleSync.Auto;
         public RuntimeOptions Runtime { get; set; } = new RuntimeOptions();
         /// <summary>How long each step of the canary (run, checkpoint, restore) may take: CRIU can hang silently.</summary>
         public TimeSpan CanaryTimeout { get; set; } = TimeSpan.FromSeconds(10);

@@ -207,10 +207,12 @@ namespace LiveMigrate.Commands.Cmdlets
         private void Check(PlannedMigration m, MigrationOptions options, MigrationHost source, MigrationHost destination, CancellationToken ct)
         {
             // Auto is judged as Stop (what it falls back to), so a missing post-copy feature is no warning.
-            var request = new ReadinessRequest { ContainerName = m.Container, Mode = options.Mode, ImageRoot = options.ImageRoot, Runtime = options.Runtime };
+            var request = new ReadinessRequest { ContainerName = m.Container, Mode = options.Mode, ImageRoot = options.ImageRoot, Runtime = options.Runtime, BundleSync = options.BundleSync };
             var results = new ReadinessChecker(new ReadinessProbe(request)).Run(request, new ReadinessHost(source.Name, source.Session), new ReadinessHost(destination.Name, destination.Session), ct);
             if (m.Mode == "Auto" && results.Count(r => r.Check == LiveMigrate.Readiness.Checks.HostChecks.PostCopy && r.Status == ReadinessStatus.Pass) == 2)
                 options.Mode = MigrationMode.PostCopy;
+            // The bundle's way too: shared storage found, or Delta impossible; otherwise (no answer) the engine's Delta.
+            if (BundleSyncChoice.Chosen(results) is { } sync) options.BundleSync = sync;
             var refusal = ReadinessGate.Refusal(m.Container, results, Force);
             if (refusal != null) throw refusal;
         }

@@ -50,10 +50,13 @@ namespace LiveMigrate.Commands.Cmdlets
         [ValidateSet(nameof(MigrationMode.Stop), nameof(MigrationMode.PostCopy), nameof(MigrationMode.PreCopy), Auto)]
         public string Mode { get; set; } = nameof(MigrationMode.Stop);
 
-        /// <summary>Full: the bundle is copied while frozen. Delta: copied while running, then only what changed. None: shared storage.</summary>
+        /// <summary>
+        /// Full: the bundle is copied while frozen. Delta: copied while running, then only what changed. None: shared storage.
+        /// Auto (the default): None if readiness finds the bundle shared, else Delta, or Full where Delta cannot work.
+        /// </summary>
         [Parameter]
-        [ValidateSet(nameof(LiveMigrate.Migration.BundleSync.Full), nameof(LiveMigrate.Migration.BundleSync.Delta), nameof(LiveMigrate.Migration.BundleSync.None))]
-        public string BundleSync { get; set; } = nameof(LiveMigrate.Migration.BundleSync.Full);
+        [ValidateSet(nameof(LiveMigrate.Migration.BundleSync.Auto), nameof(LiveMigrate.Migration.BundleSync.Full), nameof(LiveMigrate.Migration.BundleSync.Delta), nameof(LiveMigrate.Migration.BundleSync.None))]
+        public string BundleSync { get; set; } = nameof(LiveMigrate.Migration.BundleSync.Auto);
 
         private const string Auto = "Auto";
 
@@ -213,7 +216,7 @@ namespace LiveMigrate.Commands.Cmdlets
             var request = new ReadinessRequest
             {
                 ContainerName = Name, Mode = Mode == Auto ? (MigrationMode?)null : options.Mode, ImageRoot = options.ImageRoot, Runtime = options.Runtime,
-                SharedBundle = options.BundleSync == LiveMigrate.Migration.BundleSync.None,
+                BundleSync = options.BundleSync,
                 MaxDowntime = MyInvocation.BoundParameters.ContainsKey(nameof(MaxDowntime)) ? MaxDowntime : (TimeSpan?)null,
             };
             var results = ReadinessRunner.Run(this, request, new ReadinessHost(Source.Name, Source.Session), new ReadinessHost(Destination.Name, Destination.Session), _stop.Token);
@@ -222,6 +225,11 @@ namespace LiveMigrate.Commands.Cmdlets
                 options.Mode = ModeChoice.Choose(results, Source.Name, Destination.Name, postCopyPossible: !(Source.IsLocal || Destination.IsLocal));
                 results = ModeChoice.ForMode(results, options.Mode);
                 WriteVerbose($"-Mode Auto: {options.Mode}, from what readiness found.");
+            }
+            if (options.BundleSync == LiveMigrate.Migration.BundleSync.Auto && BundleSyncChoice.Chosen(results) is { } sync)
+            {
+                options.BundleSync = sync;
+                WriteVerbose($"-BundleSync Auto: {sync}, from what readiness found.");
             }
             foreach (var r in results) WriteVerbose($"Readiness: {r.Status} {r.Check} on {r.Host}: {r.Detail}");
             var refusal = ReadinessGate.Refusal(Name, results, Force);

@@ -110,6 +110,8 @@ namespace LiveMigrate.Tests.Fakes
                 }
             }
             if (FailureMessage != null) throw new InjectedFault(FailureMessage);
+            // GNU tar writes its listed-incremental record on the source.
+            if (snapshot != null) from.AddFile(snapshot);
             LastBytes = sent;
             return sent;
         }

@@ -107,6 +107,8 @@ namespace LiveMigrate.Tests.Fakes
             public void Started(string migrationId, string container, string source, string destination, MigrationMode mode, BundleSync bundleSync, MigrationPaths paths) =>
                 _inner.Started(migrationId, container, source, destination, mode, bundleSync, paths);
 
+            public void PathsChosen(string migrationId, MigrationPaths paths) => _inner.PathsChosen(migrationId, paths);
+
             public void PhaseStarted(string migrationId, MigrationPhase phase, MigrationPaths paths)
             {
                 // Dies just before the phase's work begins (its start recorded).

@@ -27,7 +27,8 @@ namespace LiveMigrate.Tests.Fakes
         public FakeContainerHost Destination { get; } = new FakeContainerHost("hostB");
         public FakeTransport Transport { get; } = new FakeTransport();
         public RecordingObserver Observer { get; } = new RecordingObserver();
-        public MigrationOptions Options { get; } = new MigrationOptions { ImageRoot = ImageRoot, SettleTime = TimeSpan.Zero };
+        /// <summary>-BundleSync Full, so that the bundle travels in the one stream the phase tests count; MigrationBundleSyncTests cover the others.</summary>
+        public MigrationOptions Options { get; } = new MigrationOptions { ImageRoot = ImageRoot, SettleTime = TimeSpan.Zero, BundleSync = BundleSync.Full };
         public CancellationTokenSource Cancellation { get; } = new CancellationTokenSource();
 
         /// <summary>Whether the container ran on the source before the migration (set before running).</summary>

@@ -33,6 +33,32 @@ namespace LiveMigrate.Tests.Migration
         }
 
         [Fact]
+        public void The_default_Auto_left_to_the_engine_moves_the_bundle_ahead_as_Delta_and_the_result_says_so()
+        {
+            Assert.Equal(BundleSync.Auto, new MigrationOptions().BundleSync);
+            _s.Options.BundleSync = BundleSync.Auto;
+
+            var result = _s.Migrate();
+
+            Assert.Equal(BundleSync.Delta, result.BundleSync);
+            Assert.Equal(new[] { new[] { MigrationScenario.Bundle }, new[] { result.ImagePath!, MigrationScenario.Bundle } }, _s.Transport.Copies);
+            Assert.Contains(_s.Observer.Messages, m => m.StartsWith("-BundleSync Auto: Delta"));
+            Assert.False(_s.Source.PathExists(result.ImagePath + ".bundle.snar"), "the snapshot goes with the images");
+            _s.AssertInvariant(result);
+        }
+
+        [Theory]
+        [InlineData(BundleSync.Full)]
+        [InlineData(BundleSync.None)]
+        public void The_result_reports_the_bundle_sync_used(BundleSync sync)
+        {
+            _s.Options.BundleSync = sync;
+            if (sync == BundleSync.None) _s.Destination.WithBundle(MigrationScenario.Bundle);
+
+            Assert.Equal(sync, _s.Migrate().BundleSync);
+        }
+
+        [Fact]
         public void Delta_removes_the_bundle_copied_ahead_when_the_migration_aborts_before_the_freeze()
         {
             _s.Options.BundleSync = BundleSync.Delta;

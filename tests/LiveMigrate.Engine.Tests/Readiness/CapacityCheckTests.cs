@@ -14,14 +14,16 @@ namespace LiveMigrate.Tests.Readiness
     /// that stream 262,144,000 B/s and write 524,288,000 (source) and 1,048,576,000 (destination) B/s: memory takes 4 s on
     /// the wire, 2 s to dump, 1 s to read back; the bundle 0.2 s. The canaries cost 0.4 s + 0.3 s.
     /// Stop: 0.7 + 2 + 4 + 0.2 + 1 = 7.9 s. PostCopy (no memory written or sent while frozen): 0.7 + 0.2 + 0.3 (setup) = 1.2 s.
+    /// That is with -BundleSync Full; with Delta the bundle's files changed in the last minute (5 MiB: 0.02 s) go frozen, with None nothing.
     /// </summary>
     public sealed class CapacityCheckTests
     {
         private const long MemKb = 1024000, BundleKb = 51200;
 
-        private static ReadinessEvidence Sized(MigrationMode? mode = null, TimeSpan? max = null, string? paths = null)
+        private static ReadinessEvidence Sized(MigrationMode? mode = null, TimeSpan? max = null, string? paths = null, BundleSync sync = BundleSync.Full)
         {
-            var e = Container(new ReadinessRequest { Mode = mode, MaxDowntime = max }, inspect: InspectOutput(MemKb, BundleKb), paths: paths);
+            var e = Container(new ReadinessRequest { Mode = mode, MaxDowntime = max, BundleSync = sync },
+                inspect: InspectOutput(MemKb, BundleKb, Config, "bundle_recent_bytes=5242880"), paths: paths);
             e.Source.Facts = Found(Facts(f => f.WriteBytesPerSecond = 524288000));
             e.Destination.Facts = Found(Facts(f => f.WriteBytesPerSecond = 1048576000));
             e.BytesPerSecond = Found(262144000.0);
@@ -33,7 +35,7 @@ namespace LiveMigrate.Tests.Readiness
         {
             var facts = ContainerFacts.Parse(InspectOutput(MemKb, BundleKb));
 
-            var (stop, post) = CapacityChecks.Estimate(facts, TimeSpan.FromSeconds(0.5), 262144000, 524288000, 1048576000);
+            var (stop, post) = CapacityChecks.Estimate(facts, facts.BundleBytes, TimeSpan.FromSeconds(0.5), 262144000, 524288000, 1048576000);
 
             Assert.Equal(7.7, stop.TotalSeconds, 6);
             Assert.Equal(1.0, post.TotalSeconds, 6);
@@ -106,7 +108,19 @@ namespace LiveMigrate.Tests.Readiness
         public void Without_a_mode_the_downtime_of_both_is_shown()
         {
             Sized(max: TimeSpan.FromSeconds(5)).Judge().Row(CapacityChecks.Downtime, Pair)
-                .Is(ReadinessStatus.Pass, "About 7.90 s with -Mode Stop, 1.20 s with -Mode PostCopy (1000 MiB of memory, 50 MiB of bundle, 262 MB/s");
+                .Is(ReadinessStatus.Pass, "About 7.90 s with -Mode Stop, 1.20 s with -Mode PostCopy (1000 MiB of memory, 50 MiB of the bundle's 50 MiB sent while frozen (-BundleSync Full), 262 MB/s");
+        }
+
+        [Theory]
+        [InlineData(BundleSync.Auto, "7.72", "1.02", "5 MiB of the bundle's 50 MiB sent while frozen (-BundleSync Delta)")]
+        [InlineData(BundleSync.Delta, "7.72", "1.02", "5 MiB of the bundle's 50 MiB sent while frozen (-BundleSync Delta)")]
+        [InlineData(BundleSync.None, "7.70", "1.00", "0 MiB of the bundle's 50 MiB sent while frozen (-BundleSync None)")]
+        public void The_downtime_counts_only_what_of_the_bundle_travels_while_frozen(BundleSync sync, string stop, string post, string inputs)
+        {
+            var e = Sized(sync: sync, paths: sync == BundleSync.None ? "bundle_exists=1\n" + PathsOutput() : null);
+
+            e.Judge().Row(CapacityChecks.Downtime, Pair).Is(ReadinessStatus.Pass,
+                $"About {stop} s with -Mode Stop, {post} s with -Mode PostCopy").Is(ReadinessStatus.Pass, inputs);
         }
 
         [Fact]

@@ -34,7 +34,7 @@ namespace LiveMigrate.Tests.Readiness
             {
                 Kernel = "6.1.0-18-amd64", Architecture = "x86_64", CgroupVersion = "v2", RuncVersion = "1.1.12", CriuVersion = "4.1",
                 CriuCheckExitCode = 0, CriuCheckOutput = new[] { "Looks good." },
-                IptablesVersion = "iptables-restore v1.8.9 (nf_tables)", IptablesWorks = true, PipeMaxSize = 4194304, TcpClient = "bash",
+                IptablesVersion = "iptables-restore v1.8.9 (nf_tables)", IptablesWorks = true, PipeMaxSize = 4194304, Tar = "tar (GNU tar) 1.34", TcpClient = "bash",
                 ImagesDirectory = "/var/lib/livemigrate", ImagesFreeBytes = 100L << 30, ImagesDevice = "2049", WriteBytesPerSecond = 1e9,
             };
             foreach (var feature in new[] { CriuFeature.PostCopy, CriuFeature.DirtyTracking, CriuFeature.NftablesLock }) f.Features[feature] = 0;

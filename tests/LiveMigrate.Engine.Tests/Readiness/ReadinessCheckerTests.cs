@@ -97,7 +97,7 @@ namespace LiveMigrate.Tests.Readiness
             var rows = Run(container: null);
 
             Assert.DoesNotContain(Began(), p => p.StartsWith("State") || p.StartsWith("Inspect") || p.StartsWith("CheckPaths"));
-            var containerChecks = new[] { ContainerChecks.Container, ContainerChecks.Bundle, ContainerChecks.Processes, CapacityChecks.FreeSpace, CapacityChecks.Downtime };
+            var containerChecks = new[] { ContainerChecks.Container, ContainerChecks.Bundle, BundleSyncChoice.Check, ContainerChecks.Processes, CapacityChecks.FreeSpace, CapacityChecks.Downtime };
             Assert.DoesNotContain(rows, r => containerChecks.Contains(r.Check));
         }
 
@@ -149,7 +149,7 @@ namespace LiveMigrate.Tests.Readiness
             Assert.Equal(new[]
             {
                 HostChecks.Ssh, HostChecks.Tools, HostChecks.CriuCheck, HostChecks.PostCopy, HostChecks.PreCopy, HostChecks.NetworkLock, HostChecks.Canary,
-                PairChecks.Cpu, PairChecks.Platform, ContainerChecks.Container, ContainerChecks.Bundle, ContainerChecks.Processes, CapacityChecks.FreeSpace, CapacityChecks.Downtime,
+                PairChecks.Cpu, PairChecks.Platform, ContainerChecks.Container, ContainerChecks.Bundle, BundleSyncChoice.Check, ContainerChecks.Processes, CapacityChecks.FreeSpace, CapacityChecks.Downtime,
             }, rows.Select(r => r.Check).Distinct());
             foreach (var check in new[] { HostChecks.Tools, HostChecks.CriuCheck, HostChecks.Canary, ContainerChecks.Container, CapacityChecks.FreeSpace })
             {

@@ -30,17 +30,19 @@ namespace LiveMigrate.Readiness.Checks
             var d = e.Destination.KnownFacts;
             // Post-copy's images hold no memory on either host: the frozen tasks serve it straight into the destination's.
             var images = e.Request.Mode == MigrationMode.PostCopy ? 0 : c.MemoryBytes;
+            var sync = e.DestinationPaths.Succeeded ? BundleSyncChoice.Effective(e) : e.Request.BundleSync;
+            var bundle = sync == BundleSync.None ? 0 : c.BundleBytes;
             yield return Room(e.Source.Name, "the checkpoint images", s.ImagesDirectory, s.ImagesFreeBytes, Need(images));
             if (e.DestinationPaths.Succeeded && e.DestinationPaths.Value.BundleDevice is { } dev && dev != d.ImagesDevice)
             {
                 yield return Room(e.Destination.Name, "the checkpoint images", d.ImagesDirectory, d.ImagesFreeBytes, Need(images));
-                yield return Room(e.Destination.Name, "the bundle", e.DestinationPaths.Value.BundleDirectory, e.DestinationPaths.Value.BundleFreeBytes, Need(c.BundleBytes));
+                yield return Room(e.Destination.Name, "the bundle", e.DestinationPaths.Value.BundleDirectory, e.DestinationPaths.Value.BundleFreeBytes, Need(bundle));
             }
             else
             {
-                yield return Room(e.Destination.Name, "the images and the bundle", d.ImagesDirectory, d.ImagesFreeBytes, Need(images + c.BundleBytes));
+                yield return Room(e.Destination.Name, "the images and the bundle", d.ImagesDirectory, d.ImagesFreeBytes, Need(images + bundle));
             }
-            yield return DowntimeRow(e, c, s, d);
+            yield return DowntimeRow(e, c, s, d, sync);
         }
 
         internal static long Need(long bytes) => (long)(bytes * Margin) + Slack;
@@ -56,14 +58,15 @@ namespace LiveMigrate.Readiness.Checks
                     $"Free {Size(need - bytes)} there, or give -ImageRoot a folder on a larger file system.");
         }
 
-        private static ReadinessResult DowntimeRow(ReadinessEvidence e, ContainerFacts c, HostFacts s, HostFacts d)
+        private static ReadinessResult DowntimeRow(ReadinessEvidence e, ContainerFacts c, HostFacts s, HostFacts d, BundleSync sync)
         {
             if (!e.BytesPerSecond.Succeeded || !e.Source.Canary.Succeeded || !e.Destination.Canary.Succeeded ||
                 !e.Source.Canary.Value.Succeeded || !e.Destination.Canary.Value.Succeeded || s.WriteBytesPerSecond is null || d.WriteBytesPerSecond is null)
                 return new ReadinessResult(Downtime, e.Pair, ReadinessStatus.Skipped, "Not estimated: it needs the bandwidth, both canaries and both write rates.");
-            var estimate = Estimate(c, e.Source.Canary.Value.Checkpoint!.Value + e.Destination.Canary.Value.Restore!.Value,
+            var frozenBundle = BundleSyncChoice.FrozenBytes(sync, c);
+            var estimate = Estimate(c, frozenBundle, e.Source.Canary.Value.Checkpoint!.Value + e.Destination.Canary.Value.Restore!.Value,
                 e.BytesPerSecond.Value, s.WriteBytesPerSecond.Value, d.WriteBytesPerSecond.Value);
-            var inputs = $"{Size(c.MemoryBytes)} of memory, {Size(c.BundleBytes)} of bundle, {e.BytesPerSecond.Value / 1e6:0} MB/s between the hosts, " +
+            var inputs = $"{Size(c.MemoryBytes)} of memory, {Size(frozenBundle)} of the bundle's {Size(c.BundleBytes)} sent while frozen (-BundleSync {sync}), {e.BytesPerSecond.Value / 1e6:0} MB/s between the hosts, " +
                          $"writes at {s.WriteBytesPerSecond.Value / 1e6:0}/{d.WriteBytesPerSecond.Value / 1e6:0} MB/s, canary {Seconds(e.Source.Canary.Value.Checkpoint.Value + e.Destination.Canary.Value.Restore.Value)}";
             var mode = e.Request.Mode;
             // Pre-copy's final dump never carries more than a stop-and-copy dump: Stop's estimate bounds it.
@@ -81,13 +84,15 @@ namespace LiveMigrate.Readiness.Checks
 
         /// <summary>
         /// Stop: the fixed cost of a checkpoint and restore (the canaries), plus writing the memory as images,
-        /// streaming images and bundle, and reading them back into fresh memory. PostCopy: the fixed cost, the
-        /// bundle, and the page tunnel's setup; memory is neither written nor moved until the container runs again.
+        /// streaming images and what of the bundle goes while frozen, and reading them back into fresh memory.
+        /// PostCopy: the fixed cost, that part of the bundle, and the page tunnel's setup; memory is neither written
+        /// nor moved until the container runs again.
         /// </summary>
-        internal static (TimeSpan Stop, TimeSpan PostCopy) Estimate(ContainerFacts c, TimeSpan fixedCost, double bandwidth, double sourceWrite, double destinationWrite)
+        /// <param name="frozenBundleBytes">Of the bundle, what travels while frozen (<see cref="BundleSyncChoice.FrozenBytes"/>).</param>
+        internal static (TimeSpan Stop, TimeSpan PostCopy) Estimate(ContainerFacts c, long frozenBundleBytes, TimeSpan fixedCost, double bandwidth, double sourceWrite, double destinationWrite)
         {
             var dump = c.MemoryBytes / sourceWrite;
-            var bundle = c.BundleBytes / bandwidth;
+            var bundle = frozenBundleBytes / bandwidth;
             var stop = fixedCost + TimeSpan.FromSeconds(dump + c.MemoryBytes / bandwidth + bundle + c.MemoryBytes / destinationWrite);
             var post = fixedCost + TimeSpan.FromSeconds(bundle) + PostCopySetup;
             return (stop, post);

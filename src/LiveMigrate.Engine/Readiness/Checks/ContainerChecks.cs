@@ -20,6 +20,7 @@ namespace LiveMigrate.Readiness.Checks
                         $"Remove it there (runc delete {name}) or choose another destination; a migration never replaces a container.")
                     : new ReadinessResult(Container, e.Destination.Name, ReadinessStatus.Pass, $"No container named {name} there."));
             foreach (var r in BundleRows(e)) yield return r;
+            yield return BundleSyncChoice.Row(e);
             foreach (var r in NetworkRows(e)) yield return r;
             foreach (var r in ProcessRows(e)) yield return r;
             foreach (var r in CapacityChecks.Judge(e)) yield return r;
@@ -59,13 +60,14 @@ namespace LiveMigrate.Readiness.Checks
             var bundle = e.Source.Container.Value!.Bundle;
             var absent = new HashSet<string>(paths.Missing);
             var failed = false;
-            if (e.Request.SharedBundle && !paths.BundleExists)
+            var shared = BundleSyncChoice.Effective(e) == LiveMigrate.Migration.BundleSync.None;
+            if (shared && !paths.BundleExists)
             {
                 failed = true;
                 yield return new ReadinessResult(Bundle, host, ReadinessStatus.Fail, $"{bundle} is not there, and -BundleSync None expects it on storage both hosts share.",
                     $"Mount the shared storage on {host} at the same path, or use -BundleSync Full or Delta.");
             }
-            if (paths.BundleExists && !e.Request.SharedBundle)
+            if (paths.BundleExists && !shared)
             {
                 failed = true;
                 yield return new ReadinessResult(Bundle, host, ReadinessStatus.Fail, $"{bundle} already exists there; the bundle moves to the same path and is never written over.",
@@ -92,7 +94,7 @@ namespace LiveMigrate.Readiness.Checks
             }
             if (!failed)
                 yield return new ReadinessResult(Bundle, host, ReadinessStatus.Pass,
-                    (e.Request.SharedBundle ? "The bundle is there already (shared storage)" :
+                    (shared ? "The bundle is there already (shared storage)" :
                      b.RootInBundle ? $"The rootfs moves with the bundle ({Size(e.ContainerFacts.Value.BundleBytes)})" : $"The rootfs {b.RootPath} is there") +
                     $"; {b.BindSources.Count} bind-mount source(s), {b.NamespacePaths.Count} namespace path(s) and {b.Devices.Count} device(s) needed by config.json are there.");
         }

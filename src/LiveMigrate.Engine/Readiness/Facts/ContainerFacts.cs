@@ -14,6 +14,10 @@ namespace LiveMigrate.Readiness.Facts
         /// <summary>Anonymous and shared memory of all its processes: about what a checkpoint writes.</summary>
         public long MemoryBytes { get; private set; }
         public long BundleBytes { get; private set; }
+        /// <summary>Bytes of the bundle's files changed in the last minute: what -BundleSync Delta would send while frozen.</summary>
+        public long BundleRecentBytes { get; private set; }
+        /// <summary>Its config.json's inode, size and times, to compare with the destination's; null if unreadable.</summary>
+        public string? BundleId { get; private set; }
         public string ConfigJson { get; private set; } = "";
         /// <summary>Open terminals: (pid, fd, path).</summary>
         public List<(int Pid, int Fd, string Path)> Terminals { get; } = new List<(int, int, string)>();
@@ -35,6 +39,8 @@ namespace LiveMigrate.Readiness.Facts
                 Pids = (kv.Get("pids") ?? "").Split(new[] { ' ' }, StringSplitOptions.RemoveEmptyEntries).Select(p => int.Parse(p, CultureInfo.InvariantCulture)).ToList(),
                 MemoryBytes = (kv.Long("mem_kb") ?? 0) * 1024,
                 BundleBytes = (kv.Long("bundle_kb") ?? 0) * 1024,
+                BundleRecentBytes = kv.Long("bundle_recent_bytes") ?? 0,
+                BundleId = kv.Get("bundle_id"),
                 ConfigJson = kv.Get("config") is string b64 ? Encoding.UTF8.GetString(Convert.FromBase64String(b64)) : "",
                 UnixSocketsUnchecked = kv.Get("unix_unchecked"),
             };

@@ -7,6 +7,8 @@ namespace LiveMigrate.Readiness.Facts
     public sealed class DestinationPaths
     {
         public bool BundleExists { get; private set; }
+        /// <summary>Its config.json's inode, size and times, to compare with the source's; null when it is not there.</summary>
+        public string? BundleId { get; private set; }
         public IReadOnlyList<string> Missing { get; private set; } = new string[0];
         public string BundleDirectory { get; private set; } = "";
         public long? BundleFreeBytes { get; private set; }
@@ -18,6 +20,7 @@ namespace LiveMigrate.Readiness.Facts
             return new DestinationPaths
             {
                 BundleExists = kv.Get("bundle_exists") == "1",
+                BundleId = kv.Get("bundle_id"),
                 Missing = kv.RawRecords.Where(r => r.StartsWith("missing ")).Select(r => KeyValueLines.After(r, 1)).ToList(),
                 BundleDirectory = kv.Get("bundle_dir") ?? "",
                 BundleFreeBytes = kv.Long("bundle_avail_kb") * 1024,

@@ -20,6 +20,10 @@ namespace LiveMigrate.Readiness.Facts
         public string? IptablesVersion { get; set; }
         public bool IptablesWorks { get; set; }
         public long? PipeMaxSize { get; set; }
+        /// <summary>The first line of <c>tar --version</c>.</summary>
+        public string? Tar { get; set; }
+        /// <summary>GNU tar, whose --listed-incremental -BundleSync Delta needs.</summary>
+        public bool TarIncremental => Tar?.Contains("GNU tar") == true;
         /// <summary>What a script can open a TCP connection with (bash or nc), or null: a post-copy rollback needs one on the source.</summary>
         public string? TcpClient { get; set; }
         /// <summary>The image folder, or its nearest existing parent, and the space free there.</summary>
@@ -47,6 +51,7 @@ namespace LiveMigrate.Readiness.Facts
                 IptablesVersion = kv.Get("iptables"),
                 IptablesWorks = kv.Long("iptables_rc") == 0,
                 PipeMaxSize = kv.Long("pipe_max_size"),
+                Tar = kv.Get("tar"),
                 TcpClient = kv.Get("tcp_client"),
                 ImagesDirectory = kv.Get("images_dir") ?? "",
                 ImagesFreeBytes = kv.Long("images_avail_kb") * 1024,

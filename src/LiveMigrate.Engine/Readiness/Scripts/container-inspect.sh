@@ -29,6 +29,10 @@ for p in $pids; do
 done
 echo "mem_kb=$mem"
 echo "bundle_kb=$(du -skx "$bundle" 2>/dev/null | cut -f1)"
+# -BundleSync Delta sends, while frozen, the files changed since its copy ahead: about those changed in the last minute.
+echo "bundle_recent_bytes=$(find "$bundle" -xdev -type f -mmin -1 -printf '%s\n' 2>/dev/null | awk '{s += $1} END {print s + 0}')"
+# Compared with the destination's: the same inode and change time there means storage both hosts share.
+echo "bundle_id=$(stat -c '%i %s %y %z' "$bundle/config.json" 2>/dev/null)"
 echo "config=$(base64 -w0 "$bundle/config.json" 2>/dev/null)"
 # Only sockets its processes hold: a container in the host's network namespace sees the host's too.
 cat "/proc/$init/net/tcp" "/proc/$init/net/tcp6" 2>/dev/null | awk -v socks="$socks" '$4 == "01" && index(socks, " " $10 " ") {print "tcp " $2 " " $3}'

@@ -19,6 +19,8 @@ fi
 echo "network_lock=$(sed -n 's/^[[:space:]]*network-lock[[:space:]=]*\([a-z]*\).*/\1/p' /etc/criu/runc.conf /etc/criu/default.conf 2>/dev/null | tail -n 1)"
 echo "iptables=$(iptables-restore --version 2>&1 | head -n 1)"
 iptables-restore --version >/dev/null 2>&1; echo "iptables_rc=$?"
+# -BundleSync Delta needs GNU tar's --listed-incremental on both hosts.
+echo "tar=$(tar --version 2>&1 | head -n 1)"
 echo "pipe_max_size=$(cat /proc/sys/fs/pipe-max-size 2>/dev/null)"
 # A post-copy rollback asks the source's lazy dump to end by connecting to it (bash's /dev/tcp, else nc).
 if command -v bash >/dev/null 2>&1; then echo "tcp_client=bash"; elif command -v nc >/dev/null 2>&1; then echo "tcp_client=nc"; else echo "tcp_client="; fi

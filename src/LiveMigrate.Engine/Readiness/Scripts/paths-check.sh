@@ -1,7 +1,10 @@
 # Which paths a container's config needs are missing on the host it would be restored on, and the
 # space where its bundle would land. $1 the bundle  $2... the paths
 bundle=$1; shift
-[ -e "$bundle" ] && echo "bundle_exists=1"
+if [ -e "$bundle" ]; then
+  echo "bundle_exists=1"
+  echo "bundle_id=$(stat -c '%i %s %y %z' "$bundle/config.json" 2>/dev/null)"
+fi
 for p in "$@"; do [ -e "$p" ] || echo "missing $p"; done
 case $bundle in /*) d=${bundle%/*} ;; *) d=/ ;; esac
 while [ ! -d "$d" ]; do d=${d%/*}; [ -n "$d" ] || d=/; done
