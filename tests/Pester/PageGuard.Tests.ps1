@@ -28,18 +28,22 @@ Describe 'The page guard of post-copy' -Tag 'Integration' -Skip:$noLab {
             throw "No images of $Name reached lab host 2."
         }
 
-        # The processes of the page stream that a test breaks, by what they run; never the guard, whose command line
-        # holds its daemon's after " -- ".
+        # The processes of the page stream that a test breaks, by what they run. The guard's command line holds its
+        # daemon's after " -- "; its front is the daemon's parent, its keeper the other one.
         function Get-BreakTarget([string] $Name, [string] $What) {
-            $pattern = switch ($What) {
+            $pattern = switch -Regex ($What) {
                 'daemon' { "criu lazy-pages .*/$Name-" }
                 'tunnel' { "livemigrate/links/.* -M .* root@$([regex]::Escape($lab.Addresses[1]))`$" }
-                'guard' { "page-guard-[0-9a-f]+ .*/$Name-" }
+                'guard|front|keeper' { "^[^ ]*/page-guard-[0-9a-f]+ .*/$Name-" }
             }
-            @(& pgrep -f -- $pattern) | Where-Object {
+            $found = @(& pgrep -f -- $pattern) | Where-Object {
                 $line = (Get-Content -Raw "/proc/$_/cmdline" -ErrorAction Ignore) -replace "`0", ' '
-                $line -and (($What -eq 'guard') -eq ($line -match ' -- '))
+                $line -and (($What -in 'guard', 'front', 'keeper') -eq ($line -match ' -- '))
             }
+            if ($What -notin 'front', 'keeper') { return $found }
+            $daemon = Get-BreakTarget $Name 'daemon' | Select-Object -First 1
+            $front = ((Get-Content -Raw "/proc/$daemon/stat") -replace '^.*\) ', '' -split ' ')[1]
+            if ($What -eq 'front') { $found | Where-Object { $_ -eq $front } } else { $found | Where-Object { $_ -ne $front } }
         }
 
         # Watches the destination's workload log and the guard's log while a move from lab host 1 to 2 is in its Pages
@@ -120,6 +124,10 @@ Move-Container -Name $Name -Source (Connect-LabHost 1) -Destination (Connect-Lab
     Context 'the page stream breaks while the controller runs: <What> killed' -ForEach @(
         @{ What = 'daemon'; Name = 'pgdaemon' }
         @{ What = 'tunnel'; Name = 'pgtunnel' }
+        # The guard protects itself: a keeper killed is started again by the front; a front killed leaves the keeper,
+        # which freezes the copy at once.
+        @{ What = 'keeper, then daemon'; Name = 'pgkeeper' }
+        @{ What = 'front'; Name = 'pgfront' }
     ) {
         BeforeAll {
             Remove-LabContainer $Name
@@ -129,7 +137,15 @@ Move-Container -Name $Name -Source (Connect-LabHost 1) -Destination (Connect-Lab
         AfterAll { Remove-LabContainer $Name }
 
         It 'freezes the copy before any thread reads a missing page, and the move rolls back to the source, memory whole' {
-            $seen = Invoke-BrokenPages $Name { Start-LabMove $Name 'PostCopy' 'Pages' } { Get-BreakTarget $Name $What }
+            $seen = Invoke-BrokenPages $Name { Start-LabMove $Name 'PostCopy' 'Pages' } {
+                if ($What -ne 'keeper, then daemon') { return Get-BreakTarget $Name $What }
+                $keeper = @(Get-BreakTarget $Name 'keeper')
+                $keeper.Count | Should -Be 1
+                & kill -KILL $keeper
+                Start-Sleep -Milliseconds 300
+                @(Get-BreakTarget $Name 'keeper') | Should -Not -Be $keeper -Because 'the front starts another keeper'
+                Get-BreakTarget $Name 'daemon'
+            }
             $errors = (Complete-LabMove $seen.Move).Errors
             Stop-Watch $seen
             $times = Get-GuardTimes $seen
