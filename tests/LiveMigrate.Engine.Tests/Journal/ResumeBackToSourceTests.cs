@@ -151,6 +151,22 @@ namespace LiveMigrate.Tests.Journal
         }
 
         [Fact]
+        public void Post_copy_frozen_by_its_page_guard_is_removed_never_thawed_and_the_source_thawed()
+        {
+            using var m = new InterruptedMigration(MigrationMode.PostCopy);
+            m.DieAt(MigrationPhase.Pages);
+            m.Destination.WithContainer(MigrationScenario.Container, MigrationScenario.Bundle, ContainerStatus.Paused);
+
+            var result = m.Resume();
+
+            Assert.Equal(ResumeAction.Thawed, result.Action);
+            Assert.Contains(m.Said, s => s.Contains("page guard froze it") && s.Contains("never thawed"));
+            Assert.Empty(m.Destination.CallsOf(HostOp.Resume));
+            Assert.Contains(m.Destination.Calls, c => c.Op == HostOp.Delete && c.Argument == "web --force");
+            m.AssertRunsOnlyOn(m.Source, result);
+        }
+
+        [Fact]
         public void Post_copy_running_nowhere_is_never_restored_from_images_that_hold_no_memory()
         {
             using var m = new InterruptedMigration(MigrationMode.PostCopy);
