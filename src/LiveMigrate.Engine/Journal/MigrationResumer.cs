@@ -88,8 +88,6 @@ namespace LiveMigrate.Journal
                 var found = $"On {_source.Name}: {Describe(onSource)}; on {_destination.Name}: {Describe(onDestination)}; " +
                             $"the journal's last phase: {LastPhase()}.";
                 _say(found);
-                if (onDestination?.Status == ContainerStatus.Paused && _record.Reached(MigrationPhase.Restore))
-                    _say($"The copy on {_destination.Name} is frozen: its page guard froze it when its memory stopped arriving before all of it was there (see {PageGuard.LogFile} in the images folder there). It is removed, never thawed.");
                 if (IsRunning(onSource) && IsRunning(onDestination))
                     throw new InvalidOperationException($"'{_name}' runs on both {_source.Name} and {_destination.Name}; nothing was changed. Decide which copy to keep and remove the other with runc delete --force.");
                 if (IsRunning(onDestination) && !_record.Reached(MigrationPhase.Restore))
@@ -207,6 +205,8 @@ namespace LiveMigrate.Journal
             private void StopPageDaemons()
             {
                 if (!_record.Reached(MigrationPhase.Restore)) return;
+                if (_destination.State(_name, _ct)?.Status == ContainerStatus.Paused)
+                    _say($"The copy on {_destination.Name} is frozen: its page guard froze it when its memory stopped arriving before all of it was there (see {PageGuard.LogFile} in the images folder there). It is removed, never thawed.");
                 if (_record.Mode != MigrationMode.PostCopy)
                 {
                     // A lazy restore from the destination's own images (-LazyRestore) may still be filling a copy that goes.
