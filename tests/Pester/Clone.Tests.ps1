@@ -41,7 +41,7 @@ Describe 'Cloning containers' -Tag 'Integration' -Skip:$noLab {
             foreach ($i in 1..3) {
                 @(Get-Content (Join-Path (Get-LabEnvironment).Root "hosts/lm$i/home/.ssh/authorized_keys") | Where-Object { $_ -like '*livemigrate-link-*' }).Count | Should -Be 0
             }
-            @(Get-ChildItem /run/livemigrate/links -ErrorAction Ignore).Count | Should -Be 0
+            foreach ($i in 1..3) { @(Get-ChildItem (Get-LabRunPath $i links) -ErrorAction Ignore).Count | Should -Be 0 }
         }
 
         It 'leaves three copies running, the original untouched' {

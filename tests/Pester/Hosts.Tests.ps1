@@ -105,7 +105,8 @@ Describe 'Hosts' -Tag 'Integration' -Skip:$noLab {
 
     It 'completes host names from the open hosts' {
         Connect-LabHost 3 | Out-Null
-        $line = 'Get-Container -Host root@127.77'
+        $name = Get-LabHostName 3
+        $line = "Get-Container -Host $($name.Substring(0, $name.LastIndexOf('.')))"
         $names = (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.ListItemText
         $names | Should -Contain (Get-LabHostName 3)
     }

@@ -212,9 +212,8 @@ Describe 'Move-Container' -Tag 'Integration' -Skip:$noLab {
         It 'opens the connection again, rolls back to the source and keeps the memory intact' {
             Wait-WorkloadTick 1 $name 0 | Out-Null  # ticking before the move
             $move = Start-LabMove $name 'Stop' 'Transfer: *'
-            # Every SSH session of lab host 1 dies, the controller's own connection included.
-            $listener = Get-Content (Join-Path (Get-LabEnvironment).Root 'hosts/lm1/sshd.pid')
-            & pkill -KILL -P $listener
+            # Every SSH session of lab host 1 dies, the controller's own connections (sshd -i behind the lab's socat) included.
+            foreach ($listener in 'sshd.pid', 'socat.pid') { & pkill -KILL -P (Get-Content (Join-Path (Get-LabEnvironment).Root "hosts/lm1/$listener")) }
             $errors = (Complete-LabMove $move).Errors
 
             $errors[0].FullyQualifiedErrorId | Should -BeLike 'MigrationRolledBack*'
@@ -233,12 +232,16 @@ Describe 'Move-Container' -Tag 'Integration' -Skip:$noLab {
 
         It 'are closed to other users while the pages flow, and open again afterwards' {
             $move = Start-LabMove $name 'PostCopy' 'Pages'
-            # The lab's hosts share one network namespace: both hosts' rules are in this one table.
-            $rules = @(& iptables -w -S OUTPUT | Where-Object { $_ -match 'livemigrate-pages-' })
-            $ports = @($rules | ForEach-Object { if ($_ -match '--dport (\d+)') { $Matches[1] } })
-            $refused = foreach ($port in $ports) {
-                & setpriv --reuid=65534 --regid=65534 --clear-groups bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$1"' sh $port 2>$null
-                $LASTEXITCODE -ne 0
+            # Each host's rule in its own network namespace: the source's page port, the destination's end of the tunnel.
+            $rules = @(); $refused = @()
+            foreach ($i in 1, 2) {
+                $own = @(Invoke-InLabHost $i @('iptables', '-w', '-S', 'OUTPUT') | Where-Object { $_ -match 'livemigrate-pages-' })
+                $rules += $own
+                foreach ($port in @($own | ForEach-Object { if ($_ -match '--dport (\d+)') { $Matches[1] } })) {
+                    $sshd = Get-Content (Join-Path (Get-LabEnvironment).Root "hosts/lm$i/sshd.pid")
+                    & nsenter -t $sshd -n setpriv --reuid=65534 --regid=65534 --clear-groups bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$1"' sh $port 2>$null
+                    $refused += $LASTEXITCODE -ne 0
+                }
             }
             $result = (Complete-LabMove $move).Results
 
@@ -246,7 +249,7 @@ Describe 'Move-Container' -Tag 'Integration' -Skip:$noLab {
             $rules | Should -Match '! --uid-owner 0 '
             $refused | Should -Be @($true, $true) -Because 'a user other than the one migrating cannot reach the memory'
             $result[0].Status.ToString() | Should -Be 'Succeeded' -Because 'the migration''s own connections still get through'
-            @(& iptables -w -S OUTPUT | Where-Object { $_ -match 'livemigrate-pages-' }).Count | Should -Be 0
+            foreach ($i in 1, 2) { @(Invoke-InLabHost $i @('iptables', '-w', '-S', 'OUTPUT') | Where-Object { $_ -match 'livemigrate-pages-' }).Count | Should -Be 0 }
             $final = Wait-WorkloadPasses 2 $name 1
             $final.errors | Should -Be 0
             $final.start_unix_ms | Should -Be $start.start_unix_ms
@@ -292,8 +295,8 @@ Describe 'Move-Container' -Tag 'Integration' -Skip:$noLab {
                     @(Get-Content (Join-Path $lab.Root "hosts/lm$i/home/.ssh/authorized_keys") | Where-Object { $_ -like '*livemigrate-link-*' }).Count |
                         Should -Be 0 -Because "the link's key is revoked on lab host $i"
                 }
-                @(Get-ChildItem /run/livemigrate/links -ErrorAction Ignore).Count | Should -Be 0 -Because 'the link folder with its private key goes'
-                & pgrep -f 'livemigrate/links/' | Should -BeNullOrEmpty -Because 'no master connection stays open'
+                foreach ($i in 1..3) { @(Get-ChildItem (Get-LabRunPath $i links) -ErrorAction Ignore).Count | Should -Be 0 -Because 'the link folder with its private key goes' }
+                Get-LabProcess 'livemigrate/links/' | Should -BeNullOrEmpty -Because 'no master connection stays open'
             }
             # Makes the OpenSSH client on lab host 1 fail, as on a source that cannot reach the destination.
             $brokenSsh = Join-Path $lab.Root 'broken-ssh'
@@ -374,7 +377,7 @@ Describe 'Move-Container' -Tag 'Integration' -Skip:$noLab {
             $state.passes | Should -BeGreaterThan $after.passes
             $state.errors | Should -Be 0
             $state.seed | Should -Be $start.seed
-            & pgrep -f "lazy-pages.*$($result.ImagePath)" | Should -BeNullOrEmpty -Because 'the daemon ends once every page is in'
+            Get-LabProcess "lazy-pages.*$($result.ImagePath)" | Should -BeNullOrEmpty -Because 'the daemon ends once every page is in'
             Assert-NothingLeft 1 $name
             @(Get-ChildItem (Get-LabHostPath 2 'images') -Filter "$name-*").Count | Should -Be 0
         }

@@ -15,6 +15,11 @@ function Get-LabEnvironment {
         KnownHostsPath = $envs.LM_LAB_KNOWN_HOSTS
         Port           = [int]$envs.LM_LAB_PORT
         Addresses      = @($envs.LM_LAB_HOSTS -split '\s+' | Where-Object { $_ })
+        # Where the hosts reach one another (port 22), and the client namespace on the same LAN.
+        LanAddresses   = @($envs.LM_LAB_LAN_HOSTS -split '\s+' | Where-Object { $_ })
+        LanPrefix      = $envs.LM_LAB_LAN_PREFIX
+        ClientNetns    = $envs.LM_LAB_CLIENT_NETNS
+        ClientAddress  = $envs.LM_LAB_CLIENT_ADDR
     }
 }
 
@@ -28,7 +33,8 @@ function Get-LabHostName([int] $Index) {
 
 function Connect-LabHost([int] $Index) {
     $lab = Get-LabEnvironment
-    New-MigrationHost (Get-LabHostName $Index) -KeyFilePath $lab.KeyFilePath -KnownHostsPath $lab.KnownHostsPath
+    # The controller reaches a host at its loopback address; the other hosts reach it on the LAN (the direct route).
+    New-MigrationHost (Get-LabHostName $Index) -KeyFilePath $lab.KeyFilePath -KnownHostsPath $lab.KnownHostsPath -LinkAddress $lab.LanAddresses[$Index - 1]
 }
 
 # What host N keeps under /var/lib/livemigrate, seen from outside its mount namespace.
@@ -36,10 +42,10 @@ function Get-LabHostPath([int] $Index, [string] $Path = '') {
     Join-Path $script:LabRoot "hosts/lm$Index/lib/$Path"
 }
 
-# runc as lab host N runs it: in its mount and cgroup namespaces, where the cgroup paths runc recorded are its own.
+# runc as lab host N runs it: in its mount, cgroup and network namespaces, where the cgroup paths runc recorded are its own.
 function Invoke-LabRunc([int] $Index, [string[]] $Arguments) {
     $sshd = Get-Content (Join-Path $script:LabRoot "hosts/lm$Index/sshd.pid")
-    & nsenter -t $sshd -m -C runc @Arguments
+    & nsenter -t $sshd -m -C -n runc @Arguments
 }
 
 function New-LabWorkload {
@@ -131,10 +137,11 @@ function Start-LabContainerProcess([int] $HostIndex, [string] $Name, [string[]] 
     Invoke-InLabHost $HostIndex (@('sh', '-c', 'n=$1 o=$2; shift 2; exec runc exec -d "$n" "$@" </dev/null >"$o" 2>&1', 'sh', $Name, $Stdout) + $Arguments)
 }
 
-# Runs a command inside lab host N's own mount and cgroup namespaces (where its sshd and runc see the files and cgroups).
+# Runs a command inside lab host N's own mount, cgroup and network namespaces (where its sshd and runc see the files,
+# cgroups and network devices).
 function Invoke-InLabHost([int] $HostIndex, [string[]] $Command) {
     $sshd = Get-Content (Join-Path $script:LabRoot "hosts/lm$HostIndex/sshd.pid")
-    & nsenter -t $sshd -m -C @Command
+    & nsenter -t $sshd -m -C -n @Command
     if ($LASTEXITCODE -ne 0) { throw "'$($Command -join ' ')' failed in lab host $HostIndex" }
 }
 
@@ -161,6 +168,9 @@ function Remove-LabContainer([string] $Name) {
     $lab = Get-LabEnvironment
     foreach ($i in 1..$lab.Addresses.Count) {
         Invoke-LabRunc $i @('delete', '--force', $Name) 2>$null | Out-Null
+        # The network namespace and veth new-workload.sh --net made (as a CNI plugin would).
+        $hostEnd = "v-$($Name.Substring(0, [Math]::Min(13, $Name.Length)))"
+        Invoke-InLabHost $i @('sh', '-c', 'ip link del "$1" 2>/dev/null; [ -e "/run/netns/$2" ] && ip netns del "$2"; true', 'sh', $hostEnd, $Name)
         Remove-Item -Recurse -Force (Get-LabHostPath $i "containers/$Name") -ErrorAction Ignore
         # A test that ended in MigrationFailed leaves the migration lock on purpose.
         Remove-Item -Recurse -Force (Get-LabHostPath $i "locks/$Name") -ErrorAction Ignore
@@ -171,6 +181,22 @@ function Remove-LabContainer([string] $Name) {
         Get-ChildItem (Get-LabHostPath $i 'checkpoints') -ErrorAction Ignore |
             Where-Object { $_.Name -like "$Name-*" -or $_.Name -like "clone-$Name-*" -or $_.Name -eq $Name } | Remove-Item -Recurse -Force
     }
+}
+
+# The processes of this lab's hosts whose command line matches $Pattern (other labs may run on the same machine).
+function Get-LabProcess([string] $Pattern) {
+    $lab = Get-LabEnvironment
+    $nets = foreach ($i in 1..$lab.Addresses.Count) {
+        & readlink "/proc/$(Get-Content (Join-Path $script:LabRoot "hosts/lm$i/sshd.pid"))/ns/net"
+    }
+    foreach ($p in @(& pgrep -f $Pattern)) {
+        if ((& readlink "/proc/$p/ns/net" 2>$null) -in $nets) { [int]$p }
+    }
+}
+
+# What lab host N keeps under /run/livemigrate (the links of the direct route), seen from outside it.
+function Get-LabRunPath([int] $Index, [string] $Path = '') {
+    Join-Path $script:LabRoot "hosts/lm$Index/run/$Path"
 }
 
 # Where a container is running across the lab: the host indexes whose runc reports it running.
@@ -196,7 +222,7 @@ function Assert-RolledBackToFirstHost([string] $Name, $Start) {
     $left = & nsenter -t $sshd -m sh -c 'ls -d /var/lib/livemigrate/images/"$1"-* /var/lib/livemigrate/containers/"$1" 2>/dev/null' sh $Name
     $left | Should -BeNullOrEmpty -Because 'nothing of the attempt stays on the destination'
     @(Get-ChildItem (Get-LabHostPath 1 'images') -Filter "$Name-*").Count | Should -Be 0
-    @(& pgrep -f "criu lazy-pages .*/$Name-|runc checkpoint .*--lazy-pages .*/$Name-").Count | Should -Be 0 -Because 'no page daemon or lazy dump outlives a rollback'
+    @(Get-LabProcess "criu lazy-pages .*/$Name-|runc checkpoint .*--lazy-pages .*/$Name-").Count | Should -Be 0 -Because 'no page daemon or lazy dump outlives a rollback'
 }
 
 Export-ModuleMember -Function *

@@ -1,19 +1,24 @@
 #!/usr/bin/env bash
 # Starts the test workload (tests/workload/workload.c) as runc container NAME on lab host HOSTINDEX
 # and waits until its memory is filled, then prints its state line.
-#   new-workload.sh HOSTINDEX NAME MIB [TICK_MS] [--bind HOSTPATH:CONTAINERPATH]
+#   new-workload.sh HOSTINDEX NAME MIB [TICK_MS] [--bind HOSTPATH:CONTAINERPATH] [--net ADDRESS]
+# With --net the container is a network service on the lab LAN, set up as a CNI bridge plugin does it: its network
+# namespace at /run/netns/NAME (a path in config.json), eth0 with ADDRESS/24 and a fixed MAC, paired with veth
+# v-NAME on the host's bridge br0; it runs tests/workload/netserver on port 7000 beside the workload.
 # The bundle is /var/lib/livemigrate/containers/NAME on that host; the workload's log and state
 # are rootfs/var/log/workload.{log,state} inside it. Needs a running lab (lab.sh start).
 set -euo pipefail
 
-usage() { echo "usage: new-workload.sh HOSTINDEX NAME MIB [TICK_MS] [--bind HOSTPATH:CONTAINERPATH]" >&2; exit 2; }
+usage() { echo "usage: new-workload.sh HOSTINDEX NAME MIB [TICK_MS] [--bind HOSTPATH:CONTAINERPATH] [--net ADDRESS]" >&2; exit 2; }
 # A bind mount from the host: its source must exist where the container is restored, which is
 # how the tests make a destination unable to restore, for real.
 bind=
+net=
 args=()
 while [ $# -gt 0 ]; do
   case $1 in
     --bind) [ $# -ge 2 ] || usage; bind=$2; shift 2 ;;
+    --net) [ $# -ge 2 ] || usage; net=$2; shift 2 ;;
     *) args+=("$1"); shift ;;
   esac
 done
@@ -26,6 +31,7 @@ if [ -n "$bind" ]; then
   bind_mount=$(printf ',\n\t\t{\n\t\t\t"destination": "%s",\n\t\t\t"type": "bind",\n\t\t\t"source": "%s",\n\t\t\t"options": ["rbind", "rw"]\n\t\t}' "${BASH_REMATCH[2]}" "${BASH_REMATCH[1]}")
 fi
 [[ $idx =~ ^[1-9][0-9]*$ ]] || usage
+[ -z "$net" ] || [[ $net =~ ^[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+$ ]] || { echo "new-workload: --net wants an IPv4 address" >&2; exit 2; }
 [[ $mib =~ ^[1-9][0-9]*$ ]] || { echo "new-workload: MIB must be a positive integer" >&2; exit 2; }
 [[ $tick =~ ^[1-9][0-9]*$ ]] || { echo "new-workload: TICK_MS must be a positive integer" >&2; exit 2; }
 # runc's own rule is ^[\w+-\.]+$ (the range +-. also admits ','); "." and ".." pass it but would
@@ -67,6 +73,30 @@ mkdir -p "$bundle"
 cp -a "$LM_LAB_ROOTFS" "$bundle/rootfs"
 mkdir -p "$bundle/rootfs/var/log"
 cp "$bin" "$bundle/rootfs/workload"
+process_args=$(printf '"/workload",\n\t\t\t"%s",\n\t\t\t"%s"' "$mib" "$tick")
+netns_path=
+if [ -n "$net" ]; then
+  for prog in netserver netclient; do
+    if ! [ -x "$here/../workload/$prog" ] || [ "$here/../workload/$prog.c" -nt "$here/../workload/$prog" ]; then
+      gcc -O2 -static -Wall -Wextra -o "$here/../workload/$prog.$$.tmp" "$here/../workload/$prog.c"
+      mv -f "$here/../workload/$prog.$$.tmp" "$here/../workload/$prog"
+    fi
+  done
+  cp "$here/../workload/netserver" "$bundle/rootfs/netserver"
+  printf '#!/bin/sh\n/netserver 7000 </dev/null >/dev/null 2>&1 &\nexec /workload %s %s\n' "$mib" "$tick" > "$bundle/rootfs/start-net.sh"
+  process_args='"/bin/sh",\n\t\t\t"/start-net.sh"'
+  netns_path=/run/netns/$name
+  # A MAC of the locally administered range, from the address: the same on every host the container moves to.
+  mac=$(printf '02:4c:4d:%02x:%02x:%02x' $(echo "$net" | awk -F. '{ print $2, $3, $4 }'))
+  hostend=v-${name:0:13}
+  gw=${LM_LAB_LAN_PREFIX}.254
+  qns=$(printf %q "$name") qh=$(printf %q "$hostend")
+  lab_ssh "set -e; ip netns add $qns; ip link add $qh type veth peer name lmtmp$$ netns $qns
+    ip -n $qns link set lmtmp$$ name eth0 address $mac; ip -n $qns link set lo up
+    ip netns exec $qns sh -c 'echo 1 > /proc/sys/net/ipv4/conf/eth0/arp_notify'
+    ip -n $qns addr add $net/24 dev eth0; ip -n $qns link set eth0 up; ip -n $qns route add default via $gw
+    ip link set $qh master br0 up" || { echo "new-workload: cannot make the network of '$name' on lm$idx" >&2; exit 1; }
+fi
 
 # As `runc spec` writes it, but detached (no terminal), writable root, and our process.
 cat > "$bundle/config.json" <<JSON
@@ -79,9 +109,7 @@ cat > "$bundle/config.json" <<JSON
 			"gid": 0
 		},
 		"args": [
-			"/workload",
-			"$mib",
-			"$tick"
+			$(printf "$process_args")
 		],
 		"env": [
 			"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
@@ -214,7 +242,7 @@ cat > "$bundle/config.json" <<JSON
 				"type": "pid"
 			},
 			{
-				"type": "network"
+				"type": "network"$([ -n "$netns_path" ] && printf ',\n\t\t\t\t"path": "%s"' "$netns_path")
 			},
 			{
 				"type": "ipc"

@@ -55,6 +55,17 @@ namespace LiveMigrate.Hosts
             return true;
         }
 
+        /// <summary>
+        /// Reads where the other hosts reach the host at <paramref name="main"/>: a user left out is the main address's
+        /// (the same account on the same host), a port left out is 22.
+        /// </summary>
+        public static bool TryParseLink(string? text, HostAddress main, out HostAddress? address, out string? error)
+        {
+            if (!TryParse(text, out address, out error)) return false;
+            if (!text!.Contains("@")) address = new HostAddress(address!.HostName, address.Port, main.UserName);
+            return true;
+        }
+
         /// <summary>The name OpenSSH's known_hosts uses: bare for port 22, else <c>[host]:port</c>.</summary>
         public string KnownHostsName => Port == DefaultPort ? HostName : $"[{HostName}]:{Port}";
 

@@ -19,6 +19,11 @@ namespace LiveMigrate.Hosts
         /// <summary>Record an unknown host's key (OpenSSH's accept-new); a changed key is refused regardless.</summary>
         public bool AcceptNewHostKey { get; set; }
         public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(15);
+        /// <summary>
+        /// Where the other hosts reach this host's sshd for the direct route, when not at <see cref="Address"/>: hosts
+        /// on a migration network of their own, or a controller that reaches them through a jump or a forward.
+        /// </summary>
+        public HostAddress? LinkAddress { get; set; }
 
         public override string ToString() => Address.ToString();
     }

@@ -60,6 +60,9 @@ namespace LiveMigrate.Migration
             private IDisposable? _tunnel;
             private bool _restoreAttempted;
             private bool _bundlePresynced;
+            // A network namespace at a config.json path: rebuilt on the destination, the source's cut off the LAN meanwhile.
+            private Network.ContainerNetwork? _network;
+            private bool _sourceIsolated, _networkBuilt;
             // The way this migration's streams go; opened in Prepare, before anything is frozen.
             private ITreeLink? _link;
             private bool _sourceNotRunning;
@@ -249,6 +252,7 @@ namespace LiveMigrate.Migration
                     throw new InvalidOperationException($"-BundleSync None needs the bundle on storage both hosts share, but {_destination.Name} has no '{_bundle}'. Mount the shared storage there at the same path, or use -BundleSync Full or Delta.");
                 if (!SharedBundle && bundleThere)
                     throw new InvalidOperationException($"{_destination.Name} already has '{_bundle}'. The bundle is moved to the same path, and existing files are never overwritten: remove it there first (or, if it is shared storage, use -BundleSync None).");
+                PrepareNetwork();
                 _imageDir = PlannedImageDir;
                 _result.ImagePath = _imageDir;
                 if (_preCopy) PrepareSeries();
@@ -265,6 +269,20 @@ namespace LiveMigrate.Migration
                     var bytes = Transport.Copy(_source, _destination, new[] { _bundle }, null, _ct, Snapshot);
                     _observer.Message($"Copied the bundle ahead ({bytes / 1048576.0:0.0} MiB) while {_name} runs; only what changes from now on is sent while it is frozen.");
                 }
+            }
+
+            /// <summary>Reads the container's network namespace, if it is a path of its config.json, and checks that the destination can make it.</summary>
+            private void PrepareNetwork()
+            {
+                var net = _source.Network?.Inspect(_bundle, _ct);
+                if (net == null) return;
+                var problems = _destination.Network?.Check(net, _ct) ?? new[] { "it does not handle container networks" };
+                if (problems.Count > 0)
+                    throw new InvalidOperationException($"{_destination.Name} cannot take {_name}'s network namespace {net.NamespacePath}: {string.Join("; ", problems)}. " +
+                        "The destination needs the same bridge (with an MTU as large), the namespace's folder, and no namespace or link of those names.");
+                _network = net;
+                _observer.Message($"Network namespace {net}: rebuilt on {_destination.Name} before the restore" +
+                    (net.Established > 0 ? $", with its {net.Established} established TCP connection(s)." : "."));
             }
 
             /// <summary>Post-copy: the way from the destination to the source's page port, before anything is frozen.</summary>
@@ -329,12 +347,14 @@ namespace LiveMigrate.Migration
 
             private void FinalDump()
             {
-                if (_lazy)
+                if (_lazy) _lazyDump = _source.StartLazyCheckpoint(_name, _imageDir, _pagePort, CancellationToken.None);
+                else _source.Checkpoint(_name, CheckpointDir, _preCopy ? _series!.RoundDir(_lastRound) : null, CancellationToken.None);
+                if (_network != null)
                 {
-                    _lazyDump = _source.StartLazyCheckpoint(_name, _imageDir, _pagePort, CancellationToken.None);
-                    return;
+                    // Before the destination announces the addresses: the frozen copy's kernel would still answer for them.
+                    _sourceIsolated = true;
+                    _source.Network!.Isolate(_network, CancellationToken.None);
                 }
-                _source.Checkpoint(_name, CheckpointDir, _preCopy ? _series!.RoundDir(_lastRound) : null, CancellationToken.None);
             }
 
             /// <summary>Statistics only, read once the container runs on the destination: unreadable, they are reported.</summary>
@@ -360,6 +380,12 @@ namespace LiveMigrate.Migration
             private void Restore()
             {
                 // CRIU is never interrupted once it runs (see Checkpoint); cancellation waits for the next phase.
+                if (_network != null)
+                {
+                    // The restored sockets need their addresses and a link up; the LAN learns of them only after the restore.
+                    _networkBuilt = true;
+                    _destination.Network!.Build(_network, CancellationToken.None);
+                }
                 if (_lazy)
                 {
                     _lazyPages = _destination.StartLazyPages(_name, _imageDir, _tunnelPort);
@@ -375,6 +401,7 @@ namespace LiveMigrate.Migration
                     _destination.Restore(_name, _bundle, CheckpointDir, CancellationToken.None);
                 }
                 RequireRunning(CancellationToken.None);
+                if (_network != null) _destination.Network!.Announce(_network, CancellationToken.None);
                 _frozen.Stop();
                 _result.Downtime = _frozen.Elapsed;
                 _observer.Message($"{_name} runs on {_destination.Name} after {_result.Downtime.TotalMilliseconds:0} ms of downtime.");
@@ -445,6 +472,11 @@ namespace LiveMigrate.Migration
                     _observer.Message($"Could not remove the frozen '{_name}' on {_source.Name} (runc delete --force {_name} there removes it): {ex.Message}");
                 }
                 RecordDumpStats();
+                if (_network != null)
+                {
+                    try { _source.Network!.Remove(_network, ct); }
+                    catch (Exception ex) { _observer.Message($"Could not remove the network namespace {_network.NamespacePath} from {_source.Name}: {ex.Message}"); }
+                }
                 RemoveOrReport(_source, _imageDir);
                 RemoveOrReport(_source, Snapshot);
                 if (SharedBundle) _observer.Message($"Kept the bundle {_bundle}: it is on shared storage, where {_name} now runs from.");
@@ -502,6 +534,7 @@ namespace LiveMigrate.Migration
                 if (onSource?.Status == ContainerStatus.Running)
                 {
                     // The checkpoint itself failed and CRIU let the tasks go on: nothing to restore.
+                    RejoinNetwork(ct);
                     _observer.Message($"{_name} still runs on {_source.Name}.");
                 }
                 else
@@ -513,6 +546,7 @@ namespace LiveMigrate.Migration
                         // A restore that half-worked, timed out or ran: kill it before the source copy runs.
                         _destination.Delete(_name, force: true, ct);
                     }
+                    RejoinNetwork(ct);
                     if (onSource?.Status == ContainerStatus.Paused)
                     {
                         // The checkpoint leaves the tasks frozen and whole (also one killed half-way): thaw them.
@@ -546,6 +580,22 @@ namespace LiveMigrate.Migration
                 RemoveOrReport(_source, _imageDir);
                 RemoveOrReport(_source, Snapshot);
                 ForgetSeries();
+            }
+
+            /// <summary>A rollback's network: the destination's namespace goes (its copy is gone), then the source's copy is on the LAN again.</summary>
+            private void RejoinNetwork(CancellationToken ct)
+            {
+                if (_network == null) return;
+                if (_networkBuilt)
+                {
+                    _destination.Network!.Remove(_network, ct);
+                    _networkBuilt = false;
+                }
+                if (_sourceIsolated)
+                {
+                    _source.Network!.Rejoin(_network, ct);
+                    _sourceIsolated = false;
+                }
             }
 
             /// <summary>

@@ -7,6 +7,8 @@ namespace LiveMigrate.Runc
     public interface IContainerHost
     {
         string Name { get; }
+        /// <summary>The host's side of moving a container's network namespace; null where networks are not handled (fakes).</summary>
+        Network.INetworkHost? Network { get; }
         IReadOnlyList<ContainerInfo> List(CancellationToken ct);
         ContainerInfo? State(string name, CancellationToken ct);
         /// <summary>The final dump: the container is frozen and stays so, here, until resumed (a rollback) or deleted (a success).

@@ -10,7 +10,8 @@ namespace LiveMigrate.Runc
     public static class Pagemap
     {
         private const uint PagemapMagic = 0x56084025;
-        // PagemapEntry (images/pagemap.proto): nr_pages is field 2, flags field 4.
+        // PagemapEntry (images/pagemap.proto): nr_pages is field 2, flags field 4; CRIU 4.2 counts in pages_nr
+        // (field 5, 64 bits) and leaves nr_pages at zero.
         private const uint PeParent = 1, PeLazy = 2;
 
         /// <summary>Pages of one pagemap image that a lazy restore fetches on demand.</summary>
@@ -23,7 +24,8 @@ namespace LiveMigrate.Runc
             {
                 var entry = CriuImage.Message(image, ref pos, "pagemap");
                 var flags = (uint)entry.Number(4);
-                if ((flags & PeLazy) != 0 && (flags & PeParent) == 0) lazy += (long)entry.Number(2);
+                var pages = entry.Number(5) != 0 ? entry.Number(5) : entry.Number(2);
+                if ((flags & PeLazy) != 0 && (flags & PeParent) == 0) lazy += (long)pages;
             }
             return lazy;
         }

@@ -23,6 +23,7 @@ namespace LiveMigrate.Runc
 
         public string Name => _host.Name;
         public IHostSession Session => _host;
+        public Network.INetworkHost Network => new Network.NetworkHost(_host, _options.CommandTimeout);
 
         public IReadOnlyList<ContainerInfo> List(CancellationToken ct)
         {
@@ -93,6 +94,9 @@ namespace LiveMigrate.Runc
         {
             var args = new List<string> { "checkpoint" };
             args.Add(preDump ? "--pre-dump" : "--leave-running");
+            // Established connections are carried, their peers held off by CRIU's lock and then the frozen copy's (a
+            // namespace of the container's own moves whole; one at a config.json path is rebuilt on the destination).
+            if (!preDump) args.Add("--tcp-established");
             args.AddRange(new[] { "--image-path", imageDir, "--work-path", imageDir });
             if (parentDir != null) args.AddRange(new[] { "--parent-path", SiblingPath(imageDir, parentDir) });
             args.Add(ContainerName.Validate(name));
@@ -126,6 +130,7 @@ namespace LiveMigrate.Runc
         {
             var args = new List<string> { "restore", "--detach" };
             if (lazyPages) args.Add("--lazy-pages");
+            args.Add("--tcp-established");
             args.AddRange(new[] { "--image-path", imageDir, "--work-path", workDir, "--bundle", bundle, ContainerName.Validate(name) });
             var cmd = Runc(args.ToArray());
             cmd.StandardInput = StreamTarget.DevNull;

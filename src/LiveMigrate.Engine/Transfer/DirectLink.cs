@@ -56,7 +56,7 @@ namespace LiveMigrate.Transfer
                 link._authorized = true;
                 HostScript.Run(destination, HostScript.Command("link-destination.sh", new[] { "authorize", link._marker, publicKey,
                     ((long)Math.Ceiling(lifetime.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture) }), StepTimeout, ct);
-                var a = destination.Options.Address;
+                var a = destination.Options.LinkAddress ?? destination.Options.Address;
                 link.RunOnSource(ct, "connect", $"{a.UserName}@{a.HostName}", a.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), destination.HostKey);
                 return link;
             }

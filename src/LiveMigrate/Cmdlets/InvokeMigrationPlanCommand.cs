@@ -103,6 +103,7 @@ namespace LiveMigrate.Commands.Cmdlets
                     var options = new HostConnectionOptions(h.Address, h.KnownHostsPath ?? HostConnector.DefaultKnownHostsPath)
                     {
                         KeyFilePath = h.KeyPath,
+                        LinkAddress = h.LinkAddress,
                         Secret = h.Secret == null ? null : ReadSecret(h),
                     };
                     _hosts[h.Name] = HostConnector.Connect(options);

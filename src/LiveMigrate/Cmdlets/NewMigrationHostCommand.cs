@@ -48,6 +48,11 @@ namespace LiveMigrate.Commands.Cmdlets
         [ValidateRange(1, 600)]
         public int ConnectTimeoutSeconds { get; set; } = 15;
 
+        /// <summary>Where the other hosts reach this one for the direct route, when not at the address the controller uses.</summary>
+        [Parameter(ParameterSetName = SshSet, ValueFromPipelineByPropertyName = true)]
+        [ValidateNotNullOrEmpty]
+        public string? LinkAddress { get; set; }
+
         [Parameter(Mandatory = true, ParameterSetName = LocalSet)]
         public SwitchParameter Local { get; set; }
 
@@ -66,9 +71,10 @@ namespace LiveMigrate.Commands.Cmdlets
                     WriteVerbose($"Reusing the open connection to {open.Name}.");
                     var ignored = (KeyFilePath != null && options.KeyFilePath != open.KeyFilePath) ||
                                   (KnownHostsPath != null && options.KnownHostsPath != open.KnownHostsPath) ||
-                                  Credential != null || AcceptNewHostKey.IsPresent;
+                                  Credential != null || AcceptNewHostKey.IsPresent ||
+                                  (LinkAddress != null && !Equals(options.LinkAddress, (open.Session as SshHostSession)?.Options.LinkAddress));
                     if (ignored)
-                        WriteWarning($"{open.Name} is already open in this session, so -KeyFilePath, -Credential, -KnownHostsPath and -AcceptNewHostKey were not applied. Close it with Remove-MigrationHost first to connect with them.");
+                        WriteWarning($"{open.Name} is already open in this session, so -KeyFilePath, -Credential, -KnownHostsPath, -AcceptNewHostKey and -LinkAddress were not applied. Close it with Remove-MigrationHost first to connect with them.");
                     WriteObject(open);
                     return;
                 }
@@ -87,12 +93,16 @@ namespace LiveMigrate.Commands.Cmdlets
             var user = UserName ?? (Credential != null && KeyFilePath == null ? Credential.UserName : null) ?? parsed.UserName;
             var port = MyInvocation.BoundParameters.ContainsKey(nameof(Port)) ? Port : parsed.Port;
             var address = new HostAddress(parsed.HostName, port, user);
+            HostAddress? link = null;
+            if (LinkAddress != null && !HostAddress.TryParseLink(LinkAddress, address, out link, out var linkError))
+                throw new ArgumentException($"-LinkAddress: {linkError} Write it as host, host:port or user@host:port, such as 10.1.0.5:22.");
             return new HostConnectionOptions(address, ResolvePath(KnownHostsPath) ?? HostConnector.DefaultKnownHostsPath)
             {
                 KeyFilePath = ResolvePath(KeyFilePath),
                 Secret = Credential?.GetNetworkCredential().Password,
                 AcceptNewHostKey = AcceptNewHostKey.IsPresent,
                 ConnectTimeout = TimeSpan.FromSeconds(ConnectTimeoutSeconds),
+                LinkAddress = link,
             };
         }
 

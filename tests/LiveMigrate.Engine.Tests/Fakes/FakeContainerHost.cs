@@ -40,6 +40,7 @@ namespace LiveMigrate.Tests.Fakes
         public FakeContainerHost(string name) { Name = name; }
 
         public string Name { get; }
+        public LiveMigrate.Network.INetworkHost? Network { get; set; }
         public List<HostCall> Calls { get; } = new();
 
         /// <summary>A container restored here turns Stopped once State has reported it this many times (null: never).</summary>

@@ -92,5 +92,15 @@ namespace LiveMigrate.Tests.Hosts
         {
             Assert.Throws<ArgumentException>(() => new HostAddress(host, 22, user));
         }
+
+        [Theory]
+        [InlineData("198.18.0.1", "admin@198.18.0.1:22")]
+        [InlineData("198.18.0.1:2200", "admin@198.18.0.1:2200")]
+        [InlineData("mover@198.18.0.1", "mover@198.18.0.1:22")]
+        public void A_link_address_takes_the_main_address_user_unless_it_names_one(string text, string expected)
+        {
+            Assert.True(HostAddress.TryParseLink(text, HostAddress.Parse("admin@10.0.0.1:2222"), out var link, out _));
+            Assert.Equal(expected, link!.ToString());
+        }
     }
 }

@@ -54,6 +54,24 @@ namespace LiveMigrate.Tests.Plans
         }
 
         [Fact]
+        public void A_link_address_keeps_the_address_user_unless_it_names_one()
+        {
+            var plan = WithHost("address: admin@10.0.0.1:2222", "linkAddress: 198.18.0.1").Plan!;
+            Assert.Equal("admin@198.18.0.1:22", Assert.Single(plan.Hosts, h => h.Name == "lm1").LinkAddress!.ToString());
+            Assert.Null(Assert.Single(plan.Hosts, h => h.Name == "lm2").LinkAddress);
+
+            plan = WithHost("address: admin@10.0.0.1:2222", "linkAddress: mover@198.18.0.1:2200").Plan!;
+            Assert.Equal("mover@198.18.0.1:2200", Assert.Single(plan.Hosts, h => h.Name == "lm1").LinkAddress!.ToString());
+        }
+
+        [Fact]
+        public void A_link_address_that_is_no_address_is_an_error_at_its_place()
+        {
+            var error = PlanFiles.SingleError(WithHost("address: root@10.0.0.1", "linkAddress: 'a b'"), PlanProblemCodes.InvalidAddress, 6, 18);
+            Assert.Contains("'a b' is not a host", error.Message);
+        }
+
+        [Fact]
         public void A_port_that_contradicts_the_address_is_a_conflict()
         {
             var error = PlanFiles.SingleError(WithHost("address: root@10.0.0.1:22", "port: 2222"), PlanProblemCodes.ConflictingSetting, 6, 5);

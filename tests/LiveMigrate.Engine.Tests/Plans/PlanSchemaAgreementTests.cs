@@ -83,7 +83,7 @@ namespace LiveMigrate.Tests.Plans
             var text = string.Join("\n",
                 "version: 1",
                 "hosts:",
-                "  lm1: { address: 10.0.0.1, port: 2222, user: admin, keyPath: k, knownHostsPath: kh, secret: s, vault: v }",
+                "  lm1: { address: 10.0.0.1, port: 2222, user: admin, keyPath: k, knownHostsPath: kh, secret: s, vault: v, linkAddress: 10.1.0.1 }",
                 "  lm2: { address: root@10.0.0.2 }",
                 "defaults:",
                 "  mode: PostCopy",

@@ -28,11 +28,12 @@ namespace LiveMigrate.Tests.Readiness
         {
             var rows = Rows(PathsOutput(missing: new[] { "/srv/web data", "/etc/resolv.conf", "/var/run/netns/web", "/dev/fuse" }));
 
-            Assert.Equal(3, rows.Count);
+            // The network namespace at a path is not among them: the migration rebuilds it on the destination.
+            Assert.Equal(2, rows.Count);
             Assert.All(rows, r => Assert.Equal(ReadinessStatus.Fail, r.Status));
             rows[0].Is(ReadinessStatus.Fail, "bind-mount source /srv/web data, bind-mount source /etc/resolv.conf", "at the same paths");
-            rows[1].Is(ReadinessStatus.Fail, "namespace to join /var/run/netns/web", "ip netns add");
-            rows[2].Is(ReadinessStatus.Fail, "device /dev/fuse", "linux.devices");
+            rows[1].Is(ReadinessStatus.Fail, "device /dev/fuse", "linux.devices");
+            Assert.DoesNotContain(rows, r => r.Detail.Contains("/var/run/netns/web"));
         }
 
         [Fact]

@@ -22,6 +22,18 @@ namespace LiveMigrate.Tests.Runc
             Assert.Equal(6, Pagemap.LazyPages(Child));
         }
 
+        // CRIU 4.2.1 (a 16 MiB workload and its child, lab): the count moved to pages_nr (field 5), nr_pages is zero.
+        // Its dump.log said "Pagemap generated: 4096 pages (4096 lazy)" for the workload's memory, 4108 lazy pages in all.
+        private static readonly byte[] Parent421 = Convert.FromBase64String("GUNWVCVACFYCAAAACAELAAAACICggAIQACAEKAELAAAACICgqQIQACAEKAULAAAACIDAqwIQACACKAIMAAAACIDgvcABEAAgAigCDwAAAAiAgICi1vEfEAAgAij8Bw8AAAAIgID/o9bxHxAAIAIogAgPAAAACICA/6XW8R8QACACKIAIDwAAAAiAgP+n1vEfEAAgAiiACA4AAAAIgID/qdbxHxAAIAIoBA4AAAAIgKC5qtbxHxAAIAQoAg4AAAAIgODIi9n/HxAAIAIoAg==");
+        private static readonly byte[] Child421 = Convert.FromBase64String("GUNWVCVACFYCAAAACAILAAAACICggAIQACAEKAELAAAACICgqQIQACAEKAULAAAACIDAqwIQACACKAIMAAAACIDgvcABEAAgAigCDgAAAAiAoLmq1vEfEAAgBCgCDgAAAAiA4MiL2f8fEAAgAigC");
+
+        [Fact]
+        public void Counts_the_lazy_pages_of_CRIU_4_2_from_pages_nr()
+        {
+            Assert.Equal(4102, Pagemap.LazyPages(Parent421));
+            Assert.Equal(6, Pagemap.LazyPages(Child421));
+        }
+
         [Fact]
         public void Splits_the_framed_listing_of_every_pagemap()
         {

@@ -50,6 +50,7 @@ namespace LiveMigrate.Plans.Loading
             var knownHostsPath = _r.String(m, "knownHostsPath", where);
             var secret = _r.String(m, "secret", where);
             var vault = _r.String(m, "vault", where);
+            var linkText = _r.String(m, "linkAddress", where);
             if (m.KeyNode("vault") != null && m.KeyNode("secret") == null)
             {
                 _r.Problems.Error(m.KeyNode("vault")!, PlanProblemCodes.ConflictingSetting, $"'vault' {where} names a vault but no secret to read from it.", "Add 'secret: <name of the secret>', or remove 'vault:'.");
@@ -69,7 +70,12 @@ namespace LiveMigrate.Plans.Loading
                 Conflict(m, "port", $"'port' {where} is {port} but the address names port {parsed.Port}.");
             }
             var address = new HostAddress(parsed!.HostName, port ?? parsed.Port, user ?? parsed.UserName);
-            return new PlanHost(name, address, keyPath, knownHostsPath, secret, vault);
+            HostAddress? link = null;
+            if (linkText != null && !HostAddress.TryParseLink(linkText, address, out link, out var linkError))
+            {
+                _r.Problems.Error(m["linkAddress"]!, PlanProblemCodes.InvalidAddress, linkError!, "Write the address the other hosts reach this one at as host, host:port or user@host:port, such as 10.1.0.5:22.");
+            }
+            return new PlanHost(name, address, keyPath, knownHostsPath, secret, vault, link);
         }
 
         private void Conflict(YamlMapping m, string key, string message) =>

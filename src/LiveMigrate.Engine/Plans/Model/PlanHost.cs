@@ -5,7 +5,7 @@ namespace LiveMigrate.Plans
     /// <summary>A host as a plan names it. Credentials are never in the plan: a key file, or a SecretManagement secret.</summary>
     public sealed class PlanHost
     {
-        internal PlanHost(string name, HostAddress address, string? keyPath, string? knownHostsPath, string? secret, string? vault)
+        internal PlanHost(string name, HostAddress address, string? keyPath, string? knownHostsPath, string? secret, string? vault, HostAddress? linkAddress = null)
         {
             Name = name;
             Address = address;
@@ -13,6 +13,7 @@ namespace LiveMigrate.Plans
             KnownHostsPath = knownHostsPath;
             Secret = secret;
             Vault = vault;
+            LinkAddress = linkAddress;
         }
 
         public string Name { get; }
@@ -23,6 +24,8 @@ namespace LiveMigrate.Plans
         public string? Secret { get; }
         /// <summary>The vault to read <see cref="Secret"/> from; null searches every registered vault.</summary>
         public string? Vault { get; }
+        /// <summary>Where the other hosts reach this one for the direct route, when not at <see cref="Address"/>.</summary>
+        public HostAddress? LinkAddress { get; }
 
         public override string ToString() => $"{Name} ({Address})";
     }

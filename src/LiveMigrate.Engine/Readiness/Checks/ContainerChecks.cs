@@ -79,7 +79,8 @@ namespace LiveMigrate.Readiness.Checks
             foreach (var (kind, list, fix) in new[]
             {
                 ("bind-mount source", b.BindSources, "Create them on the destination at the same paths (or mount the same shared storage there), or remove those mounts from config.json."),
-                ("namespace to join", b.NamespacePaths.Select(n => n.Path).ToList(), "Create the same namespaces on the destination (for example ip netns add) before moving, or let the container create its own."),
+                // A network namespace at a path is rebuilt there by the migration itself.
+                ("namespace to join", b.NamespacePaths.Where(n => n.Type != "network").Select(n => n.Path).ToList(), "Create the same namespaces on the destination (for example ip netns add) before moving, or let the container create its own."),
                 ("device", b.Devices, "Load the driver that provides them on the destination, or remove them from linux.devices in config.json."),
             })
             {
@@ -119,9 +120,11 @@ namespace LiveMigrate.Readiness.Checks
             if (f.TcpConnections.Count > 0)
             {
                 any = true;
-                yield return new ReadinessResult(Processes, host, ReadinessStatus.Fail,
-                    $"{f.TcpConnections.Count} established TCP connection(s), e.g. {f.TcpConnections[0].Local} <-> {f.TcpConnections[0].Remote}; CRIU refuses them without --tcp-established.",
-                    "Drain the connections first (take the container out of its load balancer); CRIU's --tcp-established would carry them, but LiveMigrate does not pass it yet, since peers would need the same address on the destination.");
+                var moves = e.Bundle?.NamespacePaths.Any(n => n.Type == "network") == true;
+                yield return new ReadinessResult(Processes, host, ReadinessStatus.Pass,
+                    $"{f.TcpConnections.Count} established TCP connection(s), e.g. {f.TcpConnections[0].Local} <-> {f.TcpConnections[0].Remote}, are carried (--tcp-established): " +
+                    (moves ? "the container's network namespace is rebuilt on the destination with its addresses, and its peers stay connected."
+                           : "the container's own network namespace moves whole with them."));
             }
             if (f.FileLocks.Count > 0)
             {
