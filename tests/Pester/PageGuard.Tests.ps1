@@ -215,4 +215,37 @@ Move-Container -Name $Name -Source (Connect-LabHost 1) -Destination (Connect-Lab
             @(Get-BreakTarget $Name 'guard' -AllowNone).Count | Should -Be 0 -Because 'the guard ends once the copy is gone'
         }
     }
+
+    Context 'the controller alone is SIGKILLed while the pages flow over the direct link' {
+        BeforeAll {
+            $Name = 'pgctlonly'
+            Remove-LabContainer $Name
+            $start = New-LabWorkload -HostIndex 1 -Name $Name -MiB 256
+            Wait-WorkloadTick 1 $Name 0 | Out-Null
+        }
+        AfterAll {
+            Get-MigrationJournal -Unfinished -Container $Name | Resume-Migration -Confirm:$false -ErrorAction Continue
+            Remove-LabContainer $Name
+        }
+
+        It 'lets every page arrive, and Resume-Migration finishes the move on the destination since the guard says so' {
+            $seen = Invoke-BrokenPages $Name { Start-Controller $Name } { param($controller) $controller.Id }
+            $seen.Move.WaitForExit()
+            $stateFile = Join-Path $seen.Images 'page-guard.state'
+            $deadline = [DateTime]::UtcNow.AddSeconds(60)
+            while ([DateTime]::UtcNow -lt $deadline -and -not ((Test-Path $stateFile) -and (Get-Content -Raw $stateFile).Trim() -eq 'done')) { Start-Sleep -Milliseconds 50 }
+            (Get-Content -Raw $stateFile).Trim() | Should -Be 'done' -Because 'the link that carries the pages outlives the controller'
+
+            $r = Resume-Migration -Id (Get-MigrationJournal -Unfinished -Container $Name).Id -Confirm:$false
+            Stop-Watch $seen
+
+            $r.Action | Should -Be 'Finished'
+            $r.Status | Should -Be 'Succeeded'
+            @(Get-LabContainerLocation $Name) | Should -Be @(2)
+            $after = Wait-WorkloadPasses 2 $Name 1
+            $after.errors | Should -Be 0
+            $after.start_unix_ms | Should -Be $start.start_unix_ms -Because 'the same process goes on there'
+            Assert-NoCorruptRead $seen
+        }
+    }
 }

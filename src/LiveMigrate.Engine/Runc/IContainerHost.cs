@@ -43,6 +43,8 @@ namespace LiveMigrate.Runc
         /// on pages it lacks. The process ends with the daemon's exit code.
         /// </summary>
         Hosts.IHostProcess StartLazyPages(string name, string imageDir, int? port);
+        /// <summary>What the page guard of <paramref name="imageDir"/> wrote ("done" once every page arrived), or null if nothing.</summary>
+        string? PageGuardState(string imageDir, CancellationToken ct);
         void RestoreLazy(string name, string bundle, string imageDir, CancellationToken ct);
         /// <summary>
         /// Lets only the user this host's session runs as connect to 127.0.0.1:<paramref name="port"/> here (post-copy's pages

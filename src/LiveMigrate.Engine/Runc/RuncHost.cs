@@ -233,6 +233,12 @@ namespace LiveMigrate.Runc
         public void UnguardPorts(string tag, CancellationToken ct) =>
             HostScript.Run(_host, HostScript.Command("port-guard.sh", new[] { "unguard", tag }), _options.CommandTimeout, ct);
 
+        public string? PageGuardState(string imageDir, CancellationToken ct)
+        {
+            var read = _host.Run(new CommandLine("head", "-c", "200", "--", HostPath.Combine(Safe(imageDir), PageGuard.StateFile)), _options.CommandTimeout, ct);
+            return read.Succeeded && read.StandardOutput.Trim().Length > 0 ? read.StandardOutput.Trim() : null;
+        }
+
         // The daemons of one images folder, but not their page guard, whose command line holds the daemon's: the guard
         // sees its daemon die and freezes the copy if pages are missing, and ends by itself once the copy is gone.
         private const string StopDaemonsScript = @"for p in $(pgrep -f -- ""$1""); do
