@@ -79,6 +79,7 @@ namespace LiveMigrate.Journal
             private readonly TimeSpan _settleTime;
             private readonly CancellationToken _ct;
             private readonly string _name;
+            private bool _pagesArrived;
 
             public Run(MigrationJournalRecord record, IContainerHost source, IContainerHost destination, Action<string> say, TimeSpan settleTime, CancellationToken ct)
             {
@@ -100,6 +101,7 @@ namespace LiveMigrate.Journal
             {
                 Lock();
                 RequireOwnCopies();
+                _pagesArrived = PagesArrived();
                 StopPageDaemons();
                 var onSource = _source.State(_name, _ct);
                 var onDestination = _destination.State(_name, _ct);
@@ -141,10 +143,24 @@ namespace LiveMigrate.Journal
             private bool DestinationCopyIsWhole(ContainerInfo? onDestination) =>
                 IsRunning(onDestination) &&
                 _record.Reached(MigrationPhase.Restore) &&
-                (_record.Mode != MigrationMode.PostCopy || _record.Completed(MigrationPhase.Pages)) &&
+                (_record.Mode != MigrationMode.PostCopy || _pagesArrived) &&
                 // A lazy restore from the destination's own images is whole once its Pages phase ended.
-                (!_record.Reached(MigrationPhase.Pages) || _record.Completed(MigrationPhase.Pages)) &&
+                (!_record.Reached(MigrationPhase.Pages) || _pagesArrived) &&
                 !_record.Reached(MigrationPhase.Rollback);
+
+            /// <summary>
+            /// Every page is in when the Pages phase ended, or, if the controller died before it could record that, when the
+            /// page guard on the destination says its daemon ended having filled them all.
+            /// </summary>
+            private bool PagesArrived()
+            {
+                if (_record.Completed(MigrationPhase.Pages)) return true;
+                if (!_record.Reached(MigrationPhase.Pages) || _record.Reached(MigrationPhase.Rollback) || _record.ImageDir.Length == 0) return false;
+                var dir = PreCopy.PreCopySeries.CheckpointDir(_record.ImageDir, _record.Mode);
+                if (_destination.PageGuardState(dir, _ct) != "done") return false;
+                _say($"Every page reached {_destination.Name} after the controller died (its page guard says so).");
+                return true;
+            }
 
             private bool StillRunsOnDestination()
             {
@@ -288,6 +304,8 @@ namespace LiveMigrate.Journal
             private void StopPageDaemons()
             {
                 if (!_record.Reached(MigrationPhase.Restore)) return;
+                if (_destination.State(_name, _ct)?.Status == ContainerStatus.Paused)
+                    _say($"The copy on {_destination.Name} is frozen: its page guard froze it when its memory stopped arriving before all of it was there (see {PageGuard.LogFile} in the images folder there). It is removed, never thawed.");
                 if (_record.Mode != MigrationMode.PostCopy)
                 {
                     // A lazy restore from the destination's own images (-LazyRestore) may still be filling a copy that goes.
@@ -299,7 +317,7 @@ namespace LiveMigrate.Journal
                 // Their tunnel went with the controller; left alone they would wait for it until their timeout.
                 Try($"stop the lazy-pages daemon on {_destination.Name}", () => _destination.StopPageDaemons(_record.ImageDir, CancellationToken.None));
                 // A copy whose pages did not all arrive goes before the source's tasks are let go (see MigrationEngine).
-                if (!_record.Completed(MigrationPhase.Pages)) RemoveDestinationCopy();
+                if (!_pagesArrived) RemoveDestinationCopy();
                 Try($"end the lazy dump on {_source.Name}", () => _source.EndLazyCheckpoint(_name, _record.ImageDir, CancellationToken.None));
                 foreach (var host in new[] { _source, _destination })
                     Try($"remove the page port's guard on {host.Name}", () => host.UnguardPorts(_record.Id, CancellationToken.None));

@@ -279,6 +279,7 @@ namespace LiveMigrate.Migration
                 _link = _engine._transport.Open(_source, _destination, _result.MigrationId, _observer.Message, _ct);
                 _result.TransferRoute = _link.Route;
                 if (_lazy) OpenPageTunnel();
+                if (_lazy || LazyFromImages) _destination.InstallPageGuard(_ct);
                 if (Options.BundleSync == BundleSync.Auto)
                     _observer.Message("-BundleSync Auto: Delta (no readiness checks said the bundle is on shared storage or that Delta cannot work).");
                 if (_sync == BundleSync.Delta)
@@ -411,12 +412,12 @@ namespace LiveMigrate.Migration
                 }
                 if (_lazy)
                 {
-                    _lazyPages = _destination.StartLazyPages(_imageDir, _tunnelPort);
+                    _lazyPages = _destination.StartLazyPages(_name, _imageDir, _tunnelPort);
                     _destination.RestoreLazy(_name, _bundle, _imageDir, CancellationToken.None);
                 }
                 else if (LazyFromImages)
                 {
-                    _lazyPages = _destination.StartLazyPages(CheckpointDir, null);
+                    _lazyPages = _destination.StartLazyPages(_name, CheckpointDir, null);
                     _destination.RestoreLazy(_name, _bundle, CheckpointDir, CancellationToken.None);
                 }
                 else
@@ -435,7 +436,8 @@ namespace LiveMigrate.Migration
             {
                 var filled = _lazyPages!.WaitForExit(Options.Runtime.PageTransferTimeout, _ct);
                 if (!filled.Succeeded)
-                    throw new InvalidOperationException($"The lazy-pages daemon on {_destination.Name} failed (exit {filled.ExitCode}): {filled.StandardError.Trim()} See {CheckpointDir}/lazy-pages.log there.");
+                    throw new InvalidOperationException($"The lazy-pages daemon on {_destination.Name} failed (exit {filled.ExitCode}) before every page arrived, and its page guard froze {_name} there: {filled.StandardError.Trim()} " +
+                        $"See {CheckpointDir}/lazy-pages.log and {PageGuard.LogFile} there.");
                 if (_lazyDump == null)
                 {
                     StopPageTraffic();

@@ -34,11 +34,17 @@ namespace LiveMigrate.Runc
         Hosts.IHostProcess StartLazyCheckpoint(string name, string imageDir, int port, CancellationToken ct);
         /// <summary>Ends the lazy checkpoint of <paramref name="imageDir"/> if it still waits for or serves a client; the container stays frozen.</summary>
         void EndLazyCheckpoint(string name, string imageDir, CancellationToken ct);
+        /// <summary>Makes sure this host has this build's page guard (see <see cref="PageGuard"/>), sending it if not.</summary>
+        void InstallPageGuard(CancellationToken ct);
         /// <summary>
-        /// The daemon that fills a lazily restored container's memory from a page server on 127.0.0.1:<paramref name="port"/>,
-        /// or, without a port, from the pages files in <paramref name="imageDir"/> itself.
+        /// The daemon that fills the memory of container <paramref name="name"/>, lazily restored next, from a page server on
+        /// 127.0.0.1:<paramref name="port"/>, or, without a port, from the pages files in <paramref name="imageDir"/> itself.
+        /// It runs under the page guard: if it ends before every page arrived, the container is frozen there, never run
+        /// on pages it lacks. The process ends with the daemon's exit code.
         /// </summary>
-        Hosts.IHostProcess StartLazyPages(string imageDir, int? port);
+        Hosts.IHostProcess StartLazyPages(string name, string imageDir, int? port);
+        /// <summary>What the page guard of <paramref name="imageDir"/> wrote ("done" once every page arrived), or null if nothing.</summary>
+        string? PageGuardState(string imageDir, CancellationToken ct);
         void RestoreLazy(string name, string bundle, string imageDir, CancellationToken ct);
         /// <summary>
         /// Lets only the user this host's session runs as connect to 127.0.0.1:<paramref name="port"/> here (post-copy's pages
@@ -46,7 +52,8 @@ namespace LiveMigrate.Runc
         /// </summary>
         void GuardPort(int port, string tag, CancellationToken ct);
         void UnguardPorts(string tag, CancellationToken ct);
-        /// <summary>Kills the lazy-pages daemon working on <paramref name="imageDir"/>, if any is left.</summary>
+        /// <summary>Kills the lazy-pages daemon working on <paramref name="imageDir"/>, if any is left; its page guard then freezes
+        /// the container if pages are missing, and ends once the container is deleted.</summary>
         void StopPageDaemons(string imageDir, CancellationToken ct);
         void Delete(string name, bool force, CancellationToken ct);
         void Resume(string name, CancellationToken ct);

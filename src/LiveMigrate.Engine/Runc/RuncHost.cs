@@ -12,6 +12,8 @@ namespace LiveMigrate.Runc
     {
         private readonly IHostSession _host;
         private readonly RuntimeOptions _options;
+        // Where this host keeps the page guard, once checked or sent.
+        private string? _pageGuard;
 
         public RuncHost(IHostSession host, RuntimeOptions options)
         {
@@ -182,11 +184,34 @@ namespace LiveMigrate.Runc
             if (State(name, ct)?.Status == ContainerStatus.Paused) NetLock("lock", name, ct);
         }
 
-        /// <remarks>Returns once the daemon listens: a restore started before its socket exists fails.</remarks>
-        public IHostProcess StartLazyPages(string imageDir, int? port)
+        private const string InstallScript = @"umask 077 && mkdir -p -- ""$1"" && cat > ""$2.$$"" && chmod 0700 ""$2.$$"" && mv -f -- ""$2.$$"" ""$2""";
+
+        public void InstallPageGuard(CancellationToken ct)
         {
+            if (_pageGuard != null) return;
+            var program = PageGuard.ReadLocal(_options.PageGuardPath);
+            var root = Safe(_options.ToolRoot);
+            var remote = HostPath.Combine(root, PageGuard.RemoteName(program));
+            if (!_host.Run(new CommandLine("test", "-x", remote), _options.CommandTimeout, ct).Succeeded)
+            {
+                var install = new CommandLine("sh", "-c", InstallScript, "sh", root, remote);
+                using var upload = _host.Start(install);
+                upload.StandardInput.Write(program, 0, program.Length);
+                upload.StandardInput.Dispose();
+                var done = upload.WaitForExit(_options.CommandTimeout, ct);
+                if (!done.Succeeded) throw CommandFailedException.FromResult(_host.Name, install, done);
+            }
+            _pageGuard = remote;
+        }
+
+        /// <remarks>Returns once the daemon listens: a restore started before its socket exists fails.</remarks>
+        public IHostProcess StartLazyPages(string name, string imageDir, int? port)
+        {
+            InstallPageGuard(CancellationToken.None);
             var from = port is int p ? new[] { "--page-server", "--address", "127.0.0.1", "--port", Port(p) } : new string[0];
-            var daemon = StartCriuDaemon(new CommandLine(new[] { _options.CriuPath, "lazy-pages" }.Concat(from).Concat(new[] {
+            // The guard runs the daemon as its child and ends with its exit code; see PageGuard.
+            var guarded = new[] { _pageGuard!, Safe(imageDir), _options.RuncPath, ContainerName.Validate(name), "--", _options.CriuPath, "lazy-pages" };
+            var daemon = StartCriuDaemon(new CommandLine(guarded.Concat(from).Concat(new[] {
                 "--images-dir", Safe(imageDir), "--work-dir", imageDir, "--log-file", "lazy-pages.log" })));
             var probe = new CommandLine("test", "-S", HostPath.Combine(imageDir, "lazy-pages.socket"));
             var clock = System.Diagnostics.Stopwatch.StartNew();
@@ -195,7 +220,7 @@ namespace LiveMigrate.Runc
                 if (clock.Elapsed > TimeSpan.FromSeconds(15))
                 {
                     daemon.Dispose();
-                    throw new InvalidOperationException($"The lazy-pages daemon on {Name} did not start listening within 15 s; see {imageDir}/lazy-pages.log there.");
+                    throw new InvalidOperationException($"The lazy-pages daemon on {Name} did not start listening within 15 s; see {imageDir}/lazy-pages.log and {PageGuard.LogFile} there.");
                 }
                 Thread.Sleep(10);
             }
@@ -208,14 +233,25 @@ namespace LiveMigrate.Runc
         public void UnguardPorts(string tag, CancellationToken ct) =>
             HostScript.Run(_host, HostScript.Command("port-guard.sh", new[] { "unguard", tag }), _options.CommandTimeout, ct);
 
+        public string? PageGuardState(string imageDir, CancellationToken ct)
+        {
+            var read = _host.Run(new CommandLine("head", "-c", "200", "--", HostPath.Combine(Safe(imageDir), PageGuard.StateFile)), _options.CommandTimeout, ct);
+            return read.Succeeded && read.StandardOutput.Trim().Length > 0 ? read.StandardOutput.Trim() : null;
+        }
+
+        // The daemons of one images folder, but not their page guard, whose command line holds the daemon's: the guard
+        // sees its daemon die and freezes the copy if pages are missing, and ends by itself once the copy is gone.
+        private const string StopDaemonsScript = @"for p in $(pgrep -f -- ""$1""); do
+case $(tr '\0' ' ' < ""/proc/$p/cmdline"" 2>/dev/null) in *"" -- ""*) ;; *) kill -KILL ""$p"" 2>/dev/null ;; esac
+done; exit 0";
+
         public void StopPageDaemons(string imageDir, CancellationToken ct)
         {
             // Closing their SSH channels does not end them; their command lines name this migration's own
-            // directory, escaped so that pkill's regular expression matches it literally. "[-]" keeps the
-            // pattern from matching the shell that runs pkill, whose command line holds the pattern itself.
+            // directory, escaped so that pgrep's regular expression matches it literally. "[-]" keeps the
+            // pattern from matching the shell that runs pgrep, whose command line holds the pattern itself.
             var pattern = "[-]-images-dir " + System.Text.RegularExpressions.Regex.Replace(Safe(imageDir), @"[.\[\](){}*+?^$|\\]", @"\$0") + "( |$)";
-            var result = _host.Run(new CommandLine("pkill", "-KILL", "-f", "--", pattern), _options.CommandTimeout, ct);
-            if (result.ExitCode > 1) throw CommandFailedException.FromResult(_host.Name, new CommandLine("pkill", "-KILL", "-f", "--", pattern), result);
+            _host.RunChecked(new CommandLine("sh", "-c", StopDaemonsScript, "sh", pattern), _options.CommandTimeout, ct);
         }
 
         private IHostProcess StartCriuDaemon(CommandLine cmd)

@@ -8,6 +8,10 @@ namespace LiveMigrate.Runc
     {
         public string RuncPath { get; set; } = "runc";
         public string CriuPath { get; set; } = "criu";
+        /// <summary>The page guard program on this machine, sent to a destination that lacks this build of it.</summary>
+        public string PageGuardPath { get; set; } = PageGuard.DefaultLocalPath;
+        /// <summary>Where hosts keep the programs LiveMigrate sends them.</summary>
+        public string ToolRoot { get; set; } = "/var/lib/livemigrate/bin";
         /// <summary>The longest a post-copy page transfer may take after the restore.</summary>
         public TimeSpan PageTransferTimeout { get; set; } = TimeSpan.FromMinutes(30);
 

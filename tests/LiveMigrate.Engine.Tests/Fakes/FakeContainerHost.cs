@@ -8,7 +8,7 @@ using LiveMigrate.Runc;
 
 namespace LiveMigrate.Tests.Fakes
 {
-    public enum HostOp { List, State, Checkpoint, Restore, Delete, Resume, Exists, CreateDirectory, RemoveTree, LazyCheckpoint, EndLazyCheckpoint, CountLazyPages, GuardPort, UnguardPorts, StartLazyPages, RestoreLazy, StopPageDaemons, Lock, Unlock, PreDump, ReadDumpStats, Network }
+    public enum HostOp { List, State, Checkpoint, Restore, Delete, Resume, Exists, CreateDirectory, RemoveTree, LazyCheckpoint, EndLazyCheckpoint, CountLazyPages, GuardPort, UnguardPorts, InstallPageGuard, PageGuardState, StartLazyPages, RestoreLazy, StopPageDaemons, Lock, Unlock, PreDump, ReadDumpStats, Network }
 
     /// <summary>One call; <see cref="Seq"/> orders calls across hosts and is no part of what a call is (equality).</summary>
     public sealed record HostCall(HostOp Op, string Argument)
@@ -256,7 +256,25 @@ namespace LiveMigrate.Tests.Fakes
             c.Status = ContainerStatus.Paused;
         }
 
-        public IHostProcess StartLazyPages(string imageDir, int? port) => Daemon(HostOp.StartLazyPages, imageDir + (port == null ? " (from its own images)" : ""));
+        public void InstallPageGuard(CancellationToken ct) => Enter(HostOp.InstallPageGuard, "", ct);
+
+        /// <summary>What the page guard wrote, by images folder.</summary>
+        public Dictionary<string, string> PageGuardStates { get; } = new(StringComparer.Ordinal);
+
+        public string? PageGuardState(string imageDir, CancellationToken ct)
+        {
+            Enter(HostOp.PageGuardState, imageDir, ct);
+            return PageGuardStates.TryGetValue(imageDir, out var state) ? state : null;
+        }
+
+        /// <summary>The containers whose lazy-pages daemons were started, in order.</summary>
+        public List<string> GuardedContainers { get; } = new List<string>();
+
+        public IHostProcess StartLazyPages(string name, string imageDir, int? port)
+        {
+            GuardedContainers.Add(name);
+            return Daemon(HostOp.StartLazyPages, imageDir + (port == null ? " (from its own images)" : ""));
+        }
 
         private IHostProcess Daemon(HostOp op, string imageDir)
         {

@@ -151,6 +151,52 @@ namespace LiveMigrate.Tests.Journal
         }
 
         [Fact]
+        public void Post_copy_frozen_by_its_page_guard_is_removed_never_thawed_and_the_source_thawed()
+        {
+            using var m = new InterruptedMigration(MigrationMode.PostCopy);
+            m.DieAt(MigrationPhase.Pages);
+            m.Destination.WithContainer(MigrationScenario.Container, MigrationScenario.Bundle, ContainerStatus.Paused);
+
+            var result = m.Resume();
+
+            Assert.Equal(ResumeAction.Thawed, result.Action);
+            Assert.Contains(m.Said, s => s.Contains("page guard froze it") && s.Contains("never thawed"));
+            Assert.Empty(m.Destination.CallsOf(HostOp.Resume));
+            Assert.Contains(m.Destination.Calls, c => c.Op == HostOp.Delete && c.Argument == "web --force");
+            m.AssertRunsOnlyOn(m.Source, result);
+        }
+
+        [Fact]
+        public void Post_copy_whose_guard_saw_every_page_arrive_after_the_controller_died_is_finished_on_the_destination()
+        {
+            using var m = new InterruptedMigration(MigrationMode.PostCopy);
+            m.DieAt(MigrationPhase.Pages);
+            m.Destination.PageGuardStates[m.ImageDir] = "done";
+
+            var result = m.Resume();
+
+            Assert.Equal(ResumeAction.Finished, result.Action);
+            Assert.True(m.Destination.IsRunning(MigrationScenario.Container));
+            Assert.Empty(m.Destination.CallsOf(HostOp.Delete));
+            Assert.False(m.Source.HasContainer(MigrationScenario.Container));
+            Assert.Contains(m.Said, s => s.Contains("page guard says so"));
+        }
+
+        [Fact]
+        public void Post_copy_whose_guard_froze_the_copy_is_rolled_back_whatever_else_it_wrote()
+        {
+            using var m = new InterruptedMigration(MigrationMode.PostCopy);
+            m.DieAt(MigrationPhase.Pages);
+            m.Destination.PageGuardStates[m.ImageDir] = "frozen lost_unix_ms=1 frozen_unix_ms=2";
+
+            var result = m.Resume();
+
+            Assert.Equal(ResumeAction.Thawed, result.Action);
+            Assert.False(m.Destination.HasContainer(MigrationScenario.Container));
+            m.AssertRunsOnlyOn(m.Source, result);
+        }
+
+        [Fact]
         public void Post_copy_running_nowhere_is_never_restored_from_images_that_hold_no_memory()
         {
             using var m = new InterruptedMigration(MigrationMode.PostCopy);

@@ -28,6 +28,9 @@ namespace LiveMigrate.Tests.Migration
             Assert.Single(_s.Destination.CallsOf(HostOp.RestoreLazy));
             Assert.Empty(_s.Destination.CallsOf(HostOp.Restore));
             Assert.Empty(_s.Source.CallsOf(HostOp.LazyCheckpoint));
+            // The daemon fills from images here, and runs under the page guard all the same, sent ahead of the freeze.
+            Assert.True(_s.Destination.CallsOf(HostOp.InstallPageGuard).Single().Seq < _s.Source.CallsOf(HostOp.Checkpoint).Single().Seq);
+            Assert.Equal(new[] { MigrationScenario.Container }, _s.Destination.GuardedContainers);
             Assert.Equal(0, _s.Transport.TunnelsOpened);
             Assert.All(_s.Destination.Daemons, d => Assert.True(d.Disposed));
             Assert.Equal(new[] { "Prepare", "Checkpoint", "Transfer", "Restore", "Pages", "Verify", "Cleanup" },

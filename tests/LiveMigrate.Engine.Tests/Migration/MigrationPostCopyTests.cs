@@ -50,6 +50,29 @@ namespace LiveMigrate.Tests.Migration
         }
 
         [Fact]
+        public void The_page_guard_is_on_the_destination_before_the_freeze_and_guards_the_container_s_daemon()
+        {
+            var result = _s.Migrate();
+
+            Assert.Equal(MigrationStatus.Succeeded, result.Status);
+            Assert.True(First(_s.Destination, HostOp.InstallPageGuard) < First(_s.Source, HostOp.LazyCheckpoint));
+            Assert.Equal(new[] { MigrationScenario.Container }, _s.Destination.GuardedContainers);
+        }
+
+        [Fact]
+        public void A_destination_that_cannot_take_the_page_guard_aborts_the_move_before_the_freeze()
+        {
+            _s.Destination.FailOn(HostOp.InstallPageGuard, "The page guard program /opt/lm/page-guard cannot be read");
+
+            var ex = _s.MigrateFailing();
+
+            Assert.Equal(MigrationStatus.Aborted, ex.Result.Status);
+            Assert.Contains("page guard", ex.Message);
+            Assert.Empty(_s.Source.CallsOf(HostOp.LazyCheckpoint));
+            Assert.Equal(ContainerStatus.Running, _s.Source.StatusOf(MigrationScenario.Container));
+        }
+
+        [Fact]
         public void A_page_transfer_that_breaks_kills_the_copy_then_ends_the_dump_then_thaws_the_source()
         {
             _s.Destination.DaemonResult = new CommandResult(1, "", "Error (criu/uffd.c:1076): uffd: Lazy pages transfer FAILED", TimeSpan.Zero);

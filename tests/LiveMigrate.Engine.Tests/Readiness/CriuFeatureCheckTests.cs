@@ -34,6 +34,17 @@ namespace LiveMigrate.Tests.Readiness
                 .Is(ReadinessStatus.Fail, "PTRACE_O_SUSPEND_SECCOMP", "CONFIG_CHECKPOINT_RESTORE");
         }
 
+        [Theory]
+        [InlineData("5.4.0-150-generic", "x86_64", "kernel 5.4.0-150-generic is older than 5.6: the page guard needs pidfd_getfd", "Linux 5.6 or newer")]
+        [InlineData("6.1.0-18-arm64", "aarch64", "an x86_64 program, and this host is aarch64", "an x86_64 destination")]
+        public void Post_copy_fails_on_a_destination_the_page_guard_cannot_run_on(string kernel, string arch, string said, string why)
+        {
+            System.Action<HostFacts> old = f => { f.Kernel = kernel; f.Architecture = arch; };
+
+            Judge(HostChecks.PostCopy, Dst, MigrationMode.PostCopy, old).Is(ReadinessStatus.Fail, said, why);
+            Judge(HostChecks.PostCopy, Src, MigrationMode.PostCopy, old).Is(ReadinessStatus.Pass);
+        }
+
         [Fact]
         public void Post_copy_passes_where_userfaultfd_and_large_pipes_are_there()
         {

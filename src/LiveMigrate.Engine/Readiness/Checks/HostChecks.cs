@@ -15,6 +15,7 @@ namespace LiveMigrate.Readiness.Checks
 
         /// <summary>fs.pipe-max-size below this breaks CRIU's lazy page transfer (see the shared machine notes).</summary>
         public const long PostCopyPipeSize = 4L << 20;
+        public const string PageGuardKernel = "5.6";
 
         public static IEnumerable<ReadinessResult> Judge(ReadinessEvidence e)
         {
@@ -98,13 +99,18 @@ namespace LiveMigrate.Readiness.Checks
             // The lazy restore needs userfaultfd where it runs; both ends move pages through pipes.
             var problems = new List<string>();
             if (isDestination && !f.Supports(CriuFeature.PostCopy)) problems.Add("no userfaultfd (criu check --feature uffd-noncoop fails): a lazy restore cannot run");
+            // The page guard (an x86-64 program using pidfd_getfd) keeps a copy from reading pages that never arrived.
+            if (isDestination && f.Kernel.Length > 0 && ReadinessChecks.CompareVersions(f.Kernel, PageGuardKernel) < 0)
+                problems.Add($"kernel {f.Kernel} is older than {PageGuardKernel}: the page guard needs pidfd_getfd, and without it a broken page stream would leave the copy reading missing pages as zeros");
+            if (isDestination && f.Architecture.Length > 0 && f.Architecture != "x86_64")
+                problems.Add($"the page guard LiveMigrate sends is an x86_64 program, and this host is {f.Architecture}");
             if (f.PipeMaxSize is long size && size < PostCopyPipeSize) problems.Add($"fs.pipe-max-size is {size}, below {PostCopyPipeSize}: CRIU's page transfer breaks with 'splice: Bad file descriptor'");
             if (!isDestination && string.IsNullOrEmpty(f.TcpClient)) problems.Add("neither bash nor nc is installed: a rollback could not ask the lazy dump to end, only kill CRIU, which can leave its network lock on the container");
             if (problems.Count == 0)
-                return new ReadinessResult(PostCopy, h.Name, ReadinessStatus.Pass, isDestination ? "userfaultfd is there and pipes can hold 4 MiB: lazy restores can run." : "Pipes can hold 4 MiB: a page server can run.");
+                return new ReadinessResult(PostCopy, h.Name, ReadinessStatus.Pass, isDestination ? $"userfaultfd is there, pipes can hold 4 MiB and the kernel ({f.Kernel}) has pidfd_getfd for the page guard: lazy restores can run." : "Pipes can hold 4 MiB: a page server can run.");
             var status = mode == MigrationMode.PostCopy ? ReadinessStatus.Fail : mode == null ? ReadinessStatus.Warn : ReadinessStatus.Skipped;
             return new ReadinessResult(PostCopy, h.Name, status, string.Join("; ", problems) + ".",
-                "For -Mode PostCopy: a kernel with CONFIG_USERFAULTFD, 'sysctl -w fs.pipe-max-size=4194304' (also in /etc/sysctl.d to keep it) and bash or nc on the source; otherwise use -Mode Stop.");
+                $"For -Mode PostCopy (and -LazyRestore): an x86_64 destination with Linux {PageGuardKernel} or newer and CONFIG_USERFAULTFD, 'sysctl -w fs.pipe-max-size=4194304' (also in /etc/sysctl.d to keep it) and bash or nc on the source; otherwise use -Mode Stop.");
         }
 
         private static ReadinessResult NetworkLockRow(HostEvidence h, HostFacts f)
