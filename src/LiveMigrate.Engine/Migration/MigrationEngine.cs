@@ -296,7 +296,14 @@ namespace LiveMigrate.Migration
             /// <summary>Reads the container's network namespace, if it is a path of its config.json, and checks that the destination can make it.</summary>
             private void PrepareNetwork()
             {
-                var net = _source.Network?.Inspect(_bundle, _ct);
+                Network.ContainerNetwork? net;
+                try { net = _source.Network?.Inspect(_bundle, _ct); }
+                catch (NotSupportedException ex) when (Options.Hooks?.Has(Hooks.HookPoint.PreRestore) == true)
+                {
+                    // A set-up LiveMigrate does not rebuild: the PreRestore hook makes it on the destination.
+                    _observer.Message($"{ex.Message} The PreRestore hook makes it on {_destination.Name}; LiveMigrate leaves the network alone.");
+                    return;
+                }
                 if (net == null) return;
                 var problems = _destination.Network?.Check(net, _ct) ?? new[] { "it does not handle container networks" };
                 if (problems.Count > 0)

@@ -86,6 +86,44 @@ namespace LiveMigrate.Tests.Network
             Assert.True(_s.Source.IsRunning(MigrationScenario.Container));
         }
 
+        private sealed class PreRestoreHook : LiveMigrate.Hooks.IMigrationHooks
+        {
+            public int Runs;
+            public bool Has(LiveMigrate.Hooks.HookPoint point) => point == LiveMigrate.Hooks.HookPoint.PreRestore;
+            public void Invoke(LiveMigrate.Hooks.HookPoint point, LiveMigrate.Hooks.HookContext context) => Runs++;
+        }
+
+        private sealed class Unreadable : LiveMigrate.Network.INetworkHost
+        {
+            public LiveMigrate.Network.ContainerNetwork? Inspect(string bundle, System.Threading.CancellationToken ct) =>
+                LiveMigrate.Network.ContainerNetwork.Parse("/run/netns/web", "if=eth0 mac=02:4c:4d:12:00:32 mtu=1500 kind=macvlan hostend= bridge= addrs=10.0.0.5/24");
+            public System.Collections.Generic.IReadOnlyList<string> Check(LiveMigrate.Network.ContainerNetwork n, System.Threading.CancellationToken ct) => throw new InvalidOperationException("not called");
+            public System.Collections.Generic.IReadOnlyList<string>? AddressesInUse(LiveMigrate.Network.ContainerNetwork n, System.Threading.CancellationToken ct) => throw new InvalidOperationException("not called");
+            public void Build(LiveMigrate.Network.ContainerNetwork n, System.Threading.CancellationToken ct) => throw new InvalidOperationException("not called");
+            public void Announce(LiveMigrate.Network.ContainerNetwork n, System.Threading.CancellationToken ct) => throw new InvalidOperationException("not called");
+            public void Isolate(LiveMigrate.Network.ContainerNetwork n, System.Threading.CancellationToken ct) => throw new InvalidOperationException("not called");
+            public void Rejoin(LiveMigrate.Network.ContainerNetwork n, System.Threading.CancellationToken ct) => throw new InvalidOperationException("not called");
+            public void Remove(LiveMigrate.Network.ContainerNetwork n, System.Threading.CancellationToken ct) => throw new InvalidOperationException("not called");
+        }
+
+        [Fact]
+        public void A_set_up_it_cannot_rebuild_stops_the_move_before_the_freeze_unless_a_PreRestore_hook_owns_it()
+        {
+            _s.Source.Network = new Unreadable();
+            var ex = _s.MigrateFailing();
+            Assert.Equal(MigrationPhase.Prepare, ex.FailedPhase);
+            Assert.Contains("is not a veth whose host end is on a bridge", ex.Message);
+            Assert.Empty(_s.Source.CallsOf(HostOp.Checkpoint));
+
+            var hook = new PreRestoreHook();
+            using var again = new MigrationScenario();
+            again.Source.Network = new Unreadable();
+            again.Options.Hooks = hook;
+            again.AssertInvariant(again.Migrate());
+            Assert.Equal(1, hook.Runs);
+            Assert.Contains(again.Observer.Messages, m => m.Contains("The PreRestore hook makes it on hostB"));
+        }
+
         [Fact]
         public void A_namespace_runc_makes_moves_whole_with_CRIU_and_nothing_else_is_done()
         {

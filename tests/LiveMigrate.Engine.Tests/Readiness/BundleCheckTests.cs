@@ -46,6 +46,19 @@ namespace LiveMigrate.Tests.Readiness
                 .Is(ReadinessStatus.Fail, "/srv/rootfs/web is outside the bundle", "same path");
         }
 
+        [Theory]
+        [InlineData("{\"destination\":\"/tmp\",\"type\":\"tmpfs\",\"source\":\"tmpfs\",\"options\":[\"nosuid\",\"mode=1777\"]},", "")]
+        [InlineData("{\"destination\":\"/tmp\",\"type\":\"tmpfs\",\"source\":\"tmpfs\",\"options\":[\"ro\"]},", "read-only")]
+        [InlineData("", "read-only")]
+        public void A_read_only_root_needs_a_writable_tmp_for_CRIU_4_2_restores(string tmpMount, string failure)
+        {
+            var config = Config.Replace("{\"destination\":\"/tmp\",\"type\":\"tmpfs\",\"source\":\"tmpfs\",\"options\":[\"nosuid\",\"mode=1777\"]},", tmpMount);
+            var rows = Rows(PathsOutput(), config);
+            if (failure.Length == 0) Assert.Single(rows).Is(ReadinessStatus.Pass);
+            else Assert.Single(rows).Is(ReadinessStatus.Fail, "The root file system is read-only and nothing writable is mounted at /tmp", "tmpfs mount at /tmp");
+            Assert.Equal(failure.Length > 0, !config.Contains("mode=1777"));
+        }
+
         [Fact]
         public void A_paths_probe_that_failed_is_a_fail_row()
         {

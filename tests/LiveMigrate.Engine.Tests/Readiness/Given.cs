@@ -22,6 +22,7 @@ namespace LiveMigrate.Tests.Readiness
             "{\"ociVersion\":\"1.0.2\",\"process\":{\"terminal\":false,\"args\":[\"sleep\",\"infinity\"]},\"root\":{\"path\":\"rootfs\",\"readonly\":true}," +
             "\"mounts\":[{\"destination\":\"/proc\",\"type\":\"proc\",\"source\":\"proc\"}," +
             "{\"destination\":\"/dev\",\"type\":\"tmpfs\",\"source\":\"tmpfs\",\"options\":[\"nosuid\",\"mode=755\"]}," +
+            "{\"destination\":\"/tmp\",\"type\":\"tmpfs\",\"source\":\"tmpfs\",\"options\":[\"nosuid\",\"mode=1777\"]}," +
             "{\"destination\":\"/data\",\"type\":\"bind\",\"source\":\"/srv/web data\",\"options\":[\"rw\"]}," +
             "{\"destination\":\"/etc/resolv.conf\",\"source\":\"/etc/resolv.conf\",\"options\":[\"rbind\",\"ro\"]}," +
             "{\"destination\":\"/sys\",\"type\":\"sysfs\",\"source\":\"sysfs\",\"options\":[\"nosuid\",\"ro\"]}]," +

@@ -73,6 +73,13 @@ namespace LiveMigrate.Readiness.Checks
                 yield return new ReadinessResult(Bundle, host, ReadinessStatus.Fail, $"{bundle} already exists there; the bundle moves to the same path and is never written over.",
                     $"Remove {bundle} on {host} if it is left from an earlier attempt, or choose another destination (or use -BundleSync None if it is shared storage).");
             }
+            if (b.ReadOnlyRootWithoutTmp)
+            {
+                failed = true;
+                yield return new ReadinessResult(Bundle, host, ReadinessStatus.Fail,
+                    "The root file system is read-only and nothing writable is mounted at /tmp: CRIU 4.2 makes the work folder of its restore under /tmp inside the container (mnt: Can't create a temporary directory: Read-only file system).",
+                    "Add a tmpfs mount at /tmp to config.json (most runtimes give one), or make the root writable.");
+            }
             if (!b.RootInBundle && absent.Contains(b.RootPath))
             {
                 failed = true;

@@ -16,6 +16,8 @@ namespace LiveMigrate.Readiness.Facts
         /// <summary>Namespaces to join rather than create: (type, path).</summary>
         public List<(string Type, string Path)> NamespacePaths { get; } = new List<(string, string)>();
         public List<string> Devices { get; } = new List<string>();
+        /// <summary>A read-only root file system without a writable mount at /tmp, where CRIU 4.2 makes its restore's work folder.</summary>
+        public bool ReadOnlyRootWithoutTmp { get; private set; }
 
         internal static BundleSpec Parse(string configJson, string bundle)
         {
@@ -25,8 +27,12 @@ namespace LiveMigrate.Readiness.Facts
             var rootPath = root.TryGetProperty("root", out var r) && r.TryGetProperty("path", out var p) ? p.GetString() ?? "rootfs" : "rootfs";
             spec.RootPath = HostPath.Resolve(bundle, rootPath);
             spec.RootInBundle = spec.RootPath == bundle || spec.RootPath.StartsWith(bundle.TrimEnd('/') + "/");
+            var readOnly = root.TryGetProperty("root", out var ro) && ro.TryGetProperty("readonly", out var flag) && flag.ValueKind == JsonValueKind.True;
+            var writableTmp = false;
             if (root.TryGetProperty("mounts", out var mounts) && mounts.ValueKind == JsonValueKind.Array)
             {
+                writableTmp = mounts.EnumerateArray().Any(m => Text(m, "destination")?.TrimEnd('/') == "/tmp" &&
+                    !(m.TryGetProperty("options", out var o) && o.ValueKind == JsonValueKind.Array && o.EnumerateArray().Any(x => x.GetString() == "ro")));
                 foreach (var m in mounts.EnumerateArray())
                 {
                     var source = Text(m, "source");
@@ -34,6 +40,7 @@ namespace LiveMigrate.Readiness.Facts
                     spec.BindSources.Add(source);
                 }
             }
+            spec.ReadOnlyRootWithoutTmp = readOnly && !writableTmp;
             if (root.TryGetProperty("linux", out var linux))
             {
                 if (linux.TryGetProperty("namespaces", out var nss) && nss.ValueKind == JsonValueKind.Array)
