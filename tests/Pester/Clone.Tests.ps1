@@ -9,10 +9,12 @@ Describe 'Cloning containers' -Tag 'Integration' -Skip:$noLab {
         $hosts = 1..3 | ForEach-Object { Connect-LabHost $_ }
         # The counter at which a workload last saw time jump: for a restored copy, the moment it was checkpointed.
         function Get-LastGapCounter([int] $HostIndex, [string] $Name) {
-            # A restored copy logs its gap at its first tick: until then the last gap in its log is an older one.
+            # A restored copy logs its gap at its first tick: until then the last gap in its log is an older one. The
+            # restore's gap (from the checkpoint to the restore) is the longest: a busy machine adds later, shorter ones.
             $now = Get-WorkloadState $HostIndex $Name
             Wait-WorkloadTick $HostIndex $Name $now.counter | Out-Null
-            $line = Get-WorkloadLog $HostIndex $Name | Where-Object { $_ -match '^gap \d+ ms .* counter (\d+)' } | Select-Object -Last 1
+            $line = Get-WorkloadLog $HostIndex $Name | Where-Object { $_ -match '^gap \d+ ms .* counter (\d+)' } |
+                Sort-Object { [long]($_ -replace '^gap (\d+) ms.*', '$1') } | Select-Object -Last 1
             if ($line -notmatch 'counter (\d+)$') { throw "no gap in the log of $Name on lab host $HostIndex" }
             [long]$Matches[1]
         }

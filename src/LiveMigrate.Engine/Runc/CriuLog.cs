@@ -36,6 +36,19 @@ namespace LiveMigrate.Runc
             return context.Concat(errors.Select(x => x.line)).Distinct().Take(max).ToList();
         }
 
+        // Causes that CRIU's own words do not make plain, with what fixes them.
+        private static readonly (string Says, string Means)[] Known =
+        {
+            ("Can't get 1:16 opt", "This CRIU cannot dump TCP or UDP sockets on this kernel: Linux 6.16 and later refuse getsockopt(SO_PASSCRED) on them, which CRIU before 4.2 treats as fatal. Install CRIU 4.2 or newer."),
+            ("Can't get 1:34 opt", "This CRIU cannot dump TCP or UDP sockets on this kernel: Linux 6.16 and later refuse getsockopt(SO_PASSSEC) on them, which CRIU before 4.2 treats as fatal. Install CRIU 4.2 or newer."),
+            ("In-flight connection", "A client's connection arrived while the container was frozen, before the server accepted it; runc has no switch to skip it. Add the line 'skip-in-flight' to /etc/criu/runc.conf on the hosts (the client then retries its connect)."),
+            ("Can't create a temporary directory: Read-only file system", "The container's root is read-only and nothing writable is mounted at /tmp, where CRIU 4.2 makes its restore's work folder. Add a tmpfs mount at /tmp to config.json."),
+        };
+
+        /// <summary>What a known cause in <paramref name="log"/> means and how to fix it; null when none is known.</summary>
+        public static string? Hint(string log) =>
+            Known.Where(k => (log ?? "").Contains(k.Says)).Select(k => k.Means).FirstOrDefault();
+
         private static bool IsError(string line) =>
             line.Contains("Error (") || line.Contains("Error:") || line.Contains(" Error ") || line.Contains("FAILED") ||
             line.StartsWith("Error", StringComparison.Ordinal);

@@ -337,7 +337,11 @@ exit 3";
             try
             {
                 var log = _host.Run(new CommandLine("tail", "-n", "400", logPath), _options.CommandTimeout, CancellationToken.None);
-                if (log.Succeeded) lines = CriuLog.Explain(log.StandardOutput);
+                if (log.Succeeded)
+                {
+                    lines = CriuLog.Explain(log.StandardOutput);
+                    if (CriuLog.Hint(log.StandardOutput) is { } hint) lines = new[] { hint }.Concat(lines).ToList();
+                }
             }
             catch (Exception) { /* the log is an explanation, not a requirement */ }
             return new RuntimeCommandException(_host.Name, cmd, message, result, lines, logPath) { TimedOut = timedOut };

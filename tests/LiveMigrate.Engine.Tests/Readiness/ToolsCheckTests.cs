@@ -23,6 +23,18 @@ namespace LiveMigrate.Tests.Readiness
             Assert.Empty(rows.Rows(HostChecks.Tools, Pair));
         }
 
+        [Theory]
+        [InlineData("6.18.44-fc-v1300", "4.1.1", ReadinessStatus.Warn)]
+        [InlineData("6.16.0", "4.1", ReadinessStatus.Warn)]
+        [InlineData("6.18.44-fc-v1300", "4.2.1", ReadinessStatus.Pass)]
+        [InlineData("6.15.9", "4.1.1", ReadinessStatus.Pass)]
+        public void A_CRIU_that_cannot_dump_sockets_on_this_kernel_is_named_with_the_pair(string kernel, string criu, ReadinessStatus status)
+        {
+            var row = WithDestination(f => { f.Kernel = kernel; f.CriuVersion = criu; }).Judge().Row(HostChecks.Tools, Dst);
+            if (status == ReadinessStatus.Pass) row.Is(ReadinessStatus.Pass, $"CRIU {criu}");
+            else row.Is(ReadinessStatus.Warn, $"CRIU {criu} cannot dump any TCP or UDP socket on kernel {kernel}", "Install CRIU 4.2 or newer");
+        }
+
         [Fact]
         public void Missing_runc_fails_with_how_to_install_it()
         {

@@ -54,6 +54,8 @@ namespace LiveMigrate.Readiness.Checks
             return missing != null ? new[] { missing } : judge(h.Facts.Value);
         }
 
+        private const string SocketKernel = "6.16", SocketCriu = "4.2";
+
         private static ReadinessResult ToolVersions(HostEvidence h, HostFacts f)
         {
             if (f.RuncVersion == null)
@@ -61,6 +63,10 @@ namespace LiveMigrate.Readiness.Checks
             if (f.CriuVersion == null)
                 return new ReadinessResult(Tools, h.Name, ReadinessStatus.Fail, $"runc {f.RuncVersion} is there, CRIU is not (criu --version did not run).",
                     "Install CRIU 3.15 or newer on the host (apt-get install criu; on Debian 12 its own 3.17 fails on new kernels: take 4.x as ./build.ps1 Bootstrap does).");
+            if (f.Kernel.Length > 0 && ReadinessChecks.CompareVersions(f.Kernel, SocketKernel) >= 0 && ReadinessChecks.CompareVersions(f.CriuVersion, SocketCriu) < 0)
+                return new ReadinessResult(Tools, h.Name, ReadinessStatus.Warn,
+                    $"CRIU {f.CriuVersion} cannot dump any TCP or UDP socket on kernel {f.Kernel}: Linux {SocketKernel} and later refuse getsockopt(SO_PASSCRED) on them, which CRIU before {SocketCriu} treats as fatal. A container holding a socket fails at its checkpoint (and rolls back).",
+                    $"Install CRIU {SocketCriu} or newer on {h.Name} (./build.ps1 Bootstrap takes Debian's 4.2.1).");
             return new ReadinessResult(Tools, h.Name, ReadinessStatus.Pass, $"runc {f.RuncVersion}, CRIU {f.CriuVersion}.");
         }
 
