@@ -78,6 +78,36 @@ Describe 'Moving a network service with its clients connected' -Tag Integration 
         }
     }
 
+    Context 'through a migration plan' {
+        BeforeAll {
+            $name = 'webplan'
+            $lab = Get-LabEnvironment
+            $address = "$($lab.LanPrefix).63"
+            Remove-LabContainer $name
+            New-LabWorkload -HostIndex 1 -Name $name -MiB 32 -ExtraArguments @('--net', $address) | Out-Null
+            $client = Start-NetClient $address $name
+            $hostLines = 1..2 | ForEach-Object {
+                "  lm${_}: { address: '$(Get-LabHostName $_)', linkAddress: '$($lab.LanAddresses[$_ - 1])', keyPath: '$($lab.KeyFilePath)', knownHostsPath: '$($lab.KnownHostsPath)' }"
+            }
+            $plan = Join-Path $TestDrive 'network-plan.yaml'
+            Set-Content $plan ("version: 1`nhosts:`n" + ($hostLines -join "`n") + "`nwaves:`n  - name: service`n    migrations:`n      - { container: $name, from: lm1, to: lm2, mode: PostCopy }`n")
+        }
+        AfterAll {
+            if ($client) { Stop-NetClient $client | Out-Null }
+            Remove-LabContainer $name
+        }
+
+        It 'moves the service with its clients connected, as Move-Container does' {
+            $before = Read-NetClient $client.State
+            $outcome = Invoke-MigrationPlan $plan -Confirm:$false
+            $outcome.Status.ToString() | Should -Be 'Succeeded'
+            @(Get-LabContainerLocation $name) | Should -Be @(2)
+            $after = Wait-NetClientProgress $client $before
+            $after.totals.resets + $after.totals.lost + $after.totals.doubled + $after.totals.corrupt | Should -Be 0
+            $after.udp.pongs | Should -BeGreaterThan $before.udp.pongs
+        }
+    }
+
     Context 'a restore that fails on the destination' {
         BeforeAll {
             $name = 'webroll'

@@ -10,7 +10,7 @@ Describe 'Invoke-MigrationPlan' -Tag 'Integration' -Skip:$noLab {
         # A plan file over the lab's three hosts with the given waves (YAML text).
         function New-LabPlan([string] $Waves, [string] $Defaults = '') {
             $hostLines = 1..3 | ForEach-Object {
-                "  lm${_}: { address: '$(Get-LabHostName $_)', keyPath: '$($lab.KeyFilePath)', knownHostsPath: '$($lab.KnownHostsPath)' }"
+                "  lm${_}: { address: '$(Get-LabHostName $_)', linkAddress: '$($lab.LanAddresses[$_ - 1])', keyPath: '$($lab.KeyFilePath)', knownHostsPath: '$($lab.KnownHostsPath)' }"
             }
             $path = Join-Path $TestDrive "plan-$([guid]::NewGuid().ToString('N')).yaml"
             Set-Content $path ("version: 1`nhosts:`n" + ($hostLines -join "`n") + "`n" + $Defaults + "`nwaves:`n" + $Waves)

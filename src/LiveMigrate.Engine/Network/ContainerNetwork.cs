@@ -44,8 +44,10 @@ namespace LiveMigrate.Network
         private static readonly Regex Address = new Regex(@"^[0-9a-fA-F.:]{2,39}/[0-9]{1,3}$");
         private static readonly Regex Route = new Regex(@"^[A-Za-z0-9 ./:_-]{1,200}$");
 
-        public ContainerNetwork(string namespacePath, IReadOnlyList<ContainerInterface> interfaces, IReadOnlyList<string> routes, int established, bool? skipInFlight = null)
+        public ContainerNetwork(string namespacePath, IReadOnlyList<ContainerInterface> interfaces, IReadOnlyList<string> routes, int established,
+            bool? skipInFlight = null, IReadOnlyList<string>? neighbours = null)
         {
+            Neighbours = neighbours ?? new string[0];
             SkipInFlight = skipInFlight;
             NamespacePath = namespacePath;
             Interfaces = interfaces;
@@ -59,6 +61,8 @@ namespace LiveMigrate.Network
         public IReadOnlyList<string> Routes { get; }
         /// <summary>Established TCP connections in the namespace when it was read.</summary>
         public int Established { get; }
+        /// <summary>Peers whose MAC the namespace knew, as ADDRESS=MAC: copied so that the restored sockets reach them at once.</summary>
+        public IReadOnlyList<string> Neighbours { get; }
         /// <summary>Whether the host's CRIU configuration for runc skips connections still in a listen backlog (null: not said).</summary>
         public bool? SkipInFlight { get; }
 
@@ -87,6 +91,7 @@ namespace LiveMigrate.Network
             var routes = new List<string>();
             var established = 0;
             bool? skipInFlight = null;
+            var neighbours = new List<string>();
             foreach (var raw in text.Split('\n'))
             {
                 var line = raw.Trim();
@@ -98,6 +103,13 @@ namespace LiveMigrate.Network
                 }
                 else if (line.StartsWith("established=", StringComparison.Ordinal))
                     int.TryParse(line.Substring(12), NumberStyles.None, CultureInfo.InvariantCulture, out established);
+                else if (line.StartsWith("neigh=", StringComparison.Ordinal))
+                {
+                    var n = line.Substring(6);
+                    var eq = n.IndexOf('=');
+                    // Only what the restore can use; anything else from the host is dropped, not passed on.
+                    if (eq > 0 && Address.IsMatch(n.Substring(0, eq) + "/32") && Mac.IsMatch(n.Substring(eq + 1))) neighbours.Add(n);
+                }
                 else if (line.StartsWith("skip_in_flight=", StringComparison.Ordinal))
                     skipInFlight = line.EndsWith("=1", StringComparison.Ordinal);
                 else if (line.StartsWith("if=", StringComparison.Ordinal))
@@ -105,7 +117,7 @@ namespace LiveMigrate.Network
             }
             if (interfaces.Count == 0) throw Unsupported(namespacePath, "it has no interface but lo to move");
             if (interfaces.Count > 1) throw Unsupported(namespacePath, $"it has {interfaces.Count} interfaces, and LiveMigrate rebuilds one");
-            return new ContainerNetwork(namespacePath, interfaces, routes, established, skipInFlight);
+            return new ContainerNetwork(namespacePath, interfaces, routes, established, skipInFlight, neighbours);
         }
 
         private static ContainerInterface Interface(string ns, Dictionary<string, string> f)
@@ -143,7 +155,8 @@ namespace LiveMigrate.Network
         /// <summary>The text <see cref="Parse"/> reads, as container-net.sh inspect prints it (the journal keeps it so).</summary>
         public string ToInspectText() =>
             string.Concat(Interfaces.Select(i => $"if={i.Name} mac={i.Mac} mtu={i.Mtu.ToString(CultureInfo.InvariantCulture)} kind=veth hostend={i.HostEnd} bridge={i.Bridge} addrs={string.Join(",", i.Addresses)}\n")) +
-            string.Concat(Routes.Select(r => $"route={r}\n")) + $"established={Established.ToString(CultureInfo.InvariantCulture)}\n";
+            string.Concat(Routes.Select(r => $"route={r}\n")) + string.Concat(Neighbours.Select(n => $"neigh={n}\n")) +
+            $"established={Established.ToString(CultureInfo.InvariantCulture)}\n";
 
         public override string ToString() => $"{NamespacePath}: {string.Join("; ", Interfaces)}";
     }

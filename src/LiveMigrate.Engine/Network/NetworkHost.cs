@@ -63,12 +63,12 @@ namespace LiveMigrate.Network
         {
             var i = network.Interfaces.Single();
             Run(ct, "build", network.NamespacePath, i.Name, i.Mac, i.Mtu.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                i.HostEnd, i.Bridge, string.Join(",", i.Addresses), string.Join(";", network.Routes));
+                i.HostEnd, i.Bridge, string.Join(",", i.Addresses), string.Join(";", network.Routes), string.Join(";", network.Neighbours));
         }
 
         public void Announce(ContainerNetwork network, CancellationToken ct)
         {
-            foreach (var i in network.Interfaces) Run(ct, "announce", i.HostEnd);
+            foreach (var i in network.Interfaces) Run(ct, "announce", network.NamespacePath, i.Name, i.HostEnd);
         }
 
         public void Isolate(ContainerNetwork network, CancellationToken ct)

@@ -37,6 +37,16 @@ namespace LiveMigrate.Tests.Network
         }
 
         [Fact]
+        public void Keeps_the_peers_it_knew_and_drops_a_line_that_is_no_peer()
+        {
+            var n = ContainerNetwork.Parse("/run/netns/web1", Inspected + "neigh=198.18.9.200=02:aa:bb:cc:dd:ee\nneigh=198.18.9.7=$(reboot)\nneigh=x;y=02:aa:bb:cc:dd:ee\n");
+
+            Assert.Equal(new[] { "198.18.9.200=02:aa:bb:cc:dd:ee" }, n.Neighbours);
+            Assert.Equal(n.ToInspectText(), ContainerNetwork.Parse("/run/netns/web1", n.ToInspectText()).ToInspectText());
+            Assert.Contains("neigh=198.18.9.200=02:aa:bb:cc:dd:ee", n.ToInspectText());
+        }
+
+        [Fact]
         public void Refuses_two_interfaces()
         {
             var two = Inspected + Inspected.Replace("eth0", "eth1").Split('\n')[0];

@@ -1,12 +1,17 @@
 # A container's network namespace at a path of its config.json (veth to a host bridge, static addresses: the common
 # runc / CNI bridge layout), read on the source and rebuilt the same on the destination. "key=value" lines.
-#   inspect NS                 what the namespace holds: one "if=" line per interface, "route=" lines
+#   inspect NS                 what the namespace holds: one "if=" line per interface, "route=" lines, "neigh=" lines
+#                              (the peers it knows the MAC of)
 #   check NS HOSTEND BRIDGE    can it be built here: no namespace at NS, no link HOSTEND, BRIDGE exists (mtu=)
-#   build NS IF MAC MTU HOSTEND BRIDGE ADDR,ADDR ROUTE;ROUTE
+#   build NS IF MAC MTU HOSTEND BRIDGE ADDR,ADDR ROUTE;ROUTE ADDR=MAC;ADDR=MAC
 #                              make the namespace at NS: IF (MAC, MTU, addresses, up) paired with HOSTEND on BRIDGE,
-#                              HOSTEND left down so that nothing reaches or leaves the namespace before the restore
-#   announce HOSTEND           bring HOSTEND up: the carrier comes on and the kernel announces the addresses
-#                              (arp_notify / ndisc_notify), so the LAN sends their traffic here
+#                              HOSTEND left down so that nothing reaches or leaves the namespace before the restore; the
+#                              peers' MACs as the source knew them (stale: checked again on use), or the restored
+#                              sockets' first packets, sent while HOSTEND is down, would leave their peers unresolved
+#                              until the kernel's next ARP try, a second later
+#   announce NS IF HOSTEND     bring HOSTEND up, then announce the addresses (gratuitous ARP, unsolicited NA) so that
+#                              the LAN sends their traffic here: setting IF's own MAC again makes the kernel send them
+#                              (arp_notify / ndisc_notify); bringing the link up does not, once IF is up already
 #   isolate HOSTEND            take HOSTEND down: the source's frozen copy no longer answers for its addresses
 #   rejoin NS IF HOSTEND       a rollback: announce the source's copy again
 #   remove NS HOSTEND          delete HOSTEND (and its peer) and the namespace at NS; nothing to do if gone
@@ -38,6 +43,8 @@ inspect)
     echo "if=$ifname mac=$mac mtu=$mtu kind=${kind:-other} hostend=$hostend bridge=$bridge addrs=$addrs"
   done
   in_ns "$ns" ip -4 route show | grep -v ' proto kernel ' | sed 's/ *$//; s/^/route=/'
+  in_ns "$ns" ip neigh show nud reachable nud stale nud delay nud probe nud permanent 2>/dev/null |
+    awk '$4 == "lladdr" && $3 != "" { print "neigh=" $1 "=" $5 }' | head -n 256
   in_ns "$ns" ss -Htn state established 2>/dev/null | wc -l | sed 's/^/established=/'
   # runc has no flag for it: a connect still in a listening socket's backlog fails a --tcp-established dump unless CRIU's
   # configuration for runc skips such connections (the client retries them).
@@ -55,7 +62,7 @@ check)
   fi
   ;;
 build)
-  ns=$2 ifname=$3 mac=$4 mtu=$5 hostend=$6 bridge=$7 addrs=$8 routes=$9
+  ns=$2 ifname=$3 mac=$4 mtu=$5 hostend=$6 bridge=$7 addrs=$8 routes=$9 neighbours=${10:-}
   fail() { echo "error=$*"; ip link del "$hostend" 2>/dev/null; [ -n "${holder:-}" ] && kill "$holder" 2>/dev/null; exit 1; }
   # Under /run/netns the way `ip netns add` makes it (a shared mount, seen by every mount namespace); elsewhere a
   # namespace bound to the file, as CNI runtimes do.
@@ -87,19 +94,31 @@ build)
     # shellcheck disable=SC2086 # a route is ip's own words, as inspect printed them
     in_ns "$ns" ip route add $r || { echo "error=cannot add the route $r"; exit 1; }
   done || fail "routes"
+  echo "$neighbours" | tr ';' '\n' | while IFS='=' read -r peer lladdr; do
+    [ -n "$peer" ] && [ -n "$lladdr" ] || continue
+    in_ns "$ns" ip neigh replace "$peer" lladdr "$lladdr" dev "$ifname" nud stale || { echo "error=cannot add the neighbour $peer"; exit 1; }
+  done || fail "neighbours"
   ip link set "$hostend" master "$bridge" || fail "cannot put $hostend on the bridge $bridge"
   echo built=1
   ;;
 announce)
-  ip link set "$2" up || { echo "error=cannot bring $2 up"; exit 1; }
+  ns=$2 ifname=$3 hostend=$4
+  ip link set "$hostend" up || { echo "error=cannot bring $hostend up"; exit 1; }
+  # Not from /sys: it shows the devices of whoever mounted it, not of the namespace nsenter entered.
+  mac=$(in_ns "$ns" ip -o link show dev "$ifname" | sed -n 's/.*link\/ether \([0-9a-f:]*\).*/\1/p')
+  [ -n "$mac" ] || { echo "error=cannot read the MAC of $ifname in $ns"; exit 1; }
+  in_ns "$ns" ip link set dev "$ifname" address "$mac" || { echo "error=cannot announce the addresses of $ifname"; exit 1; }
   ;;
 isolate)
   ! ip link show dev "$2" >/dev/null 2>&1 || ip link set "$2" down || { echo "error=cannot take $2 down"; exit 1; }
   ;;
 rejoin)
   ns=$2 ifname=$3 hostend=$4
-  in_ns "$ns" sh -c 'f=/proc/sys/net/ipv4/conf/"$1"/arp_notify; [ -w "$f" ] && echo 1 > "$f"; true' sh "$ifname"
+  in_ns "$ns" sh -c 'for f in /proc/sys/net/ipv4/conf/"$1"/arp_notify /proc/sys/net/ipv6/conf/"$1"/ndisc_notify; do [ -w "$f" ] && echo 1 > "$f"; done; true' sh "$ifname"
   ip link set "$hostend" up || { echo "error=cannot bring $hostend up"; exit 1; }
+  mac=$(in_ns "$ns" ip -o link show dev "$ifname" | sed -n 's/.*link\/ether \([0-9a-f:]*\).*/\1/p')
+  [ -n "$mac" ] || { echo "error=cannot read the MAC of $ifname in $ns"; exit 1; }
+  in_ns "$ns" ip link set dev "$ifname" address "$mac" || { echo "error=cannot announce the addresses of $ifname"; exit 1; }
   ;;
 remove)
   ns=$2 hostend=$3
