@@ -240,7 +240,7 @@ namespace LiveMigrate.Migration
                 if (state.Status != ContainerStatus.Running)
                     throw new InvalidOperationException($"'{_name}' on {_source.Name} is {state.Status}; only a running container can be migrated live.");
                 if (!HostPath.IsSafeAbsolute(state.Bundle))
-                    throw new InvalidOperationException($"runc reports bundle '{state.Bundle}' for '{_name}'; an absolute bundle path is needed to recreate it on {_destination.Name}.");
+                    throw new InvalidOperationException($"runc reports bundle '{state.Bundle}' for '{_name}'; an absolute, normalized bundle path with no folder name that begins with '-' is needed to recreate it on {_destination.Name}.");
                 _bundle = state.Bundle;
                 if (_destination.State(_name, _ct) is ContainerInfo other)
                     throw new InvalidOperationException($"{_destination.Name} already has a container named '{_name}' ({other.Status}). Remove it there or migrate elsewhere; a container never runs twice.");
@@ -254,7 +254,8 @@ namespace LiveMigrate.Migration
                 if (_preCopy) PrepareSeries();
                 _observer.Message($"Bundle {_bundle}; images go to {_imageDir} on both hosts.");
                 _source.CreateDirectory(_imageDir, _ct);
-                _link = _engine._transport.Open(_source, _destination, _result.MigrationId, _observer.Message, _ct);
+                if (_lazy) ChoosePagePorts();
+                _link = _engine._transport.Open(_source, _destination, Grant(), _observer.Message, _ct);
                 _result.TransferRoute = _link.Route;
                 if (_lazy) OpenPageTunnel();
                 if (Options.BundleSync == BundleSync.Delta)
@@ -266,13 +267,33 @@ namespace LiveMigrate.Migration
                 }
             }
 
-            /// <summary>Post-copy: the way from the destination to the source's page port, before anything is frozen.</summary>
-            private void OpenPageTunnel()
+            /// <summary>
+            /// What a direct link may do on the destination: unpack the images (and the bundle, unless shared), listen on
+            /// post-copy's tunnel port, and only as long as every bounded step it serves may take.
+            /// </summary>
+            private LinkGrant Grant()
+            {
+                var runtime = Options.Runtime;
+                var stream = _engine._transport.StreamTimeout;
+                var lifetime = runtime.CriuTimeout + stream + runtime.CriuTimeout + LinkGrant.Margin;
+                if (_preCopy && !_stagedSeries) lifetime += TimeSpan.FromTicks(Options.PreCopy.MaxRounds * (runtime.CriuTimeout + stream).Ticks);
+                if (Options.BundleSync == BundleSync.Delta) lifetime += stream;
+                if (_lazy) lifetime += runtime.PageTransferTimeout;
+                var folders = SharedBundle ? new[] { _imageDir } : new[] { _imageDir, _bundle };
+                return new LinkGrant(_result.MigrationId, folders, _lazy ? _tunnelPort : (int?)null, lifetime);
+            }
+
+            private void ChoosePagePorts()
             {
                 // Below Linux's ephemeral range (32768 up), where outgoing connections would compete for them.
                 var rng = new Random();
                 _pagePort = rng.Next(20000, 26000);
                 _tunnelPort = rng.Next(26000, 32000);
+            }
+
+            /// <summary>Post-copy: the way from the destination to the source's page port, before anything is frozen.</summary>
+            private void OpenPageTunnel()
+            {
                 _portsGuarded = true;
                 _source.GuardPort(_pagePort, _result.MigrationId, _ct);
                 _destination.GuardPort(_tunnelPort, _result.MigrationId, _ct);
