@@ -54,7 +54,7 @@ namespace LiveMigrate.Runc
         private void NetLock(string command, string name, CancellationToken ct)
         {
             if (!(State(name, ct) is ContainerInfo state) || state.Pid <= 0) return;
-            HostScript.Run(_host, HostScript.Command("frozen-netlock.sh", new[] { command, state.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture) }), _options.CommandTimeout, ct);
+            HostScript.Run(_host, Bounded(HostScript.Command("frozen-netlock.sh", new[] { command, state.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture) })), _options.CommandTimeout, ct);
         }
 
         public DumpStats PreDump(string name, string imageDir, string? parentDir, CancellationToken ct)
@@ -79,9 +79,25 @@ namespace LiveMigrate.Runc
 
         private byte[] ReadOutput(CommandLine command, CancellationToken ct)
         {
+            command.HostTimeout = _options.CommandTimeout;
             using var cat = _host.Start(command);
             using var bytes = new System.IO.MemoryStream();
-            cat.StandardOutput.CopyTo(bytes);
+            // A host that stops answering must not hold the caller: the timeout or Ctrl+C closes the stream under the copy.
+            using (var limit = CancellationTokenSource.CreateLinkedTokenSource(ct))
+            {
+                limit.CancelAfter(_options.CommandTimeout);
+                using (limit.Token.Register(cat.Dispose))
+                {
+                    try { cat.StandardOutput.CopyTo(bytes); }
+                    catch (Exception) when (limit.IsCancellationRequested) { /* told below */ }
+                }
+                if (limit.IsCancellationRequested)
+                {
+                    ct.ThrowIfCancellationRequested();
+                    throw new CommandFailedException(_host.Name, command,
+                        $"'{command}' on {Name} did not finish within {_options.CommandTimeout.TotalSeconds:0} s; check that the host still answers.") { TimedOut = true };
+                }
+            }
             var done = cat.WaitForExit(_options.CommandTimeout, ct);
             if (!done.Succeeded) throw CommandFailedException.FromResult(_host.Name, command, done);
             return bytes.ToArray();
@@ -198,10 +214,17 @@ namespace LiveMigrate.Runc
         }
 
         public void GuardPort(int port, string tag, CancellationToken ct) =>
-            HostScript.Run(_host, HostScript.Command("port-guard.sh", new[] { "guard", Port(port), tag }), _options.CommandTimeout, ct);
+            HostScript.Run(_host, Bounded(HostScript.Command("port-guard.sh", new[] { "guard", Port(port), tag })), _options.CommandTimeout, ct);
 
         public void UnguardPorts(string tag, CancellationToken ct) =>
-            HostScript.Run(_host, HostScript.Command("port-guard.sh", new[] { "unguard", tag }), _options.CommandTimeout, ct);
+            HostScript.Run(_host, Bounded(HostScript.Command("port-guard.sh", new[] { "unguard", tag })), _options.CommandTimeout, ct);
+
+        /// <summary>Ended on the host itself too: a controller that gave up must not leave it waiting there (iptables' lock).</summary>
+        private CommandLine Bounded(CommandLine command)
+        {
+            command.HostTimeout = _options.CommandTimeout;
+            return command;
+        }
 
         public void StopPageDaemons(string imageDir, CancellationToken ct)
         {
