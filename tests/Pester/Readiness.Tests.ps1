@@ -130,6 +130,23 @@ Describe 'Test-MigrationReadiness' -Tag 'Integration' -Skip:$noLab {
         }
     }
 
+    Context 'a destination that never ran LiveMigrate' {
+        BeforeAll {
+            $images = Get-LabHostPath 2 'images'
+            $mode = (& stat -c %a $images)
+            Get-ChildItem $images -Force | Should -BeNullOrEmpty -Because 'nothing of another test is in the way'
+            Remove-Item $images -Recurse -Force
+        }
+        AfterAll { if (-not (Test-Path $images)) { & mkdir -m $mode $images } }
+
+        It 'passes the canary there: it makes the image root itself' {
+            $results = Test-Readiness
+            $canary = Get-Row $results 'Canary' 2
+            $canary.Status | Should -Be 'Pass' -Because $canary.Detail
+            Test-Path $images | Should -BeTrue
+        }
+    }
+
     Context 'runc missing on the destination' {
         BeforeAll { Mount-OverLabHost2 '/usr/sbin/runc' @('--bind', '/dev/null') }
         AfterAll { Dismount-LabHost2 '/usr/sbin/runc' }
