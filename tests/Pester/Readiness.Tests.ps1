@@ -132,18 +132,19 @@ Describe 'Test-MigrationReadiness' -Tag 'Integration' -Skip:$noLab {
 
     Context 'a destination that never ran LiveMigrate' {
         BeforeAll {
-            $images = Get-LabHostPath 2 'images'
-            $mode = (& stat -c %a $images)
-            Get-ChildItem $images -Force | Should -BeNullOrEmpty -Because 'nothing of another test is in the way'
-            Remove-Item $images -Recurse -Force
+            # An image root that lab host 2 has never had. On lab host 1 a file stands there, so that the CPU check's dump
+            # fails at once instead of racing the canary to make the folder on lab host 2 too.
+            $root = '/var/lib/livemigrate/fresh-images'
+            $fresh = Get-LabHostPath 2 'fresh-images'
+            Remove-Item $fresh -Recurse -Force -ErrorAction Ignore
+            Set-Content (Get-LabHostPath 1 'fresh-images') 'not a folder'
         }
-        AfterAll { if (-not (Test-Path $images)) { & mkdir -m $mode $images } }
+        AfterAll { Remove-Item $fresh, (Get-LabHostPath 1 'fresh-images') -Recurse -Force -ErrorAction Ignore }
 
         It 'passes the canary there: it makes the image root itself' {
-            $results = Test-Readiness
-            $canary = Get-Row $results 'Canary' 2
+            $canary = Get-Row (Test-Readiness '-ImageRoot', $root) 'Canary' 2
             $canary.Status | Should -Be 'Pass' -Because $canary.Detail
-            Test-Path $images | Should -BeTrue
+            Test-Path $fresh -PathType Container | Should -BeTrue
         }
     }
 
