@@ -101,26 +101,11 @@ namespace LiveMigrate.Hosts
         public IDisposable ForwardFromHost(int hostPort, int controllerPort) =>
             Forward(new ForwardedPortRemote("127.0.0.1", (uint)hostPort, "127.0.0.1", (uint)controllerPort));
 
-        /// <summary>Listens on a free controller port and carries its connections to 127.0.0.1:<paramref name="hostPort"/> on this host.</summary>
-        public IDisposable ForwardToHost(int hostPort, out int controllerPort)
-        {
-            controllerPort = FreeLocalPort();
-            return Forward(new ForwardedPortLocal("127.0.0.1", (uint)controllerPort, "127.0.0.1", (uint)hostPort));
-        }
-
         private IDisposable Forward(ForwardedPort port)
         {
             _client.AddForwardedPort(port);
             port.Start();
             return new Forwarding(_client, port);
-        }
-
-        private static int FreeLocalPort()
-        {
-            var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-            listener.Start();
-            try { return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port; }
-            finally { listener.Stop(); }
         }
 
         private sealed class Forwarding : IDisposable

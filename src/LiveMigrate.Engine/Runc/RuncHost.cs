@@ -155,7 +155,7 @@ namespace LiveMigrate.Runc
         /// <remarks>Returns once the images are written; a dump that fails before is explained from CRIU's log.</remarks>
         public IHostProcess StartLazyCheckpoint(string name, string imageDir, int port, CancellationToken ct)
         {
-            var cmd = HostScript.Command("lazy-dump.sh", new[] { "dump", _options.RuncPath, ContainerName.Validate(name), Safe(imageDir), Port(port) });
+            var cmd = HostScript.Command("lazy-dump.sh", new[] { "dump", _options.RuncPath, ContainerName.Validate(name), Safe(imageDir), Port(port), Transfer.PageClients.Group });
             cmd.WithEnvironment(_options.CriuEnvironment);
             // The dump, then every page's transfer: the host ends it if the controller is gone by then.
             cmd.HostTimeout = _options.CriuTimeout + _options.PageTransferTimeout;
@@ -189,7 +189,7 @@ namespace LiveMigrate.Runc
         /// </summary>
         public void EndLazyCheckpoint(string name, string imageDir, CancellationToken ct)
         {
-            HostScript.Run(_host, HostScript.Command("lazy-dump.sh", new[] { "end", Safe(imageDir) }), _options.CommandTimeout + TimeSpan.FromSeconds(15), ct);
+            HostScript.Run(_host, HostScript.Command("lazy-dump.sh", new[] { "end", Safe(imageDir), Transfer.PageClients.Group }), _options.CommandTimeout + TimeSpan.FromSeconds(15), ct);
             if (State(name, ct)?.Status == ContainerStatus.Paused) NetLock("lock", name, ct);
         }
 
@@ -197,8 +197,10 @@ namespace LiveMigrate.Runc
         public IHostProcess StartLazyPages(string imageDir, int? port)
         {
             var from = port is int p ? new[] { "--page-server", "--address", "127.0.0.1", "--port", Port(p) } : new string[0];
-            var daemon = StartCriuDaemon(new CommandLine(new[] { _options.CriuPath, "lazy-pages" }.Concat(from).Concat(new[] {
-                "--images-dir", Safe(imageDir), "--work-dir", imageDir, "--log-file", "lazy-pages.log" })));
+            var args = new[] { _options.CriuPath, "lazy-pages" }.Concat(from).Concat(new[] {
+                "--images-dir", Safe(imageDir), "--work-dir", imageDir, "--log-file", "lazy-pages.log" });
+            // Fetching from a page port: as a page client, the only kind its guard lets connect.
+            var daemon = StartCriuDaemon(new CommandLine(port == null ? args : Transfer.PageClients.As(args)));
             var probe = new CommandLine("test", "-S", HostPath.Combine(imageDir, "lazy-pages.socket"));
             var clock = System.Diagnostics.Stopwatch.StartNew();
             while (!_host.Run(probe, _options.CommandTimeout, CancellationToken.None).Succeeded)
@@ -214,7 +216,7 @@ namespace LiveMigrate.Runc
         }
 
         public void GuardPort(int port, string tag, CancellationToken ct) =>
-            HostScript.Run(_host, Bounded(HostScript.Command("port-guard.sh", new[] { "guard", Port(port), tag })), _options.CommandTimeout, ct);
+            HostScript.Run(_host, Bounded(HostScript.Command("port-guard.sh", new[] { "guard", Port(port), tag, Transfer.PageClients.Group })), _options.CommandTimeout, ct);
 
         public void UnguardPorts(string tag, CancellationToken ct) =>
             HostScript.Run(_host, Bounded(HostScript.Command("port-guard.sh", new[] { "unguard", tag })), _options.CommandTimeout, ct);

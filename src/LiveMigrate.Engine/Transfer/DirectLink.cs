@@ -66,7 +66,9 @@ namespace LiveMigrate.Transfer
                     ((long)Math.Ceiling(grant.Lifetime.TotalSeconds)).ToString(invariant), grant.ListenPort?.ToString(invariant) ?? "-", unpack }
                     .Concat(grant.Folders)), StepTimeout, ct);
                 var a = destination.Options.Address;
-                link.RunOnSource(ct, "connect", $"{a.UserName}@{a.HostName}", a.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), destination.HostKey);
+                // Post-copy's pages go through the master's forward: it connects to the page port as a page client.
+                var connect = new[] { $"{a.UserName}@{a.HostName}", a.Port.ToString(invariant), destination.HostKey };
+                link.RunOnSource(ct, "connect", grant.ListenPort == null ? connect : connect.Concat(new[] { PageClients.Group }).ToArray());
                 return link;
             }
             catch

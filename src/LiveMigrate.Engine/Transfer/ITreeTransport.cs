@@ -72,10 +72,11 @@ namespace LiveMigrate.Transfer
 
         public IDisposable Tunnel(IContainerHost from, int fromPort, IContainerHost to, int toPort)
         {
-            var near = SshOf(to).ForwardToHost(toPort, out var controllerPort);
+            SshOf(to);
+            var near = new PageRelay(SessionOf(to), toPort, _timeout);
             try
             {
-                var far = SshOf(from).ForwardFromHost(fromPort, controllerPort);
+                var far = SshOf(from).ForwardFromHost(fromPort, near.Port);
                 return new Both(far, near);
             }
             catch

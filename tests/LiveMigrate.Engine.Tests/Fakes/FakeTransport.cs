@@ -49,6 +49,8 @@ namespace LiveMigrate.Tests.Fakes
         public int LinksOpened { get; private set; }
         /// <summary>How many checkpoints the source had seen when the last link was opened.</summary>
         public int CheckpointsBeforeOpen { get; private set; }
+        /// <summary>How many page ports the two hosts had guarded when the last link was opened.</summary>
+        public int GuardsBeforeOpen { get; private set; }
         /// <summary>When set, opening a link fails with this message.</summary>
         public string? OpenFailure { get; set; }
 
@@ -65,6 +67,7 @@ namespace LiveMigrate.Tests.Fakes
             OpenLinks.Add(id);
             LinksOpened++;
             CheckpointsBeforeOpen = ((FakeContainerHost)source).CallsOf(HostOp.Checkpoint).Count();
+            GuardsBeforeOpen = new[] { source, destination }.Cast<FakeContainerHost>().Sum(h => h.CallsOf(HostOp.GuardPort).Count());
             say($"fake link {id} from {source.Name} to {destination.Name}");
             return new Link(this, () => OpenLinks.Remove(id));
         }

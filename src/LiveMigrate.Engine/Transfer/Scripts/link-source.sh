@@ -1,8 +1,9 @@
 # The source's end of a migration's direct link: its own OpenSSH connection to the destination, made with a
 # throwaway key and trusting only the destination's host key as the controller verified it.
 #   key DIR                      makes DIR (0700) and the key; prints the public key
-#   connect DIR TARGET PORT KEY  trusts only KEY ("type base64") for the destination; opens the master connection and
-#                                registers it there (revoking the key ends it)
+#   connect DIR TARGET PORT KEY [GROUP]   trusts only KEY ("type base64") for the destination; opens the master
+#                                connection and registers it there (revoking the key ends it); with GROUP the master runs
+#                                as that group, the only one post-copy's page port admits (port-guard.sh)
 #   send DIR SNAPSHOT PATH...    streams the absolute paths as tar through the master, to the same paths; SNAPSHOT "-" or
 #                                a listed-incremental file; prints tar's progress and totals
 #   forward DIR LISTEN TO        lets programs on the destination reach 127.0.0.1:TO here through 127.0.0.1:LISTEN there
@@ -11,8 +12,10 @@
 set -u
 cmd=$1 dir=$2
 shift 2
+# "as": how ssh runs (connect sets it for the master); streams through the master need nothing of it.
+as=
 link() {
-  ssh -F /dev/null -o BatchMode=yes -o IdentitiesOnly=yes -i "$dir/key" -o UserKnownHostsFile="$dir/known_hosts" \
+  $as ssh -F /dev/null -o BatchMode=yes -o IdentitiesOnly=yes -i "$dir/key" -o UserKnownHostsFile="$dir/known_hosts" \
     -o GlobalKnownHostsFile=/dev/null -o StrictHostKeyChecking=yes -o HostKeyAlias=livemigrate-destination \
     -o ControlPath="$dir/ctl" -o Compression=no -o ForwardAgent=no -o ForwardX11=no \
     -o Ciphers=aes128-gcm@openssh.com,aes256-gcm@openssh.com,chacha20-poly1305@openssh.com,aes128-ctr,aes256-ctr "$@"
@@ -28,6 +31,7 @@ key)
   ;;
 connect)
   target=$1 port=$2 hostkey=$3
+  case ${4:-} in '') ;; *[!a-z0-9_-]*) echo "error=bad group $4"; exit 2 ;; *) as="setpriv --regid $4 --keep-groups" ;; esac
   printf 'livemigrate-destination %s\n' "$hostkey" > "$dir/known_hosts"
   printf '%s\n%s\n' "$target" "$port" > "$dir/target"
   # -f: backgrounds once authenticated; its output goes to a file, or this session would wait for it.
