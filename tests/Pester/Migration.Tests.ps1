@@ -231,23 +231,43 @@ Describe 'Move-Container' -Tag 'Integration' -Skip:$noLab {
         }
         AfterAll { Remove-LabContainer $name }
 
-        It 'are closed to other users while the pages flow, and open again afterwards' {
+        It 'are closed to every process but the migration''s page clients while the pages flow, and open again afterwards' {
             $move = Start-LabMove $name 'PostCopy' 'Pages'
-            # The lab's hosts share one network namespace: both hosts' rules are in this one table.
-            $rules = @(& iptables -w -S OUTPUT | Where-Object { $_ -match 'livemigrate-pages-' })
-            $ports = @($rules | ForEach-Object { if ($_ -match '--dport (\d+)') { $Matches[1] } })
-            $refused = foreach ($port in $ports) {
-                & setpriv --reuid=65534 --regid=65534 --clear-groups bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$1"' sh $port 2>$null
+            $id = (Get-MigrationJournal -Unfinished | Where-Object Container -eq $name).Id
+            # The lab's hosts share one network namespace (with any other lab on this machine): this move's rules only.
+            $rules = @(foreach ($chain in 'OUTPUT', 'INPUT') { & iptables -w -S $chain | Where-Object { $_ -match "livemigrate-pages-$id " } })
+            $ports = @($rules | Where-Object { $_ -match '^-A OUTPUT' } | ForEach-Object { if ($_ -match '--dport (\d+)') { $Matches[1] } })
+            $connect = 'exec 3<>"/dev/tcp/127.0.0.1/$1"'
+            $nobodyRefused = foreach ($port in $ports) {
+                & setpriv --reuid=65534 --regid=65534 --clear-groups bash -c $connect sh $port 2>$null
+                $LASTEXITCODE -ne 0
+            }
+            # root itself, as any process of the login user that is not one of the migration's page clients.
+            $rootRefused = foreach ($port in $ports) {
+                & bash -c $connect sh $port 2>$null
                 $LASTEXITCODE -ne 0
             }
             $result = (Complete-LabMove $move).Results
 
-            $rules.Count | Should -Be 2 -Because 'the source''s page port and the destination''s end of the tunnel'
-            $rules | Should -Match '! --uid-owner 0 '
-            $refused | Should -Be @($true, $true) -Because 'a user other than the one migrating cannot reach the memory'
+            @($rules | Where-Object { $_ -match '^-A OUTPUT' }).Count | Should -Be 2 -Because 'the source''s page port and the destination''s end of the tunnel'
+            @($rules | Where-Object { $_ -match '^-A INPUT' -and $_ -match '! -i lo' }).Count | Should -Be 2 -Because 'nothing reaches them from another interface'
+            $rules | Where-Object { $_ -match '^-A OUTPUT' } | Should -Match '! --gid-owner \d+ '
+            $nobodyRefused | Should -Be @($true, $true) -Because 'another user cannot reach the memory'
+            $rootRefused | Should -Be @($true, $true) -Because 'nor can a root process that is not the migration''s'
             $result[0].Status.ToString() | Should -Be 'Succeeded' -Because 'the migration''s own connections still get through'
-            @(& iptables -w -S OUTPUT | Where-Object { $_ -match 'livemigrate-pages-' }).Count | Should -Be 0
+            @(foreach ($chain in 'OUTPUT', 'INPUT') { & iptables -w -S $chain | Where-Object { $_ -match "livemigrate-pages-$id " } }).Count | Should -Be 0
             $final = Wait-WorkloadPasses 2 $name 1
+            $final.errors | Should -Be 0
+            $final.start_unix_ms | Should -Be $start.start_unix_ms
+        }
+
+        It 'let the relayed pages through too: the controller''s connector on the source runs as a page client' {
+            $result = Move-Container -Name $name -Source $hosts[1] -Destination $hosts[0] -Mode PostCopy -TransferRoute Relay -SkipReadiness
+
+            $result.Status | Should -Be 'Succeeded'
+            $result.TransferRoute | Should -Be 'Relay'
+            $final = Wait-WorkloadPasses 1 $name 1
+            $final.passes | Should -BeGreaterOrEqual $final.target
             $final.errors | Should -Be 0
             $final.start_unix_ms | Should -Be $start.start_unix_ms
         }

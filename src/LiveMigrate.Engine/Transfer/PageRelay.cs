@@ -55,6 +55,8 @@ namespace LiveMigrate.Transfer
         {
             using (client)
             {
+                // Page requests and their answers go back and forth: no segment may wait for an acknowledgement.
+                client.NoDelay = true;
                 IHostProcess connector;
                 try { connector = _source.Start(ConnectorCommand()); }
                 catch (Exception) { return; /* the destination's client sees its connection close */ }
