@@ -22,7 +22,8 @@ check() {
 # cannot confine. mount(8) needs the remount on its own to apply nosymfollow to a bind mount.
 confined='mode=$1; shift
 while [ "$1" != -- ]; do
-  mount --bind "$1" "$1" 2>/dev/null && mount -o remount,bind,nosymfollow "$1" 2>/dev/null || exit 97
+  mount --bind "$1" "$1" 2>/dev/null && mount -o remount,bind,nosymfollow "$1" 2>/dev/null ||
+    { [ "$mode" = probe ] || echo "refused: cannot confine the unpacking to $1" >&2; exit 97; }
   shift
 done
 shift
@@ -58,13 +59,18 @@ $r
   for p in $paths; do set -- "$@" "${p#/}"; done
   set -- "$mode" $used -- "$@"
   unset IFS; set +f
-  unshare --mount --propagation private sh -c "$confined" tree-unpack.sh "$@"
-  rc=$?
-  [ $rc -ne 97 ] && exit $rc
-  [ "$confining" = must ] && refuse "this host cannot confine the unpacking (it needs root, unshare and Linux 5.10 or later for nosymfollow)"
+  if [ "$confining" = must ] || can_confine; then exec unshare --mount --propagation private sh -c "$confined" tree-unpack.sh "$@"; fi
+  # The relay where this host cannot confine (not root, Linux before 5.10): the names are still checked.
   while [ "$1" != -- ]; do shift; done
   shift
   exec tar -C / --numeric-owner ${inc:+"$inc"} -xpf - -- "$@"
+}
+can_confine() {
+  d=$(mktemp -d) || return 1
+  unshare --mount --propagation private sh -c "$confined" tree-unpack.sh probe "$d" -- 2>/dev/null
+  rc=$?
+  rmdir "$d"
+  return $rc
 }
 case ${1:-} in
 full|incremental)
@@ -99,10 +105,6 @@ link)
   [ "$n" -eq 1 ] || refuse "'--' is not a path"
   unpack "$mode" "$@" ;;
 probe)
-  d=$(mktemp -d) || exit 1
-  unshare --mount --propagation private sh -c "$confined" tree-unpack.sh probe "$d" -- 2>/dev/null
-  rc=$?
-  rmdir "$d"
-  exit $rc ;;
+  can_confine ;;
 *) refuse "unknown mode ${1:-}" ;;
 esac
