@@ -311,9 +311,14 @@ Describe 'Move-Container' -Tag 'Integration' -Skip:$noLab {
                 foreach ($i in 1..3) {
                     @(Get-Content (Join-Path $lab.Root "hosts/lm$i/home/.ssh/authorized_keys") | Where-Object { $_ -like '*livemigrate-link-*' }).Count |
                         Should -Be 0 -Because "the link's key is revoked on lab host $i"
+                    @(Get-ChildItem (Join-Path $lab.Root "hosts/lm$i/home/.ssh/livemigrate-links") -ErrorAction Ignore).Count |
+                        Should -Be 0 -Because "the record of the link's connections goes with its key on lab host $i"
                 }
-                @(Get-ChildItem /run/livemigrate/links -ErrorAction Ignore).Count | Should -Be 0 -Because 'the link folder with its private key goes'
-                & pgrep -f 'livemigrate/links/' | Should -BeNullOrEmpty -Because 'no master connection stays open'
+                # /run is this machine's, shared with any other lab on it: this lab's links only (their target file).
+                @(Get-ChildItem /run/livemigrate/links -ErrorAction Ignore | Where-Object {
+                    (Get-Content (Join-Path $_.FullName 'target') -ErrorAction Ignore | Select-Object -Last 1) -eq "$($lab.Port)" }).Count |
+                    Should -Be 0 -Because 'the link folder with its private key goes'
+                & pgrep -f "livemigrate/links/.* -p $($lab.Port) " | Should -BeNullOrEmpty -Because 'no master connection stays open'
             }
             # Makes the OpenSSH client on lab host 1 fail, as on a source that cannot reach the destination.
             $brokenSsh = Join-Path $lab.Root 'broken-ssh'
