@@ -301,7 +301,7 @@ namespace LiveMigrate.Migration
             private void OpenPageTunnel()
             {
                 _tunnel = Transport.Tunnel(_destination, _tunnelPort, _source, _pagePort);
-                _observer.Message($"Pages go from 127.0.0.1:{_pagePort} on {_source.Name} to 127.0.0.1:{_tunnelPort} on {_destination.Name}, both closed to other users of those hosts.");
+                _observer.Message($"Pages go from 127.0.0.1:{_pagePort} on {_source.Name} to 127.0.0.1:{_tunnelPort} on {_destination.Name}, both closed to every process but the migration's page clients.");
             }
 
             /// <summary>

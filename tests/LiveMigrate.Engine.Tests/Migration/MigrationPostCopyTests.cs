@@ -180,7 +180,7 @@ namespace LiveMigrate.Tests.Migration
             Assert.StartsWith(result.MigrationId + ":", onDestination.Argument);
             Assert.True(onSource.Seq < First(_s.Source, HostOp.LazyCheckpoint));
             Assert.Equal(0, _s.Transport.CheckpointsBeforeTunnel);
-            Assert.Contains(_s.Observer.Messages, m => m.Contains("closed to other users"));
+            Assert.Contains(_s.Observer.Messages, m => m.Contains("closed to every process but the migration's page clients"));
             Assert.Equal(result.MigrationId, _s.Source.CallsOf(HostOp.UnguardPorts).Single().Argument);
             Assert.Equal(result.MigrationId, _s.Destination.CallsOf(HostOp.UnguardPorts).Single().Argument);
             _s.AssertInvariant(result);
