@@ -232,27 +232,45 @@ Describe 'Move-Container' -Tag 'Integration' -Skip:$noLab {
         }
         AfterAll { Remove-LabContainer $name }
 
-        It 'are closed to other users while the pages flow, and open again afterwards' {
+        It 'are closed to every process but the migration''s page clients while the pages flow, and open again afterwards' {
             $move = Start-LabMove $name 'PostCopy' 'Pages'
-            # Each host's rule in its own network namespace: the source's page port, the destination's end of the tunnel.
-            $rules = @(); $refused = @()
+            $id = (Get-MigrationJournal -Unfinished | Where-Object Container -eq $name).Id
+            # Each host's rules in its own network namespace: the source's page port, the destination's end of the tunnel.
+            $rules = @(); $nobodyRefused = @(); $rootRefused = @()
+            $connect = 'exec 3<>"/dev/tcp/127.0.0.1/$1"'
             foreach ($i in 1, 2) {
-                $own = @(Invoke-InLabHost $i @('iptables', '-w', '-S', 'OUTPUT') | Where-Object { $_ -match 'livemigrate-pages-' })
+                $own = @(foreach ($chain in 'OUTPUT', 'INPUT') { Invoke-InLabHost $i @('iptables', '-w', '-S', $chain) | Where-Object { $_ -match "livemigrate-pages-$id " } })
                 $rules += $own
-                foreach ($port in @($own | ForEach-Object { if ($_ -match '--dport (\d+)') { $Matches[1] } })) {
-                    $sshd = Get-Content (Join-Path (Get-LabEnvironment).Root "hosts/lm$i/sshd.pid")
-                    & nsenter -t $sshd -n setpriv --reuid=65534 --regid=65534 --clear-groups bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$1"' sh $port 2>$null
-                    $refused += $LASTEXITCODE -ne 0
+                $sshd = Get-Content (Join-Path (Get-LabEnvironment).Root "hosts/lm$i/sshd.pid")
+                foreach ($port in @($own | Where-Object { $_ -match '^-A OUTPUT' } | ForEach-Object { if ($_ -match '--dport (\d+)') { $Matches[1] } })) {
+                    & nsenter -t $sshd -n setpriv --reuid=65534 --regid=65534 --clear-groups bash -c $connect sh $port 2>$null
+                    $nobodyRefused += $LASTEXITCODE -ne 0
+                    # root itself, as any process of the login user that is not one of the migration's page clients.
+                    & nsenter -t $sshd -n bash -c $connect sh $port 2>$null
+                    $rootRefused += $LASTEXITCODE -ne 0
                 }
             }
             $result = (Complete-LabMove $move).Results
 
-            $rules.Count | Should -Be 2 -Because 'the source''s page port and the destination''s end of the tunnel'
-            $rules | Should -Match '! --uid-owner 0 '
-            $refused | Should -Be @($true, $true) -Because 'a user other than the one migrating cannot reach the memory'
+            @($rules | Where-Object { $_ -match '^-A OUTPUT' }).Count | Should -Be 2 -Because 'the source''s page port and the destination''s end of the tunnel'
+            @($rules | Where-Object { $_ -match '^-A INPUT' -and $_ -match '! -i lo' }).Count | Should -Be 2 -Because 'nothing reaches them from another interface'
+            $rules | Where-Object { $_ -match '^-A OUTPUT' } | Should -Match '! --gid-owner \d+ '
+            $nobodyRefused | Should -Be @($true, $true) -Because 'another user cannot reach the memory'
+            $rootRefused | Should -Be @($true, $true) -Because 'nor can a root process that is not the migration''s'
             $result[0].Status.ToString() | Should -Be 'Succeeded' -Because 'the migration''s own connections still get through'
-            foreach ($i in 1, 2) { @(Invoke-InLabHost $i @('iptables', '-w', '-S', 'OUTPUT') | Where-Object { $_ -match 'livemigrate-pages-' }).Count | Should -Be 0 }
+            foreach ($i in 1, 2) { @(foreach ($chain in 'OUTPUT', 'INPUT') { Invoke-InLabHost $i @('iptables', '-w', '-S', $chain) | Where-Object { $_ -match "livemigrate-pages-$id " } }).Count | Should -Be 0 }
             $final = Wait-WorkloadPasses 2 $name 1
+            $final.errors | Should -Be 0
+            $final.start_unix_ms | Should -Be $start.start_unix_ms
+        }
+
+        It 'let the relayed pages through too: the controller''s connector on the source runs as a page client' {
+            $result = Move-Container -Name $name -Source $hosts[1] -Destination $hosts[0] -Mode PostCopy -TransferRoute Relay -SkipReadiness
+
+            $result.Status | Should -Be 'Succeeded'
+            $result.TransferRoute | Should -Be 'Relay'
+            $final = Wait-WorkloadPasses 1 $name 1
+            $final.passes | Should -BeGreaterOrEqual $final.target
             $final.errors | Should -Be 0
             $final.start_unix_ms | Should -Be $start.start_unix_ms
         }
@@ -296,6 +314,8 @@ Describe 'Move-Container' -Tag 'Integration' -Skip:$noLab {
                 foreach ($i in 1..3) {
                     @(Get-Content (Join-Path $lab.Root "hosts/lm$i/home/.ssh/authorized_keys") | Where-Object { $_ -like '*livemigrate-link-*' }).Count |
                         Should -Be 0 -Because "the link's key is revoked on lab host $i"
+                    @(Get-ChildItem (Join-Path $lab.Root "hosts/lm$i/home/.ssh/livemigrate-links") -ErrorAction Ignore).Count |
+                        Should -Be 0 -Because "the record of the link's connections goes with its key on lab host $i"
                 }
                 foreach ($i in 1..3) { @(Get-ChildItem (Get-LabRunPath $i links) -ErrorAction Ignore).Count | Should -Be 0 -Because 'the link folder with its private key goes' }
                 Get-LabProcess 'livemigrate/links/' | Should -BeNullOrEmpty -Because 'no master connection stays open'

@@ -132,6 +132,24 @@ Describe 'Test-MigrationReadiness' -Tag 'Integration' -Skip:$noLab {
         }
     }
 
+    Context 'a destination that never ran LiveMigrate' {
+        BeforeAll {
+            # An image root that lab host 2 has never had. On lab host 1 a file stands there, so that the CPU check's dump
+            # fails at once instead of racing the canary to make the folder on lab host 2 too.
+            $root = '/var/lib/livemigrate/fresh-images'
+            $fresh = Get-LabHostPath 2 'fresh-images'
+            Remove-Item $fresh -Recurse -Force -ErrorAction Ignore
+            Set-Content (Get-LabHostPath 1 'fresh-images') 'not a folder'
+        }
+        AfterAll { Remove-Item $fresh, (Get-LabHostPath 1 'fresh-images') -Recurse -Force -ErrorAction Ignore }
+
+        It 'passes the canary there: it makes the image root itself' {
+            $canary = Get-Row (Test-Readiness '-ImageRoot', $root) 'Canary' 2
+            $canary.Status | Should -Be 'Pass' -Because $canary.Detail
+            Test-Path $fresh -PathType Container | Should -BeTrue
+        }
+    }
+
     Context 'runc missing on the destination' {
         BeforeAll { Mount-OverLabHost2 '/usr/sbin/runc' @('--bind', '/dev/null') }
         AfterAll { Dismount-LabHost2 '/usr/sbin/runc' }

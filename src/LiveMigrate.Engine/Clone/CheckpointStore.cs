@@ -45,6 +45,8 @@ namespace LiveMigrate.Clone
             using var held = ContainerLock.Take(_host, _lockRoot, container, $"checkpoint {checkpoint} of {container}", ct);
             var state = _host.State(container, ct) ?? throw new InvalidOperationException($"No container named '{container}' on {_host.Name}.");
             if (state.Status != ContainerStatus.Running) throw new InvalidOperationException($"'{container}' on {_host.Name} is {state.Status}; only a running container is checkpointed.");
+            if (!HostPath.IsSafeAbsolute(state.Bundle))
+                throw new InvalidOperationException($"runc reports bundle '{state.Bundle}' for '{container}' on {_host.Name}; only an absolute, normalized bundle path with no folder name that begins with '-' is archived.");
             var dir = PathOf(checkpoint);
             var script = HostScript.Command("checkpoint-save.sh", new[] { _options.RuncPath, container, state.Bundle, dir }).WithEnvironment(_options.CriuEnvironment);
             script.HostTimeout = _options.CriuTimeout;
@@ -129,7 +131,8 @@ namespace LiveMigrate.Clone
             if (target.Host.Name != _host.Name)
             {
                 target.MakeRoomFor(checkpoint, replace, say, ct);
-                using var link = transport.Open(_host, target._host, Migration.RunId.New(), say, ct);
+                var grant = new Transfer.LinkGrant(Migration.RunId.New(), new[] { checkpoint.Path }, null, transport.StreamTimeout + Transfer.LinkGrant.Margin);
+                using var link = transport.Open(_host, target._host, grant, say, ct);
                 bytes = link.Copy(_host, target._host, new[] { checkpoint.Path }, null, ct);
                 route = link.Route;
             }

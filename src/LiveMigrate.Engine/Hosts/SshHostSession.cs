@@ -94,25 +94,6 @@ namespace LiveMigrate.Hosts
         public IDisposable ForwardFromHost(int hostPort, int controllerPort) =>
             Forward(new ForwardedPortRemote("127.0.0.1", (uint)hostPort, "127.0.0.1", (uint)controllerPort));
 
-        /// <summary>
-        /// Listens on a controller port chosen by the kernel as it binds, and carries one connection, from this
-        /// user's own socket (see <see cref="ForwardAdmission"/>), to 127.0.0.1:<paramref name="hostPort"/> on this host.
-        /// </summary>
-        public IDisposable ForwardToHost(int hostPort, out int controllerPort)
-        {
-            var admission = new ForwardAdmission();
-            var port = new ForwardedPortLocal("127.0.0.1", 0, "127.0.0.1", (uint)hostPort);
-            // SSH.NET closes the accepted socket when this handler throws, before any channel is opened.
-            port.RequestReceived += (_, e) =>
-            {
-                if (!admission.TryAdmit((int)e.OriginatorPort)) throw new InvalidOperationException($"Refused a connection from port {e.OriginatorPort} to a migration's page forward.");
-            };
-            var forwarding = Forward(port);
-            controllerPort = (int)port.BoundPort;
-            admission.ListenerPort = controllerPort;
-            return forwarding;
-        }
-
         private IDisposable Forward(ForwardedPort port)
         {
             _client.AddForwardedPort(port);

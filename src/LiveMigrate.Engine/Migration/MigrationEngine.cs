@@ -60,6 +60,8 @@ namespace LiveMigrate.Migration
             private Hosts.IHostProcess? _lazyDump;
             private int _pagePort, _tunnelPort;
             private bool _portsGuarded;
+            // From the lazy dump's start until it is known to have ended: CRIU may listen on the source's page port.
+            private bool _dumpMayListen;
             private Hosts.IHostProcess? _lazyPages;
             private IDisposable? _tunnel;
             private bool _restoreAttempted;
@@ -252,7 +254,7 @@ namespace LiveMigrate.Migration
                 if (state.Status != ContainerStatus.Running)
                     throw new InvalidOperationException($"'{_name}' on {_source.Name} is {state.Status}; only a running container can be migrated live.");
                 if (!HostPath.IsSafeAbsolute(state.Bundle))
-                    throw new InvalidOperationException($"runc reports bundle '{state.Bundle}' for '{_name}'; an absolute bundle path is needed to recreate it on {_destination.Name}.");
+                    throw new InvalidOperationException($"runc reports bundle '{state.Bundle}' for '{_name}'; an absolute, normalized bundle path with no folder name that begins with '-' is needed to recreate it on {_destination.Name}.");
                 _bundle = state.Bundle;
                 // The name on the destination too: another move or restore of a same-named container there would
                 // interfere, and one's rollback would remove the other's copy.
@@ -276,7 +278,8 @@ namespace LiveMigrate.Migration
                 if (_preCopy) PrepareSeries();
                 _observer.Message($"Bundle {_bundle}; images go to {_imageDir} on both hosts.");
                 _source.CreateDirectory(_imageDir, _ct);
-                _link = _engine._transport.Open(_source, _destination, _result.MigrationId, _observer.Message, _ct);
+                if (_lazy) GuardPagePorts();
+                _link = _engine._transport.Open(_source, _destination, Grant(), _observer.Message, _ct);
                 _result.TransferRoute = _link.Route;
                 if (_lazy) OpenPageTunnel();
                 if (_lazy || LazyFromImages) _destination.InstallPageGuard(_ct);
@@ -314,8 +317,25 @@ namespace LiveMigrate.Migration
                     (net.Established > 0 ? $", with its {net.Established} established TCP connection(s)." : "."));
             }
 
-            /// <summary>Post-copy: the way from the destination to the source's page port, before anything is frozen.</summary>
-            private void OpenPageTunnel()
+
+            /// <summary>
+            /// What a direct link may do on the destination: unpack the images (and the bundle, unless shared), listen on
+            /// post-copy's tunnel port, and only as long as every bounded step it serves may take.
+            /// </summary>
+            private LinkGrant Grant()
+            {
+                var runtime = Options.Runtime;
+                var stream = _engine._transport.StreamTimeout;
+                var lifetime = runtime.CriuTimeout + stream + runtime.CriuTimeout + LinkGrant.Margin;
+                if (_preCopy && !_stagedSeries) lifetime += TimeSpan.FromTicks(Options.PreCopy.MaxRounds * (runtime.CriuTimeout + stream).Ticks);
+                if (Options.BundleSync == BundleSync.Delta) lifetime += stream;
+                if (_lazy) lifetime += runtime.PageTransferTimeout;
+                var folders = SharedBundle ? new[] { _imageDir } : new[] { _imageDir, _bundle };
+                return new LinkGrant(_result.MigrationId, folders, _lazy ? _tunnelPort : (int?)null, lifetime);
+            }
+
+            /// <summary>Post-copy: both page ports closed to all but the migration's page clients, before the link's master exists.</summary>
+            private void GuardPagePorts()
             {
                 // Below Linux's ephemeral range (32768 up), where outgoing connections would compete for them.
                 var rng = new Random();
@@ -324,16 +344,29 @@ namespace LiveMigrate.Migration
                 _portsGuarded = true;
                 _source.GuardPort(_pagePort, _result.MigrationId, _ct);
                 _destination.GuardPort(_tunnelPort, _result.MigrationId, _ct);
-                _tunnel = Transport.Tunnel(_destination, _tunnelPort, _source, _pagePort);
-                _observer.Message($"Pages go from 127.0.0.1:{_pagePort} on {_source.Name} to 127.0.0.1:{_tunnelPort} on {_destination.Name}, both closed to other users of those hosts.");
             }
 
-            /// <summary>Once the migration is over, whatever its outcome: nothing listens on those ports any more.</summary>
+            /// <summary>Post-copy: the way from the destination to the source's page port, before anything is frozen.</summary>
+            private void OpenPageTunnel()
+            {
+                _tunnel = Transport.Tunnel(_destination, _tunnelPort, _source, _pagePort);
+                _observer.Message($"Pages go from 127.0.0.1:{_pagePort} on {_source.Name} to 127.0.0.1:{_tunnelPort} on {_destination.Name}, both closed to every process but the migration's page clients.");
+            }
+
+            /// <summary>
+            /// Once the migration is over, whatever its outcome, and only where nothing listens any more: the source's guard
+            /// stays while its lazy dump may still serve the frozen memory (ending it failed), and says so.
+            /// </summary>
             private void ReleasePagePorts()
             {
                 if (!_portsGuarded) return;
                 foreach (var host in new[] { _source, _destination })
                 {
+                    if (host == _source && _dumpMayListen)
+                    {
+                        _observer.Message($"Kept the page port's guard on {_source.Name}: its lazy dump may still listen on 127.0.0.1:{_pagePort}. Once it has ended, remove the iptables rules or nftables table named livemigrate-pages-{_result.MigrationId} there.");
+                        continue;
+                    }
                     try { host.UnguardPorts(_result.MigrationId, CancellationToken.None); }
                     catch (Exception ex) { _observer.Message($"Could not remove the page port's guard on {host.Name} (iptables rules or nftables table named livemigrate-pages-{_result.MigrationId}): {ex.Message}"); }
                 }
@@ -384,7 +417,11 @@ namespace LiveMigrate.Migration
                     _sourceIsolated = true;
                     _source.Network!.Isolate(_network, CancellationToken.None);
                 }
-                if (_lazy) _lazyDump = _source.StartLazyCheckpoint(_name, _imageDir, _pagePort, CancellationToken.None);
+                if (_lazy)
+                {
+                    _dumpMayListen = true;
+                    _lazyDump = _source.StartLazyCheckpoint(_name, _imageDir, _pagePort, CancellationToken.None);
+                }
                 else _source.Checkpoint(_name, CheckpointDir, _preCopy ? _series!.RoundDir(_lastRound) : null, CancellationToken.None);
             }
 
@@ -457,6 +494,7 @@ namespace LiveMigrate.Migration
                 if (!served.Succeeded)
                     throw new InvalidOperationException($"The lazy dump on {_source.Name} failed (exit {served.ExitCode}): {served.StandardError.Trim()} See {_imageDir}/dump.log there.");
                 StopPageTraffic();
+                _dumpMayListen = false;
                 // CRIU lifted its network lock as it ended: the frozen copy gets ours until Cleanup removes it.
                 _source.EndLazyCheckpoint(_name, _imageDir, _ct);
             }
@@ -663,8 +701,18 @@ namespace LiveMigrate.Migration
                 var ct = CancellationToken.None;
                 StopPageTraffic();
                 RemoveRestoredCopy(ct);
-                try { _source.EndLazyCheckpoint(_name, _imageDir, ct); }
-                catch (Exception ex) { _observer.Message(ex.Message); }
+                try
+                {
+                    _source.EndLazyCheckpoint(_name, _imageDir, ct);
+                    _dumpMayListen = false;
+                }
+                catch (Commands.CommandFailedException ex) { _observer.Message(ex.Message); }
+                catch (Exception ex)
+                {
+                    // The script ran to its end, which kills a dump that would not end when asked.
+                    _dumpMayListen = false;
+                    _observer.Message(ex.Message);
+                }
             }
 
             private MigrationException Fail(MigrationStatus status, string? runningOn, MigrationPhase phase, Exception cause, Exception? rollbackError, string message)

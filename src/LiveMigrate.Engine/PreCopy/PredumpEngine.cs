@@ -41,7 +41,8 @@ namespace LiveMigrate.PreCopy
                 series.MarkLatest(source, ct);
                 say($"Pre-dump {series.Id}: rounds go to {series.Root} on {source.Name} and {destination.Name}.");
                 started = true;
-                using var link = _transport.Open(source, destination, series.Id, say, ct);
+                var rounds = TimeSpan.FromTicks(_options.PreCopy.MaxRounds * (_options.Runtime.CriuTimeout + _transport.StreamTimeout).Ticks);
+                using var link = _transport.Open(source, destination, new LinkGrant(series.Id, new[] { series.Root }, null, rounds + LinkGrant.Margin), say, ct);
                 return PreDumpRounds.Run(series, source, destination, link, _options.PreCopy, roundDone, progress, ct);
             }
             catch (Exception ex)

@@ -57,7 +57,7 @@ namespace LiveMigrate.Runc
         private void NetLock(string command, string name, CancellationToken ct)
         {
             if (!(State(name, ct) is ContainerInfo state) || state.Pid <= 0) return;
-            HostScript.Run(_host, HostScript.Command("frozen-netlock.sh", new[] { command, state.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture) }), _options.CommandTimeout, ct);
+            HostScript.Run(_host, Bounded(HostScript.Command("frozen-netlock.sh", new[] { command, state.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture) })), _options.CommandTimeout, ct);
         }
 
         public DumpStats PreDump(string name, string imageDir, string? parentDir, CancellationToken ct)
@@ -82,9 +82,25 @@ namespace LiveMigrate.Runc
 
         private byte[] ReadOutput(CommandLine command, CancellationToken ct)
         {
+            command.HostTimeout = _options.CommandTimeout;
             using var cat = _host.Start(command);
             using var bytes = new System.IO.MemoryStream();
-            cat.StandardOutput.CopyTo(bytes);
+            // A host that stops answering must not hold the caller: the timeout or Ctrl+C closes the stream under the copy.
+            using (var limit = CancellationTokenSource.CreateLinkedTokenSource(ct))
+            {
+                limit.CancelAfter(_options.CommandTimeout);
+                using (limit.Token.Register(cat.Dispose))
+                {
+                    try { cat.StandardOutput.CopyTo(bytes); }
+                    catch (Exception) when (limit.IsCancellationRequested) { /* told below */ }
+                }
+                if (limit.IsCancellationRequested)
+                {
+                    ct.ThrowIfCancellationRequested();
+                    throw new CommandFailedException(_host.Name, command,
+                        $"'{command}' on {Name} did not finish within {_options.CommandTimeout.TotalSeconds:0} s; check that the host still answers.") { TimedOut = true };
+                }
+            }
             var done = cat.WaitForExit(_options.CommandTimeout, ct);
             if (!done.Succeeded) throw CommandFailedException.FromResult(_host.Name, command, done);
             return bytes.ToArray();
@@ -146,7 +162,7 @@ namespace LiveMigrate.Runc
         /// <remarks>Returns once the images are written; a dump that fails before is explained from CRIU's log.</remarks>
         public IHostProcess StartLazyCheckpoint(string name, string imageDir, int port, CancellationToken ct)
         {
-            var cmd = HostScript.Command("lazy-dump.sh", new[] { "dump", _options.RuncPath, ContainerName.Validate(name), Safe(imageDir), Port(port) });
+            var cmd = HostScript.Command("lazy-dump.sh", new[] { "dump", _options.RuncPath, ContainerName.Validate(name), Safe(imageDir), Port(port), Transfer.PageClients.Group });
             cmd.WithEnvironment(_options.CriuEnvironment);
             // The dump, then every page's transfer: the host ends it if the controller is gone by then.
             cmd.HostTimeout = _options.CriuTimeout + _options.PageTransferTimeout;
@@ -180,7 +196,7 @@ namespace LiveMigrate.Runc
         /// </summary>
         public void EndLazyCheckpoint(string name, string imageDir, CancellationToken ct)
         {
-            HostScript.Run(_host, HostScript.Command("lazy-dump.sh", new[] { "end", Safe(imageDir) }), _options.CommandTimeout + TimeSpan.FromSeconds(15), ct);
+            HostScript.Run(_host, HostScript.Command("lazy-dump.sh", new[] { "end", Safe(imageDir), Transfer.PageClients.Group }), _options.CommandTimeout + TimeSpan.FromSeconds(15), ct);
             if (State(name, ct)?.Status == ContainerStatus.Paused) NetLock("lock", name, ct);
         }
 
@@ -209,10 +225,12 @@ namespace LiveMigrate.Runc
         {
             InstallPageGuard(CancellationToken.None);
             var from = port is int p ? new[] { "--page-server", "--address", "127.0.0.1", "--port", Port(p) } : new string[0];
-            // The guard runs the daemon as its child and ends with its exit code; see PageGuard.
-            var guarded = new[] { _pageGuard!, Safe(imageDir), _options.RuncPath, ContainerName.Validate(name), "--", _options.CriuPath, "lazy-pages" };
-            var daemon = StartCriuDaemon(new CommandLine(guarded.Concat(from).Concat(new[] {
-                "--images-dir", Safe(imageDir), "--work-dir", imageDir, "--log-file", "lazy-pages.log" })));
+            var criu = new[] { _options.CriuPath, "lazy-pages" }.Concat(from).Concat(new[] {
+                "--images-dir", Safe(imageDir), "--work-dir", imageDir, "--log-file", "lazy-pages.log" });
+            // The guard runs the daemon as its child and ends with its exit code (see PageGuard); fetching from a page
+            // port, the daemon is a page client, the only kind its port guard lets connect.
+            var daemon = StartCriuDaemon(new CommandLine(new[] { _pageGuard!, Safe(imageDir), _options.RuncPath, ContainerName.Validate(name), "--" }
+                .Concat(port == null ? criu : Transfer.PageClients.As(criu))));
             var probe = new CommandLine("test", "-S", HostPath.Combine(imageDir, "lazy-pages.socket"));
             var clock = System.Diagnostics.Stopwatch.StartNew();
             while (!_host.Run(probe, _options.CommandTimeout, CancellationToken.None).Succeeded)
@@ -228,10 +246,17 @@ namespace LiveMigrate.Runc
         }
 
         public void GuardPort(int port, string tag, CancellationToken ct) =>
-            HostScript.Run(_host, HostScript.Command("port-guard.sh", new[] { "guard", Port(port), tag }), _options.CommandTimeout, ct);
+            HostScript.Run(_host, Bounded(HostScript.Command("port-guard.sh", new[] { "guard", Port(port), tag, Transfer.PageClients.Group })), _options.CommandTimeout, ct);
 
         public void UnguardPorts(string tag, CancellationToken ct) =>
-            HostScript.Run(_host, HostScript.Command("port-guard.sh", new[] { "unguard", tag }), _options.CommandTimeout, ct);
+            HostScript.Run(_host, Bounded(HostScript.Command("port-guard.sh", new[] { "unguard", tag })), _options.CommandTimeout, ct);
+
+        /// <summary>Ended on the host itself too: a controller that gave up must not leave it waiting there (iptables' lock).</summary>
+        private CommandLine Bounded(CommandLine command)
+        {
+            command.HostTimeout = _options.CommandTimeout;
+            return command;
+        }
 
         public string? PageGuardState(string imageDir, CancellationToken ct)
         {

@@ -12,8 +12,9 @@ namespace LiveMigrate.Transfer
     /// <summary>
     /// One migration's own OpenSSH connection from its source to its destination, so that its streams go host to host
     /// instead of through the controller (which then decrypts and encrypts every byte once more). The destination lets
-    /// in a throwaway key, only to unpack tar (no shell, no forwarding), until revoked or expired; the source trusts
-    /// only the host key the controller itself verified. Opened before the freeze: no login while frozen.
+    /// in a throwaway key, only to unpack tar under the migration's own folders (confined by tree-unpack.sh: no shell, no
+    /// other forwarding than post-copy's one port), until revoked, which also ends its connections, or expired; the
+    /// source trusts only the host key the controller itself verified. Opened before the freeze: no login while frozen.
     /// </summary>
     public sealed class DirectLink : IDisposable
     {
@@ -42,22 +43,32 @@ namespace LiveMigrate.Transfer
 
         public string Description => $"direct, over a key of its own from {_source.Name} to {_destination.Name}";
 
-        /// <param name="id">Names the link on both hosts (letters, digits, '-' and '_').</param>
+        /// <param name="grant">The link's name on both hosts (letters, digits, '-' and '_'), the folders it may unpack into,
+        /// the one port it may listen on, and how long the destination accepts the key if nobody revokes it.</param>
         /// <param name="timeout">Bounds each stream sent over the link.</param>
-        /// <param name="lifetime">How long the destination accepts the key if nobody revokes it (a controller that died).</param>
-        public static DirectLink Open(IHostSession source, SshHostSession destination, string id, TimeSpan lifetime, TimeSpan timeout, CancellationToken ct)
+        public static DirectLink Open(IHostSession source, SshHostSession destination, LinkGrant grant, TimeSpan timeout, CancellationToken ct)
         {
-            if (!Regex.IsMatch(id, "^[A-Za-z0-9_-]{1,64}$")) throw new ArgumentException($"'{id}' cannot name a link.", nameof(id));
+            var id = grant.Id;
+            if (!Regex.IsMatch(id, "^[A-Za-z0-9_-]{1,64}$")) throw new ArgumentException($"'{id}' cannot name a link.", nameof(grant));
             if (destination.HostKey.Length == 0) throw new InvalidOperationException($"The connection to {destination.Name} has no verified host key to hand on.");
+            // Named in the key's forced command, and in the command each stream asks for: nothing a shell or sshd would read.
+            var unnameable = grant.Folders.FirstOrDefault(f => !HostPath.IsSafeAbsolute(f) || !Regex.IsMatch(f, "^[A-Za-z0-9._+,@%=/-]+$"));
+            if (unnameable != null)
+                throw new NotSupportedException($"The direct link names the folders it may write in its key's forced command, and '{unnameable}' has characters other than letters, digits and . _ + , @ % = - /.");
             var link = new DirectLink(source, destination, id, timeout);
             try
             {
                 var publicKey = PublicKey(link.RunOnSource(ct, "key"));
                 link._authorized = true;
+                var invariant = System.Globalization.CultureInfo.InvariantCulture;
+                var unpack = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(HostScript.Text("tree-unpack.sh")));
                 HostScript.Run(destination, HostScript.Command("link-destination.sh", new[] { "authorize", link._marker, publicKey,
-                    ((long)Math.Ceiling(lifetime.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture) }), StepTimeout, ct);
+                    ((long)Math.Ceiling(grant.Lifetime.TotalSeconds)).ToString(invariant), grant.ListenPort?.ToString(invariant) ?? "-", unpack }
+                    .Concat(grant.Folders)), StepTimeout, ct);
                 var a = destination.Options.LinkAddress ?? destination.Options.Address;
-                link.RunOnSource(ct, "connect", $"{a.UserName}@{a.HostName}", a.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), destination.HostKey);
+                // Post-copy's pages go through the master's forward: it connects to the page port as a page client.
+                var connect = new[] { $"{a.UserName}@{a.HostName}", a.Port.ToString(invariant), destination.HostKey };
+                link.RunOnSource(ct, "connect", grant.ListenPort == null ? connect : connect.Concat(new[] { PageClients.Group }).ToArray());
                 return link;
             }
             catch
@@ -91,8 +102,8 @@ namespace LiveMigrate.Transfer
         /// <returns>The bytes of the tar stream sent.</returns>
         public long Copy(IReadOnlyList<string> absolutePaths, Action<long>? progress, CancellationToken ct, string? snapshot = null)
         {
-            var relative = absolutePaths.Select(TreeTransfer.RelativeToRoot);
-            var send = HostScript.Command("link-source.sh", new[] { "send", _dir, snapshot ?? "-" }.Concat(relative));
+            foreach (var path in absolutePaths) TreeTransfer.RelativeToRoot(path);
+            var send = HostScript.Command("link-source.sh", new[] { "send", _dir, snapshot ?? "-" }.Concat(absolutePaths));
             send.HostTimeout = _timeout;
             using var process = _source.Start(send);
             process.StandardInput.Dispose();

@@ -22,9 +22,12 @@ namespace LiveMigrate.Transfer
         /// Opens the way one migration's copies take from <paramref name="source"/> to <paramref name="destination"/>,
         /// until disposed; copies between other hosts still go the transport's usual way.
         /// </summary>
-        /// <param name="id">Names what the route leaves on the hosts while open.</param>
+        /// <param name="grant">Names what the route leaves on the hosts while open, and bounds what a direct link may do.</param>
         /// <param name="say">Told which route was taken, and why not the direct one if it was not.</param>
-        ITreeLink Open(IContainerHost source, IContainerHost destination, string id, Action<string> say, CancellationToken ct);
+        ITreeLink Open(IContainerHost source, IContainerHost destination, LinkGrant grant, Action<string> say, CancellationToken ct);
+
+        /// <summary>The longest one stream may take.</summary>
+        TimeSpan StreamTimeout { get; }
 
         /// <summary>
         /// Ends what a link opened under <paramref name="id"/> left when its controller died: the source's connection, any
@@ -53,8 +56,6 @@ namespace LiveMigrate.Transfer
     /// <summary>The real transport: tar streams relayed between two SSH sessions.</summary>
     public sealed class SshTreeTransport : ITreeTransport
     {
-        // The destination accepts a link's key this long if nobody revokes it (its controller died).
-        private static readonly TimeSpan LinkLifetime = TimeSpan.FromHours(6);
         private readonly TimeSpan _timeout;
         private readonly TransferRoute _route;
 
@@ -64,15 +65,18 @@ namespace LiveMigrate.Transfer
             _route = route;
         }
 
+        public TimeSpan StreamTimeout => _timeout;
+
         public long Copy(IContainerHost source, IContainerHost destination, IReadOnlyList<string> paths, Action<long>? progress, CancellationToken ct, string? snapshot = null) =>
             TreeTransfer.Copy(SessionOf(source), SessionOf(destination), paths, progress, _timeout, ct, snapshot);
 
         public IDisposable Tunnel(IContainerHost from, int fromPort, IContainerHost to, int toPort)
         {
-            var near = SshOf(to).ForwardToHost(toPort, out var controllerPort);
+            SshOf(to);
+            var near = new PageRelay(SessionOf(to), toPort, _timeout);
             try
             {
-                var far = SshOf(from).ForwardFromHost(fromPort, controllerPort);
+                var far = SshOf(from).ForwardFromHost(fromPort, near.Port);
                 return new Both(far, near);
             }
             catch
@@ -82,7 +86,7 @@ namespace LiveMigrate.Transfer
             }
         }
 
-        public ITreeLink Open(IContainerHost source, IContainerHost destination, string id, Action<string> say, CancellationToken ct)
+        public ITreeLink Open(IContainerHost source, IContainerHost destination, LinkGrant grant, Action<string> say, CancellationToken ct)
         {
             if (_route == TransferRoute.Relay) return Relayed(source, destination, say, "as asked");
             if (SessionOf(destination) is not Hosts.SshHostSession target || SessionOf(source) is not Hosts.SshHostSession)
@@ -92,7 +96,7 @@ namespace LiveMigrate.Transfer
             }
             try
             {
-                var link = DirectLink.Open(SessionOf(source), target, id, LinkLifetime, _timeout, ct);
+                var link = DirectLink.Open(SessionOf(source), target, grant, _timeout, ct);
                 say($"Streams go {link.Description}.");
                 return new PairLink(this, source, destination, link, say);
             }
@@ -150,8 +154,10 @@ namespace LiveMigrate.Transfer
                 return _transport.Tunnel(from, fromPort, to, toPort);
             }
 
-            public ITreeLink Open(IContainerHost source, IContainerHost destination, string id, Action<string> say, CancellationToken ct) =>
-                _transport.Open(source, destination, id, say, ct);
+            public ITreeLink Open(IContainerHost source, IContainerHost destination, LinkGrant grant, Action<string> say, CancellationToken ct) =>
+                _transport.Open(source, destination, grant, say, ct);
+
+            public TimeSpan StreamTimeout => _transport.StreamTimeout;
 
             public void CloseLeftover(IContainerHost source, IContainerHost destination, string id, Action<string> say) =>
                 _transport.CloseLeftover(source, destination, id, say);

@@ -9,7 +9,8 @@ namespace LiveMigrate.Transfer
 {
     /// <summary>
     /// Moves directory trees to the same paths on another host as one tar stream relayed through the
-    /// controller's open SSH connections: no login per step, nothing stored on the controller.
+    /// controller's open SSH connections: no login per step, nothing stored on the controller. The destination unpacks
+    /// with tree-unpack.sh, only under those paths.
     /// </summary>
     public static class TreeTransfer
     {
@@ -20,8 +21,12 @@ namespace LiveMigrate.Transfer
             // Incremental: the source's snapshot file says what was sent before; unpacking in incremental mode also
             // deletes what the source no longer has.
             var incremental = snapshot == null ? new string[0] : new[] { "--listed-incremental=" + snapshot };
-            var pack = new CommandLine(new[] { "tar", "-C", "/", "--numeric-owner", "--sparse" }.Concat(incremental).Concat(new[] { "-cf", "-" }).Concat(relative)) { HostTimeout = timeout };
-            var unpack = new CommandLine(new[] { "tar", "-C", "/", "--numeric-owner" }.Concat(snapshot == null ? new string[0] : new[] { "--listed-incremental=/dev/null" }).Concat(new[] { "-xpf", "-" })) { HostTimeout = timeout };
+            var pack = new CommandLine(new[] { "tar", "-C", "/", "--numeric-owner", "--sparse" }.Concat(incremental).Concat(new[] { "-cf", "-", "--" }).Concat(relative)) { HostTimeout = timeout };
+            var unpackArgs = new[] { snapshot == null ? "full" : "incremental" }.Concat(absolutePaths).Concat(new[] { "--" }).Concat(absolutePaths).ToArray();
+            var unpack = HostScript.Command("tree-unpack.sh", unpackArgs);
+            unpack.HostTimeout = timeout;
+            // What messages name: the script's text is no use to anyone.
+            var shownUnpack = new CommandLine(new[] { "tree-unpack.sh" }.Concat(unpackArgs));
 
             using var writer = destination.Start(unpack);
             using var reader = source.Start(pack);
@@ -38,14 +43,14 @@ namespace LiveMigrate.Transfer
             }
             catch (Exception ex)
             {
-                throw new CommandFailedException(destination.Name, unpack,
+                throw new CommandFailedException(destination.Name, shownUnpack,
                     $"Streaming {string.Join(", ", absolutePaths)} from {source.Name} to {destination.Name} broke: {ex.Message}{WhySide(destination, writer)}{WhySide(source, reader)}", inner: ex);
             }
             writer.StandardInput.Dispose();
             var packed = reader.WaitForExit(TimeSpan.FromSeconds(30), ct);
             var unpacked = writer.WaitForExit(TimeSpan.FromSeconds(30), ct);
             if (!packed.Succeeded) throw CommandFailedException.FromResult(source.Name, pack, packed);
-            if (!unpacked.Succeeded) throw CommandFailedException.FromResult(destination.Name, unpack, unpacked);
+            if (!unpacked.Succeeded) throw CommandFailedException.FromResult(destination.Name, shownUnpack, unpacked);
             return bytes;
         }
 

@@ -101,6 +101,10 @@ namespace LiveMigrate.Tests.Fakes
         public void BecomeUnreachable() =>
             _faults.Add(new Fault(null, $"The SSH connection to {Name} is closed.", null, null));
 
+        /// <summary>From the first call of <paramref name="op"/> on (that one included), every call throws, as over a dropped connection.</summary>
+        public void BecomeUnreachableAt(HostOp op) =>
+            _faults.Add(new Fault(null, $"The SSH connection to {Name} is closed.", null, () => Calls.Any(c => c.Op == op)));
+
         public void RemoveContainer(string name) => _containers.Remove(name);
 
         public void SetStatus(string name, ContainerStatus status) => _containers[name].Status = status;
@@ -385,6 +389,8 @@ namespace LiveMigrate.Tests.Fakes
                 if (f.Op != null && f.Op != op) continue;
                 if (f.When != null && !f.When()) continue;
                 f.SideEffect?.Invoke(this);
+                // A host out of reach fails as a real session does; a step that ran and failed, as its script says.
+                if (f.Op == null) throw new LiveMigrate.Commands.CommandFailedException(Name, new LiveMigrate.Commands.CommandLine(op.ToString()), f.Message);
                 throw new InjectedFault(f.Message);
             }
         }

@@ -49,15 +49,25 @@ namespace LiveMigrate.Tests.Fakes
         public int LinksOpened { get; private set; }
         /// <summary>How many checkpoints the source had seen when the last link was opened.</summary>
         public int CheckpointsBeforeOpen { get; private set; }
+        /// <summary>How many page ports the two hosts had guarded when the last link was opened.</summary>
+        public int GuardsBeforeOpen { get; private set; }
         /// <summary>When set, opening a link fails with this message.</summary>
         public string? OpenFailure { get; set; }
 
-        public ITreeLink Open(IContainerHost source, IContainerHost destination, string id, Action<string> say, CancellationToken ct)
+        /// <summary>What each link was granted, in order.</summary>
+        public List<LinkGrant> Grants { get; } = new();
+
+        public TimeSpan StreamTimeout { get; set; } = TimeSpan.FromMinutes(30);
+
+        public ITreeLink Open(IContainerHost source, IContainerHost destination, LinkGrant grant, Action<string> say, CancellationToken ct)
         {
             if (OpenFailure != null) throw new InjectedFault(OpenFailure);
+            Grants.Add(grant);
+            var id = grant.Id;
             OpenLinks.Add(id);
             LinksOpened++;
             CheckpointsBeforeOpen = ((FakeContainerHost)source).CallsOf(HostOp.Checkpoint).Count();
+            GuardsBeforeOpen = new[] { source, destination }.Cast<FakeContainerHost>().Sum(h => h.CallsOf(HostOp.GuardPort).Count());
             say($"fake link {id} from {source.Name} to {destination.Name}");
             return new Link(this, () => OpenLinks.Remove(id));
         }
@@ -77,7 +87,8 @@ namespace LiveMigrate.Tests.Fakes
             public long Copy(IContainerHost source, IContainerHost destination, IReadOnlyList<string> paths, Action<long>? progress, CancellationToken ct, string? snapshot = null) =>
                 _transport.Copy(source, destination, paths, progress, ct, snapshot);
             public IDisposable Tunnel(IContainerHost from, int fromPort, IContainerHost to, int toPort) => _transport.Tunnel(from, fromPort, to, toPort);
-            public ITreeLink Open(IContainerHost source, IContainerHost destination, string id, Action<string> say, CancellationToken ct) => _transport.Open(source, destination, id, say, ct);
+            public ITreeLink Open(IContainerHost source, IContainerHost destination, LinkGrant grant, Action<string> say, CancellationToken ct) => _transport.Open(source, destination, grant, say, ct);
+            public TimeSpan StreamTimeout => _transport.StreamTimeout;
             public void CloseLeftover(IContainerHost source, IContainerHost destination, string id, Action<string> say) => _transport.CloseLeftover(source, destination, id, say);
             public void Dispose() => _closer.Dispose();
         }

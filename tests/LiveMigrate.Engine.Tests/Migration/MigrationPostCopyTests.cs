@@ -203,10 +203,33 @@ namespace LiveMigrate.Tests.Migration
             Assert.StartsWith(result.MigrationId + ":", onDestination.Argument);
             Assert.True(onSource.Seq < First(_s.Source, HostOp.LazyCheckpoint));
             Assert.Equal(0, _s.Transport.CheckpointsBeforeTunnel);
-            Assert.Contains(_s.Observer.Messages, m => m.Contains("closed to other users"));
+            Assert.Contains(_s.Observer.Messages, m => m.Contains("closed to every process but the migration's page clients"));
             Assert.Equal(result.MigrationId, _s.Source.CallsOf(HostOp.UnguardPorts).Single().Argument);
             Assert.Equal(result.MigrationId, _s.Destination.CallsOf(HostOp.UnguardPorts).Single().Argument);
             _s.AssertInvariant(result);
+        }
+
+        [Fact]
+        public void Guards_both_page_ports_before_the_link_exists_so_that_its_ssh_is_let_through_as_a_page_client()
+        {
+            _s.Migrate();
+
+            Assert.Equal(2, _s.Transport.GuardsBeforeOpen);
+        }
+
+        [Fact]
+        public void Keeps_the_source_guard_while_its_lazy_dump_may_still_listen()
+        {
+            _s.Destination.FailOn(HostOp.RestoreLazy, "criu failed: type RESTORE errno 0");
+            // The source drops off just as the rollback asks its lazy dump to end.
+            _s.Source.BecomeUnreachableAt(HostOp.EndLazyCheckpoint);
+
+            var ex = _s.MigrateFailing();
+
+            Assert.Equal(new[] { _s.Source.CallsOf(HostOp.GuardPort).Single().Argument.Split(':')[1] },
+                _s.Source.GuardedPorts[ex.Result.MigrationId].Select(p => p.ToString()));
+            Assert.Contains(_s.Observer.Messages, m => m.Contains("Kept the page port's guard on hostA") && m.Contains("livemigrate-pages-" + ex.Result.MigrationId));
+            Assert.Empty(_s.Destination.GuardedPorts);
         }
 
         [Fact]

@@ -30,6 +30,44 @@ namespace LiveMigrate.Tests.Migration
         }
 
         [Fact]
+        public void Grants_only_the_images_and_the_bundle_no_port_and_only_as_long_as_the_steps_it_serves()
+        {
+            var result = _s.Migrate();
+
+            var grant = Assert.Single(_s.Transport.Grants);
+            Assert.Equal(result.MigrationId, grant.Id);
+            Assert.Equal(new[] { result.ImagePath!, MigrationScenario.Bundle }, grant.Folders);
+            Assert.Null(grant.ListenPort);
+            // Two CRIU calls, one stream and the margin; no longer than that (it was 6 hours).
+            var runtime = _s.Options.Runtime;
+            Assert.Equal(runtime.CriuTimeout + runtime.CriuTimeout + _s.Transport.StreamTimeout + LinkGrant.Margin, grant.Lifetime);
+        }
+
+        [Fact]
+        public void A_shared_bundle_is_not_granted()
+        {
+            _s.Options.BundleSync = BundleSync.None;
+            _s.Destination.WithBundle(MigrationScenario.Bundle);
+
+            var result = _s.Migrate();
+
+            Assert.Equal(new[] { result.ImagePath! }, Assert.Single(_s.Transport.Grants).Folders);
+        }
+
+        [Fact]
+        public void Post_copy_grants_its_tunnel_port_and_the_page_transfer_time()
+        {
+            _s.Options.Mode = MigrationMode.PostCopy;
+
+            _s.Migrate();
+
+            var grant = Assert.Single(_s.Transport.Grants);
+            var tunnel = Assert.Single(_s.Destination.CallsOf(HostOp.GuardPort)).Argument.Split(':')[1];
+            Assert.Equal(int.Parse(tunnel), grant.ListenPort);
+            Assert.True(grant.Lifetime >= _s.Options.Runtime.PageTransferTimeout + _s.Transport.StreamTimeout);
+        }
+
+        [Fact]
         public void Is_closed_after_a_rollback()
         {
             _s.Destination.FailOn(HostOp.Restore, "restore failed on purpose");

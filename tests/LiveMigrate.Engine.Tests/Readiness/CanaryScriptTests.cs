@@ -32,6 +32,18 @@ namespace LiveMigrate.Tests.Readiness
         }
 
         [Fact]
+        public void Succeeds_on_a_host_that_has_no_image_root_yet()
+        {
+            using var runc = new FakeRunc();
+            var request = new ReadinessRequest { ImageRoot = Path.Combine(runc.ImageRoot, "never-made", "images"), CanaryTimeout = TimeSpan.FromSeconds(10) };
+            request.Runtime.RuncPath = runc.Path;
+
+            var c = new ReadinessProbe(request).Canary(new LocalHostSession(), CancellationToken.None);
+
+            Assert.True(c.Succeeded, $"failed={c.FailedStep} " + string.Join(" | ", c.Errors));
+        }
+
+        [Fact]
         public void A_failed_checkpoint_reports_runc_s_stderr_and_the_error_lines_of_dump_log()
         {
             using var runc = new FakeRunc(checkpoint:

@@ -127,6 +127,7 @@ namespace LiveMigrate.Tests.Runc
         [InlineData("/var/lib/")]
         [InlineData("var/lib/containers/web")]
         [InlineData("/var/lib/../containers")]
+        [InlineData("/var/lib/containers/-web")]
         [InlineData("")]
         public void RemoveTree_refuses_shallow_or_unclean_paths(string path)
         {
@@ -141,9 +142,9 @@ namespace LiveMigrate.Tests.Runc
         {
             var (host, session) = Host(_ => Exit(0));
 
-            host.RemoveTree("/var/lib/containers/-web", default);
+            host.RemoveTree("/var/lib/containers/web", default);
 
-            Assert.Equal("rm -rf --one-file-system -- /var/lib/containers/-web", session.Runs.Single().command.ToShellString());
+            Assert.Equal("rm -rf --one-file-system -- /var/lib/containers/web", session.Runs.Single().command.ToShellString());
         }
 
         [Theory]

@@ -30,7 +30,7 @@ namespace LiveMigrate.Tests.Runc
             Assert.Same(dump, process);
             Assert.False(dump.Disposed);
             var started = session.Started.Single();
-            Assert.Equal(new[] { "dump", "/usr/sbin/runc", "web", Images, "21000" }, started.Arguments.Skip(started.Arguments.Count - 5));
+            Assert.Equal(new[] { "dump", "/usr/sbin/runc", "web", Images, "21000", "livemigrate-pages" }, started.Arguments.Skip(started.Arguments.Count - 6));
             Assert.Contains("lazy-dump.sh", started.Arguments);
             // CRIU's environment travels with it; the host ends the dump if no controller is left to.
             Assert.Contains("CRIU_FAULT=130", started.ToShellString());

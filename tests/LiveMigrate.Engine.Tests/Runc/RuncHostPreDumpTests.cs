@@ -26,7 +26,7 @@ namespace LiveMigrate.Tests.Runc
             Assert.Equal("env 'CRIU_FAULT=130' timeout '--kill-after=5' 120 /usr/sbin/runc checkpoint --pre-dump --image-path " + Series + "/round-2 " +
                 "--work-path " + Series + "/round-2 --parent-path ../round-1 web", session.Runs.Single().command.ToShellString());
             Assert.Equal(TimeSpan.FromSeconds(130), session.Runs.Single().timeout);
-            Assert.Equal("cat " + Series + "/round-2/stats-dump", session.Started.Single().ToShellString());
+            Assert.Equal("cat " + Series + "/round-2/stats-dump", session.Started.Single().ToString());
             Assert.Equal(100, stats.PagesWritten);
             Assert.Equal(200, stats.PagesSkippedParent);
         }

@@ -1,7 +1,7 @@
 using System;
-using System.Linq;
 using System.Diagnostics;
 using System.IO;
+using System.Linq;
 using System.Threading;
 using LiveMigrate.Commands;
 using LiveMigrate.Tests.Fakes;
@@ -30,8 +30,9 @@ namespace LiveMigrate.Tests.Transfer
 
             Assert.Equal(data.Length, n);
             Assert.Equal(data, received.ToArray());
-            Assert.Equal("tar -C / --numeric-owner --sparse -cf - var/lib/livemigrate/images/web-1 var/lib/livemigrate/containers/web", packed!.ToString());
-            Assert.Equal("tar -C / --numeric-owner -xpf -", unpacked!.ToString());
+            Assert.Equal("tar -C / --numeric-owner --sparse -cf - -- var/lib/livemigrate/images/web-1 var/lib/livemigrate/containers/web", packed!.ToString());
+            // The destination unpacks those paths only, and only under them.
+            Assert.Equal(new[] { "tree-unpack.sh", "full", Paths[0], Paths[1], "--", Paths[0], Paths[1] }, unpacked!.Arguments.Skip(3));
         }
 
         [Fact]

@@ -18,8 +18,8 @@ fail() { # step, stderr file, CRIU log
 # fd 3 is this script's stdout: a step's own stdout may be /dev/null.
 exec 3>&1
 step() { timeout -k 2 "$limit" "$@"; rc=$?; [ $rc -eq 124 ] || [ $rc -eq 137 ] && echo "timed_out=1" >&3; return $rc; }
-mkdir -p -m 0700 "$dir/rootfs" "$dir/images" 2>"$dir.err" || { echo "error=cannot create $dir: $(cat "$dir.err")"; rm -f "$dir.err"; echo "failed=mkdir"; exit 1; }
-rm -f "$dir.err"
+# mkdir's complaint is kept in a variable: on a host that never ran a migration, the image root does not exist yet.
+err=$(mkdir -p -m 0700 "$dir/rootfs" "$dir/images" 2>&1) || { echo "error=cannot create $dir: $err"; echo "failed=mkdir"; exit 1; }
 mkdir "$dir/rootfs/tmp"
 # A writable /tmp: CRIU 4.2 makes its mount-namespace work folder there when it restores a read-only root.
 mounts='{"destination":"/proc","type":"proc","source":"proc"},{"destination":"/dev","type":"tmpfs","source":"tmpfs","options":["nosuid","mode=755","size=64k"]},{"destination":"/tmp","type":"tmpfs","source":"tmpfs","options":["nosuid","mode=1777","size=64k"]}'

@@ -29,11 +29,13 @@ while [ ! -d "$d" ]; do d=${d%/*}; [ -n "$d" ] || d=/; done
 echo "images_dir=$d"
 echo "images_avail_kb=$(df -Pk "$d" 2>/dev/null | awk 'NR==2 {print $4}')"
 echo "images_dev=$(stat -c %d "$d" 2>/dev/null)"
-# Dumps write the images there and restores read them back: how fast does that file system take a write?
-probe="$d/.livemigrate-write-probe.$$"
-t=$(date +%s%N)
-if head -c 33554432 /dev/zero > "$probe" 2>/dev/null; then
-  echo "write_us=$(( ($(date +%s%N) - t) / 1000 ))"
-  echo "write_kb=32768"
+# Dumps write the images there and restores read them back: how fast does that file system take a write? Into a new
+# 0700 folder of its own (mktemp makes it, never an existing name): a link planted there by someone else is not followed.
+if probe=$(mktemp -d "$d/.livemigrate-write-probe.XXXXXXXX" 2>/dev/null); then
+  t=$(date +%s%N)
+  if head -c 33554432 /dev/zero > "$probe/data" 2>/dev/null; then
+    echo "write_us=$(( ($(date +%s%N) - t) / 1000 ))"
+    echo "write_kb=32768"
+  fi
+  rm -rf -- "$probe"
 fi
-rm -f -- "$probe"

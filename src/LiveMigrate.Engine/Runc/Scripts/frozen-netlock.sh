@@ -11,7 +11,8 @@ ns=/proc/$pid/ns/net
 [ "$(readlink "$ns")" = "$(readlink /proc/1/ns/net)" ] && exit 0
 in_ns() { nsenter --net="$ns" "$@"; }
 if command -v iptables >/dev/null; then
-  rule() { in_ns iptables -w "$1" "$2" -j DROP -m comment --comment livemigrate-frozen; }
+  # iptables waits for xtables' lock: 20 s at most (another program holding it must not hang a rollback).
+  rule() { in_ns iptables -w 20 "$1" "$2" -j DROP -m comment --comment livemigrate-frozen; }
   case $cmd in
   lock)
     for chain in INPUT OUTPUT; do

@@ -1,20 +1,23 @@
 # Post-copy's source side: a dump that writes everything but the memory, then serves the memory from the frozen
 # tasks themselves until a lazy restore has fetched it all (nothing of it touches the disk here).
-#   dump RUNC NAME DIR PORT   pause the container NAME and checkpoint it into DIR, serving its pages on 127.0.0.1:PORT;
-#                             prints "ready" once the images are written, then ends with runc's exit code
-#   end DIR                   end the dump of DIR if it still waits for or serves a client: the container stays frozen
+#   dump RUNC NAME DIR PORT GROUP   pause the container NAME and checkpoint it into DIR, serving its pages on
+#                             127.0.0.1:PORT; prints "ready" once the images are written, then ends with runc's exit code
+#   end DIR GROUP             end the dump of DIR if it still waits for or serves a client: the container stays frozen
+# GROUP: the page clients' group, the only one the port's guard (port-guard.sh) lets connect.
 set -u
 cmd=$1
 # A connection closed at once is a client that wants nothing more: CRIU finishes the dump, lifts its network lock
-# and leaves the tasks frozen, as it found them.
+# and leaves the tasks frozen, as it found them. Made as a page client where the group exists.
 poke() {
-  if command -v bash >/dev/null; then bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$1"' poke "$1" 2>/dev/null
-  elif command -v nc >/dev/null; then nc 127.0.0.1 "$1" </dev/null >/dev/null 2>&1
+  as=
+  case $group in *[!a-z0-9_-]*|'') ;; *) getent group "$group" >/dev/null 2>&1 && as="setpriv --regid $group --keep-groups" ;; esac
+  if command -v bash >/dev/null; then $as bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$1"' poke "$1" 2>/dev/null
+  elif command -v nc >/dev/null; then $as nc 127.0.0.1 "$1" </dev/null >/dev/null 2>&1
   else return 1; fi
 }
 case $cmd in
 dump)
-  runc=$2 name=$3 dir=$4 port=$5
+  runc=$2 name=$3 dir=$4 port=$5 group=${6:-}
   ready=$dir/lazy-ready
   # Frozen first: CRIU finds the freezer frozen and leaves it so (--leave-running keeps the tasks, not their running).
   "$runc" pause "$name" || { echo "error=runc pause $name failed"; exit 1; }
@@ -41,7 +44,7 @@ dump)
   wait "$pid"
   ;;
 end)
-  dir=$2
+  dir=$2 group=${3:-}
   [ -f "$dir/lazy-dump" ] || exit 0
   read -r pid port < "$dir/lazy-dump"
   case "$pid$port" in *[!0-9]*|'') echo "error=$dir/lazy-dump is not 'PID PORT'"; exit 1 ;; esac

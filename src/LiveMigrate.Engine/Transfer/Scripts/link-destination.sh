@@ -1,48 +1,95 @@
 # The destination's end of a migration's direct link: a line in the login user's authorized_keys that lets only the
-# link's key in, only to unpack a tar stream (no shell, no pty) or to listen on a loopback port for post-copy's pages
-# (no other forwarding), and only until it expires.
-#   authorize MARKER KEY SECONDS   KEY is "ssh-ed25519 BASE64"; MARKER names the line for revoke
-#   revoke MARKER
-# Lines of earlier links whose time has passed are removed on the way (a controller that died leaves its line).
+# link's key in, only to unpack tar under the migration's own folders (tree-unpack.sh, confined: no shell, no pty), or
+# to listen on the one loopback port of post-copy's pages (no other forwarding), and only until it expires.
+#   authorize MARKER KEY SECONDS PORT UNPACK ROOT...
+#       KEY is "ssh-ed25519 BASE64"; PORT the port it may listen on, "-" for none; UNPACK tree-unpack.sh in base64 (the
+#       forced command carries it: nothing is installed); ROOTs the folders it may unpack into
+#   revoke MARKER    removes the line and ends the link's connections
+# Lines of earlier links whose time has passed go on the way, their connections too (a controller that died leaves them).
 set -u
-cmd=$1 marker=$2
+cmd=${1:-} marker=${2:-}
+fail() { echo "error=$1"; exit "${2:-1}"; }
+# The whole marker, not a prefix: it is matched as a line's last word and names a file.
+id=${marker#livemigrate-link-}
+case $marker in livemigrate-link-?*) ;; *) fail "bad marker" 2 ;; esac
+case $id in *[!A-Za-z0-9_-]*) fail "bad marker" 2 ;; esac
+[ ${#id} -le 64 ] || fail "bad marker" 2
 keys=$HOME/.ssh/authorized_keys
+# The sshd processes of each link's connections, one file per link: "PID START" lines.
+links=$HOME/.ssh/livemigrate-links
 # Serializes this host's links (plans run several at once); kept out of ~/.ssh where /run/lock exists.
 lock=/run/lock/livemigrate-authorized-keys.lock
 [ -d /run/lock ] && [ -w /run/lock ] || lock=$keys.livemigrate.lock
 now=$(date -u +%Y%m%d%H%M%S)
-# Keeps every line but this marker's and expired link lines; rewrites in place (owner, mode and inode kept).
-prune() {
-  awk -v m="$1" -v now="$now" '
-    index($0, m) { next }
-    /livemigrate-link-/ && match($0, /expiry-time="[0-9]+Z"/) { if (substr($0, RSTART + 13, 14) < now) next }
-    { print }' "$keys" > "$keys.livemigrate.tmp" && cat "$keys.livemigrate.tmp" > "$keys"
-  rc=$?
-  rm -f -- "$keys.livemigrate.tmp"
-  return $rc
+# A path the forced command names between single quotes: nothing in it the shell or sshd would read.
+plain() { case $1 in /*) ;; *) return 1 ;; esac; case $1 in *[!A-Za-z0-9._+,@%=/-]*) return 1 ;; esac; }
+start_of() { sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d ' ' -f 20; }
+# Ends the connections a link's key made (its sshd processes, if still the same) and forgets them.
+end_sessions() {
+  f=$links/$1
+  [ -f "$f" ] || return 0
+  while read -r pid start; do
+    case $pid in ''|*[!0-9]*) continue ;; esac
+    case $(cat "/proc/$pid/comm" 2>/dev/null) in sshd*) ;; *) continue ;; esac
+    [ "$(start_of "$pid")" = "$start" ] && kill -TERM "$pid" 2>/dev/null
+  done < "$f"
+  rm -f -- "$f"
 }
-case $marker in livemigrate-link-*) ;; *) echo "error=bad marker"; exit 2 ;; esac
+# Writes authorized_keys anew without MARKER's line and expired links' lines, plus LINE if given, and renames it into
+# place with the old file's owner and mode: sshd never reads half a file. Then ends the connections of every line gone.
+rewrite() {
+  target=$keys
+  [ -L "$keys" ] && target=$(readlink -f -- "$keys")
+  tmp=$(mktemp "$target.livemigrate.XXXXXX") || return 1
+  if gone=$(awk -v m="$1" -v now="$now" -v out="$tmp" '
+      $NF ~ /^livemigrate-link-[A-Za-z0-9_-]+$/ && ($NF == m || (match($0, /expiry-time="[0-9]+Z"/) && substr($0, RSTART + 13, 14) < now)) { print $NF; next }
+      { print > out }' "$target") &&
+    { [ -z "$2" ] || printf '%s\n' "$2" >> "$tmp"; } &&
+    chown --reference="$target" -- "$tmp" && chmod --reference="$target" -- "$tmp" && mv -f -- "$tmp" "$target"; then
+    for g in $gone; do end_sessions "$g"; done
+    return 0
+  fi
+  rm -f -- "$tmp"
+  return 1
+}
 case $cmd in
 authorize)
-  key=$3 secs=$4
-  case $key in "ssh-ed25519 "*) ;; *) echo "error=only ssh-ed25519 link keys are accepted"; exit 2 ;; esac
-  case ${key#ssh-ed25519 } in *[!A-Za-z0-9+/=]*|'') echo "error=the link key is malformed"; exit 2 ;; esac
-  expiry=$(date -u -d "@$(( $(date +%s) + secs ))" +%Y%m%d%H%M%SZ) || { echo "error=date cannot compute the expiry"; exit 1; }
-  mkdir -p -m 0700 "$HOME/.ssh" && touch "$keys" || { echo "error=cannot write $keys"; exit 1; }
-  line="restrict,port-forwarding,permitlisten=\"127.0.0.1:*\",permitopen=\"127.0.0.1:9\",expiry-time=\"$expiry\",command=\"case \$SSH_ORIGINAL_COMMAND in unpack) exec tar -C / --numeric-owner -xpf - ;; unpack-incremental) exec tar -C / --numeric-owner --listed-incremental=/dev/null -xpf - ;; *) echo refused >&2; exit 1 ;; esac\" $key $marker"
+  [ $# -ge 7 ] || fail "authorize needs MARKER KEY SECONDS PORT UNPACK ROOT..." 2
+  key=$3 secs=$4 port=$5 unpack=$6
+  shift 6
+  case $key in "ssh-ed25519 "*) ;; *) fail "only ssh-ed25519 link keys are accepted" 2 ;; esac
+  case ${key#ssh-ed25519 } in *[!A-Za-z0-9+/=]*|'') fail "the link key is malformed" 2 ;; esac
+  case $secs in *[!0-9]*|'') fail "bad lifetime $secs" 2 ;; esac
+  case $port in -) ;; *[!0-9]*|'') fail "bad port $port" 2 ;; *) [ "$port" -ge 1 ] && [ "$port" -le 65535 ] || fail "bad port $port" 2 ;; esac
+  case $unpack in *[!A-Za-z0-9+/=]*|'') fail "the unpack script is not base64" 2 ;; esac
+  for r; do plain "$r" || fail "'$r' cannot be named in a forced command (only letters, digits and . _ + , @ % = - /)" 2; done
+  plain "$links" || fail "the home folder $HOME cannot be named in a forced command" 2
+  # The key is useless where its unpacking cannot be confined: say so now, so that the migration relays instead.
+  sh -c "$(printf %s "$unpack" | base64 -d)" tree-unpack.sh probe ||
+    fail "this host cannot confine a link's unpacking (it needs root, unshare and Linux 5.10 or later for nosymfollow)"
+  expiry=$(date -u -d "@$(( $(date +%s) + secs ))" +%Y%m%d%H%M%S) || fail "date cannot compute the expiry"
+  options=restrict
+  [ "$port" = - ] || options="$options,port-forwarding,permitlisten=\"127.0.0.1:$port\",permitopen=\"127.0.0.1:9\""
+  roots=
+  for r; do roots="$roots '$r'"; done
+  line="$options,expiry-time=\"${expiry}Z\",command=\"exec sh -c \\\"\$(printf %s $unpack | base64 -d)\\\" tree-unpack.sh link $expiry '$links/$marker'$roots\" $key $marker"
+  umask 077
+  mkdir -p -m 0700 "$HOME/.ssh" "$links" && touch "$keys" || fail "cannot write $keys"
   (
-    flock -w 30 9 || { echo "error=$lock is held by another process"; exit 1; }
-    prune "$marker" || { echo "error=cannot rewrite $keys"; exit 1; }
-    printf '%s\n' "$line" >> "$keys" || { echo "error=cannot append to $keys"; exit 1; }
+    flock -w 30 9 || fail "$lock is held by another process"
+    # After the rewrite, which ends what an earlier line of this marker left.
+    rewrite "$marker" "$line" || fail "cannot rewrite $keys"
+    : > "$links/$marker" || fail "cannot write $links/$marker"
   ) 9>>"$lock"
   ;;
 revoke)
-  [ -f "$keys" ] || exit 0
+  [ -f "$keys" ] || { end_sessions "$marker"; exit 0; }
   (
-    flock -w 30 9 || { echo "error=$lock is held by another process"; exit 1; }
-    prune "$marker" || { echo "error=cannot rewrite $keys"; exit 1; }
+    flock -w 30 9 || fail "$lock is held by another process"
+    rewrite "$marker" "" || fail "cannot rewrite $keys"
+    end_sessions "$marker"
   ) 9>>"$lock"
   ;;
 *)
-  echo "error=unknown link command $cmd"; exit 2 ;;
+  fail "unknown link command $cmd" 2 ;;
 esac

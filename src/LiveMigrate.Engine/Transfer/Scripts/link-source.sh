@@ -1,17 +1,21 @@
 # The source's end of a migration's direct link: its own OpenSSH connection to the destination, made with a
 # throwaway key and trusting only the destination's host key as the controller verified it.
 #   key DIR                      makes DIR (0700) and the key; prints the public key
-#   connect DIR TARGET PORT KEY  trusts only KEY ("type base64") for the destination; opens the master connection
-#   send DIR SNAPSHOT PATH...    streams the paths (relative to /) as tar through the master; SNAPSHOT "-" or a
-#                                listed-incremental file; prints tar's progress and totals
+#   connect DIR TARGET PORT KEY [GROUP]   trusts only KEY ("type base64") for the destination; opens the master
+#                                connection and registers it there (revoking the key ends it); with GROUP the master runs
+#                                as that group, the only one post-copy's page port admits (port-guard.sh)
+#   send DIR SNAPSHOT PATH...    streams the absolute paths as tar through the master, to the same paths; SNAPSHOT "-" or
+#                                a listed-incremental file; prints tar's progress and totals
 #   forward DIR LISTEN TO        lets programs on the destination reach 127.0.0.1:TO here through 127.0.0.1:LISTEN there
 #   unforward DIR LISTEN TO      undoes it
 #   close DIR                    ends the master connection and removes DIR with the key
 set -u
 cmd=$1 dir=$2
 shift 2
+# "as": how ssh runs (connect sets it for the master); streams through the master need nothing of it.
+as=
 link() {
-  ssh -F /dev/null -o BatchMode=yes -o IdentitiesOnly=yes -i "$dir/key" -o UserKnownHostsFile="$dir/known_hosts" \
+  $as ssh -F /dev/null -o BatchMode=yes -o IdentitiesOnly=yes -i "$dir/key" -o UserKnownHostsFile="$dir/known_hosts" \
     -o GlobalKnownHostsFile=/dev/null -o StrictHostKeyChecking=yes -o HostKeyAlias=livemigrate-destination \
     -o ControlPath="$dir/ctl" -o Compression=no -o ForwardAgent=no -o ForwardX11=no \
     -o Ciphers=aes128-gcm@openssh.com,aes256-gcm@openssh.com,chacha20-poly1305@openssh.com,aes128-ctr,aes256-ctr "$@"
@@ -27,6 +31,7 @@ key)
   ;;
 connect)
   target=$1 port=$2 hostkey=$3
+  case ${4:-} in '') ;; *[!a-z0-9_-]*) echo "error=bad group $4"; exit 2 ;; *) as="setpriv --regid $4 --keep-groups" ;; esac
   printf 'livemigrate-destination %s\n' "$hostkey" > "$dir/known_hosts"
   printf '%s\n%s\n' "$target" "$port" > "$dir/target"
   # -f: backgrounds once authenticated; its output goes to a file, or this session would wait for it.
@@ -35,16 +40,23 @@ connect)
     echo "error=$(tr '\n' ' ' < "$dir/master.err" | head -c 400)"
     exit 1
   fi
+  link -o ControlMaster=no -T -p "$port" "$target" register </dev/null >/dev/null 2>"$dir/register.err" ||
+    { echo "error=the destination refused to register the link: $(tr '\n' ' ' < "$dir/register.err" | head -c 400)"; exit 1; }
   ;;
 send)
   snapshot=$1
   shift
   { read -r target; read -r port; } < "$dir/target"
   if [ "$snapshot" = - ]; then inc= recv=unpack; else inc=--listed-incremental=$snapshot recv=unpack-incremental; fi
+  # The destination unpacks only the paths it is told, each checked against the folders its key allows.
+  for p; do recv="$recv $p"; done
+  n=$#
+  for p; do set -- "$@" "${p#/}"; done
+  shift "$n"
   # tar's data goes into the link; its progress and errors come out here, on fd 3.
   exec 3>&1
   rm -f -- "$dir/tar.rc"
-  { tar -C / --numeric-owner --sparse $inc --checkpoint=4096 --checkpoint-action='echo=progress %{w}T' --totals \
+  { tar -C / --numeric-owner --sparse ${inc:+"$inc"} --checkpoint=4096 --checkpoint-action='echo=progress %{w}T' --totals \
       -cf - -- "$@" 2>&3; echo $? > "$dir/tar.rc"; } |
     link -o ControlMaster=no -T -p "$port" "$target" "$recv" >/dev/null 2>"$dir/recv.err"
   sent=$?
@@ -61,7 +73,12 @@ forward|unforward)
 close)
   if [ -S "$dir/ctl" ]; then
     { read -r target; read -r port; } < "$dir/target"
+    master=$(link -O check -p "$port" "$target" 2>&1 | sed -n 's/.*(pid=\([0-9]*\)).*/\1/p')
     link -O exit -p "$port" "$target" >/dev/null 2>&1
+    # The master must be gone, with every stream on it, before the key's folder goes.
+    i=0
+    while [ -n "$master" ] && kill -0 "$master" 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+    [ -n "$master" ] && kill -0 "$master" 2>/dev/null && kill -KILL "$master"
   fi
   rm -rf -- "$dir"
   ;;
