@@ -47,23 +47,21 @@ function Invoke-Hop([int] $from, [string] $mode, [bool] $clients) {
     try {
         $before = if ($client) { Read-LabNetClient $client.State }
         $r = Move-Container -Name $name -Source $hosts[$from - 1] -Destination $hosts[$to - 1] -Mode $mode -Confirm:$false
-        $tick = Wait-WorkloadTick $to $name 0
+        $null = Wait-WorkloadTick $to $name 0
         $sample = @{ At = $to; Downtime = $r.Downtime.TotalMilliseconds }
         if (-not $client) { return $sample }
-        $after = Wait-LabNetClientProgress $client $before
+        # A reset connection stalls for good: its counters below make the clearer message.
+        $stalled = $null
+        try { $null = Wait-LabNetClientProgress $client $before } catch { $stalled = $_ }
     } finally {
         $final = if ($client) { Stop-LabNetClient $client }
     }
-    $hop = "$mode hop $from -> $to"
-    $stalled = @(0..7 | Where-Object { $after.conns[$_].echoes -le $before.conns[$_].echoes + 5 })
-    if ($stalled -or $after.udp.pongs -le $before.udp.pongs + 5 -or $after.short.ok -le $before.short.ok + 1) {
-        throw "${hop}: the clients did not get going again within 20 s of the move (state: $($after | ConvertTo-Json -Compress -Depth 3))."
-    }
     $t = $final.totals
     if ($t.resets + $t.lost + $t.doubled + $t.corrupt -ne 0 -or $client.Process.ExitCode -ne 0) {
-        throw ("${hop}: the clients saw {0} reset(s), {1} lost, {2} doubled and {3} corrupt record(s) (exit code {4}); a live move must keep every connection whole. State: {5}" -f
+        throw ("$mode hop $from -> ${to}: the clients saw {0} reset(s), {1} lost, {2} doubled and {3} corrupt record(s) (exit code {4}); a live move must keep every connection whole. State: {5}" -f
             $t.resets, $t.lost, $t.doubled, $t.corrupt, $client.Process.ExitCode, $client.State)
     }
+    if ($stalled) { throw "$mode hop $from -> ${to}: $stalled" }
     $sample + @{ Pause = $t.max_pause_ms; UdpGap = $final.udp.max_gap_ms; Short = $final.short.max_ms
                  Resets = $t.resets; Lost = $t.lost; Doubled = $t.doubled; Met = $t.max_pause_ms -le $sample.Downtime + $targetSlackMs }
 }

@@ -249,7 +249,8 @@ function Read-LabNetClient([string] $State) {
     throw "cannot read $State"
 }
 
-# The client's counters once it has seen traffic again after a move (every connection's echoes went on), or after 20 s.
+# The client's counters once it has seen traffic again after a move (every connection's echoes, the UDP exchange and
+# the short requests went on); throws if they do not within 20 s.
 function Wait-LabNetClientProgress($Client, $Before) {
     $deadline = [DateTime]::UtcNow.AddSeconds(20)
     do {
@@ -257,8 +258,9 @@ function Wait-LabNetClientProgress($Client, $Before) {
         $now = Read-LabNetClient $Client.State
         $moved = @(0..7 | Where-Object { $now.conns[$_].echoes -gt $Before.conns[$_].echoes + 5 }).Count -eq 8 -and
             $now.udp.pongs -gt $Before.udp.pongs + 5 -and $now.short.ok -gt $Before.short.ok + 1
-    } until ($moved -or [DateTime]::UtcNow -gt $deadline)
-    $now
+        if ($moved) { return $now }
+    } until ([DateTime]::UtcNow -gt $deadline)
+    throw "The clients did not all get going again within 20 s (state: $($now | ConvertTo-Json -Compress -Depth 3))."
 }
 
 # Ends the client (SIGINT: it writes its final state) and returns that state.
