@@ -9,7 +9,8 @@
       Lab        start three SSH test hosts on loopback (-Stop tears the lab down)
       Test       xunit for the engine, Pester for the cmdlets and the lab; prints "N passed, N failed, N skipped"
       Demo       a real live migration of a workload container lm1 -> lm2 -> lm3
-      Bench      the benchmark tables (bench/bench.ps1: downtime; bench/drain.ps1: draining a host)
+      Bench      the benchmark tables (bench/bench.ps1: downtime; bench/drain.ps1: draining a host;
+               bench/network.ps1: what a network service's clients see during a move)
     Test, Demo and Bench bring in Bootstrap, Build and Lab themselves.
 .EXAMPLE
     dotnet tool restore; dotnet pwsh ./build.ps1 Test
@@ -140,7 +141,7 @@ function Task-Demo {
 function Task-Bench {
     Invoke-Task Build
     Invoke-Task Lab
-    foreach ($bench in 'bench.ps1', 'drain.ps1') {
+    foreach ($bench in 'bench.ps1', 'drain.ps1', 'network.ps1') {
         if ((Invoke-FreshPwsh (Join-Path $root "bench/$bench") @('-ModulePath', $out)) -ne 0) { $script:exitCode = 1 }
     }
 }

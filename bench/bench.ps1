@@ -40,12 +40,9 @@ param(
 $ErrorActionPreference = 'Stop'
 Import-Module $ModulePath
 Import-Module (Join-Path $PSScriptRoot '../tests/lab/Lab.psm1')
+Import-Module (Join-Path $PSScriptRoot 'Bench.psm1')
 $lab = Get-LabEnvironment
-if ($WarmupGiB -gt 0) {
-    Write-Host "Touching $WarmupGiB GiB of memory once (see the help)..."
-    $warm = Join-Path $lab.Root 'warmup'
-    & bash -c "dd if=/dev/zero of='$warm' bs=16M count=$($WarmupGiB * 64) status=none; rm -f '$warm'"
-}
+Invoke-MemoryWarmup $lab.Root $WarmupGiB
 $hosts = 1..2 | ForEach-Object { Connect-LabHost $_ }
 $name = 'bench'
 $bundle = "/var/lib/livemigrate/containers/$name"
@@ -72,11 +69,6 @@ function Get-WorkloadGap([int] $i, [long] $sinceMs) {
     }
     if (-not $gaps) { throw "The workload logged no gap since $sinceMs on lab host $i; was it frozen at all?" }
     ($gaps | Measure-Object -Maximum).Maximum
-}
-
-function Get-Median([double[]] $values) {
-    $s = $values | Sort-Object
-    if ($s.Count % 2) { $s[[int][math]::Floor($s.Count / 2)] } else { ($s[$s.Count / 2 - 1] + $s[$s.Count / 2]) / 2 }
 }
 
 function Invoke-Floor([int] $at) {

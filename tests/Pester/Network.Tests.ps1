@@ -6,39 +6,6 @@ BeforeDiscovery { Import-Module (Join-Path $PSScriptRoot '../lab/Lab.psm1'); $sc
 BeforeAll {
     Import-Module $env:LIVEMIGRATE_MODULE
     Import-Module (Join-Path $PSScriptRoot '../lab/Lab.psm1')
-    $script:client = Join-Path $PSScriptRoot '../workload/netclient'
-
-    # Starts the client against ADDRESS:7000 from the client namespace; its JSON state file is returned.
-    function Start-NetClient([string] $Address, [string] $Name) {
-        $lab = Get-LabEnvironment
-        $state = Join-Path ([IO.Path]::GetTempPath()) "netclient-$Name-$PID.json"
-        Remove-Item $state -ErrorAction Ignore
-        $p = Start-Process -PassThru -FilePath nsenter -ArgumentList @("--net=/run/netns/$($lab.ClientNetns)", $script:client,
-            '--server', $Address, '--port', '7000', '--conns', '8', '--state', $state, '--duration-s', '600')
-        $deadline = [DateTime]::UtcNow.AddSeconds(10)
-        while (-not ((Test-Path $state) -and (Read-NetClient $state).udp.pongs -gt 5) -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 100 }
-        [pscustomobject]@{ Process = $p; State = $state }
-    }
-    function Read-NetClient([string] $State) {
-        for ($i = 0; $i -lt 20; $i++) { try { return Get-Content -Raw $State | ConvertFrom-Json } catch { Start-Sleep -Milliseconds 50 } }
-        throw "cannot read $State"
-    }
-    # The client's counters once it has seen traffic again after a move (every connection's echoes went on).
-    function Wait-NetClientProgress($Client, $Before) {
-        $deadline = [DateTime]::UtcNow.AddSeconds(20)
-        do {
-            Start-Sleep -Milliseconds 200
-            $now = Read-NetClient $Client.State
-            $moved = @(0..7 | Where-Object { $now.conns[$_].echoes -gt $Before.conns[$_].echoes + 5 }).Count -eq 8 -and
-                $now.udp.pongs -gt $Before.udp.pongs + 5 -and $now.short.ok -gt $Before.short.ok + 1
-        } until ($moved -or [DateTime]::UtcNow -gt $deadline)
-        $now
-    }
-    function Stop-NetClient($Client) {
-        & kill -INT $Client.Process.Id 2>$null
-        $Client.Process.WaitForExit(5000) | Out-Null
-        Read-NetClient $Client.State
-    }
 }
 
 Describe 'Moving a network service with its clients connected' -Tag Integration -Skip:(-not $script:lab) {
@@ -50,20 +17,20 @@ Describe 'Moving a network service with its clients connected' -Tag Integration 
             $address = "$($lab.LanPrefix).$(if ($mode -eq 'Stop') { 60 } else { 61 })"
             Remove-LabContainer $name
             New-LabWorkload -HostIndex 1 -Name $name -MiB 64 -ExtraArguments @('--net', $address) | Out-Null
-            $client = Start-NetClient $address $name
+            $client = Start-LabNetClient $address $name
         }
         AfterAll {
-            if ($client) { Stop-NetClient $client | Out-Null }
+            if ($client) { Stop-LabNetClient $client | Out-Null }
             Remove-LabContainer $name
         }
 
         It 'moves <hop> with every connection intact' -ForEach @(
             @{ hop = '1 -> 2'; From = 1; To = 2 }, @{ hop = '2 -> 3'; From = 2; To = 3 }, @{ hop = '3 -> 1'; From = 3; To = 1 }) {
-            $before = Read-NetClient $client.State
+            $before = Read-LabNetClient $client.State
             $result = Move-Container -Name $name -Source (Connect-LabHost $From) -Destination (Connect-LabHost $To) -Mode $mode -Confirm:$false
             $result.Status.ToString() | Should -Be 'Succeeded'
             @(Get-LabContainerLocation $name) | Should -Be @($To)
-            $after = Wait-NetClientProgress $client $before
+            $after = Wait-LabNetClientProgress $client $before
             Write-Host ("      {0} {1}: downtime {2:0} ms, longest client pause {3} ms, udp max gap {4} ms, short max {5} ms" -f $mode, $hop,
                 $result.Downtime.TotalMilliseconds, $after.totals.max_pause_ms, $after.udp.max_gap_ms, $after.short.max_ms)
             $after.totals.resets | Should -Be 0 -Because 'no connection was reset'
@@ -118,19 +85,19 @@ Describe 'Moving a network service with its clients connected' -Tag Integration 
             New-Item -ItemType Directory -Force $hostDir | Out-Null
             # The bind source exists on host 1 only: host 2's restore fails for real.
             New-LabWorkload -HostIndex 1 -Name $name -MiB 32 -ExtraArguments @('--net', $address, '--bind', '/var/lib/livemigrate/netroll-bind:/data') | Out-Null
-            $client = Start-NetClient $address $name
+            $client = Start-LabNetClient $address $name
         }
         AfterAll {
-            if ($client) { Stop-NetClient $client | Out-Null }
+            if ($client) { Stop-LabNetClient $client | Out-Null }
             Remove-LabContainer $name
         }
 
         It 'rolls back with every connection alive on the source, and nothing of the network left on the destination' {
-            $before = Read-NetClient $client.State
+            $before = Read-LabNetClient $client.State
             Move-Container -Name $name -Source (Connect-LabHost 1) -Destination (Connect-LabHost 2) -Confirm:$false -SkipReadiness -ErrorVariable err -ErrorAction SilentlyContinue
             $err[0].FullyQualifiedErrorId | Should -BeLike 'MigrationRolledBack*'
             @(Get-LabContainerLocation $name) | Should -Be @(1)
-            $after = Wait-NetClientProgress $client $before
+            $after = Wait-LabNetClientProgress $client $before
             $after.totals.resets | Should -Be 0
             $after.totals.lost + $after.totals.doubled + $after.totals.corrupt | Should -Be 0
             $after.udp.pongs | Should -BeGreaterThan $before.udp.pongs
