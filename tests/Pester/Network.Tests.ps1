@@ -52,7 +52,7 @@ Describe 'Moving a network service with its clients connected' -Tag Integration 
             $address = "$($lab.LanPrefix).63"
             Remove-LabContainer $name
             New-LabWorkload -HostIndex 1 -Name $name -MiB 32 -ExtraArguments @('--net', $address) | Out-Null
-            $client = Start-NetClient $address $name
+            $client = Start-LabNetClient $address $name
             $hostLines = 1..2 | ForEach-Object {
                 "  lm${_}: { address: '$(Get-LabHostName $_)', linkAddress: '$($lab.LanAddresses[$_ - 1])', keyPath: '$($lab.KeyFilePath)', knownHostsPath: '$($lab.KnownHostsPath)' }"
             }
@@ -60,16 +60,16 @@ Describe 'Moving a network service with its clients connected' -Tag Integration 
             Set-Content $plan ("version: 1`nhosts:`n" + ($hostLines -join "`n") + "`nwaves:`n  - name: service`n    migrations:`n      - { container: $name, from: lm1, to: lm2, mode: PostCopy }`n")
         }
         AfterAll {
-            if ($client) { Stop-NetClient $client | Out-Null }
+            if ($client) { Stop-LabNetClient $client | Out-Null }
             Remove-LabContainer $name
         }
 
         It 'moves the service with its clients connected, as Move-Container does' {
-            $before = Read-NetClient $client.State
+            $before = Read-LabNetClient $client.State
             $outcome = Invoke-MigrationPlan $plan -Confirm:$false
             $outcome.Status.ToString() | Should -Be 'Succeeded'
             @(Get-LabContainerLocation $name) | Should -Be @(2)
-            $after = Wait-NetClientProgress $client $before
+            $after = Wait-LabNetClientProgress $client $before
             $after.totals.resets + $after.totals.lost + $after.totals.doubled + $after.totals.corrupt | Should -Be 0
             $after.udp.pongs | Should -BeGreaterThan $before.udp.pongs
         }
