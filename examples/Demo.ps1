@@ -27,11 +27,15 @@ $state = New-LabWorkload -HostIndex 1 -Name $Name -MiB $MiB -ExtraArguments @('-
 Write-Host "Service '$Name' started on $($hosts[0].Name) at $($address):7000: $MiB MiB, counter $($state.counter)"
 Get-Container -Host $hosts[0] -Name $Name | Format-Table | Out-String -Width 200 | Write-Host
 
-$clientState = Join-Path ([IO.Path]::GetTempPath()) "livemigrate-demo-client-$PID.json"
-$client = Start-Process -PassThru -FilePath nsenter -ArgumentList @("--net=/run/netns/$($lab.ClientNetns)",
-    (Join-Path $PSScriptRoot '../tests/workload/netclient'), '--server', $address, '--port', '7000', '--conns', '8', '--state', $clientState, '--duration-s', '3600')
-function Get-Clients {
-    for ($i = 0; $i -lt 20; $i++) { try { return Get-Content -Raw $clientState | ConvertFrom-Json } catch { Start-Sleep -Milliseconds 100 } }
+$client = Start-LabNetClient $address $Name
+function Show-Clients([string] $When) {
+    $c = Read-LabNetClient $client.State
+    Write-Host ("  clients {0}: 8 TCP connections with {1} echoes and {2} streamed records verified, UDP {3} pongs, {4} short requests; resets {5}, lost {6}, doubled {7}, longest pause {8} ms" -f `
+        $When, ($c.conns.echoes | Measure-Object -Sum).Sum, ($c.conns.streams | Measure-Object -Sum).Sum, $c.udp.pongs, $c.short.ok,
+        $c.totals.resets, $c.totals.lost, $c.totals.doubled, $c.totals.max_pause_ms)
+    $c
+}
+try { return Get-Content -Raw $clientState | ConvertFrom-Json } catch { Start-Sleep -Milliseconds 100 } }
     throw "The client's state $clientState cannot be read."
 }
 function Show-Clients([string] $When) {
@@ -42,7 +46,6 @@ function Show-Clients([string] $When) {
     $c
 }
 try {
-    Start-Sleep -Seconds 2
     $results = foreach ($hop in @(@(1, 2), @(2, 3))) {
         $from, $to = $hop
         $before = Wait-WorkloadTick $from $Name 0
@@ -63,7 +66,6 @@ try {
     Write-Host "Demo done: '$Name' keeps running on $($hosts[2].Name) at $address, its clients still connected. Stop the lab with ./build.ps1 Lab -Stop."
 }
 finally {
-    & kill -INT $client.Id 2>$null
-    $client.WaitForExit(5000) | Out-Null
-    Remove-Item $clientState -ErrorAction Ignore
+    Stop-LabNetClient $client | Out-Null
+    Remove-Item $client.State -ErrorAction Ignore
 }
