@@ -35,16 +35,6 @@ function Show-Clients([string] $When) {
         $c.totals.resets, $c.totals.lost, $c.totals.doubled, $c.totals.max_pause_ms)
     $c
 }
-try { return Get-Content -Raw $clientState | ConvertFrom-Json } catch { Start-Sleep -Milliseconds 100 } }
-    throw "The client's state $clientState cannot be read."
-}
-function Show-Clients([string] $When) {
-    $c = Get-Clients
-    Write-Host ("  clients {0}: 8 TCP connections with {1} echoes and {2} streamed records verified, UDP {3} pongs, {4} short requests; resets {5}, lost {6}, doubled {7}, longest pause {8} ms" -f `
-        $When, ($c.conns.echoes | Measure-Object -Sum).Sum, ($c.conns.streams | Measure-Object -Sum).Sum, $c.udp.pongs, $c.short.ok,
-        $c.totals.resets, $c.totals.lost, $c.totals.doubled, $c.totals.max_pause_ms)
-    $c
-}
 try {
     $results = foreach ($hop in @(@(1, 2), @(2, 3))) {
         $from, $to = $hop
