@@ -260,6 +260,52 @@ Move-Container -Name $Name -Source (Connect-LabHost 1) -Destination (Connect-Lab
         }
     }
 
+    Context 'a network service: killed in the transfer, then after the restore' {
+        BeforeAll {
+            $lab = Get-LabEnvironment
+            function New-Service([string] $Name, [int] $Octet) {
+                Remove-LabContainer $Name
+                New-LabWorkload -HostIndex 1 -Name $Name -MiB 64 -ExtraArguments @('--net', "$($lab.LanPrefix).$Octet") | Out-Null
+                Start-LabNetClient "$($lab.LanPrefix).$Octet" $Name
+            }
+        }
+        AfterAll { 'jrnnetback', 'jrnnetfinish' | ForEach-Object { Remove-LabContainer $_ } }
+
+        It 'goes back to the source: back on the LAN, every connection alive, nothing of the network on the destination' {
+            $name = 'jrnnetback'
+            $client = New-Service $name 64
+            try {
+                $before = Read-LabNetClient $client.State
+                $killedAt = Stop-ControllerAt $name 'Transfer' -HoldBeforeRestore
+                $killedAt.NetworkNamespace | Should -Be "/run/netns/$name" -Because 'the journal keeps the network it rebuilds'
+                $r = Invoke-Resume $killedAt.Id
+                $r.Result.Status | Should -Be 'RolledBack'
+                $r.Verbose | Should -Contain "Putting $name on $($hosts[0].Name) back on the LAN ($($lab.LanPrefix).64/24)."
+                @(Get-LabContainerLocation $name) | Should -Be @(1)
+                $after = Wait-LabNetClientProgress $client $before
+                $after.totals.resets + $after.totals.lost + $after.totals.doubled + $after.totals.corrupt | Should -Be 0
+                Invoke-InLabHost 2 @('sh', '-c', "! ip link show v-$name 2>/dev/null && ! [ -e /run/netns/$name ]")
+            }
+            finally { Stop-LabNetClient $client | Out-Null }
+        }
+
+        It 'finishes on the destination: announced there, the source''s namespace removed, every connection alive' {
+            $name = 'jrnnetfinish'
+            $client = New-Service $name 65
+            try {
+                $before = Read-LabNetClient $client.State
+                $killedAt = Stop-ControllerAt $name 'Verify'
+                $r = Invoke-Resume $killedAt.Id
+                $r.Result.Action | Should -Be 'Finished'
+                @(Get-LabContainerLocation $name) | Should -Be @(2)
+                $after = Wait-LabNetClientProgress $client $before
+                $after.totals.resets + $after.totals.lost + $after.totals.doubled + $after.totals.corrupt | Should -Be 0
+                Invoke-InLabHost 1 @('sh', '-c', "! ip link show v-$name 2>/dev/null && ! [ -e /run/netns/$name ]")
+            }
+            finally { Stop-LabNetClient $client | Out-Null }
+        }
+    }
+
     Context 'killed after the restore on the destination' {
         BeforeAll {
             $name = 'jrnverify'
