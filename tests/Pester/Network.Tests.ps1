@@ -45,6 +45,53 @@ Describe 'Moving a network service with its clients connected' -Tag Integration 
         }
     }
 
+    Context 'a namespace runc makes, with a connection inside it' {
+        BeforeAll {
+            $name = 'webinner'
+            Remove-LabContainer $name
+            New-LabWorkload -HostIndex 1 -Name $name -MiB 16 -ExtraArguments '--inner-tcp' | Out-Null
+            $init = (Invoke-LabRunc 1 @('state', $name) | ConvertFrom-Json).pid
+            # runc leaves lo down; the container's nc pair connects once it is up.
+            Invoke-InLabHost 1 @('nsenter', '-t', $init, '-n', 'ip', 'link', 'set', 'lo', 'up')
+            Start-Sleep -Milliseconds 800
+            # Both ends of the one connection, as the container's own namespace lists them.
+            function Get-InnerConnections([int] $HostIndex) {
+                $pid1 = (Invoke-LabRunc $HostIndex @('state', $name) | ConvertFrom-Json).pid
+                @(Invoke-InLabHost $HostIndex @('nsenter', '-t', $pid1, '-n', 'ss', '-Htn', 'state', 'established') |
+                    ForEach-Object { ($_ -split '\s+' | Where-Object { $_ })[-2..-1] -join ' ' } | Sort-Object)
+            }
+            $connections = Get-InnerConnections 1
+        }
+        AfterAll { Remove-LabContainer $name }
+
+        It 'is refused before the freeze, naming why and the way out, and keeps its connection' {
+            $connections.Count | Should -Be 2 -Because 'the client and the server end of 127.0.0.1:7000'
+            Move-Container -Name $name -Source (Connect-LabHost 1) -Destination (Connect-LabHost 2) -Confirm:$false -ErrorVariable err -ErrorAction SilentlyContinue |
+                Should -BeNullOrEmpty
+            $err[0].FullyQualifiedErrorId | Should -BeLike 'ReadinessFailed*'
+            $err[0].Exception.Message | Should -BeLike '*inside the network namespace runc makes*lo down*'
+            @(Get-LabContainerLocation $name) | Should -Be @(1)
+            Get-InnerConnections 1 | Should -Be $connections
+        }
+
+        It 'fails with plain runc too (the reference): runc restores the namespace with lo down' {
+            $ref = 'webinnerref'
+            Remove-LabContainer $ref
+            try {
+                New-LabWorkload -HostIndex 3 -Name $ref -MiB 8 -ExtraArguments '--inner-tcp' | Out-Null
+                $pid3 = (Invoke-LabRunc 3 @('state', $ref) | ConvertFrom-Json).pid
+                Invoke-InLabHost 3 @('nsenter', '-t', $pid3, '-n', 'ip', 'link', 'set', 'lo', 'up')
+                Start-Sleep -Milliseconds 800
+                $unreachable = Invoke-InLabHost 3 @('sh', '-c', 'n=$1; d=/var/lib/livemigrate/images/$n-ref; rm -rf "$d"; mkdir -p "$d"
+                    CRIU_FAULT=130 runc checkpoint --tcp-established --image-path "$d" --work-path "$d" "$n" || exit 3
+                    cd "/var/lib/livemigrate/containers/$n" && CRIU_FAULT=130 runc restore -d --tcp-established --image-path "$d" --work-path "$d" "$n" </dev/null >/dev/null 2>&1
+                    rc=$?; grep -c "Network is unreachable" "$d/restore.log"; rm -rf "$d"; [ $rc -ne 0 ]', 'sh', $ref)
+                [int]($unreachable | Select-Object -Last 1) | Should -BeGreaterThan 0 -Because 'CRIU cannot connect the sockets back'
+            }
+            finally { Remove-LabContainer $ref }
+        }
+    }
+
     Context 'through a migration plan' {
         BeforeAll {
             $name = 'webplan'

@@ -5,23 +5,28 @@
 # With --net the container is a network service on the lab LAN, set up as a CNI bridge plugin does it: its network
 # namespace at /run/netns/NAME (a path in config.json), eth0 with ADDRESS/24 and a fixed MAC, paired with veth
 # v-NAME on the host's bridge br0; it runs tests/workload/netserver on port 7000 beside the workload.
+# --inner-tcp starts, beside the workload and inside its own process tree (runc exec'd processes are not in a
+# checkpoint), a TCP connection of the container to itself over 127.0.0.1:7000 (busybox nc at both ends), once
+# something brings the namespace's lo up (runc leaves it down).
 # --rootfs-mib N adds about N MiB of this machine's own libraries and shared files to the rootfs
 # (regular files, no hard links), as a real image's root filesystem would hold; without it the
 # rootfs is one static binary. The bundle is /var/lib/livemigrate/containers/NAME on that host; the workload's log and state
 # are rootfs/var/log/workload.{log,state} inside it. Needs a running lab (lab.sh start).
 set -euo pipefail
 
-usage() { echo "usage: new-workload.sh HOSTINDEX NAME MIB [TICK_MS] [--bind HOSTPATH:CONTAINERPATH] [--net ADDRESS] [--rootfs-mib N]" >&2; exit 2; }
+usage() { echo "usage: new-workload.sh HOSTINDEX NAME MIB [TICK_MS] [--bind HOSTPATH:CONTAINERPATH] [--net ADDRESS] [--inner-tcp] [--rootfs-mib N]" >&2; exit 2; }
 # A bind mount from the host: its source must exist where the container is restored, which is
 # how the tests make a destination unable to restore, for real.
 bind=
 net=
+inner_tcp=
 rootfs_mib=
 args=()
 while [ $# -gt 0 ]; do
   case $1 in
     --bind) [ $# -ge 2 ] || usage; bind=$2; shift 2 ;;
     --net) [ $# -ge 2 ] || usage; net=$2; shift 2 ;;
+    --inner-tcp) inner_tcp=1; shift ;;
     --rootfs-mib) [ $# -ge 2 ] || usage; rootfs_mib=$2; shift 2 ;;
     *) args+=("$1"); shift ;;
   esac
@@ -80,6 +85,13 @@ mkdir -p "$bundle/rootfs/var/log"
 cp "$bin" "$bundle/rootfs/workload"
 process_args=$(printf '"/workload",\n\t\t\t"%s",\n\t\t\t"%s"' "$mib" "$tick")
 netns_path=
+if [ -n "$inner_tcp" ]; then
+  printf '%s\n' '#!/bin/sh' \
+    "( until busybox ip link show lo | grep -q ',UP'; do sleep 0.1; done" \
+    '  sleep 3600 | busybox nc -l -p 7000 &' '  sleep 0.3' '  sleep 3600 | busybox nc 127.0.0.1 7000 &' '  wait ) </dev/null >/dev/null 2>&1 &' \
+    "exec /workload $mib $tick" > "$bundle/rootfs/start-inner.sh"
+  process_args='"/bin/sh",\n\t\t\t"/start-inner.sh"'
+fi
 if [ -n "$net" ]; then
   for prog in netserver netclient; do
     if ! [ -x "$here/../workload/$prog" ] || [ "$here/../workload/$prog.c" -nt "$here/../workload/$prog" ]; then

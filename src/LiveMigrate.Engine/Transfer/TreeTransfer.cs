@@ -14,13 +14,18 @@ namespace LiveMigrate.Transfer
     /// </summary>
     public static class TreeTransfer
     {
+        /// <summary>GNU tar's exit status when files changed while it read them.</summary>
+        internal const int FilesChanged = 1;
+
         public static long Copy(IHostSession source, IHostSession destination, IReadOnlyList<string> absolutePaths,
             Action<long>? progress, TimeSpan timeout, CancellationToken ct, string? snapshot = null)
         {
             var relative = absolutePaths.Select(RelativeToRoot).ToList();
             // Incremental: the source's snapshot file says what was sent before; unpacking in incremental mode also
             // deletes what the source no longer has.
-            var incremental = snapshot == null ? new string[0] : new[] { "--listed-incremental=" + snapshot };
+            // A running container's files change under the copy ahead (GNU tar: "file changed as we read it", exit 1);
+            // the frozen pass sends them again, so that is no failure.
+            var incremental = snapshot == null ? new string[0] : new[] { "--listed-incremental=" + snapshot, "--warning=no-file-changed" };
             var pack = new CommandLine(new[] { "tar", "-C", "/", "--numeric-owner", "--sparse" }.Concat(incremental).Concat(new[] { "-cf", "-", "--" }).Concat(relative)) { HostTimeout = timeout };
             var unpackArgs = new[] { snapshot == null ? "full" : "incremental" }.Concat(absolutePaths).Concat(new[] { "--" }).Concat(absolutePaths).ToArray();
             var unpack = HostScript.Command("tree-unpack.sh", unpackArgs);
@@ -49,7 +54,7 @@ namespace LiveMigrate.Transfer
             writer.StandardInput.Dispose();
             var packed = reader.WaitForExit(TimeSpan.FromSeconds(30), ct);
             var unpacked = writer.WaitForExit(TimeSpan.FromSeconds(30), ct);
-            if (!packed.Succeeded) throw CommandFailedException.FromResult(source.Name, pack, packed);
+            if (!packed.Succeeded && !(snapshot != null && packed.ExitCode == FilesChanged)) throw CommandFailedException.FromResult(source.Name, pack, packed);
             if (!unpacked.Succeeded) throw CommandFailedException.FromResult(destination.Name, shownUnpack, unpacked);
             return bytes;
         }

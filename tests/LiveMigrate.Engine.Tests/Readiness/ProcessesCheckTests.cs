@@ -35,10 +35,20 @@ namespace LiveMigrate.Tests.Readiness
         }
 
         [Fact]
-        public void Established_tcp_connections_pass_as_carried_naming_one()
+        public void Established_tcp_connections_pass_as_carried_when_the_namespace_is_rebuilt()
         {
+            // Given's config.json names its network namespace by a path.
             One("tcp 0100007F:1F90 0100007F:A2C4", "tcp 0100007F:1F90 0100007F:A2C5")
                 .Is(ReadinessStatus.Pass, "2 established TCP connection(s), e.g. 127.0.0.1:8080 <-> 127.0.0.1:41668, are carried (--tcp-established)");
+        }
+
+        [Fact]
+        public void Established_tcp_connections_in_a_namespace_runc_makes_fail_with_the_way_out()
+        {
+            var config = Config.Replace("{\"type\":\"network\",\"path\":\"/var/run/netns/web\"}", "{\"type\":\"network\"}");
+            var e = Container(config: config, inspect: InspectOutput(config: config, records: new[] { "tcp 0100007F:1F90 0100007F:A2C4" }));
+            Assert.Single(e.Judge().Rows(ContainerChecks.Processes, Src))
+                .Is(ReadinessStatus.Fail, "inside the network namespace runc makes", "a network namespace at a path in config.json");
         }
 
         [Fact]

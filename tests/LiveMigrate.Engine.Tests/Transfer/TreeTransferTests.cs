@@ -35,6 +35,23 @@ namespace LiveMigrate.Tests.Transfer
             Assert.Equal(new[] { "tree-unpack.sh", "full", Paths[0], Paths[1], "--", Paths[0], Paths[1] }, unpacked!.Arguments.Skip(3));
         }
 
+        [Theory]
+        [InlineData("/var/lib/livemigrate/images/web-1.bundle.snar", 1, true)]   // the copy ahead of a running container: files changed
+        [InlineData("/var/lib/livemigrate/images/web-1.bundle.snar", 2, false)]
+        [InlineData(null, 1, false)]                                            // a full copy of frozen or saved files: nothing may change
+        public void Files_that_changed_under_an_incremental_copy_are_no_failure(string? snapshot, int tarExit, bool succeeds)
+        {
+            CommandLine? packed = null;
+            var source = new StreamingFakeSession("src", c => { packed = c; return new FakeProcess(new MemoryStream(new byte[10]), Stream.Null, Exit(tarExit, "tar: var/log: file changed as we read it")); });
+            var destination = new StreamingFakeSession("dst", _ => new FakeProcess(Stream.Null, new MemoryStream(), Exit(0)));
+
+            var copy = () => TreeTransfer.Copy(source, destination, Paths, null, TimeSpan.FromMinutes(1), CancellationToken.None, snapshot);
+
+            if (succeeds) Assert.Equal(10, copy());
+            else Assert.Throws<CommandFailedException>(() => copy());
+            Assert.Equal(snapshot != null, packed!.Arguments.Contains("--warning=no-file-changed"));
+        }
+
         [Fact]
         public void Ctrl_C_ends_a_transfer_whose_sender_went_quiet()
         {

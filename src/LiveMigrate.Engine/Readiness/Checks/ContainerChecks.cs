@@ -174,10 +174,15 @@ namespace LiveMigrate.Readiness.Checks
             {
                 any = true;
                 var moves = e.Bundle?.NamespacePaths.Any(n => n.Type == "network") == true;
-                yield return new ReadinessResult(Processes, host, ReadinessStatus.Pass,
-                    $"{f.TcpConnections.Count} established TCP connection(s), e.g. {f.TcpConnections[0].Local} <-> {f.TcpConnections[0].Remote}, are carried (--tcp-established): " +
-                    (moves ? "the container's network namespace is rebuilt on the destination with its addresses, and its peers stay connected."
-                           : "the container's own network namespace moves whole with them."));
+                var example = $"{f.TcpConnections.Count} established TCP connection(s), e.g. {f.TcpConnections[0].Local} <-> {f.TcpConnections[0].Remote}";
+                // Seen with runc 1.1 and CRIU 4.2, plain runc checkpoint and restore alike: the namespace runc makes on the
+                // restore has lo down when CRIU connects the repaired sockets back ("Network is unreachable").
+                yield return moves
+                    ? new ReadinessResult(Processes, host, ReadinessStatus.Pass,
+                        $"{example}, are carried (--tcp-established): the container's network namespace is rebuilt on the destination with its addresses, and its peers stay connected.")
+                    : new ReadinessResult(Processes, host, ReadinessStatus.Fail,
+                        $"{example}, inside the network namespace runc makes for the container: runc restores that namespace with lo down, and CRIU cannot connect the repaired sockets back (Network is unreachable); plain runc checkpoint and restore fail the same way.",
+                        "Give the container a network namespace at a path in config.json (ip netns add, or a CNI plugin), which LiveMigrate rebuilds on the destination with its connections, or close those connections before moving.");
             }
             if (f.FileLocks.Count > 0)
             {

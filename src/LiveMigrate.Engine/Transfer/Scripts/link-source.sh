@@ -47,7 +47,9 @@ send)
   snapshot=$1
   shift
   { read -r target; read -r port; } < "$dir/target"
-  if [ "$snapshot" = - ]; then inc= recv=unpack; else inc=--listed-incremental=$snapshot recv=unpack-incremental; fi
+  # Incremental: a running container's files may change under the copy ahead (tar exits 1, "file changed as we read
+  # it"); the frozen pass sends them again, so that is no failure.
+  if [ "$snapshot" = - ]; then inc= changed= recv=unpack; else inc=--listed-incremental=$snapshot changed=--warning=no-file-changed recv=unpack-incremental; fi
   # The destination unpacks only the paths it is told, each checked against the folders its key allows.
   for p; do recv="$recv $p"; done
   n=$#
@@ -56,12 +58,12 @@ send)
   # tar's data goes into the link; its progress and errors come out here, on fd 3.
   exec 3>&1
   rm -f -- "$dir/tar.rc"
-  { tar -C / --numeric-owner --sparse ${inc:+"$inc"} --checkpoint=4096 --checkpoint-action='echo=progress %{w}T' --totals \
+  { tar -C / --numeric-owner --sparse ${inc:+"$inc"} ${changed:+"$changed"} --checkpoint=4096 --checkpoint-action='echo=progress %{w}T' --totals \
       -cf - -- "$@" 2>&3; echo $? > "$dir/tar.rc"; } |
     link -o ControlMaster=no -T -p "$port" "$target" "$recv" >/dev/null 2>"$dir/recv.err"
   sent=$?
   packed=$(cat "$dir/tar.rc" 2>/dev/null || echo 1)
-  if [ "$packed" != 0 ]; then echo "error=tar on the source failed (exit $packed)"; exit 1; fi
+  if [ "$packed" != 0 ] && ! { [ -n "$inc" ] && [ "$packed" = 1 ]; }; then echo "error=tar on the source failed (exit $packed)"; exit 1; fi
   if [ "$sent" != 0 ]; then echo "error=the destination's end failed (exit $sent): $(tr '\n' ' ' < "$dir/recv.err" | head -c 400)"; exit 1; fi
   ;;
 forward|unforward)
