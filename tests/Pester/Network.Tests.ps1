@@ -9,12 +9,12 @@ BeforeAll {
     $script:client = Join-Path $PSScriptRoot '../workload/netclient'
 
     # Starts the client against ADDRESS:7000 from the client namespace; its JSON state file is returned.
-    function Start-NetClient([string] $Address, [string] $Name) {
+    function Start-NetClient([string] $Address, [string] $Name, [int] $Conns = 8) {
         $lab = Get-LabEnvironment
         $state = Join-Path ([IO.Path]::GetTempPath()) "netclient-$Name-$PID.json"
         Remove-Item $state -ErrorAction Ignore
         $p = Start-Process -PassThru -FilePath nsenter -ArgumentList @("--net=/run/netns/$($lab.ClientNetns)", $script:client,
-            '--server', $Address, '--port', '7000', '--conns', '8', '--state', $state, '--duration-s', '600')
+            '--server', $Address, '--port', '7000', '--conns', "$Conns", '--state', $state, '--duration-s', '600')
         $deadline = [DateTime]::UtcNow.AddSeconds(10)
         while (-not ((Test-Path $state) -and (Read-NetClient $state).udp.pongs -gt 5) -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 100 }
         [pscustomobject]@{ Process = $p; State = $state }
@@ -29,7 +29,7 @@ BeforeAll {
         do {
             Start-Sleep -Milliseconds 200
             $now = Read-NetClient $Client.State
-            $moved = @(0..7 | Where-Object { $now.conns[$_].echoes -gt $Before.conns[$_].echoes + 5 }).Count -eq 8 -and
+            $moved = @(0..($Before.conns.Count - 1) | Where-Object { $now.conns[$_].echoes -gt $Before.conns[$_].echoes + 5 }).Count -eq $Before.conns.Count -and
                 $now.udp.pongs -gt $Before.udp.pongs + 5 -and $now.short.ok -gt $Before.short.ok + 1
         } until ($moved -or [DateTime]::UtcNow -gt $deadline)
         $now
@@ -106,5 +106,81 @@ Describe 'Moving a network service with its clients connected' -Tag Integration 
             $after.udp.pongs | Should -BeGreaterThan $before.udp.pongs
             Invoke-InLabHost 2 @('sh', '-c', "! ip link show v-$name 2>/dev/null && ! [ -e /run/netns/$name ]")
         }
+    }
+}
+
+Describe 'Cloning a network service' -Tag Integration -Skip:(-not $script:lab) {
+    BeforeAll {
+        $name = 'websvc'
+        $clones = 'websvc-1', 'websvc-2'
+        $lab = Get-LabEnvironment
+        $address = "$($lab.LanPrefix).64"
+        $addresses = "$($lab.LanPrefix).65", "$($lab.LanPrefix).66/24"
+        @($name) + $clones | ForEach-Object { Remove-LabContainer $_ }
+        New-LabWorkload -HostIndex 1 -Name $name -MiB 32 -ExtraArguments @('--net', $address) | Out-Null
+        $client = Start-NetClient $address $name -Conns 4
+        $before = Read-NetClient $client.State
+        $results = @(Copy-Container $name -Source (Connect-LabHost 1) -Destination (Connect-LabHost 2), (Connect-LabHost 3) -Address $addresses -Confirm:$false)
+        # A fresh client against ADDRESS for a few seconds, to the end; its counters.
+        function Invoke-ShortClient([string] $Address, [string] $Tag) {
+            $state = Join-Path ([IO.Path]::GetTempPath()) "netclient-$Tag-$PID.json"
+            Remove-Item $state -ErrorAction Ignore
+            & nsenter "--net=/run/netns/$($lab.ClientNetns)" $script:client --server $Address --port 7000 --conns 2 --state $state --duration-s 3 *> $null
+            Read-NetClient $state
+        }
+    }
+    AfterAll {
+        if ($client) { Stop-NetClient $client | Out-Null }
+        @($name) + $clones | ForEach-Object { Remove-LabContainer $_ }
+    }
+
+    It 'runs one clone per destination, each with its own address and namespace' {
+        $results.Status | Should -Be @('Running', 'Running') -Because ($results.Error -join ' ')
+        $results | ForEach-Object Address | Should -Be @("$($lab.LanPrefix).65/24", "$($lab.LanPrefix).66/24")
+        $results.NamespacePath | Should -Be @('/run/netns/websvc-1', '/run/netns/websvc-2')
+        @(Get-LabContainerLocation 'websvc-1') | Should -Be @(2)
+        @(Get-LabContainerLocation 'websvc-2') | Should -Be @(3)
+        # Its own MAC from its address, the host end named after it on the same bridge, its connections closed.
+        $o = $lab.LanPrefix.Split('.')
+        $mac = '02:4c:4d:{0:x2}:{1:x2}:41' -f [int]$o[1], [int]$o[2]
+        Invoke-InLabHost 2 @('sh', '-c', 'ip -n websvc-1 -o link show eth0 | grep -q "link/ether $1" && ip -o link show v-websvc-1 | grep -q "master br0" && [ "$(ip netns exec websvc-1 ss -Htn state established | wc -l)" = 0 ]', 'sh', $mac)
+        # config.json names its namespace, and no longer the CRIU configuration that closed its connections.
+        $config = Get-Content -Raw (Get-LabHostPath 2 'containers/websvc-1/config.json') | ConvertFrom-Json
+        ($config.linux.namespaces | Where-Object type -eq 'network').path | Should -Be '/run/netns/websvc-1'
+        $config.annotations.'org.criu.config' | Should -BeNullOrEmpty
+    }
+
+    It 'each clone answers on its own address' -ForEach @(@{ At = 65 }, @{ At = 66 }) {
+        $fresh = Invoke-ShortClient "$($lab.LanPrefix).$At" "clone$At"
+        $fresh.conns.Count | Should -Be 2
+        foreach ($c in $fresh.conns) { $c.echoes | Should -BeGreaterThan 10 -Because "connection $($c.id) to .$At is served" }
+        $fresh.totals.resets + $fresh.totals.lost + $fresh.totals.doubled + $fresh.totals.corrupt | Should -Be 0
+    }
+
+    It 'leaves the original with its clients: none reset, no byte lost or doubled' {
+        $after = Wait-NetClientProgress $client $before
+        Write-Host ("      clone: original paused {0:0} ms, longest client pause {1} ms" -f $results[0].SourceFrozen.TotalMilliseconds, $after.totals.max_pause_ms)
+        @(Get-LabContainerLocation $name) | Should -Be @(1)
+        $after.totals.resets | Should -Be 0
+        $after.totals.lost | Should -Be 0
+        $after.totals.doubled | Should -Be 0
+        $after.totals.corrupt | Should -Be 0
+        foreach ($c in $after.conns) { $c.echoes | Should -BeGreaterThan ($before.conns | Where-Object id -eq $c.id).echoes }
+    }
+
+    It 'refuses, before pausing anything, a clone without -Address and a count that does not match' {
+        $err = $null
+        Copy-Container $name -Source (Connect-LabHost 1) -Destination (Connect-LabHost 2) -NewName 'websvc-x' -Confirm:$false -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'InvalidArgument*'
+        $err[0].Exception.Message | Should -BeLike '*can never take the original''s address*-Address*'
+        Copy-Container $name -Source (Connect-LabHost 1) -Destination (Connect-LabHost 2), (Connect-LabHost 3) -NewName 'websvc-y{Index}' -Address "$($lab.LanPrefix).67" -Confirm:$false -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $err[0].Exception.Message | Should -BeLike '*-Address gives 1 address(es) for 2 clone(s)*'
+        foreach ($i in 1..3) { @(Get-ChildItem (Get-LabHostPath $i 'checkpoints') -Filter 'clone-websvc-*' -ErrorAction Ignore).Count | Should -Be 0 }
+        @(Get-LabContainerLocation 'websvc-x') | Should -BeNullOrEmpty
+    }
+
+    It 'leaves nothing of a clone''s network once it is removed' {
+        Remove-LabContainer 'websvc-1'
+        Invoke-InLabHost 2 @('sh', '-c', '! ip link show v-websvc-1 2>/dev/null && ! [ -e /run/netns/websvc-1 ]')
     }
 }
