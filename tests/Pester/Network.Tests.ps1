@@ -179,6 +179,19 @@ Describe 'Cloning a network service' -Tag Integration -Skip:(-not $script:lab) {
         @(Get-LabContainerLocation 'websvc-x') | Should -BeNullOrEmpty
     }
 
+    It 'moves a clone later with its own clients connected (its restore alone closed connections)' {
+        $own = Start-NetClient "$($lab.LanPrefix).66" 'websvc-2' -Conns 2
+        try {
+            $ownBefore = Read-NetClient $own.State
+            $move = Move-Container -Name 'websvc-2' -Source (Connect-LabHost 3) -Destination (Connect-LabHost 1) -Confirm:$false
+            $move.Status.ToString() | Should -Be 'Succeeded'
+            $ownAfter = Wait-NetClientProgress $own $ownBefore
+            $ownAfter.totals.resets + $ownAfter.totals.lost + $ownAfter.totals.doubled + $ownAfter.totals.corrupt | Should -Be 0
+            foreach ($c in $ownAfter.conns) { $c.echoes | Should -BeGreaterThan ($ownBefore.conns | Where-Object id -eq $c.id).echoes }
+        }
+        finally { Stop-NetClient $own | Out-Null }
+    }
+
     It 'leaves nothing of a clone''s network once it is removed' {
         Remove-LabContainer 'websvc-1'
         Invoke-InLabHost 2 @('sh', '-c', '! ip link show v-websvc-1 2>/dev/null && ! [ -e /run/netns/websvc-1 ]')
