@@ -152,3 +152,92 @@ Describe 'Moving a network service with its clients connected' -Tag Integration 
         }
     }
 }
+
+Describe 'Cloning a network service' -Tag Integration -Skip:(-not $script:lab) {
+    BeforeAll {
+        $name = 'websvc'
+        $clones = 'websvc-1', 'websvc-2'
+        $lab = Get-LabEnvironment
+        $address = "$($lab.LanPrefix).64"
+        $addresses = "$($lab.LanPrefix).65", "$($lab.LanPrefix).66/24"
+        @($name) + $clones | ForEach-Object { Remove-LabContainer $_ }
+        New-LabWorkload -HostIndex 1 -Name $name -MiB 32 -ExtraArguments @('--net', $address) | Out-Null
+        $client = Start-LabNetClient $address $name -Conns 4
+        $before = Read-LabNetClient $client.State
+        $results = @(Copy-Container $name -Source (Connect-LabHost 1) -Destination (Connect-LabHost 2), (Connect-LabHost 3) -Address $addresses -Confirm:$false)
+        # A fresh client against ADDRESS for a few seconds, to the end; its counters.
+        function Invoke-ShortClient([string] $Address, [string] $Tag) {
+            $state = Join-Path ([IO.Path]::GetTempPath()) "netclient-$Tag-$PID.json"
+            Remove-Item $state -ErrorAction Ignore
+            & nsenter "--net=/run/netns/$($lab.ClientNetns)" $script:client --server $Address --port 7000 --conns 2 --state $state --duration-s 3 *> $null
+            Read-LabNetClient $state
+        }
+    }
+    AfterAll {
+        if ($client) { Stop-LabNetClient $client | Out-Null }
+        @($name) + $clones | ForEach-Object { Remove-LabContainer $_ }
+    }
+
+    It 'runs one clone per destination, each with its own address and namespace' {
+        $results.Status | Should -Be @('Running', 'Running') -Because ($results.Error -join ' ')
+        $results | ForEach-Object Address | Should -Be @("$($lab.LanPrefix).65/24", "$($lab.LanPrefix).66/24")
+        $results.NamespacePath | Should -Be @('/run/netns/websvc-1', '/run/netns/websvc-2')
+        @(Get-LabContainerLocation 'websvc-1') | Should -Be @(2)
+        @(Get-LabContainerLocation 'websvc-2') | Should -Be @(3)
+        # Its own MAC from its address, the host end named after it on the same bridge, its connections closed.
+        $o = $lab.LanPrefix.Split('.')
+        $mac = '02:4c:4d:{0:x2}:{1:x2}:41' -f [int]$o[1], [int]$o[2]
+        Invoke-InLabHost 2 @('sh', '-c', 'ip -n websvc-1 -o link show eth0 | grep -q "link/ether $1" && ip -o link show v-websvc-1 | grep -q "master br0" && [ "$(ip netns exec websvc-1 ss -Htn state established | wc -l)" = 0 ]', 'sh', $mac)
+        # config.json names its namespace, and no longer the CRIU configuration that closed its connections.
+        $config = Get-Content -Raw (Get-LabHostPath 2 'containers/websvc-1/config.json') | ConvertFrom-Json
+        ($config.linux.namespaces | Where-Object type -eq 'network').path | Should -Be '/run/netns/websvc-1'
+        $config.annotations.'org.criu.config' | Should -BeNullOrEmpty
+    }
+
+    It 'each clone answers on its own address' -ForEach @(@{ At = 65 }, @{ At = 66 }) {
+        $fresh = Invoke-ShortClient "$($lab.LanPrefix).$At" "clone$At"
+        $fresh.conns.Count | Should -Be 2
+        foreach ($c in $fresh.conns) { $c.echoes | Should -BeGreaterThan 10 -Because "connection $($c.id) to .$At is served" }
+        $fresh.totals.resets + $fresh.totals.lost + $fresh.totals.doubled + $fresh.totals.corrupt | Should -Be 0
+    }
+
+    It 'leaves the original with its clients: none reset, no byte lost or doubled' {
+        $after = Wait-LabNetClientProgress $client $before
+        Write-Host ("      clone: original paused {0:0} ms, longest client pause {1} ms" -f $results[0].SourceFrozen.TotalMilliseconds, $after.totals.max_pause_ms)
+        @(Get-LabContainerLocation $name) | Should -Be @(1)
+        $after.totals.resets | Should -Be 0
+        $after.totals.lost | Should -Be 0
+        $after.totals.doubled | Should -Be 0
+        $after.totals.corrupt | Should -Be 0
+        foreach ($c in $after.conns) { $c.echoes | Should -BeGreaterThan ($before.conns | Where-Object id -eq $c.id).echoes }
+    }
+
+    It 'refuses, before pausing anything, a clone without -Address and a count that does not match' {
+        $err = $null
+        Copy-Container $name -Source (Connect-LabHost 1) -Destination (Connect-LabHost 2) -NewName 'websvc-x' -Confirm:$false -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'InvalidArgument*'
+        $err[0].Exception.Message | Should -BeLike '*can never take the original''s address*-Address*'
+        Copy-Container $name -Source (Connect-LabHost 1) -Destination (Connect-LabHost 2), (Connect-LabHost 3) -NewName 'websvc-y{Index}' -Address "$($lab.LanPrefix).67" -Confirm:$false -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $err[0].Exception.Message | Should -BeLike '*-Address gives 1 address(es) for 2 clone(s)*'
+        foreach ($i in 1..3) { @(Get-ChildItem (Get-LabHostPath $i 'checkpoints') -Filter 'clone-websvc-*' -ErrorAction Ignore).Count | Should -Be 0 }
+        @(Get-LabContainerLocation 'websvc-x') | Should -BeNullOrEmpty
+    }
+
+    It 'moves a clone later with its own clients connected (its restore alone closed connections)' {
+        $own = Start-LabNetClient "$($lab.LanPrefix).66" 'websvc-2' -Conns 2
+        try {
+            $ownBefore = Read-LabNetClient $own.State
+            $move = Move-Container -Name 'websvc-2' -Source (Connect-LabHost 3) -Destination (Connect-LabHost 1) -Confirm:$false
+            $move.Status.ToString() | Should -Be 'Succeeded'
+            $ownAfter = Wait-LabNetClientProgress $own $ownBefore
+            $ownAfter.totals.resets + $ownAfter.totals.lost + $ownAfter.totals.doubled + $ownAfter.totals.corrupt | Should -Be 0
+            foreach ($c in $ownAfter.conns) { $c.echoes | Should -BeGreaterThan ($ownBefore.conns | Where-Object id -eq $c.id).echoes }
+        }
+        finally { Stop-LabNetClient $own | Out-Null }
+    }
+
+    It 'leaves nothing of a clone''s network once it is removed' {
+        Remove-LabContainer 'websvc-1'
+        Invoke-InLabHost 2 @('sh', '-c', '! ip link show v-websvc-1 2>/dev/null && ! [ -e /run/netns/websvc-1 ]')
+    }
+}

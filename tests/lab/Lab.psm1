@@ -225,23 +225,23 @@ function Assert-RolledBackToFirstHost([string] $Name, $Start) {
     @(Get-LabProcess "criu lazy-pages .*/$Name-|runc checkpoint .*--lazy-pages .*/$Name-").Count | Should -Be 0 -Because 'no page daemon or lazy dump outlives a rollback'
 }
 
-# Starts tests/workload/netclient in the lab's client namespace against ADDRESS:7000 (8 connections, UDP, short
+# Starts tests/workload/netclient in the lab's client namespace against ADDRESS:7000 ($Conns connections, UDP, short
 # requests) and returns once every connection and the UDP exchange carry traffic: its process and JSON state file.
-function Start-LabNetClient([string] $Address, [string] $Name) {
+function Start-LabNetClient([string] $Address, [string] $Name, [int] $Conns = 8) {
     $lab = Get-LabEnvironment
     $state = Join-Path ([IO.Path]::GetTempPath()) "netclient-$Name-$PID.json"
     Remove-Item $state -ErrorAction Ignore
     $p = Start-Process -PassThru -FilePath nsenter -ArgumentList @("--net=/run/netns/$($lab.ClientNetns)", (Join-Path $script:Repo 'tests/workload/netclient'),
-        '--server', $Address, '--port', '7000', '--conns', '8', '--state', $state, '--duration-s', '600')
+        '--server', $Address, '--port', '7000', '--conns', "$Conns", '--state', $state, '--duration-s', '600')
     $client = [pscustomobject]@{ Process = $p; State = $state }
     $deadline = [DateTime]::UtcNow.AddSeconds(10)
     do {
         Start-Sleep -Milliseconds 100
         $now = if (Test-Path $state) { Read-LabNetClient $state }
-        if ($now -and $now.udp.pongs -gt 5 -and @($now.conns | Where-Object echoes -gt 0).Count -eq 8) { return $client }
+        if ($now -and $now.udp.pongs -gt 5 -and @($now.conns | Where-Object echoes -gt 0).Count -eq $Conns) { return $client }
     } while ([DateTime]::UtcNow -lt $deadline)
     & kill -INT $p.Id 2>$null
-    throw "The client of $Address did not get all 8 connections and the UDP exchange going within 10 s (state: $($now | ConvertTo-Json -Compress -Depth 3))."
+    throw "The client of $Address did not get all $Conns connections and the UDP exchange going within 10 s (state: $($now | ConvertTo-Json -Compress -Depth 3))."
 }
 
 function Read-LabNetClient([string] $State) {
@@ -256,7 +256,7 @@ function Wait-LabNetClientProgress($Client, $Before) {
     do {
         Start-Sleep -Milliseconds 200
         $now = Read-LabNetClient $Client.State
-        $moved = @(0..7 | Where-Object { $now.conns[$_].echoes -gt $Before.conns[$_].echoes + 5 }).Count -eq 8 -and
+        $moved = @(0..($Before.conns.Count - 1) | Where-Object { $now.conns[$_].echoes -gt $Before.conns[$_].echoes + 5 }).Count -eq $Before.conns.Count -and
             $now.udp.pongs -gt $Before.udp.pongs + 5 -and $now.short.ok -gt $Before.short.ok + 1
         if ($moved) { return $now }
     } until ([DateTime]::UtcNow -gt $deadline)

@@ -18,14 +18,19 @@ namespace LiveMigrate.Clone
     {
         public const string DefaultRoot = "/var/lib/livemigrate/checkpoints";
         private const string MetadataFile = "checkpoint.json";
+        /// <summary>In a clone's bundle: the CRIU configuration its config.json names for its restore.</summary>
+        public const string CloneCriuConfigFile = "criu-clone.conf";
         private readonly RuncHost _host;
         private readonly RuntimeOptions _options;
         private readonly string _lockRoot;
 
         /// <param name="lockRoot">Where the containers' locks are (<see cref="ContainerLock"/>), shared with migrations.</param>
-        public CheckpointStore(RuncHost host, RuntimeOptions options, string root = DefaultRoot, string lockRoot = ContainerLock.DefaultRoot)
+        /// <param name="network">The host's network side (a clone's own namespace); the host's own by default.</param>
+        public CheckpointStore(RuncHost host, RuntimeOptions options, string root = DefaultRoot, string lockRoot = ContainerLock.DefaultRoot,
+            Network.INetworkHost? network = null)
         {
             _host = host;
+            Network = network ?? host.Network;
             _options = options;
             Root = HostPath.IsSafeAbsolute(root) ? root : throw new ArgumentException($"'{root}' is not an absolute path for checkpoints.");
             _lockRoot = lockRoot;
@@ -33,6 +38,7 @@ namespace LiveMigrate.Clone
 
         public string Root { get; }
         public RuncHost Host => _host;
+        public Network.INetworkHost Network { get; }
 
         public string PathOf(string checkpoint) => HostPath.Combine(Root, ContainerName.Validate(checkpoint));
 
@@ -40,7 +46,9 @@ namespace LiveMigrate.Clone
         /// Checkpoints <paramref name="container"/> into a new folder; the container is paused meanwhile and then runs on.
         /// Under the container's lock: a migration meanwhile would freeze it, or resume it under the save's feet.
         /// </summary>
-        public CheckpointInfo Save(string container, string checkpoint, CancellationToken ct)
+        /// <param name="tcpEstablished">Dump established TCP connections (a service's clients) instead of refusing them;
+        /// the container keeps them, and its clones restore them closed.</param>
+        public CheckpointInfo Save(string container, string checkpoint, CancellationToken ct, bool tcpEstablished = false)
         {
             using var held = ContainerLock.Take(_host, _lockRoot, container, $"checkpoint {checkpoint} of {container}", ct);
             var state = _host.State(container, ct) ?? throw new InvalidOperationException($"No container named '{container}' on {_host.Name}.");
@@ -48,7 +56,8 @@ namespace LiveMigrate.Clone
             if (!HostPath.IsSafeAbsolute(state.Bundle))
                 throw new InvalidOperationException($"runc reports bundle '{state.Bundle}' for '{container}' on {_host.Name}; only an absolute, normalized bundle path with no folder name that begins with '-' is archived.");
             var dir = PathOf(checkpoint);
-            var script = HostScript.Command("checkpoint-save.sh", new[] { _options.RuncPath, container, state.Bundle, dir }).WithEnvironment(_options.CriuEnvironment);
+            var script = HostScript.Command("checkpoint-save.sh", tcpEstablished
+                ? new[] { _options.RuncPath, container, state.Bundle, dir, "--tcp-established" } : new[] { _options.RuncPath, container, state.Bundle, dir }).WithEnvironment(_options.CriuEnvironment);
             script.HostTimeout = _options.CriuTimeout;
             string facts;
             try
@@ -83,11 +92,20 @@ namespace LiveMigrate.Clone
                 DateTimeOffset.Parse((string)m["created"]!, CultureInfo.InvariantCulture), (long)m["bytes"]!, TimeSpan.FromMilliseconds((long)m["frozenMs"]!));
         }
 
+        /// <summary>The network namespace of <paramref name="container"/> when it is a path of its config.json; null when runc makes it.</summary>
+        public Network.ContainerNetwork? NetworkOf(string container, CancellationToken ct)
+        {
+            var state = _host.State(container, ct) ?? throw new InvalidOperationException($"No container named '{container}' on {_host.Name}.");
+            return Network.Inspect(state.Bundle, ct);
+        }
+
         /// <summary>
         /// Restores a checkpoint of this host as container <paramref name="newName"/>, its bundle a checked copy of the
         /// saved one next to the original's. The checkpoint stays as it was; a failed restore leaves nothing behind.
+        /// With <paramref name="network"/> (a clone of a service), the clone gets that namespace, made here before its
+        /// restore, and its established connections come back closed.
         /// </summary>
-        public ContainerInfo Restore(CheckpointInfo checkpoint, string newName, CancellationToken ct)
+        public ContainerInfo Restore(CheckpointInfo checkpoint, string newName, CancellationToken ct, Network.ContainerNetwork? network = null)
         {
             // Under the new name's lock: a failed restore removes the container of that name, which must be its own.
             using var held = ContainerLock.Take(_host, _lockRoot, newName, $"restore of checkpoint {checkpoint.Name} as {newName}", ct);
@@ -96,20 +114,36 @@ namespace LiveMigrate.Clone
             var bundle = HostPath.Combine(checkpoint.Bundle.Substring(0, checkpoint.Bundle.LastIndexOf('/')), newName);
             var work = HostPath.Combine(checkpoint.Path, "restore-" + newName + "-" + Guid.NewGuid().ToString("N").Substring(0, 8));
             HostScript.Run(_host.Session, HostScript.Command("checkpoint-expand.sh", new[] { checkpoint.Path, bundle }), _options.CriuTimeout, ct);
+            var built = false;
             try
             {
-                RenameCgroup(bundle, checkpoint.Container, newName, ct);
+                var configPath = HostPath.Combine(bundle, "config.json");
+                var config = _host.Session.RunChecked(new CommandLine("cat", configPath), _options.CommandTimeout, ct).StandardOutput;
+                var criuConfig = network == null ? null : HostPath.Combine(bundle, CloneCriuConfigFile);
+                WriteFile(configPath, CloneConfig.ForClone(config, checkpoint.Container, newName, network?.NamespacePath, criuConfig), ct);
+                if (network != null)
+                {
+                    WriteFile(criuConfig!, CloneConfig.RestoreCriuOptions, ct);
+                    built = true;
+                    Network.Build(network, ct);
+                }
                 _host.CreateDirectory(work, ct);
                 _host.RestoreFromCheckpoint(newName, bundle, HostPath.Combine(checkpoint.Path, "images"), work, CancellationToken.None);
                 var state = _host.State(newName, ct);
                 if (state?.Status != ContainerStatus.Running)
                     throw new InvalidOperationException($"After restore, '{newName}' on {_host.Name} is {state?.Status.ToString() ?? "gone"}, not running.");
+                if (network != null)
+                {
+                    Network.Announce(network, CancellationToken.None);
+                    EndCloneRestore(configPath, config, checkpoint.Container, newName, network, criuConfig!);
+                }
                 _host.RemoveTree(work, CancellationToken.None);
                 return state;
             }
             catch
             {
                 try { if (_host.State(newName, CancellationToken.None) != null) _host.Delete(newName, force: true, CancellationToken.None); } catch (Exception) { /* reported by the rethrow */ }
+                try { if (built) Network.Remove(network!, CancellationToken.None); } catch (Exception) { /* idem */ }
                 try { _host.RemoveTree(bundle, CancellationToken.None); } catch (Exception) { /* idem */ }
                 try { _host.RemoveTree(work, CancellationToken.None); } catch (Exception) { /* idem */ }
                 throw;
@@ -162,16 +196,18 @@ namespace LiveMigrate.Clone
             _host.RemoveTree(checkpoint.Path, ct);
         }
 
-        /// <summary>A clone in the original's cgroup would share its limits and accounting (and, on one kernel, its cgroup): it gets its own.</summary>
-        private void RenameCgroup(string bundle, string original, string newName, CancellationToken ct)
+        /// <summary>
+        /// runc keeps the annotation in the running clone's state, so its later checkpoints (a move, a save) read the same
+        /// file: from now on it says what CRIU read for the original, and config.json no longer names it, so a restore
+        /// elsewhere reads that host's own configuration. Closing connections was for this restore only.
+        /// </summary>
+        private void EndCloneRestore(string configPath, string config, string original, string newName, Network.ContainerNetwork network, string criuConfig)
         {
-            var path = HostPath.Combine(bundle, "config.json");
-            var config = JsonNode.Parse(_host.Session.RunChecked(new CommandLine("cat", path), _options.CommandTimeout, ct).StandardOutput)!;
-            var linux = config["linux"];
-            if (!(linux?["cgroupsPath"] is JsonValue value) || !value.TryGetValue<string>(out var cgroup)) return;
-            var cut = cgroup.LastIndexOf(original, StringComparison.Ordinal);
-            linux["cgroupsPath"] = cut >= 0 && cut + original.Length == cgroup.Length ? cgroup.Substring(0, cut) + newName : cgroup + "-" + newName;
-            WriteFile(path, config.ToJsonString(new JsonSerializerOptions { WriteIndented = true }), ct);
+            WriteFile(configPath, CloneConfig.ForClone(config, original, newName, network.NamespacePath, criuConfig: null), CancellationToken.None);
+            var theirs = CloneConfig.OriginalCriuConfig(config);
+            _host.Session.RunChecked(theirs == null
+                ? new CommandLine("sh", "-c", ": > \"$1\"", "sh", criuConfig)
+                : new CommandLine("sh", "-c", "cat -- \"$1\" > \"$2\" 2>/dev/null || : > \"$2\"", "sh", theirs, criuConfig), _options.CommandTimeout, CancellationToken.None);
         }
 
         private void WriteFile(string path, string text, CancellationToken ct) =>

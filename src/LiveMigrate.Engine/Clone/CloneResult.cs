@@ -21,6 +21,10 @@ namespace LiveMigrate.Clone
         public string NewName { get; }
         public CloneStatus Status { get; internal set; }
         public string? Error { get; internal set; }
+        /// <summary>The clone's own address with its prefix (a network service's clone), or null.</summary>
+        public string? Address { get; internal set; }
+        /// <summary>The clone's own network namespace (a network service's clone), or null.</summary>
+        public string? NamespacePath { get; internal set; }
         /// <summary>How long the original was paused for the one checkpoint all copies come from.</summary>
         public TimeSpan SourceFrozen { get; internal set; }
         public long BytesTransferred { get; internal set; }

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using System.Threading;
@@ -7,6 +8,7 @@ using LiveMigrate.Commands.Completion;
 using LiveMigrate.Commands.Hosts;
 using LiveMigrate.Commands.Transfer;
 using LiveMigrate.Commands.Progress;
+using LiveMigrate.Network;
 using LiveMigrate.Runc;
 
 namespace LiveMigrate.Commands.Cmdlets
@@ -47,6 +49,11 @@ namespace LiveMigrate.Commands.Cmdlets
         [Parameter]
         public SwitchParameter KeepCheckpoint { get; set; }
 
+        /// <summary>Each clone's own address (IPv4 or IPv6, with or without /PREFIX), one per destination in its order: required for a network service (a namespace at a config.json path).</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string[]? Address { get; set; }
+
         /// <summary>Direct: the source streams to each destination over its own SSH connection (a throwaway key the destination accepts only to unpack tar). Relay: through this controller. Auto: direct when it can be made.</summary>
         [Parameter]
         [ValidateSet(TransferRoutes.Auto, TransferRoutes.Direct, TransferRoutes.Relay)]
@@ -72,7 +79,14 @@ namespace LiveMigrate.Commands.Cmdlets
                 WriteError(ErrorRecords.From(ex, NewName));
                 return;
             }
-            var plan = string.Join(", ", Destination.Select((d, i) => $"{names[i]} on {d.Name}"));
+            IReadOnlyList<CloneAddress>? addresses;
+            try { addresses = CloneAddress.ParseAll(Address, Destination.Length); }
+            catch (ArgumentException ex)
+            {
+                WriteError(ErrorRecords.From(ex, Address));
+                return;
+            }
+            var plan = string.Join(", ", Destination.Select((d, i) => $"{names[i]} on {d.Name}" + (addresses == null ? "" : $" at {addresses[i]}")));
             if (!ShouldProcess($"{Name} on {Source.Name}", $"Clone (pausing it briefly) as {plan}")) return;
             var options = new RuntimeOptions();
             var checkpoint = $"clone-{Name}-{Guid.NewGuid().ToString("N").Substring(0, 8)}";
@@ -82,7 +96,7 @@ namespace LiveMigrate.Commands.Cmdlets
             {
                 var targets = Destination.Select((d, i) => (new CheckpointStore(d.Runtime(options), options), names[i])).ToList();
                 var results = BackgroundWork.Run(this, $"Cloning {Name} from {Source.Name}", "Copy",
-                    () => engine.Copy(Name, new CheckpointStore(Source.Runtime(options), options), targets, checkpoint, KeepCheckpoint, _stop.Token), engine.Finished);
+                    () => engine.Copy(Name, new CheckpointStore(Source.Runtime(options), options), targets, checkpoint, KeepCheckpoint, _stop.Token, addresses), engine.Finished);
                 foreach (var r in results)
                 {
                     WriteObject(r);

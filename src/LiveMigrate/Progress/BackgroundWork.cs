@@ -26,7 +26,10 @@ namespace LiveMigrate.Commands.Progress
             bool ended;
             do
             {
-                ended = run.Wait(100);
+                // A failed task ends the wait: GetResult below rethrows its own exception, not an AggregateException
+                // (which would reach the user as UnexpectedError instead of its ErrorId).
+                try { ended = run.Wait(100); }
+                catch (AggregateException) { ended = true; }
                 while (finished.TryDequeue(out var what))
                 {
                     done++;

@@ -2,8 +2,10 @@
 # that its files and its memory are of one moment, its bundle archived, its memory dumped while it stays, then
 # resumed; SHA256SUMS covers every file. "key=value" lines.
 # $1 runc  $2 the container  $3 its bundle  $4 the checkpoint folder (must not exist)
+# $5 --tcp-established or nothing: a service's connections are dumped (it keeps them) instead of failing the dump
 set -u
-runc=$1 name=$2 bundle=$3 dir=$4
+runc=$1 name=$2 bundle=$3 dir=$4 tcp=${5:-}
+case $tcp in ''|--tcp-established) ;; *) echo "error=unknown option $tcp"; exit 2 ;; esac
 if [ -e "$dir" ]; then echo "error=$dir exists already: choose another checkpoint name, or remove that one"; exit 1; fi
 # 0700 on the checkpoint itself: bundle.tar and the memory images may hold secrets.
 mkdir -p "${dir%/*}" && mkdir -m 0700 "$dir" && mkdir -m 0700 "$dir/images" || { echo "error=cannot create $dir"; exit 1; }
@@ -15,7 +17,7 @@ t=$(now)
 # Whatever happens from here, the container runs again.
 trap '"$runc" resume "$name" 2>/dev/null' EXIT
 tar -C "${bundle%/*}" --numeric-owner --sparse -cf "$dir/bundle.tar" -- "${bundle##*/}" 2>"$err" || fail "archiving $bundle"
-"$runc" checkpoint --leave-running --image-path "$dir/images" --work-path "$dir/work" "$name" 2>"$err" ||
+"$runc" checkpoint --leave-running ${tcp:+"$tcp"} --image-path "$dir/images" --work-path "$dir/work" "$name" 2>"$err" ||
   fail "runc checkpoint $name (CRIU's log is kept as $dir.dump.log)"
 "$runc" resume "$name" 2>"$err" || fail "runc resume $name"
 trap - EXIT
