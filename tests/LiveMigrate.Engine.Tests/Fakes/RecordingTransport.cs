@@ -17,7 +17,8 @@ namespace LiveMigrate.Tests.Fakes
             return 4096;
         }
         public IDisposable Tunnel(IContainerHost from, int fromPort, IContainerHost to, int toPort) => throw new NotSupportedException();
-        public ITreeLink Open(IContainerHost source, IContainerHost destination, string id, Action<string> say, CancellationToken ct) => this;
+        public TimeSpan StreamTimeout => TimeSpan.FromMinutes(1);
+        public ITreeLink Open(IContainerHost source, IContainerHost destination, LinkGrant grant, Action<string> say, CancellationToken ct) => this;
         public void CloseLeftover(IContainerHost source, IContainerHost destination, string id, Action<string> say) { }
         public void Dispose() { }
     }
