@@ -69,6 +69,8 @@ namespace LiveMigrate.Migration
             // A network namespace at a config.json path: rebuilt on the destination, the source's cut off the LAN meanwhile.
             private Network.ContainerNetwork? _network;
             private bool _sourceIsolated, _networkBuilt;
+            // A namespace runc makes: its restore needs lo up before CRIU connects sockets on 127.0.0.1 back.
+            private bool _loopbackRestore;
             // The way this migration's streams go; opened in Prepare, before anything is frozen.
             private ITreeLink? _link;
             private bool _sourceNotRunning;
@@ -454,6 +456,10 @@ namespace LiveMigrate.Migration
                     _networkBuilt = true;
                     _destination.Network!.Build(_network, CancellationToken.None);
                 }
+                else if (_destination.Network is Network.INetworkHost net)
+                {
+                    _loopbackRestore = net.PrepareLoopbackRestore(_bundle, CancellationToken.None);
+                }
                 if (_lazy)
                 {
                     _lazyPages = _destination.StartLazyPages(_name, _imageDir, _tunnelPort);
@@ -470,6 +476,7 @@ namespace LiveMigrate.Migration
                 }
                 _restoredCopy = RequireRunning(CancellationToken.None);
                 if (_network != null) _destination.Network!.Announce(_network, CancellationToken.None);
+                if (_loopbackRestore) _destination.Network!.FinishLoopbackRestore(_bundle, CancellationToken.None);
                 _frozen.Stop();
                 _result.Downtime = _frozen.Elapsed;
                 _observer.Message($"{_name} runs on {_destination.Name} after {_result.Downtime.TotalMilliseconds:0} ms of downtime.");

@@ -66,6 +66,31 @@ namespace LiveMigrate.Network
         /// <summary>Whether the host's CRIU configuration for runc skips connections still in a listen backlog (null: not said).</summary>
         public bool? SkipInFlight { get; }
 
+        /// <summary>runc (1.1 and later) hands CRIU the configuration file this annotation names, instead of /etc/criu/runc.conf.</summary>
+        public const string CriuConfigAnnotation = "org.criu.config";
+
+        /// <summary>
+        /// <paramref name="configJson"/> with its container's CRIU configuration at <paramref name="criuConfig"/>, when the
+        /// container has a network namespace of its own that runc makes (no path); unchanged when it names that file
+        /// already; null when it does not need it or names a configuration of its own (which is not replaced).
+        /// </summary>
+        public static string? WithCriuConfig(string configJson, string criuConfig)
+        {
+            using (var doc = JsonDocument.Parse(configJson, new JsonDocumentOptions { MaxDepth = 64 }))
+            {
+                var own = doc.RootElement.TryGetProperty("linux", out var linux) && linux.TryGetProperty("namespaces", out var nss) && nss.ValueKind == JsonValueKind.Array &&
+                    nss.EnumerateArray().Any(n => n.ValueKind == JsonValueKind.Object && n.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String && t.GetString() == "network");
+                if (!own || NamespacePathOf(configJson) != null) return null;
+            }
+            var config = System.Text.Json.Nodes.JsonNode.Parse(configJson, documentOptions: new JsonDocumentOptions { MaxDepth = 64 }) as System.Text.Json.Nodes.JsonObject
+                ?? throw new InvalidOperationException("config.json is not a JSON object.");
+            if (!(config["annotations"] is System.Text.Json.Nodes.JsonObject annotations)) config["annotations"] = annotations = new System.Text.Json.Nodes.JsonObject();
+            if (annotations[CriuConfigAnnotation] is System.Text.Json.Nodes.JsonValue v && v.TryGetValue<string>(out var named))
+                return named == criuConfig ? configJson : null;
+            annotations[CriuConfigAnnotation] = criuConfig;
+            return config.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
+        }
+
         /// <summary>The network namespace path of a bundle's config.json, or null when runc makes the namespace itself.</summary>
         public static string? NamespacePathOf(string configJson)
         {

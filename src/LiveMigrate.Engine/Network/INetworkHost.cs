@@ -12,6 +12,14 @@ namespace LiveMigrate.Network
         IReadOnlyList<string> Check(ContainerNetwork network, CancellationToken ct);
         /// <summary>Addresses of <paramref name="network"/> that another machine on this host's LAN answers for ("ADDRESS MAC"); null when it cannot ask.</summary>
         IReadOnlyList<string>? AddressesInUse(ContainerNetwork network, CancellationToken ct);
+        /// <summary>
+        /// Before restoring a container whose namespace runc makes: runc makes it with lo down, so CRIU could not connect
+        /// sockets on 127.0.0.1 back; CRIU's configuration for the container (an annotation of its config.json) brings lo up first.
+        /// </summary>
+        /// <returns>False when the container needs none (no namespace of its own, or one at a path) or names a configuration of its own.</returns>
+        bool PrepareLoopbackRestore(string bundle, CancellationToken ct);
+        /// <summary>After that restore: the container's CRIU configuration is the host's own again.</summary>
+        void FinishLoopbackRestore(string bundle, CancellationToken ct);
         /// <summary>Makes the namespace with its interfaces, addresses and routes, cut off from the LAN until <see cref="Announce"/>.</summary>
         void Build(ContainerNetwork network, CancellationToken ct);
         /// <summary>Connects the namespace to the LAN: the kernel announces its addresses (gratuitous ARP, unsolicited NA).</summary>

@@ -47,6 +47,25 @@ namespace LiveMigrate.Network
             return problems.Distinct().ToList();
         }
 
+        public bool PrepareLoopbackRestore(string bundle, CancellationToken ct)
+        {
+            var path = HostPath.Combine(bundle, "config.json");
+            var config = _host.RunChecked(new CommandLine("head", "-c", MaxConfigBytes.ToString(System.Globalization.CultureInfo.InvariantCulture), path), _timeout, ct).StandardOutput;
+            if (ContainerNetwork.WithCriuConfig(config, HostPath.Combine(bundle, ".livemigrate/criu.conf")) == null) return false;
+            var annotated = ContainerNetwork.WithCriuConfig(config, Configured(Run(ct, "loopback-restore", bundle)))!;
+            if (annotated == config) return true;
+            // A new file renamed over the old one: never a half-written config.json.
+            _host.RunChecked(new CommandLine("sh", "-c", "printf %s \"$2\" | base64 -d > \"$1.lm-new\" && mv -f -- \"$1.lm-new\" \"$1\"", "write-config", path,
+                Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(annotated))), _timeout, ct);
+            return true;
+        }
+
+        public void FinishLoopbackRestore(string bundle, CancellationToken ct) => Run(ct, "loopback-restored", bundle);
+
+        private static string Configured(string output) =>
+            output.Split('\n').Where(l => l.StartsWith("config=", StringComparison.Ordinal)).Select(l => l.Substring(7).Trim()).LastOrDefault()
+            ?? throw new InvalidOperationException("container-net.sh did not say where it wrote CRIU's configuration.");
+
         public IReadOnlyList<string>? AddressesInUse(ContainerNetwork network, CancellationToken ct)
         {
             var inUse = new List<string>();

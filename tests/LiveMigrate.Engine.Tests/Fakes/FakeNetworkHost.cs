@@ -31,6 +31,10 @@ namespace LiveMigrate.Tests.Fakes
         public List<string>? InUse { get; set; } = new List<string>();
         public IReadOnlyList<string>? AddressesInUse(ContainerNetwork network, CancellationToken ct) { Step("AddressesInUse"); return InUse; }
         public void Build(ContainerNetwork network, CancellationToken ct) => Step("Build");
+        /// <summary>What PrepareLoopbackRestore answers (a namespace runc makes needs it).</summary>
+        public bool LoopbackNeeded { get; set; }
+        public bool PrepareLoopbackRestore(string bundle, CancellationToken ct) { Step("PrepareLoopbackRestore"); return LoopbackNeeded; }
+        public void FinishLoopbackRestore(string bundle, CancellationToken ct) => Step("FinishLoopbackRestore");
         public void Announce(ContainerNetwork network, CancellationToken ct) => Step("Announce");
         public void Isolate(ContainerNetwork network, CancellationToken ct) => Step("Isolate");
         public void Rejoin(ContainerNetwork network, CancellationToken ct) => Step("Rejoin");

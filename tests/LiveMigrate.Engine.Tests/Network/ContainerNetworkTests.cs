@@ -62,5 +62,17 @@ namespace LiveMigrate.Tests.Network
         {
             Assert.Equal(path, ContainerNetwork.NamespacePathOf(config));
         }
+
+        [Theory]
+        [InlineData("{\"linux\":{\"namespaces\":[{\"type\":\"network\"}]}}", true)]
+        [InlineData("{\"linux\":{\"namespaces\":[{\"type\":\"network\",\"path\":\"/run/netns/web\"}]}}", false)]   // rebuilt, not made by runc
+        [InlineData("{\"linux\":{\"namespaces\":[{\"type\":\"pid\"}]}}", false)]                                   // the host's own network
+        [InlineData("{\"annotations\":{\"org.criu.config\":\"/etc/own.conf\"},\"linux\":{\"namespaces\":[{\"type\":\"network\"}]}}", false)]
+        public void Names_CRIU_s_configuration_only_for_a_namespace_runc_makes_and_never_over_the_container_s_own(string config, bool named)
+        {
+            var annotated = ContainerNetwork.WithCriuConfig(config, "/b/.livemigrate/criu.conf");
+            Assert.Equal(named, annotated != null);
+            if (named) Assert.Contains("\"org.criu.config\": \"/b/.livemigrate/criu.conf\"", annotated);
+        }
     }
 }

@@ -100,6 +100,8 @@ namespace LiveMigrate.Tests.Network
             public System.Collections.Generic.IReadOnlyList<string> Check(LiveMigrate.Network.ContainerNetwork n, System.Threading.CancellationToken ct) => throw new InvalidOperationException("not called");
             public System.Collections.Generic.IReadOnlyList<string>? AddressesInUse(LiveMigrate.Network.ContainerNetwork n, System.Threading.CancellationToken ct) => throw new InvalidOperationException("not called");
             public void Build(LiveMigrate.Network.ContainerNetwork n, System.Threading.CancellationToken ct) => throw new InvalidOperationException("not called");
+            public bool PrepareLoopbackRestore(string bundle, System.Threading.CancellationToken ct) => throw new InvalidOperationException("not called");
+            public void FinishLoopbackRestore(string bundle, System.Threading.CancellationToken ct) => throw new InvalidOperationException("not called");
             public void Announce(LiveMigrate.Network.ContainerNetwork n, System.Threading.CancellationToken ct) => throw new InvalidOperationException("not called");
             public void Isolate(LiveMigrate.Network.ContainerNetwork n, System.Threading.CancellationToken ct) => throw new InvalidOperationException("not called");
             public void Rejoin(LiveMigrate.Network.ContainerNetwork n, System.Threading.CancellationToken ct) => throw new InvalidOperationException("not called");
@@ -124,15 +126,23 @@ namespace LiveMigrate.Tests.Network
             Assert.Contains(again.Observer.Messages, m => m.Contains("The PreRestore hook makes it on hostB"));
         }
 
-        [Fact]
-        public void A_namespace_runc_makes_moves_whole_with_CRIU_and_nothing_else_is_done()
+        [Theory]
+        [InlineData(MigrationMode.Stop, true)]
+        [InlineData(MigrationMode.PostCopy, true)]
+        [InlineData(MigrationMode.Stop, false)]
+        public void A_namespace_runc_makes_moves_whole_with_CRIU_lo_brought_up_for_its_restore(MigrationMode mode, bool needed)
         {
+            _s.Options.Mode = mode;
             _source.Network = null;
+            _destination.LoopbackNeeded = needed;
 
             _s.AssertInvariant(_s.Migrate());
 
             Assert.Equal(new[] { "Inspect" }, _source.Steps);
-            Assert.Empty(_destination.Steps);
+            Assert.Equal(needed ? new[] { "PrepareLoopbackRestore", "FinishLoopbackRestore" } : new[] { "PrepareLoopbackRestore" }, _destination.Steps);
+            var restore = mode == MigrationMode.Stop ? HostOp.Restore : HostOp.RestoreLazy;
+            Assert.True(Seq(_s.Destination, HostOp.Network, "PrepareLoopbackRestore") < Seq(_s.Destination, restore));
+            if (needed) Assert.True(Seq(_s.Destination, restore) < Seq(_s.Destination, HostOp.Network, "FinishLoopbackRestore"));
         }
     }
 }

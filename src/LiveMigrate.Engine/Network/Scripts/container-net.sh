@@ -15,6 +15,11 @@
 #   isolate HOSTEND            take HOSTEND down: the source's frozen copy no longer answers for its addresses
 #   rejoin NS IF HOSTEND       a rollback: announce the source's copy again
 #   remove NS HOSTEND          delete HOSTEND (and its peer) and the namespace at NS; nothing to do if gone
+#   loopback-restore BUNDLE    before the restore of a container whose namespace runc makes: runc makes it with lo
+#                              down, and CRIU then cannot connect its sockets on 127.0.0.1 back; CRIU's configuration
+#                              for this container (BUNDLE/.livemigrate/criu.conf: the host's own, and an action script)
+#                              brings lo up once the namespaces exist, before any socket is restored
+#   loopback-restored BUNDLE   after it: the configuration is the host's own again, for the container's later dumps
 #   probe-addresses BRIDGE MAC ADDR,ADDR
 #                              asks the LAN behind BRIDGE who has each IPv4 address: "in_use=ADDR MAC" for a MAC other
 #                              than the container's own (which still answers from the source), "unchecked=" without arping
@@ -128,6 +133,21 @@ remove)
   *) if is_ns "$ns"; then umount "$ns" || { echo "error=cannot unmount $ns"; exit 1; }; fi; rm -f "$ns" ;;
   esac
   true
+  ;;
+loopback-restore|loopback-restored)
+  dir=$2/.livemigrate
+  mkdir -p -m 0700 -- "$dir" || { echo "error=cannot make $dir"; exit 1; }
+  { [ -f /etc/criu/runc.conf ] && cat /etc/criu/runc.conf; true; } > "$dir/criu.conf.new" || { echo "error=cannot write $dir"; exit 1; }
+  if [ "$cmd" = loopback-restore ]; then
+    printf '%s\n' '#!/bin/sh' '# CRIU calls this at each step of the restore; once the namespaces exist, lo comes up.' \
+      '[ "$CRTOOLS_SCRIPT_ACTION" = setup-namespaces ] || exit 0' 'exec nsenter -t "$CRTOOLS_INIT_PID" -n ip link set lo up' > "$dir/loopback-up.sh" &&
+      chmod 0700 "$dir/loopback-up.sh" && echo "action-script $dir/loopback-up.sh" >> "$dir/criu.conf.new" ||
+      { echo "error=cannot write $dir/loopback-up.sh"; exit 1; }
+  else
+    rm -f -- "$dir/loopback-up.sh"
+  fi
+  mv -f -- "$dir/criu.conf.new" "$dir/criu.conf" || { echo "error=cannot write $dir/criu.conf"; exit 1; }
+  echo "config=$dir/criu.conf"
   ;;
 probe-addresses)
   bridge=$2 own=$(echo "$3" | tr 'A-F' 'a-f') addrs=$4

@@ -175,14 +175,10 @@ namespace LiveMigrate.Readiness.Checks
                 any = true;
                 var moves = e.Bundle?.NamespacePaths.Any(n => n.Type == "network") == true;
                 var example = $"{f.TcpConnections.Count} established TCP connection(s), e.g. {f.TcpConnections[0].Local} <-> {f.TcpConnections[0].Remote}";
-                // Seen with runc 1.1 and CRIU 4.2, plain runc checkpoint and restore alike: the namespace runc makes on the
-                // restore has lo down when CRIU connects the repaired sockets back ("Network is unreachable").
-                yield return moves
-                    ? new ReadinessResult(Processes, host, ReadinessStatus.Pass,
-                        $"{example}, are carried (--tcp-established): the container's network namespace is rebuilt on the destination with its addresses, and its peers stay connected.")
-                    : new ReadinessResult(Processes, host, ReadinessStatus.Fail,
-                        $"{example}, inside the network namespace runc makes for the container: runc restores that namespace with lo down, and CRIU cannot connect the repaired sockets back (Network is unreachable); plain runc checkpoint and restore fail the same way.",
-                        "Give the container a network namespace at a path in config.json (ip netns add, or a CNI plugin), which LiveMigrate rebuilds on the destination with its connections, or close those connections before moving.");
+                yield return new ReadinessResult(Processes, host, ReadinessStatus.Pass, $"{example}, are carried (--tcp-established): " + (moves
+                    ? "the container's network namespace is rebuilt on the destination with its addresses, and its peers stay connected."
+                    // Plain runc restores that namespace with lo down, and CRIU then cannot connect the sockets back.
+                    : "the namespace runc makes for the container moves whole, lo brought up before CRIU restores them (a CRIU action script; plain runc restore fails there)."));
             }
             if (f.FileLocks.Count > 0)
             {
