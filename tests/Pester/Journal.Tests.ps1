@@ -273,14 +273,14 @@ Move-Container -Name $Name -Source (Connect-LabHost 1) -Destination (Connect-Lab
 
         It 'goes back to the source: back on the LAN, every connection alive, nothing of the network on the destination' {
             $name = 'jrnnetback'
-            $client = New-Service $name 64
+            $client = New-Service $name 74
             try {
                 $before = Read-LabNetClient $client.State
                 $killedAt = Stop-ControllerAt $name 'Transfer' -HoldBeforeRestore
                 $killedAt.NetworkNamespace | Should -Be "/run/netns/$name" -Because 'the journal keeps the network it rebuilds'
                 $r = Invoke-Resume $killedAt.Id
                 $r.Result.Status | Should -Be 'RolledBack'
-                $r.Verbose | Should -Contain "Putting $name on $($hosts[0].Name) back on the LAN ($($lab.LanPrefix).64/24)."
+                $r.Verbose | Should -Contain "Putting $name on $($hosts[0].Name) back on the LAN ($($lab.LanPrefix).74/24)."
                 @(Get-LabContainerLocation $name) | Should -Be @(1)
                 $after = Wait-LabNetClientProgress $client $before
                 $after.totals.resets + $after.totals.lost + $after.totals.doubled + $after.totals.corrupt | Should -Be 0
@@ -291,7 +291,7 @@ Move-Container -Name $Name -Source (Connect-LabHost 1) -Destination (Connect-Lab
 
         It 'finishes on the destination: announced there, the source''s namespace removed, every connection alive' {
             $name = 'jrnnetfinish'
-            $client = New-Service $name 65
+            $client = New-Service $name 75
             try {
                 $before = Read-LabNetClient $client.State
                 $killedAt = Stop-ControllerAt $name 'Verify'

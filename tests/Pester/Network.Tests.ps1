@@ -6,6 +6,7 @@ BeforeDiscovery { Import-Module (Join-Path $PSScriptRoot '../lab/Lab.psm1'); $sc
 BeforeAll {
     Import-Module $env:LIVEMIGRATE_MODULE
     Import-Module (Join-Path $PSScriptRoot '../lab/Lab.psm1')
+    $script:client = Join-Path $PSScriptRoot '../workload/netclient'
 }
 
 Describe 'Moving a network service with its clients connected' -Tag Integration -Skip:(-not $script:lab) {
