@@ -30,8 +30,10 @@
     VariablesToExport    = @()
     PrivateData          = @{
         PSData = @{
-            Tags       = @('runc', 'CRIU', 'container', 'migration', 'SSH', 'Linux')
-            ProjectUri = 'https://example.invalid/livemigrate'
+            Tags         = @('runc', 'CRIU', 'container', 'migration', 'live-migration', 'SSH', 'Linux', 'Windows', 'PSEdition_Core', 'PSEdition_Desktop')
+            # The build fills in this version's section of CHANGELOG.md. No ProjectUri or LicenseUri: the project has
+            # no public address yet, and LICENSE ships in the module folder.
+            ReleaseNotes = '{{ReleaseNotes}}'
         }
     }
 }
