@@ -7,6 +7,8 @@
     Copyright            = '(c) LiveMigrate contributors. MIT License.'
     Description          = 'Live-migrates runc containers between Linux hosts with CRIU, over SSH.'
     PowerShellVersion    = '5.1'
+    # Windows PowerShell loads the netstandard2.0 build, which needs .NET Framework 4.7.2's netstandard support.
+    DotNetFrameworkVersion = '4.7.2'
     CompatiblePSEditions = @('Desktop', 'Core')
     FormatsToProcess     = @('LiveMigrate.Format.ps1xml')
     CmdletsToExport      = @(

@@ -72,6 +72,10 @@ Describe 'build.ps1 Package' {
         (Read-ArchiveText $nupkg 'LICENSE') | Should -Match '^MIT License'
     }
 
+    It 'states the .NET Framework that Windows PowerShell needs for the netstandard2.0 build' {
+        (Import-PowerShellDataFile (Join-Path $modulePath 'LiveMigrate.psd1')).DotNetFrameworkVersion | Should -Be '4.7.2'
+    }
+
     It 'takes the release notes from the CHANGELOG section of its version' {
         $changelog = (Get-Content -Raw (Join-Path $repoRoot 'CHANGELOG.md')) -replace "`r`n?", "`n"
         $changelog -match ('(?ms)^## ' + [regex]::Escape($version) + '\s*$\n(.*?)(?=^## |\z)') | Should -BeTrue
