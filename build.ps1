@@ -6,6 +6,8 @@
     Tasks (run in the order given):
       Bootstrap  install runc, CRIU 4, iptables, sshd, busybox-static, gcc (Debian) and Pester (NuGet)
       Build      lay the importable module out in out/LiveMigrate (Import-Module ./out/LiveMigrate)
+      Package    out/LiveMigrate.<version>.nupkg (for a gallery, made by Publish-PSResource) and
+               out/LiveMigrate.<version>.zip (for an automation account: the module folder at its root)
       Lab        start three SSH test hosts on loopback (-Stop tears the lab down)
       Test       xunit for the engine, Pester for the cmdlets and the lab; prints "N passed, N failed, N skipped"
       Demo       a real live migration of a workload container lm1 -> lm2 -> lm3
@@ -17,7 +19,7 @@
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Bootstrap', 'Build', 'Lab', 'Test', 'Demo', 'Bench', 'Clean')]
+    [ValidateSet('Bootstrap', 'Build', 'Package', 'Lab', 'Test', 'Demo', 'Bench', 'Clean')]
     [string[]] $Task = @('Build'),
     [ValidateSet('Debug', 'Release')]
     [string] $Configuration = 'Release',
@@ -44,6 +46,15 @@ function Invoke-Native {
 
 function Get-Version {
     ([xml](Get-Content (Join-Path $root 'Directory.Build.props'))).Project.PropertyGroup.Version | Where-Object { $_ } | Select-Object -First 1
+}
+
+function Get-ReleaseNote {
+    # The section of CHANGELOG.md under the heading of this version.
+    $version = Get-Version
+    $text = (Get-Content -Raw (Join-Path $root 'CHANGELOG.md')) -replace "`r`n?", "`n"
+    $pattern = '(?ms)^## ' + [regex]::Escape($version) + '\s*$\n(.*?)(?=^## |\z)'
+    if ($text -notmatch $pattern) { throw "CHANGELOG.md has no '## $version' section: add the release notes of version $version." }
+    $Matches[1].Trim()
 }
 
 function Invoke-Task([string] $Name) {
@@ -74,7 +85,10 @@ function Task-Build {
     Get-ChildItem "$obj/core/*.dll" | Copy-Item -Destination "$out/core"
     Copy-Item (Join-Path $root 'module/LiveMigrate/*.ps1xml') $out
     Copy-Item -Recurse (Join-Path $root 'module/LiveMigrate/Schemas') $out
-    (Get-Content -Raw (Join-Path $root 'module/LiveMigrate/LiveMigrate.psd1')).Replace('{{ModuleVersion}}', (Get-Version)) |
+    Copy-Item (Join-Path $root 'LICENSE') $out
+    (Get-Content -Raw (Join-Path $root 'module/LiveMigrate/LiveMigrate.psd1')).
+        Replace('{{ModuleVersion}}', (Get-Version)).
+        Replace('{{ReleaseNotes}}', (Get-ReleaseNote).Replace("'", "''")) |
         Set-Content -NoNewline "$out/LiveMigrate.psd1"
     $helpBuilder = Join-Path $root 'docs/build/ConvertTo-MamlHelp.ps1'
     if (Test-Path $helpBuilder) {
@@ -82,6 +96,25 @@ function Task-Build {
         Get-ChildItem (Join-Path $root 'docs/about_*.help.txt') -ErrorAction Ignore | Copy-Item -Destination "$out/en-US"
     }
     Write-Host "Module laid out in $out (version $(Get-Version))"
+}
+
+function Task-Package {
+    # The module as Publish-PSResource makes it for a gallery (out/LiveMigrate.<version>.nupkg), and a zip with the
+    # module folder at its root, as an automation account imports it (out/LiveMigrate.<version>.zip).
+    Invoke-Task Build
+    $version = Get-Version
+    $staging = Join-Path $root 'out/package-repository'
+    Remove-Item -Recurse -Force $staging, "$root/out/LiveMigrate.$version.nupkg", "$root/out/LiveMigrate.$version.zip" -ErrorAction Ignore
+    New-Item -ItemType Directory $staging | Out-Null
+    # A throwaway local repository: Publish-PSResource only writes into a registered one.
+    $repository = "LiveMigrateBuild-$PID"
+    Register-PSResourceRepository -Name $repository -Uri $staging -Trusted
+    try { Publish-PSResource -Path $out -Repository $repository }
+    finally { Unregister-PSResourceRepository -Name $repository }
+    Move-Item (Join-Path $staging "LiveMigrate.$version.nupkg") (Join-Path $root 'out')
+    Remove-Item -Recurse -Force $staging
+    Compress-Archive -Path $out -DestinationPath (Join-Path $root "out/LiveMigrate.$version.zip")
+    Write-Host "Packaged out/LiveMigrate.$version.nupkg and out/LiveMigrate.$version.zip"
 }
 
 function Task-Lab {
@@ -102,7 +135,7 @@ function Invoke-FreshPwsh([string] $Script, [string[]] $Arguments) {
 
 function Task-Test {
     Invoke-Task Bootstrap
-    Invoke-Task Build
+    Invoke-Task Package
     if (-not $NoIntegration) { Invoke-Task Lab }
     $results = Join-Path $root 'out/test-results'
     New-Item -ItemType Directory -Force $results | Out-Null

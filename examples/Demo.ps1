@@ -25,7 +25,7 @@ Remove-LabContainer $Name
 $address = "$($lab.LanPrefix).50"
 $state = New-LabWorkload -HostIndex 1 -Name $Name -MiB $MiB -ExtraArguments @('--net', $address)
 Write-Host "Service '$Name' started on $($hosts[0].Name) at $($address):7000: $MiB MiB, counter $($state.counter)"
-Get-Container -Host $hosts[0] -Name $Name | Format-Table | Out-String -Width 200 | Write-Host
+Get-Container -MigrationHost $hosts[0] -Name $Name | Format-Table | Out-String -Width 200 | Write-Host
 
 $client = Start-LabNetClient $address $Name
 function Show-Clients([string] $When) {
@@ -41,7 +41,7 @@ try {
         $before = Wait-WorkloadTick $from $Name 0
         Write-Host ("Hop {0} -> {1}: counter before {2}" -f $hosts[$from - 1].Name, $hosts[$to - 1].Name, $before.counter)
         $null = Show-Clients 'before'
-        $r = Get-Container -Host $hosts[$from - 1] -Name $Name | Move-Container -Destination $hosts[$to - 1]
+        $r = Get-Container -MigrationHost $hosts[$from - 1] -Name $Name | Move-Container -Destination $hosts[$to - 1]
         $after = Wait-WorkloadTick $to $Name ($before.counter + 10)
         Write-Host ("  counter after {0} (errors {1}, memory passes {2}); downtime seen inside the workload {3} ms, reported {4:0} ms" -f `
             $after.counter, $after.errors, $after.passes, $after.lastgap_ms, $r.Downtime.TotalMilliseconds)
@@ -52,7 +52,7 @@ try {
         $r
     }
     $results | Format-Table | Out-String -Width 200 | Write-Host
-    Get-Container -Host $hosts[2] -Name $Name | Format-Table | Out-String -Width 200 | Write-Host
+    Get-Container -MigrationHost $hosts[2] -Name $Name | Format-Table | Out-String -Width 200 | Write-Host
     Write-Host "Demo done: '$Name' keeps running on $($hosts[2].Name) at $address, its clients still connected. Stop the lab with ./build.ps1 Lab -Stop."
 }
 finally {

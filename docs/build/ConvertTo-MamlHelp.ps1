@@ -180,6 +180,10 @@ function Read-Page {
     if ($front['schema'] -ne '2.0.0') { $Problems.Add("${name}:1: the front matter must say 'schema: 2.0.0' (PlatyPS markdown schema).") }
     if (-not $page.HelpFile) { $Problems.Add("${name}:1: the front matter has no 'external help file'.") }
     if (-not $front.ContainsKey('Module Name') -or -not $front['Module Name']) { $Problems.Add("${name}:1: the front matter has no 'Module Name'.") }
+    # An empty key would leave Get-Help -Online with nowhere to go while other pages point somewhere: give an address or no key.
+    if ($front.ContainsKey('online version') -and $front['online version'] -notmatch '^https://\S+$') {
+        $Problems.Add("${name}:1: 'online version' is empty or not an https address: give the page's published address, or remove the key.")
+    }
 
     $body = $lines[($end + 1)..($lines.Count - 1)]
     $firstLine = $end + 2

@@ -7,6 +7,8 @@
     Copyright            = '(c) LiveMigrate contributors. MIT License.'
     Description          = 'Live-migrates runc containers between Linux hosts with CRIU, over SSH.'
     PowerShellVersion    = '5.1'
+    # Windows PowerShell loads the netstandard2.0 build, which needs .NET Framework 4.7.2's netstandard support.
+    DotNetFrameworkVersion = '4.7.2'
     CompatiblePSEditions = @('Desktop', 'Core')
     FormatsToProcess     = @('LiveMigrate.Format.ps1xml')
     CmdletsToExport      = @(
@@ -30,8 +32,10 @@
     VariablesToExport    = @()
     PrivateData          = @{
         PSData = @{
-            Tags       = @('runc', 'CRIU', 'container', 'migration', 'SSH', 'Linux')
-            ProjectUri = 'https://example.invalid/livemigrate'
+            Tags         = @('runc', 'CRIU', 'container', 'migration', 'live-migration', 'SSH', 'Linux', 'Windows', 'PSEdition_Core', 'PSEdition_Desktop')
+            # The build fills in this version's section of CHANGELOG.md. No ProjectUri or LicenseUri: the project has
+            # no public address yet, and LICENSE ships in the module folder.
+            ReleaseNotes = '{{ReleaseNotes}}'
         }
     }
 }

@@ -105,6 +105,18 @@ Describe 'The built module' {
         $topic | Should -Match 'ROLLBACK'
     }
 
+    It 'points Get-Help -Online nowhere, consistently: no cmdlet has a HelpUri and the manifest no HelpInfoUri (no help is published online)' {
+        @(Get-Command -Module $module.Name -CommandType Cmdlet | Where-Object HelpUri) | Should -BeNullOrEmpty
+        $module.HelpInfoUri | Should -BeNullOrEmpty
+        @(Get-ChildItem -LiteralPath $docs -Filter '*.md' -File | Where-Object { (Get-Content -LiteralPath $_.FullName -TotalCount 8) -match '^online version:' }) |
+            Should -BeNullOrEmpty -Because 'a page would give an address that the others and the manifest do not'
+    }
+
+    It 'keeps only cmdlet pages (PlatyPS front matter) in the docs folder; guides live in docs/guides' {
+        @(Get-ChildItem -LiteralPath $docs -Filter '*.md' -File | Where-Object { (Get-Content -LiteralPath $_.FullName -TotalCount 1) -ne '---' }) |
+            Should -BeNullOrEmpty
+    }
+
     It 'has no docs page for a cmdlet it does not export' {
         $exported = @(Get-Command -Module $module.Name -CommandType Cmdlet | ForEach-Object Name)
         $pages = Get-ChildItem -LiteralPath $docs -Filter '*.md' -File |
@@ -233,6 +245,11 @@ Describe 'ConvertTo-MamlHelp' {
         $ns = [System.Xml.XmlNamespaceManager]::new($xml.NameTable)
         $ns.AddNamespace('command', 'http://schemas.microsoft.com/maml/dev/command/2004/10')
         $xml.SelectSingleNode('//command:details/command:name', $ns).InnerText | Should -Be 'Get-MigrationHost'
+    }
+
+    It 'refuses an empty online version (an address, or no key)' {
+        $page = $good -replace '(?m)^Module Name: LiveMigrate$', "Module Name: LiveMigrate`nonline version:"
+        { Invoke-Converter $page } | Should -Throw -ExpectedMessage "*'online version' is empty*"
     }
 
     It 'refuses a page without a synopsis' {

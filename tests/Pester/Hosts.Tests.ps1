@@ -169,4 +169,21 @@ Describe 'Hosts' -Tag 'Integration' -Skip:$noLab {
         $names = (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.ListItemText
         $names | Should -Contain (Get-LabHostName 3)
     }
+
+    It 'completes checkpoint names from the checkpoints kept on the host given as -MigrationHost' {
+        $kept = Get-LabHostPath 3 'checkpoints'
+        foreach ($n in 'cmpl-snap-1', 'cmpl-snap-2', 'cmpl-other') {
+            New-Item -ItemType Directory -Force (Join-Path $kept $n) | Out-Null
+            Set-Content (Join-Path $kept "$n/checkpoint.json") '{}'
+        }
+        New-Item -ItemType Directory -Force (Join-Path $kept 'cmpl-snap-unfinished') | Out-Null
+        try {
+            Connect-LabHost 3 | Out-Null
+            foreach ($parameter in '-MigrationHost', '-Host') {
+                $line = "Restore-Container $parameter '$(Get-LabHostName 3)' -NewName x -CheckpointName cmpl-snap"
+                (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Be @('cmpl-snap-1', 'cmpl-snap-2')
+            }
+        }
+        finally { 'cmpl-snap-1', 'cmpl-snap-2', 'cmpl-other', 'cmpl-snap-unfinished' | ForEach-Object { Remove-Item -Recurse -Force (Join-Path $kept $_) -ErrorAction Ignore } }
+    }
 }

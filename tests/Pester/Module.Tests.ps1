@@ -42,11 +42,52 @@ Describe 'LiveMigrate module' {
         $p.Source.Aliases | Should -Contain 'Host'
     }
 
-    It 'has format views for its result types' {
-        $views = (Get-FormatData -TypeName 'LiveMigrate.Migration.MigrationResult', 'LiveMigrate.Runc.ContainerInfo', 'LiveMigrate.Commands.Hosts.MigrationHost',
-            'LiveMigrate.Plans.PlanProblem', 'LiveMigrate.Plans.MigrationPlan', 'LiveMigrate.Plans.PlannedMigration',
-            'LiveMigrate.Journal.MigrationJournalRecord', 'LiveMigrate.Journal.ResumeResult', 'LiveMigrate.PreCopy.PreDumpRound')
-        $views.Count | Should -Be 9
+    It 'has a format view for every type a cmdlet declares as its output' {
+        $declared = Get-Command -Module LiveMigrate | ForEach-Object { $_.OutputType.Type } |
+            Where-Object { $_ -and $_ -notin [bool], [void], [string] } | Sort-Object FullName -Unique
+        $declared.Count | Should -BeGreaterThan 10
+        foreach ($type in $declared) { Get-FormatData -TypeName $type.FullName | Should -Not -BeNullOrEmpty -Because "$($type.FullName) is an [OutputType]" }
+        # Plan outcomes also hold the plan's migrations, shown by Test-MigrationPlan's MigrationPlan.
+        Get-FormatData -TypeName 'LiveMigrate.Plans.PlannedMigration' | Should -Not -BeNullOrEmpty
+    }
+
+    It 'names the host parameter -MigrationHost (a proxy cannot declare $Host), with -Host kept as an alias (<_>)' -ForEach @('Get-Container', 'Save-ContainerCheckpoint', 'Restore-Container') {
+        $p = (Get-Command $_).Parameters
+        $p.Keys | Should -Not -Contain 'Host'
+        $p.MigrationHost.Aliases | Should -Contain 'Host'
+    }
+
+    It 'converts a host name to a MigrationHost without the cmdlets'' transformation attribute: a cast and a proxy function' {
+        $cast = [LiveMigrate.Commands.Hosts.MigrationHost]'localhost'
+        $cast.IsLocal | Should -BeTrue
+        function Get-ThroughProxy { param([LiveMigrate.Commands.Hosts.MigrationHost[]] $On) $On }
+        $through = Get-ThroughProxy -On 'localhost'
+        $through | Should -BeOfType 'LiveMigrate.Commands.Hosts.MigrationHost'
+        $through.Name | Should -Be 'localhost'
+    }
+
+    It 'lets Pester mock a cmdlet with a host parameter, the string still becoming a MigrationHost' {
+        Mock Get-Container { $MigrationHost }
+        $seen = Get-Container -MigrationHost 'localhost'
+        $seen | Should -BeOfType 'LiveMigrate.Commands.Hosts.MigrationHost'
+        Should -Invoke Get-Container -Times 1 -Exactly
+    }
+
+    It 'completes journal ids from this controller''s journal, with the container and route' {
+        $saved = $env:LIVEMIGRATE_JOURNAL
+        $env:LIVEMIGRATE_JOURNAL = Join-Path $TestDrive 'journal'
+        try {
+            $store = [LiveMigrate.Journal.FileJournalStore]::new($env:LIVEMIGRATE_JOURNAL)
+            foreach ($id in 'web-20261206-aaaa', 'web-20261206-bbbb', 'db-20261206-cccc') {
+                $store.Save([LiveMigrate.Journal.MigrationJournalRecord]@{ Id = $id; Container = $id.Split('-')[0]; Source = 'root@a:22'; Destination = 'root@b:22' })
+            }
+            foreach ($line in 'Get-MigrationJournal -Id web-', 'Resume-Migration web-') {
+                $found = (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches
+                $found.CompletionText | Sort-Object | Should -Be @('web-20261206-aaaa', 'web-20261206-bbbb')
+                $found[0].ToolTip | Should -Be 'web: root@a:22 -> root@b:22'
+            }
+        }
+        finally { $env:LIVEMIGRATE_JOURNAL = $saved }
     }
 
     It 'loads the engine from the folder for this edition' {

@@ -145,6 +145,21 @@ Describe 'Invoke-MigrationPlan' -Tag 'Integration' -Skip:$noLab {
             finally { Remove-Item function:global:Get-Secret; Remove-Item $seen -ErrorAction Ignore }
         }
 
+        It 'reads keyPath and knownHostsPath relative to PowerShell''s location, as -KeyFilePath is read' {
+            $keys = New-Item -ItemType Directory (Join-Path $TestDrive 'plan-keys') -Force
+            Copy-Item $lab.KeyFilePath (Join-Path $keys 'id'); Copy-Item $lab.KnownHostsPath (Join-Path $keys 'known_hosts')
+            $path = Join-Path $TestDrive 'relative-keys.yaml'
+            Set-Content $path ("version: 1`nhosts:`n" + ((1..2 | ForEach-Object {
+                            "  lm${_}: { address: '$(Get-LabHostName $_)', keyPath: ./plan-keys/id, knownHostsPath: ./plan-keys/known_hosts }" }) -join "`n") +
+                "`nwaves:`n  - name: w`n    migrations:`n      - { container: no-such-container, from: lm1, to: lm2 }")
+            Push-Location $TestDrive
+            try { $outcome = Invoke-MigrationPlan $path -Confirm:$false -ErrorVariable err -ErrorAction SilentlyContinue }
+            finally { Pop-Location }
+            @($err | Where-Object { $_.FullyQualifiedErrorId -like 'FileNotFound*' -or $_.FullyQualifiedErrorId -like 'HostConnection*' }) | Should -BeNullOrEmpty
+            $outcome.Name | Should -Be 'no-such-container'
+            $outcome.Status | Should -Be 'Failed' -Because 'both hosts opened; the container is what is missing'
+        }
+
         It 'refuses a plan with errors before anything moves, naming them' {
             $plan = New-LabPlan "  - name: w`n    migrations:`n      - { container: planhook, from: lm1, to: lm9 }"
             $err = $null

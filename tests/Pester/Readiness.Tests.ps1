@@ -71,6 +71,17 @@ Describe 'Test-MigrationReadiness' -Tag 'Integration' -Skip:$noLab {
             Test-MigrationReadiness -Source $hosts[0] -Destination $hosts[1] -Quiet | Should -BeExactly $true
         }
 
+        It 'runs no canary with -NoCanary: its rows Skipped, saying why, the downtime not estimated' {
+            $results = Test-Readiness @('-NoCanary', $true)
+            foreach ($i in 1, 2) {
+                $row = Get-Row $results 'Canary' $i
+                $row.Status | Should -Be 'Skipped'
+                $row.Detail | Should -BeLike '*-NoCanary*'
+            }
+            (Get-Row $results 'Downtime').Status | Should -Be 'Skipped'
+            (Get-Row $results 'Container' 1).Status | Should -Be 'Pass' -Because 'everything else is still checked'
+        }
+
         It 'takes Name and Source from Get-Container by property name' {
             $results = Get-Container -Host $hosts[0] -Name $name | Test-MigrationReadiness -Destination $hosts[1]
             (Get-Row $results 'Container' 1).Detail | Should -BeLike "$name is running*"

@@ -1,5 +1,7 @@
 using System;
+using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -80,6 +82,16 @@ namespace LiveMigrate.Clone
             };
             WriteFile(HostPath.Combine(dir, MetadataFile), metadata.ToJsonString(), ct);
             return info;
+        }
+
+        /// <summary>The names of the checkpoints on this host (folders of the root holding a checkpoint.json); none when the root is missing.</summary>
+        public IReadOnlyList<string> List(CancellationToken ct)
+        {
+            const string script = "for f in \"$1\"/*/checkpoint.json; do [ -f \"$f\" ] || continue; d=${f%/*}; printf '%s\\n' \"${d##*/}\"; done";
+            var command = new CommandLine("sh", "-c", script, "sh", Root);
+            var listed = _host.Session.Run(command, _options.CommandTimeout, ct);
+            if (!listed.Succeeded) throw new CommandFailedException(_host.Name, command, $"Listing the checkpoints in {Root} on {_host.Name} failed.", listed);
+            return listed.StandardOutput.Split(new[] { '\n' }, StringSplitOptions.RemoveEmptyEntries).Where(ContainerName.IsValid).OrderBy(n => n, StringComparer.Ordinal).ToList();
         }
 
         public CheckpointInfo Get(string checkpoint, CancellationToken ct)

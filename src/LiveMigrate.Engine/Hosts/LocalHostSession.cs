@@ -13,6 +13,16 @@ namespace LiveMigrate.Hosts
         public string Name => "localhost";
         public bool IsConnected => true;
 
+        /// <summary>This machine as a migration host. runc and CRIU run only on Linux: elsewhere (a Windows controller) it is refused with the way out.</summary>
+        public static LocalHostSession Open(bool onLinux, string platform)
+        {
+            if (!onLinux)
+                throw new PlatformNotSupportedException(
+                    $"A local host runs runc and CRIU on this machine, which needs Linux; this controller runs on {platform}. " +
+                    "Open each Linux host over SSH instead: New-MigrationHost root@HOST -KeyFilePath KEY.");
+            return new LocalHostSession();
+        }
+
         public CommandResult Run(CommandLine command, TimeSpan timeout, CancellationToken cancellationToken)
         {
             using var process = Start(command);

@@ -35,11 +35,20 @@ namespace LiveMigrate.Journal
 
         public string Folder { get; }
 
-        /// <summary>$LIVEMIGRATE_JOURNAL, else $XDG_STATE_HOME/livemigrate/journal, else ~/.local/state/livemigrate/journal.</summary>
-        public static string DefaultFolder(Func<string, string?> environment)
+        /// <summary>
+        /// $LIVEMIGRATE_JOURNAL, else on Windows %LOCALAPPDATA%\LiveMigrate\journal, elsewhere
+        /// $XDG_STATE_HOME/livemigrate/journal, else ~/.local/state/livemigrate/journal.
+        /// </summary>
+        public static string DefaultFolder(Func<string, string?> environment, bool onWindows)
         {
             var own = environment(FolderVariable);
             if (!string.IsNullOrEmpty(own)) return own!;
+            if (onWindows)
+            {
+                var local = environment("LOCALAPPDATA");
+                if (string.IsNullOrEmpty(local)) local = Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData);
+                return Path.Combine(local!, "LiveMigrate", "journal");
+            }
             var state = environment("XDG_STATE_HOME");
             if (string.IsNullOrEmpty(state))
                 state = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".local", "state");

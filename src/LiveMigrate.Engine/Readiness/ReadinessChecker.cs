@@ -26,7 +26,7 @@ namespace LiveMigrate.Readiness
         public IReadOnlyList<ReadinessResult> Run(ReadinessRequest request, ReadinessHost source, ReadinessHost destination, CancellationToken ct)
         {
             var evidence = new ReadinessEvidence(request, source, destination);
-            var work = new List<Task> { Task.Run(() => ProbeHost(evidence.Source, ct)), Task.Run(() => ProbeHost(evidence.Destination, ct)) };
+            var work = new List<Task> { Task.Run(() => ProbeHost(evidence.Source, request, ct)), Task.Run(() => ProbeHost(evidence.Destination, request, ct)) };
             if (source.Session is { } s && destination.Session is { } d)
             {
                 work.Add(Task.Run(() => evidence.Cpu = Probe($"CPU {evidence.Pair}", () => _probe.CheckCpu(s, d, ct))));
@@ -46,7 +46,7 @@ namespace LiveMigrate.Readiness
             ct.ThrowIfCancellationRequested();
         }
 
-        private void ProbeHost(HostEvidence host, CancellationToken ct)
+        private void ProbeHost(HostEvidence host, ReadinessRequest request, CancellationToken ct)
         {
             if (!(host.Host.Session is { } session)) return;
             host.Ping = Probe($"SSH to {host.Name}", () =>
@@ -57,7 +57,7 @@ namespace LiveMigrate.Readiness
             });
             if (!host.Ping.Succeeded) return;
             host.Facts = Probe($"facts of {host.Name}", () => _probe.Facts(session, ct));
-            if (host.KnownFacts is { RuncVersion: { }, CriuVersion: { } })
+            if (!request.NoCanary && host.KnownFacts is { RuncVersion: { }, CriuVersion: { } })
                 host.Canary = Probe($"canary on {host.Name}", () => _probe.Canary(session, ct));
         }
 

@@ -20,6 +20,8 @@ namespace LiveMigrate.Readiness
         /// </summary>
         public BundleSync BundleSync { get; set; } = BundleSync.Auto;
         public RuntimeOptions Runtime { get; set; } = new RuntimeOptions();
+        /// <summary>Leave the canary out: no throwaway container is run, checkpointed and restored on the hosts.</summary>
+        public bool NoCanary { get; set; }
         /// <summary>How long each step of the canary (run, checkpoint, restore) may take: CRIU can hang silently.</summary>
         public TimeSpan CanaryTimeout { get; set; } = TimeSpan.FromSeconds(10);
         /// <summary>Bytes streamed between the hosts to measure the bandwidth a transfer would get.</summary>

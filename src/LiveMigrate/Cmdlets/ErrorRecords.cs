@@ -37,6 +37,7 @@ namespace LiveMigrate.Commands.Cmdlets
             CommandFailedException _ => ("HostCommandFailed", ErrorCategory.InvalidResult),
             OperationCanceledException _ => ("OperationCancelled", ErrorCategory.OperationStopped),
             ArgumentException _ => ("InvalidArgument", ErrorCategory.InvalidArgument),
+            PlatformNotSupportedException _ => ("PlatformNotSupported", ErrorCategory.NotEnabled),
             NotSupportedException _ => ("NotSupported", ErrorCategory.NotImplemented),
             FormatException _ => ("InvalidArgument", ErrorCategory.InvalidArgument),
             InvalidOperationException _ => ("InvalidOperation", ErrorCategory.InvalidOperation),

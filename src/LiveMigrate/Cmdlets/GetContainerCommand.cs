@@ -16,10 +16,11 @@ namespace LiveMigrate.Commands.Cmdlets
         private readonly CancellationTokenSource _stop = new CancellationTokenSource();
 
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-        [Alias("ComputerName", "Source")]
+        // Not -Host: a proxy function or a mock cannot declare $Host (read-only); kept as an alias.
+        [Alias("Host", "ComputerName", "Source")]
         [MigrationHostTransformation]
         [ArgumentCompleter(typeof(HostNameCompleter))]
-        public new MigrationHost[] Host { get; set; } = new MigrationHost[0];
+        public MigrationHost[] MigrationHost { get; set; } = new MigrationHost[0];
 
         // Not from the pipeline: a MigrationHost's own Name would bind here.
         [Parameter(Position = 1)]
@@ -29,7 +30,7 @@ namespace LiveMigrate.Commands.Cmdlets
 
         protected override void ProcessRecord()
         {
-            foreach (var host in Host)
+            foreach (var host in MigrationHost)
             {
                 try
                 {

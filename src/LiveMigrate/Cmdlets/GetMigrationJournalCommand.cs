@@ -1,6 +1,7 @@
 using System;
 using System.Linq;
 using System.Management.Automation;
+using LiveMigrate.Commands.Completion;
 using LiveMigrate.Commands.Journal;
 using LiveMigrate.Journal;
 
@@ -13,6 +14,7 @@ namespace LiveMigrate.Commands.Cmdlets
     {
         [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
         [Alias("MigrationId")]
+        [ArgumentCompleter(typeof(JournalIdCompleter))]
         [SupportsWildcards]
         [ValidateNotNullOrEmpty]
         public string[] Id { get; set; } = { "*" };

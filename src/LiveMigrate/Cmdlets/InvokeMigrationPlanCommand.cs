@@ -96,15 +96,18 @@ namespace LiveMigrate.Commands.Cmdlets
         }
 
         /// <summary>Opens every host of the plan on the pipeline thread (the runspace's registry lives there) before anything moves.</summary>
+        private string? ProviderPath(string? path) => path == null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
+
         private bool OpenHosts(MigrationPlan plan)
         {
             foreach (var h in plan.Hosts.Where(h => plan.Migrations.Any(m => m.Source == h || m.Destination == h)))
             {
                 try
                 {
-                    var options = new HostConnectionOptions(h.Address, h.KnownHostsPath ?? HostConnector.DefaultKnownHostsPath)
+                    // ~ and relative paths as PowerShell reads them (its location, not the process's), with either separator on Windows.
+                    var options = new HostConnectionOptions(h.Address, ProviderPath(h.KnownHostsPath) ?? HostConnector.DefaultKnownHostsPath)
                     {
-                        KeyFilePath = h.KeyPath,
+                        KeyFilePath = ProviderPath(h.KeyPath),
                         LinkAddress = h.LinkAddress,
                         Secret = h.Secret == null ? null : ReadSecret(h.Secret, h.Vault),
                     };

@@ -19,13 +19,15 @@ namespace LiveMigrate.Commands.Cmdlets
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [Alias("Name")]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(CheckpointNameCompleter))]
         public string CheckpointName { get; set; } = "";
 
         /// <summary>The host that holds the checkpoint.</summary>
         [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
+        [Alias("Host")]
         [MigrationHostTransformation]
         [ArgumentCompleter(typeof(HostNameCompleter))]
-        public new MigrationHost Host { get; set; } = null!;
+        public MigrationHost MigrationHost { get; set; } = null!;
 
         /// <summary>Where the container runs; the checkpoint's own host when not given (it is copied there first, and kept).</summary>
         [Parameter(Position = 1)]
@@ -54,15 +56,15 @@ namespace LiveMigrate.Commands.Cmdlets
                 WriteError(invalid);
                 return;
             }
-            var target = Destination ?? Host;
-            if (!ShouldProcess($"checkpoint {CheckpointName} of {Host.Name}", $"Restore as container {NewName} on {target.Name}")) return;
+            var target = Destination ?? MigrationHost;
+            if (!ShouldProcess($"checkpoint {CheckpointName} of {MigrationHost.Name}", $"Restore as container {NewName} on {target.Name}")) return;
             var options = new RuntimeOptions();
             try
             {
-                var store = new CheckpointStore(Host.Runtime(options), options);
+                var store = new CheckpointStore(MigrationHost.Runtime(options), options);
                 var checkpoint = store.Get(CheckpointName, _stop.Token);
                 var there = new CheckpointStore(target.Runtime(options), options);
-                if (!ReferenceEquals(target, Host)) WriteVerbose($"Copying checkpoint {CheckpointName} ({checkpoint.Bytes / 1048576.0:0.0} MiB) to {target.Name}.");
+                if (!ReferenceEquals(target, MigrationHost)) WriteVerbose($"Copying checkpoint {CheckpointName} ({checkpoint.Bytes / 1048576.0:0.0} MiB) to {target.Name}.");
                 checkpoint = store.SendTo(checkpoint, there, TransferRoutes.Transport(TransferRoute, TimeSpan.FromMinutes(30)), WriteVerbose, Force.IsPresent, _stop.Token).There;
                 WriteObject(there.Restore(checkpoint, NewName, _stop.Token));
             }

@@ -1,6 +1,7 @@
 using System;
 using System.Management.Automation;
 using System.Threading;
+using LiveMigrate.Commands.Completion;
 using LiveMigrate.Commands.Hosts;
 using LiveMigrate.Commands.Journal;
 using LiveMigrate.Journal;
@@ -18,6 +19,7 @@ namespace LiveMigrate.Commands.Cmdlets
 
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [Alias("MigrationId")]
+        [ArgumentCompleter(typeof(JournalIdCompleter))]
         [ValidateNotNullOrEmpty]
         public string Id { get; set; } = "";
 

@@ -22,10 +22,10 @@ namespace LiveMigrate.Commands.Cmdlets
         public string Name { get; set; } = "";
 
         [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
-        [Alias("Source")]
+        [Alias("Host", "Source")]
         [MigrationHostTransformation]
         [ArgumentCompleter(typeof(HostNameCompleter))]
-        public new MigrationHost Host { get; set; } = null!;
+        public MigrationHost MigrationHost { get; set; } = null!;
 
         /// <summary>The checkpoint's name on the host; NAME-yyyyMMddTHHmmss when not given.</summary>
         [Parameter(Position = 1)]
@@ -41,11 +41,11 @@ namespace LiveMigrate.Commands.Cmdlets
                 WriteError(invalid);
                 return;
             }
-            if (!ShouldProcess($"{Name} on {Host.Name}", $"Pause briefly and save as checkpoint {checkpoint}")) return;
+            if (!ShouldProcess($"{Name} on {MigrationHost.Name}", $"Pause briefly and save as checkpoint {checkpoint}")) return;
             var options = new RuntimeOptions();
             try
             {
-                var info = new CheckpointStore(Host.Runtime(options), options).Save(Name, checkpoint, _stop.Token);
+                var info = new CheckpointStore(MigrationHost.Runtime(options), options).Save(Name, checkpoint, _stop.Token);
                 WriteVerbose($"{Name} was paused for {info.Frozen.TotalMilliseconds:0} ms; {info.Path} holds {info.Bytes / 1048576.0:0.0} MiB.");
                 WriteObject(info);
             }

@@ -52,6 +52,10 @@ namespace LiveMigrate.Commands.Cmdlets
         [ValidateRange(1, 600)]
         public int CanaryTimeoutSec { get; set; } = 10;
 
+        /// <summary>No throwaway container on the hosts (the Canary rows are Skipped, and the downtime is not estimated).</summary>
+        [Parameter]
+        public SwitchParameter NoCanary { get; set; }
+
         /// <summary>Only $true (no check failed) or $false.</summary>
         [Parameter]
         public SwitchParameter Quiet { get; set; }
@@ -75,6 +79,7 @@ namespace LiveMigrate.Commands.Cmdlets
                 MaxDowntime = MyInvocation.BoundParameters.ContainsKey(nameof(MaxDowntime)) ? MaxDowntime : (TimeSpan?)null,
                 ImageRoot = ImageRoot,
                 CanaryTimeout = TimeSpan.FromSeconds(CanaryTimeoutSec),
+                NoCanary = NoCanary.IsPresent,
             };
             var results = ReadinessRunner.Run(this, request, Open(Source), Open(Destination), _stop.Token);
             if (Quiet) WriteObject(results.All(r => r.Status != ReadinessStatus.Fail));

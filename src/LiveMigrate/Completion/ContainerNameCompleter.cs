@@ -10,13 +10,13 @@ using LiveMigrate.Runc;
 
 namespace LiveMigrate.Commands.Completion
 {
-    /// <summary>Completes container names from the host already given as -Source or -Host, if it is open.</summary>
+    /// <summary>Completes container names from the host already given as -Source or -MigrationHost (or its alias -Host), if it is open.</summary>
     public sealed class ContainerNameCompleter : IArgumentCompleter
     {
         public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
             CommandAst commandAst, IDictionary fakeBoundParameters)
         {
-            var host = HostFrom(fakeBoundParameters, "Source") ?? HostFrom(fakeBoundParameters, "Host");
+            var host = BoundHost.From(fakeBoundParameters, "Source", "MigrationHost", "Host");
             if (host == null) return Enumerable.Empty<CompletionResult>();
             var prefix = wordToComplete.Trim('\'', '"');
             try
@@ -32,16 +32,6 @@ namespace LiveMigrate.Commands.Completion
                 // Completion must never throw at the user; no suggestions is the honest answer.
                 return Enumerable.Empty<CompletionResult>();
             }
-        }
-
-        private static MigrationHost? HostFrom(IDictionary bound, string key)
-        {
-            if (!bound.Contains(key)) return null;
-            var value = bound[key] is PSObject p ? p.BaseObject : bound[key];
-            if (value is MigrationHost h) return h;
-            if (value is object[] arr && arr.Length > 0 && arr[0] is MigrationHost first) return first;
-            // Only hosts already open: completion must not open connections or prompt.
-            return value is string s && HostRegistry.TryGet(s, out var open) ? open : null;
         }
     }
 }

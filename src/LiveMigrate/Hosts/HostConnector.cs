@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using System.Runtime.InteropServices;
 using LiveMigrate.Hosts;
 
 namespace LiveMigrate.Commands.Hosts
@@ -13,7 +14,8 @@ namespace LiveMigrate.Commands.Hosts
             Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".ssh", "known_hosts");
 
         public static MigrationHost Local() =>
-            HostRegistry.GetOrAdd(LocalName, () => new MigrationHost(LocalName, null, new LocalHostSession(), null, null));
+            HostRegistry.GetOrAdd(LocalName, () => new MigrationHost(LocalName, null,
+                LocalHostSession.Open(RuntimeInformation.IsOSPlatform(OSPlatform.Linux), RuntimeInformation.OSDescription), null, null));
 
         public static MigrationHost Connect(HostConnectionOptions options) =>
             HostRegistry.GetOrAdd(options.Address.ToString(), () =>

@@ -1,10 +1,12 @@
 using System;
+using System.ComponentModel;
 using LiveMigrate.Hosts;
 using LiveMigrate.Runc;
 
 namespace LiveMigrate.Commands.Hosts
 {
     /// <summary>A host that containers move from and to, with its one open connection.</summary>
+    [TypeConverter(typeof(MigrationHostConverter))]
     public sealed class MigrationHost : IDisposable
     {
         internal MigrationHost(string name, HostAddress? address, IHostSession session, string? knownHostsPath, string? keyFilePath)

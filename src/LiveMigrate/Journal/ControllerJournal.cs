@@ -1,13 +1,14 @@
 using System;
 using System.IO;
+using System.Runtime.InteropServices;
 using LiveMigrate.Journal;
 
 namespace LiveMigrate.Commands.Journal
 {
-    /// <summary>The journal folder of this controller: $LIVEMIGRATE_JOURNAL, $XDG_STATE_HOME/livemigrate/journal or ~/.local/state/livemigrate/journal.</summary>
+    /// <summary>The journal folder of this controller (see <see cref="FileJournalStore.DefaultFolder"/>).</summary>
     internal static class ControllerJournal
     {
-        public static string Folder => FileJournalStore.DefaultFolder(Environment.GetEnvironmentVariable);
+        public static string Folder => FileJournalStore.DefaultFolder(Environment.GetEnvironmentVariable, RuntimeInformation.IsOSPlatform(OSPlatform.Windows));
 
         public static FileJournalStore Store()
         {

@@ -133,7 +133,20 @@ namespace LiveMigrate.Tests.Journal
             var env = new Dictionary<string, string?> { [FileJournalStore.FolderVariable] = own, ["XDG_STATE_HOME"] = xdg };
             var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
 
-            Assert.Equal(expected.Replace("~", home), FileJournalStore.DefaultFolder(n => env[n]));
+            Assert.Equal(expected.Replace("~", home), FileJournalStore.DefaultFolder(n => env.TryGetValue(n, out var v) ? v : null, onWindows: false));
+        }
+
+        [Theory]
+        [InlineData("/tmp/j", "/tmp/j")]
+        [InlineData(null, @"C:\Users\ada\AppData\Local|LiveMigrate|journal")]
+        public void On_Windows_the_default_folder_is_under_LOCALAPPDATA(string? own, string expected)
+        {
+            var env = new Dictionary<string, string?>
+            {
+                [FileJournalStore.FolderVariable] = own, ["XDG_STATE_HOME"] = "/state", ["LOCALAPPDATA"] = @"C:\Users\ada\AppData\Local",
+            };
+
+            Assert.Equal(Path.Combine(expected.Split('|')), FileJournalStore.DefaultFolder(n => env.TryGetValue(n, out var v) ? v : null, onWindows: true));
         }
     }
 }

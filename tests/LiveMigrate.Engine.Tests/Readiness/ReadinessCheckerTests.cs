@@ -66,6 +66,17 @@ namespace LiveMigrate.Tests.Readiness
         }
 
         [Fact]
+        public void NoCanary_runs_no_throwaway_container_and_says_so()
+        {
+            var rows = _checker.Run(new ReadinessRequest { ContainerName = Web, NoCanary = true }, _source, _destination, default);
+
+            Assert.DoesNotContain(Began(), p => p.StartsWith("Canary"));
+            rows.Row(HostChecks.Canary, Src).Is(ReadinessStatus.Skipped, "-NoCanary");
+            rows.Row(HostChecks.Canary, Dst).Is(ReadinessStatus.Skipped, "-NoCanary");
+            rows.Row(HostChecks.Tools, Src).Is(ReadinessStatus.Pass);
+        }
+
+        [Fact]
         public void A_probe_that_throws_is_a_fail_row_and_the_other_probes_still_run()
         {
             _probe.OnFacts = host => host == Dst ? throw new InvalidOperationException("sh: 1: stat: Permission denied") : Facts();

@@ -28,7 +28,7 @@ namespace LiveMigrate.Readiness.Checks
                     $"Upgrade CRIU on {e.Destination.Name} to {sv} or newer.");
             foreach (var (h, isDestination) in hosts)
                 foreach (var r in WithFacts(h, CriuCheck, f => Features(h, f, e.Request.Mode, isDestination))) yield return r;
-            foreach (var (h, _) in hosts) yield return CanaryRow(h);
+            foreach (var (h, _) in hosts) yield return CanaryRow(h, e.Request.NoCanary);
         }
 
         private static ReadinessResult Connection(HostEvidence h)
@@ -141,9 +141,12 @@ namespace LiveMigrate.Readiness.Checks
             }
         }
 
-        private static ReadinessResult CanaryRow(HostEvidence h)
+        private static ReadinessResult CanaryRow(HostEvidence h, bool left)
         {
-            var missing = Unavailable(Canary, h.Name, h.Canary, h.KnownFacts == null ? $"Not run: {h.Name} is not reachable." : "Not run: runc or CRIU is missing.");
+            var missing = Unavailable(Canary, h.Name, h.Canary,
+                h.KnownFacts == null ? $"Not run: {h.Name} is not reachable."
+                : left ? "Not run: -NoCanary was given, so no throwaway container shows that CRIU can checkpoint and restore here."
+                : "Not run: runc or CRIU is missing.");
             if (missing != null) return missing;
             var c = h.Canary.Value;
             if (c.Succeeded)
