@@ -106,13 +106,19 @@ namespace LiveMigrate.Runc
             return bytes.ToArray();
         }
 
+        /// <summary>
+        /// What CRIU refuses unless told, passed on every dump and restore (lazy-dump.sh and checkpoint-save.sh pass the
+        /// same): established connections, their peers held off by CRIU's lock and then the frozen copy's (a namespace of
+        /// the container's own moves whole; one at a config.json path is rebuilt on the destination); file locks, which
+        /// cost nothing when there are none.
+        /// </summary>
+        internal static readonly IReadOnlyList<string> CarriedState = new[] { "--tcp-established", "--file-locks" };
+
         private CommandLine Dump(string name, string imageDir, string? parentDir, bool preDump)
         {
             var args = new List<string> { "checkpoint" };
             args.Add(preDump ? "--pre-dump" : "--leave-running");
-            // Established connections are carried, their peers held off by CRIU's lock and then the frozen copy's (a
-            // namespace of the container's own moves whole; one at a config.json path is rebuilt on the destination).
-            if (!preDump) args.Add("--tcp-established");
+            if (!preDump) args.AddRange(CarriedState);
             args.AddRange(new[] { "--image-path", imageDir, "--work-path", imageDir });
             if (parentDir != null) args.AddRange(new[] { "--parent-path", SiblingPath(imageDir, parentDir) });
             args.Add(ContainerName.Validate(name));
@@ -146,7 +152,7 @@ namespace LiveMigrate.Runc
         {
             var args = new List<string> { "restore", "--detach" };
             if (lazyPages) args.Add("--lazy-pages");
-            args.Add("--tcp-established");
+            args.AddRange(CarriedState);
             args.AddRange(new[] { "--image-path", imageDir, "--work-path", workDir, "--bundle", bundle, ContainerName.Validate(name) });
             var cmd = Runc(args.ToArray());
             cmd.StandardInput = StreamTarget.DevNull;

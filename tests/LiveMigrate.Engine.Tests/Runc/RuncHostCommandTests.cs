@@ -69,7 +69,7 @@ namespace LiveMigrate.Tests.Runc
             Assert.Equal("/usr/sbin/runc pause web", session.Runs[0].command.ToShellString());
             var (command, timeout) = session.Runs[1];
             Assert.Equal(4, session.Runs.Count);
-            Assert.Equal("env 'CRIU_FAULT=130' timeout '--kill-after=5' 120 /usr/sbin/runc checkpoint --leave-running --tcp-established --image-path /var/lib/livemigrate/images/web-1 --work-path /var/lib/livemigrate/images/web-1 web",
+            Assert.Equal("env 'CRIU_FAULT=130' timeout '--kill-after=5' 120 /usr/sbin/runc checkpoint --leave-running --tcp-established --file-locks --image-path /var/lib/livemigrate/images/web-1 --work-path /var/lib/livemigrate/images/web-1 web",
                 command.ToShellString());
             Assert.Equal(TimeSpan.FromSeconds(130), timeout);
             // Then its network stays silent, which CRIU's own lock no longer keeps once the dump ended.
@@ -97,7 +97,7 @@ namespace LiveMigrate.Tests.Runc
 
             host.Restore("web", "/var/lib/containers/web", "/var/lib/livemigrate/images/web-1", default);
 
-            Assert.EndsWith("/usr/sbin/runc restore --detach --tcp-established --image-path /var/lib/livemigrate/images/web-1 --work-path /var/lib/livemigrate/images/web-1 --bundle /var/lib/containers/web web </dev/null >/dev/null",
+            Assert.EndsWith("/usr/sbin/runc restore --detach --tcp-established --file-locks --image-path /var/lib/livemigrate/images/web-1 --work-path /var/lib/livemigrate/images/web-1 --bundle /var/lib/containers/web web </dev/null >/dev/null",
                 session.Runs.Single().command.ToShellString());
         }
 

@@ -159,7 +159,7 @@ namespace LiveMigrate.Readiness.Checks
             foreach (var t in f.Terminals)
             {
                 any = true;
-                yield return new ReadinessResult(Processes, host, ReadinessStatus.Fail, $"Process {t.Pid} has a terminal open (fd {t.Fd} -> {t.Path}); CRIU cannot re-create it without the terminal's owner.",
+                yield return new ReadinessResult(Processes, host, ReadinessStatus.Fail, $"Process {t.Pid} has a terminal open (fd {t.Fd} -> {t.Path}) whose other end is outside the container; CRIU cannot re-create it without the terminal's owner (a pty pair inside the container is carried).",
                     "Run the container detached without a terminal (process.terminal false in config.json, stdio on /dev/null or pipes); runc restore would need --console-socket otherwise.");
             }
             foreach (var h in f.HostFiles)
@@ -182,9 +182,8 @@ namespace LiveMigrate.Readiness.Checks
             if (f.FileLocks.Count > 0)
             {
                 any = true;
-                yield return new ReadinessResult(Processes, host, ReadinessStatus.Fail,
-                    $"Process {f.FileLocks[0].Pid} holds a {f.FileLocks[0].Kind} file lock ({f.FileLocks.Count} in all); CRIU refuses locks without --file-locks.",
-                    "Release the locks before moving (stop the job that holds them); CRIU's --file-locks would carry them, but LiveMigrate does not pass it yet.");
+                yield return new ReadinessResult(Processes, host, ReadinessStatus.Pass,
+                    $"{f.FileLocks.Count} file lock(s), e.g. a {f.FileLocks[0].Kind} lock of process {f.FileLocks[0].Pid}, are carried (--file-locks).");
             }
             if (f.ExternalUnixSockets.Count > 0)
             {
@@ -201,7 +200,7 @@ namespace LiveMigrate.Readiness.Checks
             }
             if (!any)
                 yield return new ReadinessResult(Processes, host, ReadinessStatus.Pass,
-                    $"{f.Pids.Count} process(es): no terminal, host file, established TCP connection, file lock or external UNIX socket.");
+                    $"{f.Pids.Count} process(es): no terminal from outside, host file, established TCP connection, file lock or external UNIX socket.");
         }
     }
 }

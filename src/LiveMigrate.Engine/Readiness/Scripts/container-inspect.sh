@@ -8,6 +8,8 @@ echo "pids=$pids"
 init=${pids%% *}
 mem=0
 socks=" "
+masters=" "
+slaves=
 for p in $pids; do
   kb=$(awk '/^(RssAnon|RssShmem):/ {s += $2} END {print s + 0}' "/proc/$p/status" 2>/dev/null)
   mem=$((mem + ${kb:-0}))
@@ -15,7 +17,13 @@ for p in $pids; do
     t=$(readlink "$f") || continue
     fd=${f##*/}
     case $t in
-      /dev/pts/*|/dev/tty*|/dev/console) echo "fd $p $fd tty $t" ;;
+      # A pty pair whose both ends the container holds CRIU carries; a slave whose master is elsewhere (runc's
+      # console, a host terminal) it cannot re-create.
+      /dev/pts/ptmx|/dev/ptmx) masters="$masters$(sed -n 's/^tty-index:[[:space:]]*//p' "/proc/$p/fdinfo/$fd" 2>/dev/null) " ;;
+      /dev/pts/[0-9]*)
+        m=$(sed -n 's/^mnt_id:[[:space:]]*//p' "/proc/$p/fdinfo/$fd" 2>/dev/null)
+        if [ -n "$m" ] && grep -q "^$m " "/proc/$p/mountinfo"; then slaves="$slaves$p:$fd:${t#/dev/pts/} "; else echo "fd $p $fd tty $t"; fi ;;
+      /dev/tty*|/dev/console) echo "fd $p $fd tty $t" ;;
       socket:\[*) i=${t#socket:[}; socks="$socks${i%]} " ;;
       /*)
         # CRIU finds a file through the mount it was opened on; one outside the container's mounts
@@ -26,6 +34,10 @@ for p in $pids; do
         [ -n "$m" ] && ! grep -q "^$m " "/proc/$p/mountinfo" && echo "fd $p $fd hostfile $t" ;;
     esac
   done
+done
+for s in $slaves; do
+  n=${s##*:}
+  case $masters in *" $n "*) ;; *) pf=${s%:*}; echo "fd ${pf%%:*} ${pf#*:} tty /dev/pts/$n" ;; esac
 done
 echo "mem_kb=$mem"
 echo "bundle_kb=$(du -skx "$bundle" 2>/dev/null | cut -f1)"
