@@ -48,6 +48,17 @@ namespace LiveMigrate.Tests.Readiness
         }
 
         [Fact]
+        public void Stopped_traced_and_stray_tasks_fail_each_with_its_fix()
+        {
+            var rows = Rows("task 4250 stopped 0", "task 4251 stopped 0", "task 4260 traced 4300", "task 4270 outside 1");
+            Assert.Equal(3, rows.Count);
+            rows[0].Is(ReadinessStatus.Fail, "Process 4250 is stopped (SIGSTOP)", "kill -CONT");
+            Assert.Contains("(2 such processes)", rows[0].Detail);
+            rows[1].Is(ReadinessStatus.Fail, "Process 4260 is traced by process 4300", "Detach the tracer");
+            rows[2].Is(ReadinessStatus.Fail, "Process 4270 is not in the tree of the container's init (its parent 1 is outside", "not with runc exec");
+        }
+
+        [Fact]
         public void External_unix_sockets_fail()
         {
             One("unix 88123 88124 /run/agent.sock").Is(ReadinessStatus.Fail, "1 UNIX socket(s) connected to a process outside the container (e.g. /run/agent.sock, peer inode 88124)", "--ext-unix-sk");

@@ -185,6 +185,22 @@ namespace LiveMigrate.Readiness.Checks
                 yield return new ReadinessResult(Processes, host, ReadinessStatus.Pass,
                     $"{f.FileLocks.Count} file lock(s), e.g. a {f.FileLocks[0].Kind} lock of process {f.FileLocks[0].Pid}, are carried (--file-locks).");
             }
+            foreach (var (kind, detail, fix) in new[]
+            {
+                ("stopped", "is stopped (SIGSTOP); CRIU's ptrace attach waits for a stopped task to re-trap, which the container's frozen cgroup never lets it do, so the dump would hang",
+                    "Continue it before moving (kill -CONT), or stop the job that stopped it."),
+                ("traced", "is traced by process {0} (a debugger or strace); a task has one tracer, and CRIU must be it",
+                    "Detach the tracer before moving."),
+                ("outside", "is not in the tree of the container's init (its parent {0} is outside, as after runc exec); CRIU dumps that tree only, so the move would lose it",
+                    "Start it from the container's own process (an init or supervisor inside), not with runc exec."),
+            })
+            {
+                var tasks = f.Tasks.Where(t => t.Kind == kind).ToList();
+                if (tasks.Count == 0) continue;
+                any = true;
+                yield return new ReadinessResult(Processes, host, ReadinessStatus.Fail,
+                    $"Process {tasks[0].Pid} " + string.Format(System.Globalization.CultureInfo.InvariantCulture, detail, tasks[0].Other) + (tasks.Count > 1 ? $" ({tasks.Count} such processes)." : "."), fix);
+            }
             if (f.ExternalUnixSockets.Count > 0)
             {
                 any = true;
@@ -200,7 +216,7 @@ namespace LiveMigrate.Readiness.Checks
             }
             if (!any)
                 yield return new ReadinessResult(Processes, host, ReadinessStatus.Pass,
-                    $"{f.Pids.Count} process(es): no terminal from outside, host file, established TCP connection, file lock or external UNIX socket.");
+                    $"{f.Pids.Count} process(es): no terminal from outside, host file, established TCP connection, file lock, external UNIX socket, stopped, traced or stray task.");
         }
     }
 }
