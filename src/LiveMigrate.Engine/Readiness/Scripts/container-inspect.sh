@@ -33,6 +33,8 @@ for p in $pids; do
         if [ -n "$m" ] && grep -q "^$m " "/proc/$p/mountinfo"; then slaves="$slaves$p:$fd:${t#/dev/pts/} "; else echo "fd $p $fd tty $t"; fi ;;
       /dev/tty*|/dev/console) echo "fd $p $fd tty $t" ;;
       socket:\[*) i=${t#socket:[}; socks="$socks${i%]} " ;;
+      # A memfd lives on the kernel's internal mount, not one of the container's: CRIU carries it.
+      /memfd:*) ;;
       /*)
         # CRIU finds a file through the mount it was opened on; one outside the container's mounts
         # (a host file given as stdio) fails the dump with "Can't lookup mount". Devices such as the
