@@ -85,8 +85,9 @@ Describe 'The state corpus' -Tag 'Integration' -Skip:$noLab {
             $err = $null
             Move-Container -Name $name -Source $hosts[0] -Destination $hosts[1] -Mode $Mode -ErrorVariable err -ErrorAction SilentlyContinue | Out-Null
             $result = if ($err) {
-                $refused = $err[0].FullyQualifiedErrorId -like 'ReadinessFailed*'
-                $why = if ($refused) { ($err[0].Exception.Results | Where-Object Status -eq 'Fail' | ForEach-Object Detail) -join ' ' } else { $err[0].Exception.Message }
+                # ReadinessFailed, or ReadinessWarning: a move goes ahead on a Warn only with -Force.
+                $refused = $err[0].FullyQualifiedErrorId -like 'Readiness*'
+                $why = if ($refused) { ($err[0].Exception.Results | Where-Object Status -in 'Fail', 'Warn' | ForEach-Object { "$($_.Status): $($_.Detail)" }) -join ' ' } else { $err[0].Exception.Message }
                 [pscustomobject]@{ Refused = $refused; Text = "$(if ($refused) { 'refused before the freeze' } else { 'FAILED after readiness passed' }): $why" }
             } elseif ($problem = Get-CarryProblem 2 $name $before) { [pscustomobject]@{ Refused = $false; Text = "not carried: $problem" } }
             else { [pscustomobject]@{ Refused = $false; Text = 'carried' } }

@@ -65,6 +65,12 @@ namespace LiveMigrate.Tests.Readiness
         }
 
         [Fact]
+        public void A_periodic_timerfd_warns_that_it_may_come_back_disarmed()
+        {
+            One("timerfd 4250 3", "timerfd 4251 5").Is(ReadinessStatus.Warn, "Process 4250 has a periodic timerfd (fd 3; 2 in all)", "re-arms its timers");
+        }
+
+        [Fact]
         public void Unchecked_unix_sockets_warn()
         {
             One("unix_unchecked=ss or nsenter is missing").Is(ReadinessStatus.Warn, "ss or nsenter is missing", "iproute2");

@@ -209,6 +209,14 @@ namespace LiveMigrate.Readiness.Checks
                     $"{f.ExternalUnixSockets.Count} UNIX socket(s) connected to a process outside the container (e.g. {s.Path}, peer inode {s.PeerInode}); CRIU refuses external UNIX sockets.",
                     "Disconnect it before moving (a host daemon's socket bind-mounted into the container, such as a log or metrics agent); CRIU's --ext-unix-sk only helps when the peer can be reconnected on the destination.");
             }
+            if (f.PeriodicTimerfds.Count > 0)
+            {
+                any = true;
+                var t = f.PeriodicTimerfds[0];
+                yield return new ReadinessResult(Processes, host, ReadinessStatus.Warn,
+                    $"Process {t.Pid} has a periodic timerfd (fd {t.Fd}; {f.PeriodicTimerfds.Count} in all): one whose expiry falls while the container is frozen comes back disarmed (CRIU 4.2.1 dumps its next expiry as 0), and stops firing.",
+                    "Check that the program re-arms its timers (or uses POSIX timers or itimers, which are carried), or keep the freeze shorter than the timer's period.");
+            }
             if (f.UnixSocketsUnchecked != null)
             {
                 any = true;

@@ -33,6 +33,8 @@ for p in $pids; do
         if [ -n "$m" ] && grep -q "^$m " "/proc/$p/mountinfo"; then slaves="$slaves$p:$fd:${t#/dev/pts/} "; else echo "fd $p $fd tty $t"; fi ;;
       /dev/tty*|/dev/console) echo "fd $p $fd tty $t" ;;
       socket:\[*) i=${t#socket:[}; socks="$socks${i%]} " ;;
+      # CRIU 4.2.1 dumps an expired, unread timerfd's next expiry as 0, which disarms a periodic one on restore.
+      'anon_inode:[timerfd]') grep -q '^it_interval: (0, 0)' "/proc/$p/fdinfo/$fd" 2>/dev/null || echo "timerfd $p $fd" ;;
       # A memfd lives on the kernel's internal mount, not one of the container's: CRIU carries it.
       /memfd:*) ;;
       /*)
