@@ -287,6 +287,8 @@ Describe 'Test-MigrationReadiness' -Tag 'Integration' -Skip:$noLab {
             Start-LabContainerProcess 1 $held @('/holder', 'connect', '/ext/agent.sock')
             Start-LabContainerProcess 1 $held @('/holder', 'lock', '/var/log/app.lock')
             Start-LabContainerProcess 1 $held @('/holder', 'pty')
+            # A terminal of the host's: script gives runc (and so the process) a pty of the host's devpts as its stdio.
+            Invoke-InLabHost 1 @('script', '-qc', "runc exec -d $held /bin/sleep 3600", '/dev/null') | Out-Null
             Start-LabContainerProcess 1 $held @('/bin/sleep', '3600') -Stdout (Join-Path $TestDrive 'host-file.log')
             $init = (Invoke-LabRunc 1 @('state', $held) | ConvertFrom-Json).pid
             & nsenter -t $init -n ip link set lo up
@@ -314,10 +316,19 @@ Describe 'Test-MigrationReadiness' -Tag 'Integration' -Skip:$noLab {
             $row.Detail | Should -BeLike '*carried (--tcp-established)*moves whole, lo brought up*'
         }
 
+        It 'passes file locks as carried, and a pty pair inside the container without a row' {
+            $row = $rows | Where-Object Detail -like '*file lock(s)*FLOCK*'
+            $row | Should -Not -BeNullOrEmpty -Because "the rows were: $($rows.Detail -join ' / ')"
+            $row.Status | Should -Be 'Pass'
+            $row.Detail | Should -BeLike '*carried (--file-locks)*'
+            # One process per refused terminal (a row for each of its fds): the holder of the pty pair is not among them.
+            @($rows | Where-Object Detail -like '*terminal open*' | ForEach-Object { ($_.Detail -split ' ')[1] } | Sort-Object -Unique).Count |
+                Should -Be 1 -Because "only the host's terminal is refused; the rows were: $($rows.Detail -join ' / ')"
+        }
+
         It 'fails on <What>, naming the fix' -ForEach @(
-            @{ What = 'a terminal'; Detail = '*terminal open*/dev/pts/*'; Remedy = '*process.terminal false*' }
+            @{ What = 'a terminal from outside'; Detail = '*terminal open*/dev/pts/*outside the container*'; Remedy = '*process.terminal false*' }
             @{ What = 'stdio that is a host file'; Detail = '*outside the container*host-file.log*'; Remedy = '*/dev/null or a pipe*' }
-            @{ What = 'a file lock'; Detail = '*FLOCK file lock*'; Remedy = '*--file-locks*' }
             @{ What = 'a UNIX socket to a host daemon'; Detail = '*UNIX socket(s) connected to a process outside*'; Remedy = '*--ext-unix-sk*' }
         ) {
             $row = $rows | Where-Object Detail -like $Detail

@@ -12,15 +12,18 @@
 # (regular files, no hard links), as a real image's root filesystem would hold; without it the
 # rootfs is one static binary. The bundle is /var/lib/livemigrate/containers/NAME on that host; the workload's log and state
 # are rootfs/var/log/workload.{log,state} inside it. Needs a running lab (lab.sh start).
+# --program FILE runs the static program FILE as the container's process instead (tests/workload/state: it logs its
+# checks to /var/log/state.log); MIB and TICK_MS are then ignored.
 set -euo pipefail
 
-usage() { echo "usage: new-workload.sh HOSTINDEX NAME MIB [TICK_MS] [--bind HOSTPATH:CONTAINERPATH] [--net ADDRESS] [--inner-tcp] [--rootfs-mib N]" >&2; exit 2; }
+usage() { echo "usage: new-workload.sh HOSTINDEX NAME MIB [TICK_MS] [--bind HOSTPATH:CONTAINERPATH] [--net ADDRESS] [--inner-tcp] [--rootfs-mib N] [--program FILE]" >&2; exit 2; }
 # A bind mount from the host: its source must exist where the container is restored, which is
 # how the tests make a destination unable to restore, for real.
 bind=
 net=
 inner_tcp=
 rootfs_mib=
+program=
 args=()
 while [ $# -gt 0 ]; do
   case $1 in
@@ -28,6 +31,7 @@ while [ $# -gt 0 ]; do
     --net) [ $# -ge 2 ] || usage; net=$2; shift 2 ;;
     --inner-tcp) inner_tcp=1; shift ;;
     --rootfs-mib) [ $# -ge 2 ] || usage; rootfs_mib=$2; shift 2 ;;
+    --program) [ $# -ge 2 ] && [ -f "$2" ] || usage; program=$2; shift 2 ;;
     *) args+=("$1"); shift ;;
   esac
 done
@@ -83,7 +87,12 @@ mkdir -p "$bundle"
 cp -a "$LM_LAB_ROOTFS" "$bundle/rootfs"
 mkdir -p "$bundle/rootfs/var/log"
 cp "$bin" "$bundle/rootfs/workload"
+if [ -n "$program" ]; then
+  cp "$program" "$bundle/rootfs/program"
+  process_args='"/program"'
+else
 process_args=$(printf '"/workload",\n\t\t\t"%s",\n\t\t\t"%s"' "$mib" "$tick")
+fi
 netns_path=
 if [ -n "$inner_tcp" ]; then
   printf '%s\n' '#!/bin/sh' \
@@ -312,6 +321,12 @@ if ! lab_ssh "cd $qb && runc --log $qb/runc.log run -d $qn </dev/null >/dev/null
   exit 1
 fi
 
+if [ -n "$program" ]; then
+  # Its first verdict: the state is set up (or failed to be).
+  for _ in $(seq 100); do [ -s "$bundle/rootfs/var/log/state.log" ] && break; sleep 0.1; done
+  tail -n 1 "$bundle/rootfs/var/log/state.log" 2>/dev/null || { echo "new-workload: '$name' on lm$idx wrote no verdict" >&2; exit 1; }
+  exit 0
+fi
 # counter>0 means the fill is done. First writes to fresh pages are slow on some VMs (~250 MB/s).
 state=$bundle/rootfs/var/log/workload.state
 deadline=$((SECONDS + 30 + mib / 50))

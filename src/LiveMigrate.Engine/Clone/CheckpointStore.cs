@@ -59,7 +59,7 @@ namespace LiveMigrate.Clone
                 throw new InvalidOperationException($"runc reports bundle '{state.Bundle}' for '{container}' on {_host.Name}; only an absolute, normalized bundle path with no folder name that begins with '-' is archived.");
             var dir = PathOf(checkpoint);
             var script = HostScript.Command("checkpoint-save.sh", tcpEstablished
-                ? new[] { _options.RuncPath, container, state.Bundle, dir, "--tcp-established" } : new[] { _options.RuncPath, container, state.Bundle, dir }).WithEnvironment(_options.CriuEnvironment);
+                ? new[] { _options.RuncPath, container, state.Bundle, dir, "--tcp-established" } : new[] { _options.RuncPath, container, state.Bundle, dir }).WithEnvironment(_host.DumpEnvironment(ct));
             script.HostTimeout = _options.CriuTimeout;
             string facts;
             try

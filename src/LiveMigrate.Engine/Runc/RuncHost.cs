@@ -14,6 +14,7 @@ namespace LiveMigrate.Runc
         private readonly RuntimeOptions _options;
         // Where this host keeps the page guard, once checked or sent.
         private string? _pageGuard;
+        private string? _criuConfig;
 
         public RuncHost(IHostSession host, RuntimeOptions options)
         {
@@ -49,7 +50,7 @@ namespace LiveMigrate.Runc
         {
             _host.RunChecked(Runc("pause", ContainerName.Validate(name)), _options.CommandTimeout, ct);
             // CRIU finds the freezer frozen and leaves it so: --leave-running keeps the tasks, not their running.
-            RunCriu(Dump(name, imageDir, parentDir, preDump: false), imageDir, "dump.log", ct);
+            RunCriu(Dump(name, imageDir, parentDir, preDump: false).WithEnvironment(DumpEnvironment(ct)), imageDir, "dump.log", ct);
             // After the dump, which would otherwise carry the drop rules to the destination; CRIU has just unlocked.
             NetLock("lock", name, ct);
         }
@@ -106,13 +107,19 @@ namespace LiveMigrate.Runc
             return bytes.ToArray();
         }
 
+        /// <summary>
+        /// What CRIU refuses unless told, passed on every dump and restore (lazy-dump.sh and checkpoint-save.sh pass the
+        /// same): established connections, their peers held off by CRIU's lock and then the frozen copy's (a namespace of
+        /// the container's own moves whole; one at a config.json path is rebuilt on the destination); file locks, which
+        /// cost nothing when there are none.
+        /// </summary>
+        internal static readonly IReadOnlyList<string> CarriedState = new[] { "--tcp-established", "--file-locks" };
+
         private CommandLine Dump(string name, string imageDir, string? parentDir, bool preDump)
         {
             var args = new List<string> { "checkpoint" };
             args.Add(preDump ? "--pre-dump" : "--leave-running");
-            // Established connections are carried, their peers held off by CRIU's lock and then the frozen copy's (a
-            // namespace of the container's own moves whole; one at a config.json path is rebuilt on the destination).
-            if (!preDump) args.Add("--tcp-established");
+            if (!preDump) args.AddRange(CarriedState);
             args.AddRange(new[] { "--image-path", imageDir, "--work-path", imageDir });
             if (parentDir != null) args.AddRange(new[] { "--parent-path", SiblingPath(imageDir, parentDir) });
             args.Add(ContainerName.Validate(name));
@@ -146,7 +153,7 @@ namespace LiveMigrate.Runc
         {
             var args = new List<string> { "restore", "--detach" };
             if (lazyPages) args.Add("--lazy-pages");
-            args.Add("--tcp-established");
+            args.AddRange(CarriedState);
             args.AddRange(new[] { "--image-path", imageDir, "--work-path", workDir, "--bundle", bundle, ContainerName.Validate(name) });
             var cmd = Runc(args.ToArray());
             cmd.StandardInput = StreamTarget.DevNull;
@@ -163,7 +170,7 @@ namespace LiveMigrate.Runc
         public IHostProcess StartLazyCheckpoint(string name, string imageDir, int port, CancellationToken ct)
         {
             var cmd = HostScript.Command("lazy-dump.sh", new[] { "dump", _options.RuncPath, ContainerName.Validate(name), Safe(imageDir), Port(port), Transfer.PageClients.Group });
-            cmd.WithEnvironment(_options.CriuEnvironment);
+            cmd.WithEnvironment(DumpEnvironment(ct));
             // The dump, then every page's transfer: the host ends it if the controller is gone by then.
             cmd.HostTimeout = _options.CriuTimeout + _options.PageTransferTimeout;
             cmd.StandardInput = StreamTarget.DevNull;
@@ -206,18 +213,33 @@ namespace LiveMigrate.Runc
         {
             if (_pageGuard != null) return;
             var program = PageGuard.ReadLocal(_options.PageGuardPath);
+            _pageGuard = Install(program, PageGuard.RemoteName(program), ct);
+        }
+
+        /// <summary>
+        /// What a dump runs criu with: <see cref="RuntimeOptions.CriuEnvironment"/>, and CRIU_CONFIG_FILE naming
+        /// <see cref="CriuConfig"/>'s file on this host (sent once): CRIU reads it as well as runc's own configuration.
+        /// </summary>
+        public IReadOnlyDictionary<string, string> DumpEnvironment(CancellationToken ct)
+        {
+            _criuConfig ??= Install(CriuConfig.Content, CriuConfig.RemoteName, ct);
+            return new Dictionary<string, string>(_options.CriuEnvironment) { ["CRIU_CONFIG_FILE"] = _criuConfig };
+        }
+
+        /// <summary>Puts <paramref name="content"/> in the tool folder as <paramref name="fileName"/> unless it is there (the name follows the content).</summary>
+        private string Install(byte[] content, string fileName, CancellationToken ct)
+        {
             var root = Safe(_options.ToolRoot);
-            var remote = HostPath.Combine(root, PageGuard.RemoteName(program));
-            if (!_host.Run(new CommandLine("test", "-x", remote), _options.CommandTimeout, ct).Succeeded)
-            {
-                var install = new CommandLine("sh", "-c", InstallScript, "sh", root, remote);
-                using var upload = _host.Start(install);
-                upload.StandardInput.Write(program, 0, program.Length);
-                upload.StandardInput.Dispose();
-                var done = upload.WaitForExit(_options.CommandTimeout, ct);
-                if (!done.Succeeded) throw CommandFailedException.FromResult(_host.Name, install, done);
-            }
-            _pageGuard = remote;
+            var remote = HostPath.Combine(root, fileName);
+            // Executable (0700) as installed, also for a file that is not a program.
+            if (_host.Run(new CommandLine("test", "-x", remote), _options.CommandTimeout, ct).Succeeded) return remote;
+            var install = new CommandLine("sh", "-c", InstallScript, "sh", root, remote);
+            using var upload = _host.Start(install);
+            upload.StandardInput.Write(content, 0, content.Length);
+            upload.StandardInput.Dispose();
+            var done = upload.WaitForExit(_options.CommandTimeout, ct);
+            if (!done.Succeeded) throw CommandFailedException.FromResult(_host.Name, install, done);
+            return remote;
         }
 
         /// <remarks>Returns once the daemon listens: a restore started before its socket exists fails.</remarks>

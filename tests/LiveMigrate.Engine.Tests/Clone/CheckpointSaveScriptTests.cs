@@ -13,7 +13,7 @@ namespace LiveMigrate.Tests.Clone
     public sealed class CheckpointSaveScriptTests : IDisposable
     {
         private readonly TempDirectory _dir = new TempDirectory();
-        private readonly FakeRunc _runc = new FakeRunc(checkpoint: "mkdir -p \"$4\" && echo memory > \"$4/pages-1.img\"");
+        private readonly FakeRunc _runc = new FakeRunc(checkpoint: "mkdir -p \"$5\" && echo memory > \"$5/pages-1.img\"");
 
         public void Dispose()
         {

@@ -29,7 +29,8 @@ namespace LiveMigrate.Tests.Clone
             {
                 Containers = new FakeContainerHost(name);
                 Net = new FakeNetworkHost(Containers, network);
-                Store = new CheckpointStore(new RuncHost(new FakeHostSession(Answer, name: name), Options), Options, network: Net);
+                // A start is the CRIU configuration sent to the host once (RuncHost.DumpEnvironment).
+                Store = new CheckpointStore(new RuncHost(new FakeHostSession(Answer, _ => new FakeProcess(System.IO.Stream.Null, new System.IO.MemoryStream(), new CommandResult(0, "", "", TimeSpan.Zero)), name), Options), Options, network: Net);
             }
 
             public FakeContainerHost Containers { get; }

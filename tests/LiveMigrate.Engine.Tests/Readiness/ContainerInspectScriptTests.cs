@@ -44,12 +44,14 @@ namespace LiveMigrate.Tests.Readiness
             _bundle.Dispose();
         }
 
-        private ContainerFacts Inspect()
+        private ContainerFacts Inspect() => Inspect(_holder.Id);
+
+        private ContainerFacts Inspect(int pid)
         {
-            using var runc = new FakeRunc(ps: $"echo '[{_holder.Id}]'");
+            using var runc = new FakeRunc(ps: $"echo '[{pid}]'");
             var request = new ReadinessRequest();
             request.Runtime.RuncPath = runc.Path;
-            var container = new ContainerInfo("web", ContainerStatus.Running, _holder.Id, _bundle.Path, null, "localhost");
+            var container = new ContainerInfo("web", ContainerStatus.Running, pid, _bundle.Path, null, "localhost");
             return new ReadinessProbe(request).Inspect(new LocalHostSession(), container, CancellationToken.None);
         }
 
@@ -66,6 +68,37 @@ namespace LiveMigrate.Tests.Readiness
             // Pipes are neither terminals nor host files, and a process in this mount namespace opens nothing outside it.
             Assert.Empty(f.Terminals);
             Assert.Empty(f.HostFiles);
+        }
+
+        private static Process Start(string program, string arguments) => Process.Start(new ProcessStartInfo(program, arguments)
+        {
+            RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+        })!;
+
+        [Fact]
+        public void A_memfd_is_not_a_host_file_and_a_stopped_task_is_named()
+        {
+            // A memfd's link reads "/memfd:NAME (deleted)", on the kernel's internal mount: CRIU carries it.
+            using var p = Start("python3", "-c \"import os, time; fd = os.memfd_create('state'); print(fd, flush=True); time.sleep(60)\"");
+            try
+            {
+                p.StandardOutput.ReadLine();
+                var f = Inspect(p.Id);
+                Assert.Empty(f.HostFiles);
+                Assert.Empty(f.Tasks);
+                p.Kill();
+                p.WaitForExit(5000);
+            }
+            finally { if (!p.HasExited) p.Kill(); }
+            using var stopped = Start("sleep", "60");
+            try
+            {
+                ExternalTool.Run("kill", "-STOP", stopped.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                var deadline = DateTime.UtcNow.AddSeconds(5);
+                while (!File.ReadAllText($"/proc/{stopped.Id}/status").Contains("State:\tT") && DateTime.UtcNow < deadline) Thread.Sleep(20);
+                Assert.Equal((stopped.Id, "stopped", 0), Assert.Single(Inspect(stopped.Id).Tasks));
+            }
+            finally { stopped.Kill(); stopped.WaitForExit(5000); }
         }
 
         [Fact]

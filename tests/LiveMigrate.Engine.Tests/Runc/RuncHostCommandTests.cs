@@ -67,14 +67,24 @@ namespace LiveMigrate.Tests.Runc
 
             // Frozen first, and left frozen: the source's copy waits there for a rollback or its deletion.
             Assert.Equal("/usr/sbin/runc pause web", session.Runs[0].command.ToShellString());
-            var (command, timeout) = session.Runs[1];
-            Assert.Equal(4, session.Runs.Count);
-            Assert.Equal("env 'CRIU_FAULT=130' timeout '--kill-after=5' 120 /usr/sbin/runc checkpoint --leave-running --tcp-established --image-path /var/lib/livemigrate/images/web-1 --work-path /var/lib/livemigrate/images/web-1 web",
+            // CRIU's own configuration for what runc has no flag for, sent once and found there now.
+            var config = "/var/lib/livemigrate/bin/" + CriuConfig.RemoteName;
+            Assert.Equal("test -x " + config, session.Runs[1].command.ToShellString());
+            var (command, timeout) = session.Runs[2];
+            Assert.Equal(5, session.Runs.Count);
+            Assert.Equal($"env 'CRIU_CONFIG_FILE={config}' 'CRIU_FAULT=130' timeout '--kill-after=5' 120 /usr/sbin/runc checkpoint --leave-running --tcp-established --file-locks --image-path /var/lib/livemigrate/images/web-1 --work-path /var/lib/livemigrate/images/web-1 web",
                 command.ToShellString());
             Assert.Equal(TimeSpan.FromSeconds(130), timeout);
             // Then its network stays silent, which CRIU's own lock no longer keeps once the dump ended.
-            Assert.Equal(new[] { "sh", "-c" }, session.Runs[3].command.Arguments.Take(2));
-            Assert.Equal(new[] { "frozen-netlock.sh", "lock", "7" }, session.Runs[3].command.Arguments.Skip(3));
+            Assert.Equal(new[] { "sh", "-c" }, session.Runs[4].command.Arguments.Take(2));
+            Assert.Equal(new[] { "frozen-netlock.sh", "lock", "7" }, session.Runs[4].command.Arguments.Skip(3));
+        }
+
+        [Fact]
+        public void The_criu_configuration_raises_the_ghost_file_limit()
+        {
+            // CRIU's default of 1 MiB fails the dump of a bigger file open after its last link was removed.
+            Assert.Contains("\nghost-limit 1G\n", System.Text.Encoding.ASCII.GetString(CriuConfig.Content));
         }
 
         private const string PausedWeb = "{\"id\":\"web\",\"pid\":7,\"status\":\"paused\",\"bundle\":\"/b/c/web\"}";
@@ -97,7 +107,7 @@ namespace LiveMigrate.Tests.Runc
 
             host.Restore("web", "/var/lib/containers/web", "/var/lib/livemigrate/images/web-1", default);
 
-            Assert.EndsWith("/usr/sbin/runc restore --detach --tcp-established --image-path /var/lib/livemigrate/images/web-1 --work-path /var/lib/livemigrate/images/web-1 --bundle /var/lib/containers/web web </dev/null >/dev/null",
+            Assert.EndsWith("/usr/sbin/runc restore --detach --tcp-established --file-locks --image-path /var/lib/livemigrate/images/web-1 --work-path /var/lib/livemigrate/images/web-1 --bundle /var/lib/containers/web web </dev/null >/dev/null",
                 session.Runs.Single().command.ToShellString());
         }
 

@@ -20,6 +20,7 @@ namespace LiveMigrate.Tests.Runc
             session = new FakeHostSession(cmd => cmd.Arguments[0] switch
             {
                 _ when cmd.Arguments.Count > 1 && cmd.Arguments[1] == "pause" => Exit(0),
+                "test" => Exit(0),  // CRIU's configuration file is there
                 "tail" when cmd.Arguments.Last() == CriuSamples.DumpLogPath => Exit(0, CriuSamples.DumpLog),
                 "tail" => Exit(1, stderr: $"tail: cannot open '{cmd.Arguments.Last()}' for reading: No such file or directory"),
                 _ => Exit(1, stderr: stderr),
@@ -68,7 +69,7 @@ namespace LiveMigrate.Tests.Runc
         public void A_timeout_on_the_host_reads_the_log_and_stays_a_timeout()
         {
             // `timeout` exits 124 when it kills runc.
-            var session = new FakeHostSession(cmd => cmd.Arguments[0] == "tail" ? Exit(0, CriuSamples.DumpLog) : cmd.Arguments.Count > 1 && cmd.Arguments[1] == "pause" ? Exit(0) : Exit(124));
+            var session = new FakeHostSession(cmd => cmd.Arguments[0] == "test" ? Exit(0) : cmd.Arguments[0] == "tail" ? Exit(0, CriuSamples.DumpLog) : cmd.Arguments.Count > 1 && cmd.Arguments[1] == "pause" ? Exit(0) : Exit(124));
             var host = new RuncHost(session, new RuntimeOptions());
 
             var ex = Assert.Throws<RuntimeCommandException>(() => host.Restore("probe", "/var/lib/containers/probe", ImageDir, default));
@@ -82,7 +83,7 @@ namespace LiveMigrate.Tests.Runc
         [Fact]
         public void A_timeout_of_the_session_reads_the_log_and_stays_a_timeout()
         {
-            var session = new FakeHostSession(cmd => cmd.Arguments[0] == "tail"
+            var session = new FakeHostSession(cmd => cmd.Arguments[0] == "test" ? Exit(0) : cmd.Arguments[0] == "tail"
                 ? Exit(0, CriuSamples.DumpLog)
                 : cmd.Arguments.Count > 1 && cmd.Arguments[1] == "pause" ? Exit(0)
                 : throw new CommandFailedException("fakehost", cmd, "did not finish within 310 s and was killed.") { TimedOut = true });
@@ -99,7 +100,7 @@ namespace LiveMigrate.Tests.Runc
         [Fact]
         public void A_log_that_cannot_be_read_leaves_the_runc_message()
         {
-            var session = new FakeHostSession(cmd => cmd.Arguments.Count > 1 && cmd.Arguments[1] == "pause" ? Exit(0) : Exit(1, stderr: "criu failed"));
+            var session = new FakeHostSession(cmd => cmd.Arguments[0] == "test" || cmd.Arguments.Count > 1 && cmd.Arguments[1] == "pause" ? Exit(0) : Exit(1, stderr: "criu failed"));
             var host = new RuncHost(session, new RuntimeOptions());
 
             var ex = Assert.Throws<RuntimeCommandException>(() => host.Checkpoint("probe", ImageDir, null, default));

@@ -38,7 +38,7 @@ namespace LiveMigrate.Tests.Runc
 
             new RuncHost(session, Options).Checkpoint("web", Series + "/final", Series + "/round-3", default);
 
-            Assert.EndsWith("checkpoint --leave-running --tcp-established --image-path " + Series + "/final --work-path " + Series + "/final --parent-path ../round-3 web",
+            Assert.EndsWith("checkpoint --leave-running --tcp-established --file-locks --image-path " + Series + "/final --work-path " + Series + "/final --parent-path ../round-3 web",
                 session.Runs.Single(r => r.command.Arguments.Contains("checkpoint")).command.ToShellString());
         }
 

@@ -17,7 +17,8 @@ t=$(now)
 # Whatever happens from here, the container runs again.
 trap '"$runc" resume "$name" 2>/dev/null' EXIT
 tar -C "${bundle%/*}" --numeric-owner --sparse -cf "$dir/bundle.tar" -- "${bundle##*/}" 2>"$err" || fail "archiving $bundle"
-"$runc" checkpoint --leave-running ${tcp:+"$tcp"} --image-path "$dir/images" --work-path "$dir/work" "$name" 2>"$err" ||
+# --file-locks as RuncHost.CarriedState: the restore passes it too.
+"$runc" checkpoint --leave-running --file-locks ${tcp:+"$tcp"} --image-path "$dir/images" --work-path "$dir/work" "$name" 2>"$err" ||
   fail "runc checkpoint $name (CRIU's log is kept as $dir.dump.log)"
 "$runc" resume "$name" 2>"$err" || fail "runc resume $name"
 trap - EXIT

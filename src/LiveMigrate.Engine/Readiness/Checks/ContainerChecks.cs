@@ -159,7 +159,7 @@ namespace LiveMigrate.Readiness.Checks
             foreach (var t in f.Terminals)
             {
                 any = true;
-                yield return new ReadinessResult(Processes, host, ReadinessStatus.Fail, $"Process {t.Pid} has a terminal open (fd {t.Fd} -> {t.Path}); CRIU cannot re-create it without the terminal's owner.",
+                yield return new ReadinessResult(Processes, host, ReadinessStatus.Fail, $"Process {t.Pid} has a terminal open (fd {t.Fd} -> {t.Path}) whose other end is outside the container; CRIU cannot re-create it without the terminal's owner (a pty pair inside the container is carried).",
                     "Run the container detached without a terminal (process.terminal false in config.json, stdio on /dev/null or pipes); runc restore would need --console-socket otherwise.");
             }
             foreach (var h in f.HostFiles)
@@ -183,9 +183,24 @@ namespace LiveMigrate.Readiness.Checks
             if (f.FileLocks.Count > 0)
             {
                 any = true;
+                yield return new ReadinessResult(Processes, host, ReadinessStatus.Pass,
+                    $"{f.FileLocks.Count} file lock(s), e.g. a {f.FileLocks[0].Kind} lock of process {f.FileLocks[0].Pid}, are carried (--file-locks).");
+            }
+            foreach (var (kind, detail, fix) in new[]
+            {
+                ("stopped", "is stopped (SIGSTOP); CRIU's ptrace attach waits for a stopped task to re-trap, which the container's frozen cgroup never lets it do, so the dump would hang",
+                    "Continue it before moving (kill -CONT), or stop the job that stopped it."),
+                ("traced", "is traced by process {0} (a debugger or strace); a task has one tracer, and CRIU must be it",
+                    "Detach the tracer before moving."),
+                ("outside", "is not in the tree of the container's init (its parent {0} is outside, as after runc exec); CRIU dumps that tree only, so the move would lose it",
+                    "Start it from the container's own process (an init or supervisor inside), not with runc exec."),
+            })
+            {
+                var tasks = f.Tasks.Where(t => t.Kind == kind).ToList();
+                if (tasks.Count == 0) continue;
+                any = true;
                 yield return new ReadinessResult(Processes, host, ReadinessStatus.Fail,
-                    $"Process {f.FileLocks[0].Pid} holds a {f.FileLocks[0].Kind} file lock ({f.FileLocks.Count} in all); CRIU refuses locks without --file-locks.",
-                    "Release the locks before moving (stop the job that holds them); CRIU's --file-locks would carry them, but LiveMigrate does not pass it yet.");
+                    $"Process {tasks[0].Pid} " + string.Format(System.Globalization.CultureInfo.InvariantCulture, detail, tasks[0].Other) + (tasks.Count > 1 ? $" ({tasks.Count} such processes)." : "."), fix);
             }
             if (f.ExternalUnixSockets.Count > 0)
             {
@@ -195,6 +210,14 @@ namespace LiveMigrate.Readiness.Checks
                     $"{f.ExternalUnixSockets.Count} UNIX socket(s) connected to a process outside the container (e.g. {s.Path}, peer inode {s.PeerInode}); CRIU refuses external UNIX sockets.",
                     "Disconnect it before moving (a host daemon's socket bind-mounted into the container, such as a log or metrics agent); CRIU's --ext-unix-sk only helps when the peer can be reconnected on the destination.");
             }
+            if (f.PeriodicTimerfds.Count > 0)
+            {
+                any = true;
+                var t = f.PeriodicTimerfds[0];
+                yield return new ReadinessResult(Processes, host, ReadinessStatus.Warn,
+                    $"Process {t.Pid} has a periodic timerfd (fd {t.Fd}; {f.PeriodicTimerfds.Count} in all): one whose expiry falls while the container is frozen comes back disarmed (CRIU 4.2.1 dumps its next expiry as 0), and stops firing.",
+                    "Check that the program re-arms its timers (or uses POSIX timers or itimers, which are carried), or keep the freeze shorter than the timer's period.");
+            }
             if (f.UnixSocketsUnchecked != null)
             {
                 any = true;
@@ -202,7 +225,7 @@ namespace LiveMigrate.Readiness.Checks
             }
             if (!any)
                 yield return new ReadinessResult(Processes, host, ReadinessStatus.Pass,
-                    $"{f.Pids.Count} process(es): no terminal, host file, established TCP connection, file lock or external UNIX socket.");
+                    $"{f.Pids.Count} process(es): no terminal from outside, host file, established TCP connection, file lock, external UNIX socket, stopped, traced or stray task.");
         }
     }
 }

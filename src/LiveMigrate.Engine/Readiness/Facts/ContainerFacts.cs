@@ -25,6 +25,10 @@ namespace LiveMigrate.Readiness.Facts
         public List<(int Pid, int Fd, string Path)> HostFiles { get; } = new List<(int, int, string)>();
         public List<(string Local, string Remote)> TcpConnections { get; } = new List<(string, string)>();
         public List<(int Pid, string Kind)> FileLocks { get; } = new List<(int, string)>();
+        /// <summary>Periodic timerfds: (pid, fd).</summary>
+        public List<(int Pid, int Fd)> PeriodicTimerfds { get; } = new List<(int, int)>();
+        /// <summary>Tasks CRIU cannot take: (pid, "stopped" | "traced" | "outside", the tracer or the parent outside).</summary>
+        public List<(int Pid, string Kind, int Other)> Tasks { get; } = new List<(int, string, int)>();
         /// <summary>Connected UNIX sockets whose peer is outside the container: (inode, peer inode, path).</summary>
         public List<(string Inode, string PeerInode, string Path)> ExternalUnixSockets { get; } = new List<(string, string, string)>();
         /// <summary>Why UNIX sockets could not be checked, if they could not.</summary>
@@ -58,6 +62,12 @@ namespace LiveMigrate.Readiness.Facts
                         break;
                     case "lock" when r.Length >= 3:
                         facts.FileLocks.Add((Int(r[1]), r[2]));
+                        break;
+                    case "timerfd" when r.Length >= 3:
+                        facts.PeriodicTimerfds.Add((Int(r[1]), Int(r[2])));
+                        break;
+                    case "task" when r.Length >= 4:
+                        facts.Tasks.Add((Int(r[1]), r[2], Int(r[3])));
                         break;
                     case "unix" when r.Length >= 3:
                         facts.ExternalUnixSockets.Add((r[1], r[2], r.Length > 3 ? r[3] : "*"));

@@ -8,15 +8,35 @@ echo "pids=$pids"
 init=${pids%% *}
 mem=0
 socks=" "
+masters=" "
+slaves=
 for p in $pids; do
   kb=$(awk '/^(RssAnon|RssShmem):/ {s += $2} END {print s + 0}' "/proc/$p/status" 2>/dev/null)
   mem=$((mem + ${kb:-0}))
+  # Tasks CRIU cannot take: stopped ones (in a frozen cgroup v1 its ptrace attach waits for them to re-trap, which the
+  # freezer never lets them do: the dump hangs), traced ones (a task has one tracer), and ones outside the init's tree
+  # (runc exec whose parent is gone: CRIU dumps the init's tree only, and the move would kill them).
+  st=$(awk '/^State:/ {s = $2} /^PPid:/ {pp = $2} /^TracerPid:/ {t = $2} END {print s, pp, t}' "/proc/$p/status" 2>/dev/null)
+  set -- $st
+  [ "${1:-}" = T ] && echo "task $p stopped 0"
+  [ "${3:-0}" != 0 ] && echo "task $p traced $3"
+  [ "$p" != "$init" ] && [ -n "${2:-}" ] && case " $pids " in *" $2 "*) ;; *) echo "task $p outside $2" ;; esac
   for f in /proc/"$p"/fd/*; do
     t=$(readlink "$f") || continue
     fd=${f##*/}
     case $t in
-      /dev/pts/*|/dev/tty*|/dev/console) echo "fd $p $fd tty $t" ;;
+      # A pty pair whose both ends the container holds CRIU carries; a slave whose master is elsewhere (runc's
+      # console, a host terminal) it cannot re-create.
+      /dev/pts/ptmx|/dev/ptmx) masters="$masters$(sed -n 's/^tty-index:[[:space:]]*//p' "/proc/$p/fdinfo/$fd" 2>/dev/null) " ;;
+      /dev/pts/[0-9]*)
+        m=$(sed -n 's/^mnt_id:[[:space:]]*//p' "/proc/$p/fdinfo/$fd" 2>/dev/null)
+        if [ -n "$m" ] && grep -q "^$m " "/proc/$p/mountinfo"; then slaves="$slaves$p:$fd:${t#/dev/pts/} "; else echo "fd $p $fd tty $t"; fi ;;
+      /dev/tty*|/dev/console) echo "fd $p $fd tty $t" ;;
       socket:\[*) i=${t#socket:[}; socks="$socks${i%]} " ;;
+      # CRIU 4.2.1 dumps an expired, unread timerfd's next expiry as 0, which disarms a periodic one on restore.
+      'anon_inode:[timerfd]') grep -q '^it_interval: (0, 0)' "/proc/$p/fdinfo/$fd" 2>/dev/null || echo "timerfd $p $fd" ;;
+      # A memfd lives on the kernel's internal mount, not one of the container's: CRIU carries it.
+      /memfd:*) ;;
       /*)
         # CRIU finds a file through the mount it was opened on; one outside the container's mounts
         # (a host file given as stdio) fails the dump with "Can't lookup mount". Devices such as the
@@ -26,6 +46,10 @@ for p in $pids; do
         [ -n "$m" ] && ! grep -q "^$m " "/proc/$p/mountinfo" && echo "fd $p $fd hostfile $t" ;;
     esac
   done
+done
+for s in $slaves; do
+  n=${s##*:}
+  case $masters in *" $n "*) ;; *) pf=${s%:*}; echo "fd ${pf%%:*} ${pf#*:} tty /dev/pts/$n" ;; esac
 done
 echo "mem_kb=$mem"
 echo "bundle_kb=$(du -skx "$bundle" 2>/dev/null | cut -f1)"

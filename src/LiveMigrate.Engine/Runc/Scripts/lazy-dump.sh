@@ -23,8 +23,8 @@ dump)
   "$runc" pause "$name" || { echo "error=runc pause $name failed"; exit 1; }
   rm -f "$ready"
   mkfifo -m 0600 "$ready" || { echo "error=cannot make $ready"; exit 1; }
-  # CRIU writes one byte to its status fd when the images are complete and the page server listens.
-  "$runc" checkpoint --leave-running --tcp-established --lazy-pages --page-server "127.0.0.1:$port" --status-fd 3 \
+  # The flags of RuncHost.CarriedState. CRIU writes one byte to its status fd when the images are complete and the page server listens.
+  "$runc" checkpoint --leave-running --tcp-established --file-locks --lazy-pages --page-server "127.0.0.1:$port" --status-fd 3 \
     --image-path "$dir" --work-path "$dir" "$name" 3>"$ready" </dev/null >/dev/null &
   pid=$!
   # What "end" needs, also when the controller that started this is gone.

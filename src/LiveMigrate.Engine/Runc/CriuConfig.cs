@@ -1,0 +1,28 @@
+using System.Linq;
+using System.Text;
+
+namespace LiveMigrate.Runc
+{
+    /// <summary>
+    /// CRIU's options that runc has no flag for, given to every final dump through CRIU_CONFIG_FILE (runc hands its
+    /// environment to criu; CRIU reads that file besides runc's own /etc/criu/runc.conf).
+    /// </summary>
+    internal static class CriuConfig
+    {
+        /// <summary>
+        /// A file open after its last link was removed is copied into the images ("ghost" file) only up to CRIU's limit
+        /// (1 MiB by default, and the dump fails above it); link-remap would instead link it back into the container's
+        /// file system, which a move does not carry. It costs nothing where there are none.
+        /// </summary>
+        public static readonly byte[] Content = Encoding.ASCII.GetBytes("# Written by LiveMigrate: CRIU's options for its dumps.\nghost-limit 1G\n");
+
+        public static string RemoteName
+        {
+            get
+            {
+                using var sha = System.Security.Cryptography.SHA256.Create();
+                return "criu-" + string.Concat(sha.ComputeHash(Content).Take(8).Select(b => b.ToString("x2"))) + ".conf";
+            }
+        }
+    }
+}
