@@ -47,9 +47,5 @@ WRAP
   chmod 755 "$CRIU_WRAPPER"
   "$CRIU_WRAPPER" --version | grep -q "Version: $CRIU_VERSION" || { echo "install: CRIU $CRIU_VERSION did not install" >&2; exit 1; }
 fi
-# runc hands CRIU no flag for it: a connection still in a listening socket's backlog (a client's connect that the
-# server has not accepted yet) fails a dump with --tcp-established unless CRIU skips it; the client retries.
-mkdir -p /etc/criu
-grep -qx 'skip-in-flight' /etc/criu/runc.conf 2>/dev/null || echo 'skip-in-flight' >> /etc/criu/runc.conf
 "$CRIU_WRAPPER" --version | head -1
 runc --version | head -1

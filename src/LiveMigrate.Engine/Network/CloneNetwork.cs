@@ -30,7 +30,7 @@ namespace LiveMigrate.Network
                 ?? throw new ArgumentException($"-Address {address} for {cloneName}: the original's {i.Name} has no {(address.IsIPv6 ? "IPv6" : "IPv4")} address to take the prefix length from; give it, such as {address.Address}/{(address.IsIPv6 ? 64 : 24)}.");
             var own = new ContainerInterface(i.Name, MacFor(address), i.Mtu, HostEndFor(cloneName), i.Bridge,
                 new[] { $"{address.Address}/{prefix.ToString(CultureInfo.InvariantCulture)}" });
-            return new ContainerNetwork(NamespacePathFor(original.NamespacePath, cloneName), new[] { own }, RoutesFor(original.Routes, theirs, address), 0, original.SkipInFlight);
+            return new ContainerNetwork(NamespacePathFor(original.NamespacePath, cloneName), new[] { own }, RoutesFor(original.Routes, theirs, address), 0);
         }
 
         /// <summary>The original's namespace folder, with the clone's name: /run/netns/web gives /run/netns/web-1.</summary>

@@ -45,10 +45,9 @@ namespace LiveMigrate.Network
         private static readonly Regex Route = new Regex(@"^[A-Za-z0-9 ./:_-]{1,200}$");
 
         public ContainerNetwork(string namespacePath, IReadOnlyList<ContainerInterface> interfaces, IReadOnlyList<string> routes, int established,
-            bool? skipInFlight = null, IReadOnlyList<string>? neighbours = null)
+            IReadOnlyList<string>? neighbours = null)
         {
             Neighbours = neighbours ?? new string[0];
-            SkipInFlight = skipInFlight;
             NamespacePath = namespacePath;
             Interfaces = interfaces;
             Routes = routes;
@@ -63,8 +62,6 @@ namespace LiveMigrate.Network
         public int Established { get; }
         /// <summary>Peers whose MAC the namespace knew, as ADDRESS=MAC: copied so that the restored sockets reach them at once.</summary>
         public IReadOnlyList<string> Neighbours { get; }
-        /// <summary>Whether the host's CRIU configuration for runc skips connections still in a listen backlog (null: not said).</summary>
-        public bool? SkipInFlight { get; }
 
         /// <summary>runc (1.1 and later) hands CRIU the configuration file this annotation names, instead of /etc/criu/runc.conf.</summary>
         public const string CriuConfigAnnotation = "org.criu.config";
@@ -115,7 +112,6 @@ namespace LiveMigrate.Network
             var interfaces = new List<ContainerInterface>();
             var routes = new List<string>();
             var established = 0;
-            bool? skipInFlight = null;
             var neighbours = new List<string>();
             foreach (var raw in text.Split('\n'))
             {
@@ -135,14 +131,12 @@ namespace LiveMigrate.Network
                     // Only what the restore can use; anything else from the host is dropped, not passed on.
                     if (eq > 0 && Address.IsMatch(n.Substring(0, eq) + "/32") && Mac.IsMatch(n.Substring(eq + 1))) neighbours.Add(n);
                 }
-                else if (line.StartsWith("skip_in_flight=", StringComparison.Ordinal))
-                    skipInFlight = line.EndsWith("=1", StringComparison.Ordinal);
                 else if (line.StartsWith("if=", StringComparison.Ordinal))
                     interfaces.Add(Interface(namespacePath, Fields(line)));
             }
             if (interfaces.Count == 0) throw Unsupported(namespacePath, "it has no interface but lo to move");
             if (interfaces.Count > 1) throw Unsupported(namespacePath, $"it has {interfaces.Count} interfaces, and LiveMigrate rebuilds one");
-            return new ContainerNetwork(namespacePath, interfaces, routes, established, skipInFlight, neighbours);
+            return new ContainerNetwork(namespacePath, interfaces, routes, established, neighbours);
         }
 
         private static ContainerInterface Interface(string ns, Dictionary<string, string> f)

@@ -13,8 +13,10 @@ namespace LiveMigrate.Runc
         /// A file open after its last link was removed is copied into the images ("ghost" file) only up to CRIU's limit
         /// (1 MiB by default, and the dump fails above it); link-remap would instead link it back into the container's
         /// file system, which a move does not carry. It costs nothing where there are none.
+        /// A client's connection still in a listening socket's backlog when the container froze would fail the dump with
+        /// --tcp-established; skipped, the client retries its connect (runc has no flag for it).
         /// </summary>
-        public static readonly byte[] Content = Encoding.ASCII.GetBytes("# Written by LiveMigrate: CRIU's options for its dumps.\nghost-limit 1G\n");
+        public static readonly byte[] Content = Encoding.ASCII.GetBytes("# Written by LiveMigrate: CRIU's options for its dumps.\nghost-limit 1G\nskip-in-flight\n");
 
         public static string RemoteName
         {

@@ -41,7 +41,7 @@ namespace LiveMigrate.Runc
         {
             ("Can't get 1:16 opt", "This CRIU cannot dump TCP or UDP sockets on this kernel: Linux 6.16 and later refuse getsockopt(SO_PASSCRED) on them, which CRIU before 4.2 treats as fatal. Install CRIU 4.2 or newer."),
             ("Can't get 1:34 opt", "This CRIU cannot dump TCP or UDP sockets on this kernel: Linux 6.16 and later refuse getsockopt(SO_PASSSEC) on them, which CRIU before 4.2 treats as fatal. Install CRIU 4.2 or newer."),
-            ("In-flight connection", "A client's connection arrived while the container was frozen, before the server accepted it; runc has no switch to skip it. Add the line 'skip-in-flight' to /etc/criu/runc.conf on the hosts (the client then retries its connect)."),
+            ("In-flight connection", "A client's connection arrived while the container was frozen, before the server accepted it. LiveMigrate's own dumps skip such connections (skip-in-flight in the CRIU configuration it hands over as CRIU_CONFIG_FILE); a dump without it needs the line 'skip-in-flight' in /etc/criu/runc.conf (the client then retries its connect)."),
             ("Can't create a temporary directory: Read-only file system", "The container's root is read-only and nothing writable is mounted at /tmp, where CRIU 4.2 makes its restore's work folder. Add a tmpfs mount at /tmp to config.json."),
         };
 

@@ -12,7 +12,7 @@ namespace LiveMigrate.Tests.Readiness
     /// <summary>The Network rows: a namespace at a config.json path that the migration rebuilds on the destination.</summary>
     public sealed class NetworkCheckTests
     {
-        private const string Inspected = "if=eth0 mac=02:4c:4d:12:00:32 mtu=1500 kind=veth hostend=v-web bridge=br0 addrs=198.18.0.50/24\nestablished=2\nskip_in_flight=1\n";
+        private const string Inspected = "if=eth0 mac=02:4c:4d:12:00:32 mtu=1500 kind=veth hostend=v-web bridge=br0 addrs=198.18.0.50/24\nestablished=2\n";
 
         private static System.Collections.Generic.List<ReadinessResult> Rows(Outcome<NetworkFacts?> network)
         {
@@ -46,14 +46,13 @@ namespace LiveMigrate.Tests.Readiness
         }
 
         [Fact]
-        public void Without_arping_or_skip_in_flight_it_warns_and_still_passes()
+        public void Without_arping_it_warns_and_still_passes()
         {
-            var rows = Rows(Found<NetworkFacts?>(Facts(Inspected.Replace("skip_in_flight=1", "skip_in_flight=0"), asked: false)));
+            var rows = Rows(Found<NetworkFacts?>(Facts(asked: false)));
 
-            Assert.Equal(3, rows.Count);
-            rows[0].Is(ReadinessStatus.Warn, "fails the checkpoint", "'skip-in-flight' to /etc/criu/runc.conf");
-            rows[1].Is(ReadinessStatus.Warn, "was not checked: arping is not installed", "Install arping");
-            rows[2].Is(ReadinessStatus.Pass);
+            Assert.Equal(2, rows.Count);
+            rows[0].Is(ReadinessStatus.Warn, "was not checked: arping is not installed", "Install arping");
+            rows[1].Is(ReadinessStatus.Pass);
         }
 
         [Fact]

@@ -51,9 +51,6 @@ inspect)
   in_ns "$ns" ip neigh show nud reachable nud stale nud delay nud probe nud permanent 2>/dev/null |
     awk '$4 == "lladdr" && $3 != "" { print "neigh=" $1 "=" $5 }' | head -n 256
   in_ns "$ns" ss -Htn state established 2>/dev/null | wc -l | sed 's/^/established=/'
-  # runc has no flag for it: a connect still in a listening socket's backlog fails a --tcp-established dump unless CRIU's
-  # configuration for runc skips such connections (the client retries them).
-  if grep -qsxE '(--)?(tcp-)?skip-in-flight' /etc/criu/runc.conf; then echo skip_in_flight=1; else echo skip_in_flight=0; fi
   ;;
 check)
   ns=$2 hostend=$3 bridge=$4

@@ -134,12 +134,6 @@ namespace LiveMigrate.Readiness.Checks
                 yield return new ReadinessResult(Network, host, ReadinessStatus.Fail, $"Another machine on {host}'s LAN answers for the container's address: {string.Join(", ", used)} (its own MAC is {iface.Mac}).",
                     "Find the machine with that MAC and free the address; two owners of one address would take the container's traffic.");
             }
-            if (net.SkipInFlight == false)
-            {
-                yield return new ReadinessResult(Network, e.Source.Name, ReadinessStatus.Warn,
-                    "A connection that arrives while the container is frozen, not yet accepted by it, fails the checkpoint (the move then rolls back): runc has no switch to let CRIU skip it.",
-                    "Add the line 'skip-in-flight' to /etc/criu/runc.conf on every host (CRIU's configuration for runc); the client's connect is then retried.");
-            }
             if (f.AddressesInUse == null)
                 yield return new ReadinessResult(Network, host, ReadinessStatus.Warn, $"Whether another machine on {host}'s LAN uses {string.Join(", ", iface.Addresses)} was not checked: arping is not installed there.",
                     "Install arping (iputils-arping or busybox) on the hosts, or make sure by hand that nothing else uses the address.");
