@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Threading;
@@ -222,8 +221,6 @@ namespace LiveMigrate.Clone
                 : new CommandLine("sh", "-c", "cat -- \"$1\" > \"$2\" 2>/dev/null || : > \"$2\"", "sh", theirs, criuConfig), _options.CommandTimeout, CancellationToken.None);
         }
 
-        private void WriteFile(string path, string text, CancellationToken ct) =>
-            _host.Session.RunChecked(new CommandLine("sh", "-c", "printf %s \"$2\" | base64 -d > \"$1\"", "write-file", path, Convert.ToBase64String(Encoding.UTF8.GetBytes(text))),
-                _options.CommandTimeout, ct);
+        private void WriteFile(string path, string text, CancellationToken ct) => _host.Session.WriteText(path, text, _options.CommandTimeout, ct);
     }
 }

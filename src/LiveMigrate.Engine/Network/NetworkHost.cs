@@ -23,9 +23,7 @@ namespace LiveMigrate.Network
 
         public ContainerNetwork? Inspect(string bundle, CancellationToken ct)
         {
-            var config = _host.RunChecked(new CommandLine("head", "-c", MaxConfigBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                HostPath.Combine(bundle, "config.json")), _timeout, ct).StandardOutput;
-            var path = ContainerNetwork.NamespacePathOf(config);
+            var path = ContainerNetwork.NamespacePathOf(ReadConfig(bundle, ct));
             if (path == null) return null;
             if (!HostPath.IsSafeAbsolute(path))
                 throw new NotSupportedException($"The container's network namespace path '{path}' is not an absolute path LiveMigrate can recreate.");
@@ -49,22 +47,20 @@ namespace LiveMigrate.Network
 
         public bool PrepareLoopbackRestore(string bundle, CancellationToken ct)
         {
-            var path = HostPath.Combine(bundle, "config.json");
-            var config = _host.RunChecked(new CommandLine("head", "-c", MaxConfigBytes.ToString(System.Globalization.CultureInfo.InvariantCulture), path), _timeout, ct).StandardOutput;
-            if (ContainerNetwork.WithCriuConfig(config, HostPath.Combine(bundle, ".livemigrate/criu.conf")) == null) return false;
-            var annotated = ContainerNetwork.WithCriuConfig(config, Configured(Run(ct, "loopback-restore", bundle)))!;
-            if (annotated == config) return true;
-            // A new file renamed over the old one: never a half-written config.json.
-            _host.RunChecked(new CommandLine("sh", "-c", "printf %s \"$2\" | base64 -d > \"$1.lm-new\" && mv -f -- \"$1.lm-new\" \"$1\"", "write-config", path,
-                Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(annotated))), _timeout, ct);
+            var config = ReadConfig(bundle, ct);
+            // Where container-net.sh loopback-restore writes it.
+            var annotated = ContainerNetwork.WithCriuConfig(config, HostPath.Combine(bundle, ".livemigrate/criu.conf"));
+            if (annotated == null) return false;
+            Run(ct, "loopback-restore", bundle);
+            if (annotated != config) _host.WriteText(HostPath.Combine(bundle, "config.json"), annotated, _timeout, ct);
             return true;
         }
 
         public void FinishLoopbackRestore(string bundle, CancellationToken ct) => Run(ct, "loopback-restored", bundle);
 
-        private static string Configured(string output) =>
-            output.Split('\n').Where(l => l.StartsWith("config=", StringComparison.Ordinal)).Select(l => l.Substring(7).Trim()).LastOrDefault()
-            ?? throw new InvalidOperationException("container-net.sh did not say where it wrote CRIU's configuration.");
+        private string ReadConfig(string bundle, CancellationToken ct) =>
+            _host.RunChecked(new CommandLine("head", "-c", MaxConfigBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                HostPath.Combine(bundle, "config.json")), _timeout, ct).StandardOutput;
 
         public IReadOnlyList<string>? AddressesInUse(ContainerNetwork network, CancellationToken ct)
         {

@@ -144,7 +144,6 @@ loopback-restore|loopback-restored)
     rm -f -- "$dir/loopback-up.sh"
   fi
   mv -f -- "$dir/criu.conf.new" "$dir/criu.conf" || { echo "error=cannot write $dir/criu.conf"; exit 1; }
-  echo "config=$dir/criu.conf"
   ;;
 probe-addresses)
   bridge=$2 own=$(echo "$3" | tr 'A-F' 'a-f') addrs=$4
