@@ -1,7 +1,6 @@
 using System.Threading;
 using LiveMigrate.Hosts;
 using LiveMigrate.Migration;
-using LiveMigrate.Runc;
 
 namespace LiveMigrate.PreCopy
 {
@@ -38,16 +37,16 @@ namespace LiveMigrate.PreCopy
         // sound. The source records which one that is, as a folder named after its id.
         public string LatestRecord => HostPath.Combine(_lockRoot, Container + ".predump");
 
-        public void MarkLatest(IContainerHost source, CancellationToken ct)
+        public void MarkLatest(IHostFiles source, CancellationToken ct)
         {
             source.RemoveTree(LatestRecord, ct);
             source.CreateDirectory(HostPath.Combine(LatestRecord, Id), ct);
         }
 
-        public bool IsLatest(IContainerHost source, CancellationToken ct) => source.Exists(HostPath.Combine(LatestRecord, Id), ct);
+        public bool IsLatest(IHostFiles source, CancellationToken ct) => source.Exists(HostPath.Combine(LatestRecord, Id), ct);
 
         /// <summary>How many rounds lie on <paramref name="host"/>, counted from round-1 up to the first missing one.</summary>
-        public int CountRounds(IContainerHost host, CancellationToken ct)
+        public int CountRounds(IHostFiles host, CancellationToken ct)
         {
             var n = 0;
             while (host.Exists(HostPath.Combine(RoundDir(n + 1), "inventory.img"), ct)) n++;

@@ -40,7 +40,7 @@ namespace LiveMigrate.PreCopy
         }
 
         /// <summary>A pre-dump killed by its timeout can leave the tasks frozen: thaw them, since nothing else will.</summary>
-        public static void ThawIfFrozen(IContainerHost source, string name, Action<string> say)
+        public static void ThawIfFrozen(IContainerRuntime source, string name, Action<string> say)
         {
             try
             {

@@ -6,16 +6,16 @@ namespace LiveMigrate.Runc
 {
     /// <summary>
     /// One operation on a container name on one host at a time, whoever runs it: {root}/{name}, taken by an atomic mkdir
-    /// (<see cref="IContainerHost.TryLock"/>) with a text naming its holder. Migrations take it on both hosts; a checkpoint
+    /// (<see cref="IHostLocks.TryLock"/>) with a text naming its holder. Migrations take it on both hosts; a checkpoint
     /// save takes it for the container it pauses, a restore for the name it creates.
     /// </summary>
     public sealed class ContainerLock : IDisposable
     {
         public const string DefaultRoot = "/var/lib/livemigrate/locks";
-        private readonly IContainerHost _host;
+        private readonly IHostLocks _host;
         private bool _held = true;
 
-        private ContainerLock(IContainerHost host, string path)
+        private ContainerLock(IHostLocks host, string path)
         {
             _host = host;
             Path = path;
@@ -26,7 +26,7 @@ namespace LiveMigrate.Runc
         public static string PathOf(string root, string name) => HostPath.Combine(root, ContainerName.Validate(name));
 
         /// <summary>Takes the lock of <paramref name="name"/> on <paramref name="host"/>, or throws naming who holds it.</summary>
-        public static ContainerLock Take(IContainerHost host, string root, string name, string activity, CancellationToken ct)
+        public static ContainerLock Take(IHostLocks host, string root, string name, string activity, CancellationToken ct)
         {
             var path = PathOf(root, name);
             if (!host.TryLock(path, Migration.RunId.Holder(activity), out var current, ct))

@@ -14,7 +14,7 @@ namespace LiveMigrate.Runc
         /// False only when <paramref name="dir"/> on <paramref name="other"/> is certainly not the one on <paramref name="host"/>
         /// (which lacks it, or whose marker <paramref name="other"/> does not see); true when it is, or when that cannot be told.
         /// </summary>
-        public static bool MayBe(IContainerHost host, IContainerHost other, string dir, Action<string> say, CancellationToken ct)
+        public static bool MayBe(IHostFiles host, IHostFiles other, string dir, Action<string> say, CancellationToken ct)
         {
             var marker = HostPath.Combine(dir, ".livemigrate-same-" + Guid.NewGuid().ToString("N").Substring(0, 12));
             var made = false;
