@@ -31,7 +31,7 @@ namespace LiveMigrate.Clone
             Network.INetworkHost? network = null)
         {
             _host = host;
-            Network = network ?? host.Network;
+            Network = network ?? new Network.NetworkHost(host.Session, options.CommandTimeout);
             _options = options;
             Root = HostPath.IsSafeAbsolute(root) ? root : throw new ArgumentException($"'{root}' is not an absolute path for checkpoints.");
             _lockRoot = lockRoot;
@@ -57,8 +57,9 @@ namespace LiveMigrate.Clone
             if (!HostPath.IsSafeAbsolute(state.Bundle))
                 throw new InvalidOperationException($"runc reports bundle '{state.Bundle}' for '{container}' on {_host.Name}; only an absolute, normalized bundle path with no folder name that begins with '-' is archived.");
             var dir = PathOf(checkpoint);
+            var runc = _host.Runtime;
             var script = HostScript.Command("checkpoint-save.sh", tcpEstablished
-                ? new[] { _options.RuncPath, container, state.Bundle, dir, "--tcp-established" } : new[] { _options.RuncPath, container, state.Bundle, dir }).WithEnvironment(_host.DumpEnvironment(ct));
+                ? new[] { runc.Executable, container, state.Bundle, dir, "--tcp-established" } : new[] { runc.Executable, container, state.Bundle, dir }).WithEnvironment(runc.DumpEnvironment(ct));
             script.HostTimeout = _options.CriuTimeout;
             string facts;
             try
@@ -139,7 +140,7 @@ namespace LiveMigrate.Clone
                     Network.Build(network, ct);
                 }
                 _host.CreateDirectory(work, ct);
-                _host.RestoreFromCheckpoint(newName, bundle, HostPath.Combine(checkpoint.Path, "images"), work, CancellationToken.None);
+                _host.Runtime.RestoreFromCheckpoint(newName, bundle, HostPath.Combine(checkpoint.Path, "images"), work, CancellationToken.None);
                 var state = _host.State(newName, ct);
                 if (state?.Status != ContainerStatus.Running)
                     throw new InvalidOperationException($"After restore, '{newName}' on {_host.Name} is {state?.Status.ToString() ?? "gone"}, not running.");

@@ -23,8 +23,10 @@ namespace LiveMigrate.Readiness
 
         public void Ping(IHostSession host, CancellationToken ct) => host.RunChecked(new CommandLine("true"), Timeout, ct);
 
+        private RuncRuntime Runc(IHostSession host) => new RuncRuntime(host, Runtime);
+
         public HostFacts Facts(IHostSession host, CancellationToken ct) =>
-            HostFacts.Parse(Script(host, "host-facts.sh", ct, Runtime.RuncPath, Runtime.CriuPath, _request.ImageRoot).StandardOutput);
+            HostFacts.Parse(Script(host, "host-facts.sh", ct, Runc(host).Executable, Runtime.CriuPath, _request.ImageRoot).StandardOutput);
 
         public CanaryResult Canary(IHostSession host, CancellationToken ct)
         {
@@ -32,7 +34,7 @@ namespace LiveMigrate.Readiness
             var name = "livemigrate-canary-" + id;
             var dir = HostPath.Combine(_request.ImageRoot, name);
             var steps = (int)Math.Ceiling(_request.CanaryTimeout.TotalSeconds);
-            var cmd = ScriptCommand("canary.sh", Runtime.RuncPath, dir, name, steps.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            var cmd = ScriptCommand("canary.sh", Runc(host).Executable, dir, name, steps.ToString(System.Globalization.CultureInfo.InvariantCulture));
             cmd.WithEnvironment(Runtime.CriuEnvironment);
             // Run, checkpoint and restore each have the step limit inside the script; this is the backstop.
             var limit = TimeSpan.FromSeconds(steps * 3 + 10);
@@ -58,19 +60,20 @@ namespace LiveMigrate.Readiness
         // The script cleans up after itself unless it was killed; a frozen canary must not outlive the check.
         private void CleanUpCanary(IHostSession host, string name, string dir)
         {
-            try
-            {
-                host.Run(new CommandLine(Runtime.RuncPath, "delete", "--force", name), Timeout, CancellationToken.None);
-                host.Run(new CommandLine("rm", "-rf", "--", dir), Timeout, CancellationToken.None);
-            }
-            catch (Exception) { /* best effort: the host may be gone */ }
+            // Best effort: the canary may not have been made, or the host may be gone.
+            try { Runc(host).Delete(name, force: true, CancellationToken.None); }
+            catch (Exception) { }
+            try { host.Run(new CommandLine("rm", "-rf", "--", dir), Timeout, CancellationToken.None); }
+            catch (Exception) { }
         }
 
-        public ContainerInfo? State(IHostSession host, string name, CancellationToken ct) =>
-            new RuncHost(host, Runtime).State(name, ct);
+        public ContainerInfo? State(IHostSession host, string name, CancellationToken ct) => Runc(host).State(name, ct);
 
-        public ContainerFacts Inspect(IHostSession host, ContainerInfo container, CancellationToken ct) =>
-            ContainerFacts.Parse(Script(host, "container-inspect.sh", ct, Runtime.RuncPath, container.Name, container.Bundle).StandardOutput);
+        public ContainerFacts Inspect(IHostSession host, ContainerInfo container, CancellationToken ct)
+        {
+            var pids = Runc(host).Processes(container.Name, ct).Select(p => p.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            return ContainerFacts.Parse(Script(host, "container-inspect.sh", ct, new[] { container.Name, container.Bundle }.Concat(pids).ToArray()).StandardOutput);
+        }
 
         public DestinationPaths CheckPaths(IHostSession host, string bundle, IReadOnlyList<string> paths, CancellationToken ct) =>
             DestinationPaths.Parse(Script(host, "paths-check.sh", ct, new[] { bundle }.Concat(paths).ToArray()).StandardOutput);

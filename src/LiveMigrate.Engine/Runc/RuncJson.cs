@@ -5,7 +5,7 @@ using System.Text.Json;
 
 namespace LiveMigrate.Runc
 {
-    /// <summary>Reads the JSON of <c>runc list --format json</c> and <c>runc state</c>.</summary>
+    /// <summary>Reads the JSON of <c>runc list --format json</c>, <c>runc state</c> and <c>runc ps --format json</c>.</summary>
     public static class RuncJson
     {
         public static IReadOnlyList<ContainerInfo> ParseList(string json, string host)
@@ -27,6 +27,24 @@ namespace LiveMigrate.Runc
             if (doc.RootElement.ValueKind != JsonValueKind.Object)
                 throw new FormatException("runc state did not print a JSON object: " + Excerpt(json));
             return ToInfo(doc.RootElement, host);
+        }
+
+        /// <summary>The pids of <c>runc ps --format json</c> (an array of numbers; "null" when there are none), in its order.</summary>
+        public static IReadOnlyList<int> ParsePids(string json, string host)
+        {
+            var result = new List<int>();
+            if (string.IsNullOrWhiteSpace(json)) return result;
+            using var doc = Parse(json);
+            if (doc.RootElement.ValueKind == JsonValueKind.Null) return result;
+            if (doc.RootElement.ValueKind != JsonValueKind.Array)
+                throw new FormatException($"runc ps on {host} did not print a JSON array: " + Excerpt(json));
+            foreach (var item in doc.RootElement.EnumerateArray())
+            {
+                if (item.ValueKind != JsonValueKind.Number || !item.TryGetInt32(out var pid) || pid <= 0)
+                    throw new FormatException($"runc ps on {host} listed something other than a pid: " + Excerpt(item.GetRawText()));
+                result.Add(pid);
+            }
+            return result;
         }
 
         private static JsonDocument Parse(string json)

@@ -46,13 +46,23 @@ namespace LiveMigrate.Tests.Readiness
 
         private ContainerFacts Inspect() => Inspect(_holder.Id);
 
-        private ContainerFacts Inspect(int pid)
+        private ContainerFacts Inspect(int pid) => Inspect($"echo '[{pid}]'", pid);
+
+        private ContainerFacts Inspect(string ps, int pid)
         {
-            using var runc = new FakeRunc(ps: $"echo '[{pid}]'");
+            using var runc = new FakeRunc(ps: ps);
             var request = new ReadinessRequest();
             request.Runtime.RuncPath = runc.Path;
             var container = new ContainerInfo("web", ContainerStatus.Running, pid, _bundle.Path, null, "localhost");
             return new ReadinessProbe(request).Inspect(new LocalHostSession(), container, CancellationToken.None);
+        }
+
+        [Fact]
+        public void A_container_runc_lists_no_process_of_is_refused_with_the_reason()
+        {
+            var ex = Assert.Throws<InvalidOperationException>(() => Inspect("echo null", _holder.Id));
+
+            Assert.Contains("runc ps web listed no processes", ex.Message);
         }
 
         [Fact]

@@ -5,6 +5,7 @@
 # $5 --tcp-established or nothing: a service's connections are dumped (it keeps them) instead of failing the dump
 set -u
 runc=$1 name=$2 bundle=$3 dir=$4 tcp=${5:-}
+# runc is run here, not through RuncRuntime: the host resumes the container however the save ends (the trap), controller or not.
 case $tcp in ''|--tcp-established) ;; *) echo "error=unknown option $tcp"; exit 2 ;; esac
 if [ -e "$dir" ]; then echo "error=$dir exists already: choose another checkpoint name, or remove that one"; exit 1; fi
 # 0700 on the checkpoint itself: bundle.tar and the memory images may hold secrets.
@@ -17,7 +18,7 @@ t=$(now)
 # Whatever happens from here, the container runs again.
 trap '"$runc" resume "$name" 2>/dev/null' EXIT
 tar -C "${bundle%/*}" --numeric-owner --sparse -cf "$dir/bundle.tar" -- "${bundle##*/}" 2>"$err" || fail "archiving $bundle"
-# --file-locks as RuncHost.CarriedState: the restore passes it too.
+# --file-locks as RuncRuntime.CarriedState: the restore passes it too.
 "$runc" checkpoint --leave-running --file-locks ${tcp:+"$tcp"} --image-path "$dir/images" --work-path "$dir/work" "$name" 2>"$err" ||
   fail "runc checkpoint $name (CRIU's log is kept as $dir.dump.log)"
 "$runc" resume "$name" 2>"$err" || fail "runc resume $name"

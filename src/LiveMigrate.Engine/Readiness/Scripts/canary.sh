@@ -5,6 +5,7 @@
 # $1 runc  $2 a new folder for it  $3 its container name  $4 seconds each step may take
 set -u
 runc=$1 dir=$2 name=$3 limit=$4
+# runc is run here, not through RuncRuntime: this tests runc and CRIU on the host, each step under its limit, in one round trip.
 cleanup() { "$runc" delete --force "$name" >/dev/null 2>&1; rm -rf -- "$dir"; }
 trap cleanup EXIT
 now() { date +%s%N; }

@@ -1,8 +1,9 @@
 # What of a running container CRIU cannot carry as Move-Container calls it, and how big it is.
 # One line per finding: "key=value" facts, and "fd|tcp|lock|unix" records with space-separated fields.
-# $1 runc  $2 container name  $3 its bundle
-runc=$1 name=$2 bundle=$3
-pids=$("$runc" ps --format json "$name" 2>/dev/null | tr -d '[] \n' | tr ',' ' ')
+# $1 container name  $2 its bundle  $3... its processes as runc ps lists them (RuncRuntime.Processes), the init first
+name=$1 bundle=$2
+shift 2
+pids=$*
 [ -n "$pids" ] || { echo "error=runc ps $name listed no processes"; exit 1; }
 echo "pids=$pids"
 init=${pids%% *}

@@ -1,6 +1,7 @@
 # What Test-MigrationReadiness needs to know of one host, in one round trip: "key=value" lines.
 # $1 runc  $2 criu  $3 the folder checkpoint images go to (it may not exist yet)
 runc=$1 criu=$2 images=$3
+# runc is run here, not through RuncRuntime: every fact of the host in one round trip.
 echo "kernel=$(uname -r)"
 echo "arch=$(uname -m)"
 echo "cgroupfs=$(stat -f -c %T /sys/fs/cgroup 2>/dev/null)"

@@ -18,12 +18,13 @@ poke() {
 case $cmd in
 dump)
   runc=$2 name=$3 dir=$4 port=$5 group=${6:-}
+  # runc is run here, not through RuncRuntime: CRIU's status fd and the freeze again are the host's, controller or not.
   ready=$dir/lazy-ready
   # Frozen first: CRIU finds the freezer frozen and leaves it so (--leave-running keeps the tasks, not their running).
   "$runc" pause "$name" || { echo "error=runc pause $name failed"; exit 1; }
   rm -f "$ready"
   mkfifo -m 0600 "$ready" || { echo "error=cannot make $ready"; exit 1; }
-  # The flags of RuncHost.CarriedState. CRIU writes one byte to its status fd when the images are complete and the page server listens.
+  # The flags of RuncRuntime.CarriedState. CRIU writes one byte to its status fd when the images are complete and the page server listens.
   "$runc" checkpoint --leave-running --tcp-established --file-locks --lazy-pages --page-server "127.0.0.1:$port" --status-fd 3 \
     --image-path "$dir" --work-path "$dir" "$name" 3>"$ready" </dev/null >/dev/null &
   pid=$!
