@@ -4,14 +4,12 @@ using System.Linq;
 using System.Management.Automation;
 using System.Threading;
 using LiveMigrate.Clone;
-using LiveMigrate.Commands.Completion;
-using LiveMigrate.Commands.Hosts;
-using LiveMigrate.Commands.Transfer;
-using LiveMigrate.Commands.Progress;
 using LiveMigrate.Network;
+using LiveMigrate.PowerShell;
+using LiveMigrate.PowerShell.Completion;
 using LiveMigrate.Runc;
 
-namespace LiveMigrate.Commands.Cmdlets
+namespace LiveMigrate.PowerShell.Cmdlets
 {
     /// <summary>
     /// Clones a running container to other hosts under new names, warm: one checkpoint with the original left

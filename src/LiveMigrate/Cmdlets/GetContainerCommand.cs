@@ -2,11 +2,11 @@ using System;
 using System.Linq;
 using System.Management.Automation;
 using System.Threading;
-using LiveMigrate.Commands.Completion;
-using LiveMigrate.Commands.Hosts;
+using LiveMigrate.PowerShell;
+using LiveMigrate.PowerShell.Completion;
 using LiveMigrate.Runc;
 
-namespace LiveMigrate.Commands.Cmdlets
+namespace LiveMigrate.PowerShell.Cmdlets
 {
     /// <summary>Lists runc containers on hosts.</summary>
     [Cmdlet(VerbsCommon.Get, "Container")]

@@ -1,14 +1,13 @@
 using System;
 using System.Management.Automation;
 using System.Threading;
-using LiveMigrate.Commands.Completion;
-using LiveMigrate.Commands.Hosts;
-using LiveMigrate.Commands.Transfer;
 using LiveMigrate.Migration;
+using LiveMigrate.PowerShell;
+using LiveMigrate.PowerShell.Completion;
 using LiveMigrate.PreCopy;
 using LiveMigrate.Transfer;
 
-namespace LiveMigrate.Commands.Cmdlets
+namespace LiveMigrate.PowerShell.Cmdlets
 {
     /// <summary>Runs pre-dump rounds while the container runs and stages them on the destination for Move-Container -PredumpId.</summary>
     [Cmdlet(VerbsLifecycle.Invoke, "ContainerPredump", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]

@@ -4,20 +4,16 @@ using System.IO;
 using System.Linq;
 using System.Management.Automation;
 using System.Threading;
-using LiveMigrate.Commands.Hooks;
-using LiveMigrate.Commands.Hosts;
-using LiveMigrate.Commands.Journal;
-using LiveMigrate.Commands.Plans;
-using LiveMigrate.Commands.Readiness;
 using LiveMigrate.Hooks;
 using LiveMigrate.Hosts;
 using LiveMigrate.Migration;
 using LiveMigrate.Plans;
 using LiveMigrate.Plans.Execution;
+using LiveMigrate.PowerShell;
 using LiveMigrate.Readiness;
 using LiveMigrate.Transfer;
 
-namespace LiveMigrate.Commands.Cmdlets
+namespace LiveMigrate.PowerShell.Cmdlets
 {
     /// <summary>
     /// Runs a migration plan: its waves in order, the migrations of a wave concurrently up to its throttle, each

@@ -2,7 +2,7 @@ using System;
 using System.Management.Automation;
 using LiveMigrate.Migration;
 
-namespace LiveMigrate.Commands.Cmdlets
+namespace LiveMigrate.PowerShell.Cmdlets
 {
     /// <summary>
     /// Turns engine events into Write-Progress and Write-Verbose. The engine calls it on the pipeline

@@ -2,20 +2,16 @@ using System;
 using System.Linq;
 using System.Management.Automation;
 using System.Threading;
-using LiveMigrate.Commands.Completion;
-using LiveMigrate.Commands.Hooks;
 using LiveMigrate.Hooks;
-using LiveMigrate.Commands.Hosts;
-using LiveMigrate.Commands.Transfer;
-using LiveMigrate.Commands.Journal;
-using LiveMigrate.Commands.Readiness;
 using LiveMigrate.Migration;
+using LiveMigrate.PowerShell;
+using LiveMigrate.PowerShell.Completion;
 using LiveMigrate.PreCopy;
 using LiveMigrate.Readiness;
 using LiveMigrate.Runc;
 using LiveMigrate.Transfer;
 
-namespace LiveMigrate.Commands.Cmdlets
+namespace LiveMigrate.PowerShell.Cmdlets
 {
     /// <summary>Live-migrates a running container to another host; rolls back to the source on any failure.</summary>
     [Cmdlet(VerbsCommon.Move, "Container", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]

@@ -2,12 +2,11 @@ using System;
 using System.Management.Automation;
 using System.Threading;
 using LiveMigrate.Clone;
-using LiveMigrate.Commands.Completion;
-using LiveMigrate.Commands.Hosts;
-using LiveMigrate.Commands.Transfer;
+using LiveMigrate.PowerShell;
+using LiveMigrate.PowerShell.Completion;
 using LiveMigrate.Runc;
 
-namespace LiveMigrate.Commands.Cmdlets
+namespace LiveMigrate.PowerShell.Cmdlets
 {
     /// <summary>Restores a saved checkpoint as a new running container, on its host or on another; the checkpoint stays.</summary>
     [Cmdlet(VerbsData.Restore, "Container", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]

@@ -1,14 +1,13 @@
 using System;
 using System.Management.Automation;
 using System.Threading;
-using LiveMigrate.Commands.Completion;
-using LiveMigrate.Commands.Hosts;
-using LiveMigrate.Commands.Journal;
 using LiveMigrate.Journal;
 using LiveMigrate.Migration;
+using LiveMigrate.PowerShell;
+using LiveMigrate.PowerShell.Completion;
 using LiveMigrate.Transfer;
 
-namespace LiveMigrate.Commands.Cmdlets
+namespace LiveMigrate.PowerShell.Cmdlets
 {
     /// <summary>Ends a migration whose controller died: finishes it on the destination or puts the container back on the source.</summary>
     [Cmdlet(VerbsLifecycle.Resume, "Migration", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]

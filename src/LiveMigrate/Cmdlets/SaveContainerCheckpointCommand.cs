@@ -3,11 +3,11 @@ using System.Globalization;
 using System.Management.Automation;
 using System.Threading;
 using LiveMigrate.Clone;
-using LiveMigrate.Commands.Completion;
-using LiveMigrate.Commands.Hosts;
+using LiveMigrate.PowerShell;
+using LiveMigrate.PowerShell.Completion;
 using LiveMigrate.Runc;
 
-namespace LiveMigrate.Commands.Cmdlets
+namespace LiveMigrate.PowerShell.Cmdlets
 {
     /// <summary>Keeps a named, checksummed checkpoint of a running container on its host; the container runs on.</summary>
     [Cmdlet(VerbsData.Save, "ContainerCheckpoint", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]

@@ -2,13 +2,12 @@ using System;
 using System.Linq;
 using System.Management.Automation;
 using System.Threading;
-using LiveMigrate.Commands.Completion;
-using LiveMigrate.Commands.Hosts;
-using LiveMigrate.Commands.Readiness;
 using LiveMigrate.Migration;
+using LiveMigrate.PowerShell;
+using LiveMigrate.PowerShell.Completion;
 using LiveMigrate.Readiness;
 
-namespace LiveMigrate.Commands.Cmdlets
+namespace LiveMigrate.PowerShell.Cmdlets
 {
     /// <summary>Checks, before anything is frozen, whether a container will restore on the destination.</summary>
     [Cmdlet(VerbsDiagnostic.Test, "MigrationReadiness")]

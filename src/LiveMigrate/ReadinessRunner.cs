@@ -1,10 +1,9 @@
 using System.Collections.Generic;
 using System.Management.Automation;
 using System.Threading;
-using LiveMigrate.Commands.Progress;
 using LiveMigrate.Readiness;
 
-namespace LiveMigrate.Commands.Readiness
+namespace LiveMigrate.PowerShell
 {
     /// <summary>Runs the readiness checks on worker threads while the pipeline thread writes their progress.</summary>
     internal static class ReadinessRunner

@@ -6,10 +6,9 @@ using System.Management.Automation;
 using System.Net;
 using System.Security;
 using System.Threading;
-using LiveMigrate.Commands.Hosts;
 using LiveMigrate.Hooks;
 
-namespace LiveMigrate.Commands.Hooks
+namespace LiveMigrate.PowerShell
 {
     /// <summary>
     /// Hooks as PowerShell gives them: the -Hook hashtable of Move-Container (per hook point a scriptblock, run

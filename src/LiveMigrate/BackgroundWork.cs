@@ -5,7 +5,7 @@ using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
 
-namespace LiveMigrate.Commands.Progress
+namespace LiveMigrate.PowerShell
 {
     /// <summary>
     /// Runs engine work on a worker thread while the pipeline thread, the only one that may write to the cmdlet,

@@ -3,7 +3,7 @@ using System.Management.Automation;
 using LiveMigrate.Plans;
 using LiveMigrate.Plans.Execution;
 
-namespace LiveMigrate.Commands.Plans
+namespace LiveMigrate.PowerShell.Cmdlets
 {
     /// <summary>
     /// Writes a running plan to the cmdlet: progress per wave, verbose per migration, and at each wave's end one
@@ -48,8 +48,8 @@ namespace LiveMigrate.Commands.Plans
             foreach (var outcome in wave.Migrations)
             {
                 _cmdlet.WriteObject(outcome);
-                if (outcome.Error != null && outcome.Status == PlannedMigrationStatus.Failed) _cmdlet.WriteError(Cmdlets.ErrorRecords.From(outcome.Error, outcome));
-                if (outcome.RollbackError != null) _cmdlet.WriteError(Cmdlets.ErrorRecords.From(outcome.RollbackError, outcome));
+                if (outcome.Error != null && outcome.Status == PlannedMigrationStatus.Failed) _cmdlet.WriteError(ErrorRecords.From(outcome.Error, outcome));
+                if (outcome.RollbackError != null) _cmdlet.WriteError(ErrorRecords.From(outcome.RollbackError, outcome));
             }
         }
     }
