@@ -1,5 +1,3 @@
-using System;
-using System.Management.Automation;
 using LiveMigrate.Plans;
 using LiveMigrate.Plans.Execution;
 
@@ -12,45 +10,46 @@ namespace LiveMigrate.PowerShell.Cmdlets
     /// </summary>
     internal sealed class PlanRunReporter : IPlanRunObserver
     {
-        private readonly Cmdlet _cmdlet;
-        private readonly int _activityId;
-        private readonly string _activity;
+        private readonly LongRunningCmdlet _cmdlet;
+        private readonly StepProgress _progress;
         private readonly int _waveCount;
         private int _waveIndex;
 
-        public PlanRunReporter(Cmdlet cmdlet, MigrationPlan plan, int activityId)
+        public PlanRunReporter(LongRunningCmdlet cmdlet, MigrationPlan plan)
         {
             _cmdlet = cmdlet;
-            _activityId = activityId;
-            _activity = $"Running {plan.Path}";
+            _progress = new StepProgress(cmdlet, $"Running {plan.Path}");
             _waveCount = plan.Waves.Count;
         }
+
+        /// <summary>The plan's progress activity, for each migration's to nest under.</summary>
+        public int ActivityId => _progress.ActivityId;
 
         public void WaveStarted(PlanWave wave)
         {
             _waveIndex++;
-            _cmdlet.WriteProgress(new ProgressRecord(_activityId, _activity, $"Wave {_waveIndex} of {_waveCount}: {wave.Name}, {wave.Migrations.Count} migration(s), {wave.Throttle} at a time")
-            {
-                PercentComplete = (_waveIndex - 1) * 100 / Math.Max(1, _waveCount),
-            });
+            _progress.Step($"Wave {_waveIndex} of {_waveCount}: {wave.Name}, {wave.Migrations.Count} migration(s), {wave.Throttle} at a time",
+                (_waveIndex - 1) * 100 / System.Math.Max(1, _waveCount));
         }
 
-        public void MigrationStarted(PlannedMigration migration) => _cmdlet.WriteVerbose($"Starting {migration}.");
+        public void MigrationStarted(PlannedMigration migration) => _cmdlet.Verbose($"Starting {migration}.");
 
-        public void MigrationCompleted(PlannedMigrationOutcome outcome) => _cmdlet.WriteVerbose($"{outcome.Name} ended: {outcome.Status}.");
+        public void MigrationCompleted(PlannedMigrationOutcome outcome) => _cmdlet.Verbose($"{outcome.Name} ended: {outcome.Status}.");
 
         public void RollbackStarted(PlannedMigrationOutcome outcome) =>
-            _cmdlet.WriteVerbose($"Wave {outcome.Wave} failed under its rollback policy: moving {outcome.Migration.Container} back to {outcome.Migration.Source.Name}.");
+            _cmdlet.Verbose($"Wave {outcome.Wave} failed under its rollback policy: moving {outcome.Migration.Container} back to {outcome.Migration.Source.Name}.");
 
         public void WaveCompleted(WaveOutcome wave)
         {
-            _cmdlet.WriteVerbose($"Wave {wave.Name}: {wave.Status}.");
+            _cmdlet.Verbose($"Wave {wave.Name}: {wave.Status}.");
             foreach (var outcome in wave.Migrations)
             {
-                _cmdlet.WriteObject(outcome);
-                if (outcome.Error != null && outcome.Status == PlannedMigrationStatus.Failed) _cmdlet.WriteError(ErrorRecords.From(outcome.Error, outcome));
-                if (outcome.RollbackError != null) _cmdlet.WriteError(ErrorRecords.From(outcome.RollbackError, outcome));
+                _cmdlet.Output(outcome);
+                if (outcome.Error != null && outcome.Status == PlannedMigrationStatus.Failed) _cmdlet.Post(() => _cmdlet.WriteError(ErrorRecords.From(outcome.Error, outcome)));
+                if (outcome.RollbackError != null) _cmdlet.Post(() => _cmdlet.WriteError(ErrorRecords.From(outcome.RollbackError, outcome)));
             }
         }
+
+        public void Complete() => _progress.Complete();
     }
 }

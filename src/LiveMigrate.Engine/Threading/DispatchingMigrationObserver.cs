@@ -1,7 +1,7 @@
 using System;
 using LiveMigrate.Migration;
 
-namespace LiveMigrate.Plans.Execution
+namespace LiveMigrate.Threading
 {
     /// <summary>
     /// Lets a migration on a worker thread report to an observer that must be called on the caller thread
