@@ -110,7 +110,8 @@ function Complete-LabMove($Move) {
 # -Verbose on: what it wrote, its errors, its progress records and its verbose lines, which the calling runspace cannot see.
 function Invoke-LabWatched([scriptblock] $Script, [object[]] $ArgumentList = @()) {
     $state = [System.Management.Automation.Runspaces.InitialSessionState]::CreateDefault2()
-    $state.ImportPSModule(@($env:LIVEMIGRATE_MODULE, (Join-Path $PSScriptRoot 'Lab.psm1')))
+    $state.ThrowOnRunspaceOpenError = $true
+    $state.ImportPSModule([string[]]@($env:LIVEMIGRATE_MODULE, (Join-Path $PSScriptRoot 'Lab.psm1')))
     $state.Variables.Add([System.Management.Automation.Runspaces.SessionStateVariableEntry]::new('VerbosePreference', 'Continue', ''))
     $ps = [powershell]::Create($state)
     try {
