@@ -1,3 +1,4 @@
+using System;
 using LiveMigrate.Plans;
 using LiveMigrate.Plans.Execution;
 
@@ -29,7 +30,7 @@ namespace LiveMigrate.PowerShell.Cmdlets
         {
             _waveIndex++;
             _progress.Step($"Wave {_waveIndex} of {_waveCount}: {wave.Name}, {wave.Migrations.Count} migration(s), {wave.Throttle} at a time",
-                (_waveIndex - 1) * 100 / System.Math.Max(1, _waveCount));
+                (_waveIndex - 1) * 100 / Math.Max(1, _waveCount));
         }
 
         public void MigrationStarted(PlannedMigration migration) => _cmdlet.Verbose($"Starting {migration}.");
