@@ -80,7 +80,7 @@ Describe 'Hosts' -Tag 'Integration' -Skip:$noLab {
 
         It 'connects with the passphrase given as -Credential, and it appears in no output' {
             $all = New-MigrationHost $name3 -KeyFilePath $key -Credential (New-Credential $secret) -KnownHostsPath $lab.KnownHostsPath -Verbose *>&1
-            $h = $all | Where-Object { $_ -is [LiveMigrate.Commands.Hosts.MigrationHost] }
+            $h = $all | Where-Object { $_ -is [LiveMigrate.PowerShell.MigrationHost] }
             $h.IsConnected | Should -BeTrue
             ($all | Out-String) + ($h | Format-List * | Out-String) + ($h | ConvertTo-Json -Depth 3) | Should -Not -Match $secret
         }

@@ -145,7 +145,14 @@ Move-Container -Name $Name -Source (Connect-LabHost 1) -Destination (Connect-Lab
             $seen
         }
 
-        function Invoke-Resume([string] $Id) {
+        function Invoke-Resume([string] $Id, [switch] $Watched) {
+            if ($Watched) {
+                # In a runspace of its own, which sees its progress records too; the hosts are opened there first.
+                $run = Invoke-LabWatched { param($id) 1..2 | ForEach-Object { $null = Connect-LabHost $_ }; Resume-Migration -Id $id -Confirm:$false } $Id
+                $run.Errors | ForEach-Object { Write-Host "  resume error: $_" }
+                $run.Verbose | ForEach-Object { Write-Host "  resume: $_" }
+                return [pscustomobject]@{ Result = $run.Output; Verbose = $run.Verbose; Progress = $run.Progress }
+            }
             $all = @(Resume-Migration -Id $Id -Verbose -Confirm:$false 4>&1)
             $all | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | ForEach-Object { Write-Host "  resume: $_" }
             [pscustomobject]@{ Result = $all | Where-Object { $_ -isnot [System.Management.Automation.VerboseRecord] }; Verbose = @($all | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | ForEach-Object Message) }
@@ -180,11 +187,15 @@ Move-Container -Name $Name -Source (Connect-LabHost 1) -Destination (Connect-Lab
         }
 
         It 'rolls it back: the frozen source copy thawed, same process, memory intact, nothing left' {
-            $r = Invoke-Resume $killedAt.Id
+            $r = Invoke-Resume $killedAt.Id -Watched
             $r.Result.Action | Should -Be 'Thawed'
             $r.Result.Status | Should -Be 'RolledBack'
             $r.Result.RunningOn | Should -Be $hosts[0].Name
             $r.Verbose | Should -Contain "On $($hosts[0].Name): Paused; on $($hosts[1].Name): no such container; the journal's last phase: Transfer, not completed."
+            $progress = @($r.Progress | Where-Object Activity -eq "Resuming migration $($killedAt.Id) of $name from $($hosts[0].Name) to $($hosts[1].Name)")
+            $progress.StatusDescription | Should -Contain "On $($hosts[0].Name): Paused; on $($hosts[1].Name): no such container; the journal's last phase: Transfer, not completed."
+            $progress[-1].RecordType | Should -Be 'Completed'
+            @($progress | Where-Object RecordType -eq 'Completed').Count | Should -Be 1
 
             Assert-RolledBackToFirstHost $name $start
             Test-Path (Get-LabHostPath 1 "locks/$name") | Should -BeFalse -Because 'the resume releases the lock'

@@ -58,18 +58,18 @@ Describe 'LiveMigrate module' {
     }
 
     It 'converts a host name to a MigrationHost without the cmdlets'' transformation attribute: a cast and a proxy function' {
-        $cast = [LiveMigrate.Commands.Hosts.MigrationHost]'localhost'
+        $cast = [LiveMigrate.PowerShell.MigrationHost]'localhost'
         $cast.IsLocal | Should -BeTrue
-        function Get-ThroughProxy { param([LiveMigrate.Commands.Hosts.MigrationHost[]] $On) $On }
+        function Get-ThroughProxy { param([LiveMigrate.PowerShell.MigrationHost[]] $On) $On }
         $through = Get-ThroughProxy -On 'localhost'
-        $through | Should -BeOfType 'LiveMigrate.Commands.Hosts.MigrationHost'
+        $through | Should -BeOfType 'LiveMigrate.PowerShell.MigrationHost'
         $through.Name | Should -Be 'localhost'
     }
 
     It 'lets Pester mock a cmdlet with a host parameter, the string still becoming a MigrationHost' {
         Mock Get-Container { $MigrationHost }
         $seen = Get-Container -MigrationHost 'localhost'
-        $seen | Should -BeOfType 'LiveMigrate.Commands.Hosts.MigrationHost'
+        $seen | Should -BeOfType 'LiveMigrate.PowerShell.MigrationHost'
         Should -Invoke Get-Container -Times 1 -Exactly
     }
 

@@ -93,7 +93,7 @@ Describe 'Invoke-MigrationPlan' -Tag 'Integration' -Skip:$noLab {
         It 'moves the first back, fails the second before its freeze, and skips the next wave' {
             ($outcomes | ForEach-Object { "$($_.Wave)/$($_.Name)=$($_.Status)" }) | Should -Be @('both-or-none/roll1=RolledBack', 'both-or-none/roll2=Failed', 'never/roll1-again=Skipped')
             $outcomes[0].RollbackResult.Status | Should -Be 'Succeeded'
-            $err.FullyQualifiedErrorId | Should -Contain 'ReadinessFailed,LiveMigrate.Commands.Cmdlets.InvokeMigrationPlanCommand'
+            $err.FullyQualifiedErrorId | Should -Contain 'ReadinessFailed,LiveMigrate.PowerShell.Cmdlets.InvokeMigrationPlanCommand'
         }
 
         It 'leaves both running on lab host 1, intact' {

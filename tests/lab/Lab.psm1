@@ -106,6 +106,22 @@ function Complete-LabMove($Move) {
     [pscustomobject]@{ Results = $result; Errors = $errors }
 }
 
+# Runs $Script in a runspace of its own (as a console or a job runs it) with LiveMigrate and this module imported and
+# -Verbose on: what it wrote, its errors, its progress records and its verbose lines, which the calling runspace cannot see.
+function Invoke-LabWatched([scriptblock] $Script, [object[]] $ArgumentList = @()) {
+    $state = [System.Management.Automation.Runspaces.InitialSessionState]::CreateDefault2()
+    $state.ThrowOnRunspaceOpenError = $true
+    $state.ImportPSModule([string[]]@($env:LIVEMIGRATE_MODULE, (Join-Path $PSScriptRoot 'Lab.psm1')))
+    $state.Variables.Add([System.Management.Automation.Runspaces.SessionStateVariableEntry]::new('VerbosePreference', 'Continue', ''))
+    $ps = [powershell]::Create($state)
+    try {
+        $null = $ps.AddScript($Script.ToString())
+        foreach ($argument in $ArgumentList) { $null = $ps.AddArgument($argument) }
+        $output = @($ps.Invoke())
+        [pscustomobject]@{ Output = $output; Errors = @($ps.Streams.Error); Progress = @($ps.Streams.Progress); Verbose = @($ps.Streams.Verbose | ForEach-Object Message) }
+    } finally { $ps.Dispose() }
+}
+
 # Waits until the workload has completed $Count more full passes over its memory than it had done when called,
 # each checking every word; returns its state then (the caller asserts passes and errors).
 function Wait-WorkloadPasses([int] $HostIndex, [string] $Name, [int] $Count, [int] $TimeoutSeconds = 60) {

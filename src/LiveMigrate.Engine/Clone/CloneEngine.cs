@@ -17,8 +17,10 @@ namespace LiveMigrate.Clone
 
         public CloneEngine(Transfer.ITreeTransport transport) { _transport = transport; }
 
-        /// <summary>The steps finished so far (for progress); safe to drain from another thread.</summary>
-        public System.Collections.Concurrent.ConcurrentQueue<string> Finished { get; } = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        /// <summary>Raised as each step finishes, for progress, on the thread that ran it (the copies run at once).</summary>
+        public event Action<string>? StepFinished;
+
+        private void Report(string what) => StepFinished?.Invoke(what);
 
         /// <param name="source">Where the container runs; its store holds the one checkpoint for as long as the copies take.</param>
         /// <param name="targets">Each destination's store and the clone's name there.</param>
@@ -31,7 +33,7 @@ namespace LiveMigrate.Clone
             var clock = Stopwatch.StartNew();
             var networks = PlanNetworks(container, source, targets, addresses, ct);
             var checkpoint = source.Save(container, checkpointName, ct, tcpEstablished: networks != null);
-            Finished.Enqueue($"checkpoint of {container} on {source.Host.Name} ({checkpoint.Frozen.TotalMilliseconds:0} ms paused)");
+            Report($"checkpoint of {container} on {source.Host.Name} ({checkpoint.Frozen.TotalMilliseconds:0} ms paused)");
             try
             {
                 var work = targets.Select((t, i) => Task.Run(() => CopyTo(container, checkpoint, source, t.Store, t.NewName, networks?[i], clock, ct))).ToArray();
@@ -57,17 +59,17 @@ namespace LiveMigrate.Clone
                 {
                     var step = Stopwatch.StartNew();
                     // A clone on the source host itself restores from the checkpoint where it is.
-                    var (there, bytes, route) = from.SendTo(saved, to, _transport, Finished.Enqueue, replace: false, token);
+                    var (there, bytes, route) = from.SendTo(saved, to, _transport, Report, replace: false, token);
                     result.BytesTransferred = bytes;
                     result.TransferRoute = route;
                     copied = to.Host.Name != from.Host.Name;
                     result.TransferTime = step.Elapsed;
-                    Finished.Enqueue($"checkpoint sent to {to.Host.Name}");
+                    Report($"checkpoint sent to {to.Host.Name}");
                     step.Restart();
                     to.Restore(there, newName, token, network);
                     result.RestoreTime = step.Elapsed;
                     result.Status = CloneStatus.Running;
-                    Finished.Enqueue($"{newName} runs on {to.Host.Name}");
+                    Report($"{newName} runs on {to.Host.Name}");
                 }
                 catch (Exception ex)
                 {

@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.Linq;
@@ -20,8 +19,8 @@ namespace LiveMigrate.Readiness
 
         public ReadinessChecker(IReadinessProbe probe) { _probe = probe; }
 
-        /// <summary>The probes finished so far, for progress; safe to drain from another thread.</summary>
-        public ConcurrentQueue<string> Finished { get; } = new ConcurrentQueue<string>();
+        /// <summary>Raised as each probe finishes, for progress, on the thread that ran it (several run at once).</summary>
+        public event Action<string>? ProbeFinished;
 
         public IReadOnlyList<ReadinessResult> Run(ReadinessRequest request, ReadinessHost source, ReadinessHost destination, CancellationToken ct)
         {
@@ -87,7 +86,7 @@ namespace LiveMigrate.Readiness
         private Outcome<T> Probe<T>(string what, Func<T> probe)
         {
             var outcome = Outcome<T>.Of(probe);
-            Finished.Enqueue(what);
+            ProbeFinished?.Invoke(what);
             return outcome;
         }
     }

@@ -2,16 +2,13 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
-using System.Threading;
 using LiveMigrate.Clone;
-using LiveMigrate.Commands.Completion;
-using LiveMigrate.Commands.Hosts;
-using LiveMigrate.Commands.Transfer;
-using LiveMigrate.Commands.Progress;
 using LiveMigrate.Network;
+using LiveMigrate.PowerShell;
+using LiveMigrate.PowerShell.Completion;
 using LiveMigrate.Runc;
 
-namespace LiveMigrate.Commands.Cmdlets
+namespace LiveMigrate.PowerShell.Cmdlets
 {
     /// <summary>
     /// Clones a running container to other hosts under new names, warm: one checkpoint with the original left
@@ -19,10 +16,8 @@ namespace LiveMigrate.Commands.Cmdlets
     /// </summary>
     [Cmdlet(VerbsCommon.Copy, "Container", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     [OutputType(typeof(CloneResult))]
-    public sealed class CopyContainerCommand : PSCmdlet
+    public sealed class CopyContainerCommand : LongRunningCmdlet
     {
-        private readonly CancellationTokenSource _stop = new CancellationTokenSource();
-
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [ArgumentCompleter(typeof(ContainerNameCompleter))]
         [ValidateNotNullOrEmpty]
@@ -95,8 +90,9 @@ namespace LiveMigrate.Commands.Cmdlets
             try
             {
                 var targets = Destination.Select((d, i) => (new CheckpointStore(d.Runtime(options), options), names[i])).ToList();
-                var results = BackgroundWork.Run(this, $"Cloning {Name} from {Source.Name}", "Copy",
-                    () => engine.Copy(Name, new CheckpointStore(Source.Runtime(options), options), targets, checkpoint, KeepCheckpoint, _stop.Token, addresses), engine.Finished);
+                var progress = new StepProgress(this, $"Cloning {Name} from {Source.Name}", "Copy");
+                engine.StepFinished += progress.Finished;
+                var results = RunWork(progress, ct => engine.Copy(Name, new CheckpointStore(Source.Runtime(options), options), targets, checkpoint, KeepCheckpoint, ct, addresses));
                 foreach (var r in results)
                 {
                     WriteObject(r);
@@ -104,12 +100,10 @@ namespace LiveMigrate.Commands.Cmdlets
                         WriteError(new ErrorRecord(new InvalidOperationException($"{Name} was not cloned as {r.NewName} on {r.Destination}: {r.Error}"), "CloneFailed", ErrorCategory.InvalidResult, r));
                 }
             }
-            catch (Exception ex) when (!(ex is PipelineStoppedException) && !_stop.IsCancellationRequested)
+            catch (Exception ex) when (!(ex is PipelineStoppedException) && !IsStopRequested)
             {
                 WriteError(ErrorRecords.From(ex, Name));
             }
         }
-
-        protected override void StopProcessing() => _stop.Cancel();
     }
 }

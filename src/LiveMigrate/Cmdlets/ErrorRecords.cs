@@ -5,7 +5,7 @@ using LiveMigrate.Commands;
 using LiveMigrate.Hosts;
 using LiveMigrate.Migration;
 
-namespace LiveMigrate.Commands.Cmdlets
+namespace LiveMigrate.PowerShell.Cmdlets
 {
     /// <summary>Every error a script can catch: an exception, a stable ErrorId, a category and a target.</summary>
     internal static class ErrorRecords

@@ -1,20 +1,17 @@
 using System;
 using System.Linq;
 using System.Management.Automation;
-using System.Threading;
-using LiveMigrate.Commands.Completion;
-using LiveMigrate.Commands.Hosts;
+using LiveMigrate.PowerShell;
+using LiveMigrate.PowerShell.Completion;
 using LiveMigrate.Runc;
 
-namespace LiveMigrate.Commands.Cmdlets
+namespace LiveMigrate.PowerShell.Cmdlets
 {
     /// <summary>Lists runc containers on hosts.</summary>
     [Cmdlet(VerbsCommon.Get, "Container")]
     [OutputType(typeof(ContainerInfo))]
-    public sealed class GetContainerCommand : PSCmdlet
+    public sealed class GetContainerCommand : LongRunningCmdlet
     {
-        private readonly CancellationTokenSource _stop = new CancellationTokenSource();
-
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         // Not -Host: a proxy function or a mock cannot declare $Host (read-only); kept as an alias.
         [Alias("Host", "ComputerName", "Source")]
@@ -34,7 +31,7 @@ namespace LiveMigrate.Commands.Cmdlets
             {
                 try
                 {
-                    var all = host.Runtime(new RuntimeOptions()).List(_stop.Token);
+                    var all = host.Runtime(new RuntimeOptions()).List(StopToken);
                     foreach (var pattern in Name)
                     {
                         var wildcard = WildcardPattern.Get(pattern, WildcardOptions.IgnoreCase);
@@ -47,13 +44,11 @@ namespace LiveMigrate.Commands.Cmdlets
                         WriteObject(matches, enumerateCollection: true);
                     }
                 }
-                catch (Exception ex) when (!(ex is PipelineStoppedException) && !_stop.IsCancellationRequested)
+                catch (Exception ex) when (!(ex is PipelineStoppedException) && !IsStopRequested)
                 {
                     WriteError(ErrorRecords.From(ex, host));
                 }
             }
         }
-
-        protected override void StopProcessing() => _stop.Cancel();
     }
 }

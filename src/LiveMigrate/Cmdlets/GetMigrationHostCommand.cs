@@ -1,8 +1,8 @@
 using System.Management.Automation;
-using LiveMigrate.Commands.Completion;
-using LiveMigrate.Commands.Hosts;
+using LiveMigrate.PowerShell;
+using LiveMigrate.PowerShell.Completion;
 
-namespace LiveMigrate.Commands.Cmdlets
+namespace LiveMigrate.PowerShell.Cmdlets
 {
     /// <summary>Lists the hosts open in this runspace.</summary>
     [Cmdlet(VerbsCommon.Get, "MigrationHost")]

@@ -1,11 +1,11 @@
 using System;
 using System.Linq;
 using System.Management.Automation;
-using LiveMigrate.Commands.Completion;
-using LiveMigrate.Commands.Journal;
 using LiveMigrate.Journal;
+using LiveMigrate.PowerShell;
+using LiveMigrate.PowerShell.Completion;
 
-namespace LiveMigrate.Commands.Cmdlets
+namespace LiveMigrate.PowerShell.Cmdlets
 {
     /// <summary>Lists the migrations this controller recorded, newest first.</summary>
     [Cmdlet(VerbsCommon.Get, "MigrationJournal")]

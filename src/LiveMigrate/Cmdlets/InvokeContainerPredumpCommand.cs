@@ -1,21 +1,18 @@
 using System;
 using System.Management.Automation;
-using System.Threading;
-using LiveMigrate.Commands.Completion;
-using LiveMigrate.Commands.Hosts;
-using LiveMigrate.Commands.Transfer;
 using LiveMigrate.Migration;
+using LiveMigrate.PowerShell;
+using LiveMigrate.PowerShell.Completion;
 using LiveMigrate.PreCopy;
 using LiveMigrate.Transfer;
 
-namespace LiveMigrate.Commands.Cmdlets
+namespace LiveMigrate.PowerShell.Cmdlets
 {
     /// <summary>Runs pre-dump rounds while the container runs and stages them on the destination for Move-Container -PredumpId.</summary>
     [Cmdlet(VerbsLifecycle.Invoke, "ContainerPredump", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
     [OutputType(typeof(PreDumpRound))]
-    public sealed class InvokeContainerPredumpCommand : PSCmdlet
+    public sealed class InvokeContainerPredumpCommand : LongRunningCmdlet
     {
-        private readonly CancellationTokenSource _stop = new CancellationTokenSource();
         private static readonly PreCopyPolicy Defaults = new PreCopyPolicy();
 
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
@@ -84,18 +81,26 @@ namespace LiveMigrate.Commands.Cmdlets
             };
             options.Runtime.CriuTimeout = TimeSpan.FromSeconds(CriuTimeoutSec);
             var engine = new PredumpEngine(new SshTreeTransport(options.TransferTimeout, options.TransferRoute), options);
+            var progress = new StepProgress(this, $"Pre-dumping {Name} from {Source.Name} to {Destination.Name}");
+            var round = 1;
+            string Status() => $"Round {round} of at most {MaxRounds}";
+            int Percent() => (round - 1) * 100 / MaxRounds;
+            progress.Step(Status(), Percent());
             try
             {
-                // Called on this thread between rounds, so each round is written as soon as it is staged.
-                engine.Run(Name, Source.Runtime(options.Runtime), Destination.Runtime(options.Runtime), WriteObject, WriteVerbose, null, _stop.Token);
+                // Each round is written as soon as it is staged.
+                RunWork(progress, ct => engine.Run(Name, Source.Runtime(options.Runtime), Destination.Runtime(options.Runtime), done =>
+                {
+                    Output(done);
+                    round = done.Round + 1;
+                    if (done.StopReason == null) progress.Step(Status(), Percent());
+                }, Verbose, bytes => progress.Frequent($"{Status()}: {bytes / 1048576.0:0.0} MiB sent", Percent()), ct));
             }
             catch (Exception ex) when (!(ex is PipelineStoppedException))
             {
-                if (_stop.IsCancellationRequested) throw new PipelineStoppedException();
+                if (IsStopRequested) throw new PipelineStoppedException();
                 WriteError(ErrorRecords.From(ex, Name));
             }
         }
-
-        protected override void StopProcessing() => _stop.Cancel();
     }
 }

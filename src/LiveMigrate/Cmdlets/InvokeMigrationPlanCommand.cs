@@ -4,20 +4,17 @@ using System.IO;
 using System.Linq;
 using System.Management.Automation;
 using System.Threading;
-using LiveMigrate.Commands.Hooks;
-using LiveMigrate.Commands.Hosts;
-using LiveMigrate.Commands.Journal;
-using LiveMigrate.Commands.Plans;
-using LiveMigrate.Commands.Readiness;
 using LiveMigrate.Hooks;
 using LiveMigrate.Hosts;
 using LiveMigrate.Migration;
 using LiveMigrate.Plans;
 using LiveMigrate.Plans.Execution;
+using LiveMigrate.PowerShell;
 using LiveMigrate.Readiness;
+using LiveMigrate.Threading;
 using LiveMigrate.Transfer;
 
-namespace LiveMigrate.Commands.Cmdlets
+namespace LiveMigrate.PowerShell.Cmdlets
 {
     /// <summary>
     /// Runs a migration plan: its waves in order, the migrations of a wave concurrently up to its throttle, each
@@ -25,13 +22,13 @@ namespace LiveMigrate.Commands.Cmdlets
     /// </summary>
     [Cmdlet(VerbsLifecycle.Invoke, "MigrationPlan", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
     [OutputType(typeof(PlannedMigrationOutcome))]
-    public sealed class InvokeMigrationPlanCommand : PSCmdlet
+    public sealed class InvokeMigrationPlanCommand : LongRunningCmdlet
     {
-        private readonly CancellationTokenSource _stop = new CancellationTokenSource();
         private readonly Dictionary<string, MigrationHost> _hosts = new Dictionary<string, MigrationHost>(StringComparer.Ordinal);
         // Each command hook with its secret arguments read, for the whole run.
         private readonly Dictionary<PlanCommandHook, HostCommandHook> _hookCommands = new Dictionary<PlanCommandHook, HostCommandHook>();
-        private CallerThreadDispatcher _dispatcher = null!;
+        // Writes the waves; each migration's progress nests under its activity.
+        private PlanRunReporter _reporter = null!;
 
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("FullName", "PSPath")]
@@ -56,19 +53,17 @@ namespace LiveMigrate.Commands.Cmdlets
                            string.Join(", ", w.Migrations.Select(m => $"{m.Container} {m.Source.Name} -> {m.Destination.Name} ({m.Mode})"))));
             if (!ShouldProcess(plan.Path, what)) return;
             if (!OpenHosts(plan) || !ReadHookSecrets(plan)) return;
-            _dispatcher = new CallerThreadDispatcher();
-            var scheduler = new WaveScheduler(Migrate, RollBack, _dispatcher, new PlanRunReporter(this, plan, PlanActivityId));
+            _reporter = new PlanRunReporter(this, plan);
+            var scheduler = new WaveScheduler(Migrate, RollBack, Dispatcher, _reporter);
             try
             {
-                scheduler.Run(plan.Waves, _stop.Token);
+                scheduler.Run(plan.Waves, StopToken);
             }
             finally
             {
-                WriteProgress(new ProgressRecord(PlanActivityId, $"Running {plan.Path}", "Done") { RecordType = ProgressRecordType.Completed });
+                _reporter.Complete();
             }
         }
-
-        protected override void StopProcessing() => _stop.Cancel();
 
         private MigrationPlan? Load()
         {
@@ -178,15 +173,15 @@ namespace LiveMigrate.Commands.Cmdlets
 
         private MigrationResult Move(string container, MigrationHost source, MigrationHost destination, MigrationOptions options, CancellationToken ct)
         {
-            var progress = new MigrationProgressWriter(this, container, source.Name, destination.Name, () => _stop.IsCancellationRequested, PlanActivityId);
+            var progress = new MigrationProgressWriter(this, container, source.Name, destination.Name, _reporter.ActivityId);
             var engine = new MigrationEngine(new SshTreeTransport(options.TransferTimeout, options.TransferRoute), options);
             try
             {
-                return engine.Move(container, source.Runtime(options.Runtime), destination.Runtime(options.Runtime), new DispatchingMigrationObserver(progress, _dispatcher), ct);
+                return engine.Move(container, source.Runtime(options.Runtime), destination.Runtime(options.Runtime), new DispatchingMigrationObserver(progress, Dispatcher), ct);
             }
             finally
             {
-                _dispatcher.Post(progress.Complete);
+                progress.Complete();
             }
         }
 
@@ -228,20 +223,17 @@ namespace LiveMigrate.Commands.Cmdlets
             {
                 hooks.Add(hook.Stage, hook switch
                 {
-                    PlanCommandHook c => PowerShellHooks.HostCommand(text => _dispatcher.Post(() => WriteVerbose($"{m.Name}: {text}")), c.Stage, _hookCommands[c], source, destination, ct),
+                    PlanCommandHook c => PowerShellHooks.HostCommand(text => Verbose($"{m.Name}: {text}"), c.Stage, _hookCommands[c], source, destination, ct),
                     // A script file runs on the pipeline thread, with the context as its first argument.
-                    PlanScriptHook s => context => _dispatcher.Invoke(() =>
+                    PlanScriptHook s => context => OnPipelineThread(() =>
                     {
                         foreach (var item in ScriptBlock.Create("param($path, $context) & $path $context").Invoke(s.ScriptPath, context))
-                            WriteVerbose($"{m.Name} {s.Stage} hook: {item}");
+                            Verbose($"{m.Name} {s.Stage} hook: {item}");
                     }),
                     _ => throw new NotSupportedException(hook.GetType().Name),
                 });
             }
             return hooks;
         }
-
-        // Each migration's progress nests under the plan's (PlanRunReporter writes the waves).
-        private const int PlanActivityId = 90;
     }
 }

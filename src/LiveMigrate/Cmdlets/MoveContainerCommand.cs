@@ -1,29 +1,23 @@
 using System;
 using System.Linq;
 using System.Management.Automation;
-using System.Threading;
-using LiveMigrate.Commands.Completion;
-using LiveMigrate.Commands.Hooks;
 using LiveMigrate.Hooks;
-using LiveMigrate.Commands.Hosts;
-using LiveMigrate.Commands.Transfer;
-using LiveMigrate.Commands.Journal;
-using LiveMigrate.Commands.Readiness;
 using LiveMigrate.Migration;
+using LiveMigrate.PowerShell;
+using LiveMigrate.PowerShell.Completion;
 using LiveMigrate.PreCopy;
 using LiveMigrate.Readiness;
 using LiveMigrate.Runc;
+using LiveMigrate.Threading;
 using LiveMigrate.Transfer;
 
-namespace LiveMigrate.Commands.Cmdlets
+namespace LiveMigrate.PowerShell.Cmdlets
 {
     /// <summary>Live-migrates a running container to another host; rolls back to the source on any failure.</summary>
     [Cmdlet(VerbsCommon.Move, "Container", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     [OutputType(typeof(MigrationResult))]
-    public sealed class MoveContainerCommand : PSCmdlet
+    public sealed class MoveContainerCommand : LongRunningCmdlet
     {
-        private readonly CancellationTokenSource _stop = new CancellationTokenSource();
-
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [ArgumentCompleter(typeof(ContainerNameCompleter))]
         [ValidateNotNullOrEmpty]
@@ -165,7 +159,7 @@ namespace LiveMigrate.Commands.Cmdlets
             HookSet? hooks = null;
             try
             {
-                if (Hook != null) hooks = PowerShellHooks.Parse(Hook, this, Source, Destination, _stop.Token);
+                if (Hook != null) hooks = PowerShellHooks.Parse(Hook, this, Source, Destination, StopToken);
             }
             catch (ArgumentException ex)
             {
@@ -196,17 +190,17 @@ namespace LiveMigrate.Commands.Cmdlets
             options.Runtime.CriuTimeout = TimeSpan.FromSeconds(CriuTimeoutSec);
             if (!SkipReadiness && !IsReady(options)) return;
             var engine = new MigrationEngine(new SshTreeTransport(options.TransferTimeout, options.TransferRoute), options);
-            var progress = new MigrationProgressWriter(this, Name, Source.Name, Destination.Name, () => _stop.IsCancellationRequested);
+            var progress = new MigrationProgressWriter(this, Name, Source.Name, Destination.Name);
+            var observer = new DispatchingMigrationObserver(progress, Dispatcher);
             try
             {
-                var result = engine.Move(Name, Source.Runtime(options.Runtime), Destination.Runtime(options.Runtime), progress, _stop.Token);
+                var result = RunWork(ct => engine.Move(Name, Source.Runtime(options.Runtime), Destination.Runtime(options.Runtime), observer, ct));
                 progress.Complete();
                 WriteObject(result);
             }
             catch (MigrationException ex)
             {
                 progress.Complete();
-                if (_stop.IsCancellationRequested) throw new PipelineStoppedException();
                 WriteError(ErrorRecords.From(ex, ex.Result));
             }
         }
@@ -219,7 +213,7 @@ namespace LiveMigrate.Commands.Cmdlets
                 BundleSync = options.BundleSync,
                 MaxDowntime = MyInvocation.BoundParameters.ContainsKey(nameof(MaxDowntime)) ? MaxDowntime : (TimeSpan?)null,
             };
-            var results = ReadinessRunner.Run(this, request, new ReadinessHost(Source.Name, Source.Session), new ReadinessHost(Destination.Name, Destination.Session), _stop.Token);
+            var results = ReadinessRunner.Run(this, request, new ReadinessHost(Source.Name, Source.Session), new ReadinessHost(Destination.Name, Destination.Session));
             if (Mode == Auto)
             {
                 options.Mode = ModeChoice.Choose(results, Source.Name, Destination.Name, postCopyPossible: !(Source.IsLocal || Destination.IsLocal));
@@ -237,7 +231,5 @@ namespace LiveMigrate.Commands.Cmdlets
             WriteError(ErrorRecords.From(refusal, Name));
             return false;
         }
-
-        protected override void StopProcessing() => _stop.Cancel();
     }
 }

@@ -1,11 +1,11 @@
 using System;
 using System.Management.Automation;
 using System.Net;
-using LiveMigrate.Commands.Completion;
-using LiveMigrate.Commands.Hosts;
 using LiveMigrate.Hosts;
+using LiveMigrate.PowerShell;
+using LiveMigrate.PowerShell.Completion;
 
-namespace LiveMigrate.Commands.Cmdlets
+namespace LiveMigrate.PowerShell.Cmdlets
 {
     /// <summary>Opens (or returns the already open) connection to a host, checking its key first.</summary>
     [Cmdlet(VerbsCommon.New, "MigrationHost", DefaultParameterSetName = SshSet)]

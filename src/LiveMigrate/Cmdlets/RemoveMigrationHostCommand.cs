@@ -1,8 +1,8 @@
 using System.Management.Automation;
-using LiveMigrate.Commands.Completion;
-using LiveMigrate.Commands.Hosts;
+using LiveMigrate.PowerShell;
+using LiveMigrate.PowerShell.Completion;
 
-namespace LiveMigrate.Commands.Cmdlets
+namespace LiveMigrate.PowerShell.Cmdlets
 {
     /// <summary>Closes a host's connection and forgets it in this runspace.</summary>
     [Cmdlet(VerbsCommon.Remove, "MigrationHost", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]

@@ -1,21 +1,17 @@
 using System;
 using System.Management.Automation;
-using System.Threading;
 using LiveMigrate.Clone;
-using LiveMigrate.Commands.Completion;
-using LiveMigrate.Commands.Hosts;
-using LiveMigrate.Commands.Transfer;
+using LiveMigrate.PowerShell;
+using LiveMigrate.PowerShell.Completion;
 using LiveMigrate.Runc;
 
-namespace LiveMigrate.Commands.Cmdlets
+namespace LiveMigrate.PowerShell.Cmdlets
 {
     /// <summary>Restores a saved checkpoint as a new running container, on its host or on another; the checkpoint stays.</summary>
     [Cmdlet(VerbsData.Restore, "Container", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     [OutputType(typeof(ContainerInfo))]
-    public sealed class RestoreContainerCommand : PSCmdlet
+    public sealed class RestoreContainerCommand : LongRunningCmdlet
     {
-        private readonly CancellationTokenSource _stop = new CancellationTokenSource();
-
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [Alias("Name")]
         [ValidateNotNullOrEmpty]
@@ -59,21 +55,29 @@ namespace LiveMigrate.Commands.Cmdlets
             var target = Destination ?? MigrationHost;
             if (!ShouldProcess($"checkpoint {CheckpointName} of {MigrationHost.Name}", $"Restore as container {NewName} on {target.Name}")) return;
             var options = new RuntimeOptions();
+            var progress = new StepProgress(this, $"Restoring checkpoint {CheckpointName} of {MigrationHost.Name} as {NewName} on {target.Name}");
             try
             {
-                var store = new CheckpointStore(MigrationHost.Runtime(options), options);
-                var checkpoint = store.Get(CheckpointName, _stop.Token);
-                var there = new CheckpointStore(target.Runtime(options), options);
-                if (!ReferenceEquals(target, MigrationHost)) WriteVerbose($"Copying checkpoint {CheckpointName} ({checkpoint.Bytes / 1048576.0:0.0} MiB) to {target.Name}.");
-                checkpoint = store.SendTo(checkpoint, there, TransferRoutes.Transport(TransferRoute, TimeSpan.FromMinutes(30)), WriteVerbose, Force.IsPresent, _stop.Token).There;
-                WriteObject(there.Restore(checkpoint, NewName, _stop.Token));
+                WriteObject(RunWork(progress, ct =>
+                {
+                    progress.Step("Reading the checkpoint", 0);
+                    var store = new CheckpointStore(MigrationHost.Runtime(options), options);
+                    var checkpoint = store.Get(CheckpointName, ct);
+                    var there = new CheckpointStore(target.Runtime(options), options);
+                    if (!ReferenceEquals(target, MigrationHost))
+                    {
+                        progress.Step($"Copying {checkpoint.Bytes / 1048576.0:0.0} MiB to {target.Name}", 25);
+                        Verbose($"Copying checkpoint {CheckpointName} ({checkpoint.Bytes / 1048576.0:0.0} MiB) to {target.Name}.");
+                    }
+                    checkpoint = store.SendTo(checkpoint, there, TransferRoutes.Transport(TransferRoute, TimeSpan.FromMinutes(30)), Verbose, Force.IsPresent, ct).There;
+                    progress.Step($"Restoring as {NewName}", 75);
+                    return there.Restore(checkpoint, NewName, ct);
+                }));
             }
-            catch (Exception ex) when (!(ex is PipelineStoppedException) && !_stop.IsCancellationRequested)
+            catch (Exception ex) when (!(ex is PipelineStoppedException) && !IsStopRequested)
             {
                 WriteError(ErrorRecords.From(ex, NewName));
             }
         }
-
-        protected override void StopProcessing() => _stop.Cancel();
     }
 }

@@ -1,22 +1,18 @@
 using System;
 using System.Management.Automation;
-using System.Threading;
-using LiveMigrate.Commands.Completion;
-using LiveMigrate.Commands.Hosts;
-using LiveMigrate.Commands.Journal;
 using LiveMigrate.Journal;
 using LiveMigrate.Migration;
+using LiveMigrate.PowerShell;
+using LiveMigrate.PowerShell.Completion;
 using LiveMigrate.Transfer;
 
-namespace LiveMigrate.Commands.Cmdlets
+namespace LiveMigrate.PowerShell.Cmdlets
 {
     /// <summary>Ends a migration whose controller died: finishes it on the destination or puts the container back on the source.</summary>
     [Cmdlet(VerbsLifecycle.Resume, "Migration", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     [OutputType(typeof(ResumeResult))]
-    public sealed class ResumeMigrationCommand : PSCmdlet
+    public sealed class ResumeMigrationCommand : LongRunningCmdlet
     {
-        private readonly CancellationTokenSource _stop = new CancellationTokenSource();
-
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [Alias("MigrationId")]
         [ArgumentCompleter(typeof(JournalIdCompleter))]
@@ -57,17 +53,20 @@ namespace LiveMigrate.Commands.Cmdlets
                 MigrationResumer.Check(record, options);
                 var source = HostConnector.Resolve(record.Source).Runtime(options.Runtime);
                 var destination = HostConnector.Resolve(record.Destination).Runtime(options.Runtime);
-                var result = new MigrationResumer(store, options, new SshTreeTransport(options.TransferTimeout)).Resume(record, source, destination, WriteVerbose, _stop.Token);
+                var progress = new StepProgress(this, $"Resuming migration {record.Id} of {record.Container} from {record.Source} to {record.Destination}");
+                var result = RunWork(progress, ct => new MigrationResumer(store, options, new SshTreeTransport(options.TransferTimeout)).Resume(record, source, destination, step =>
+                {
+                    progress.Step(step);
+                    Verbose(step);
+                }, ct));
                 WriteVerbose(record.Resolution);
                 WriteObject(result);
             }
             catch (Exception ex) when (!(ex is PipelineStoppedException))
             {
-                if (_stop.IsCancellationRequested) throw new PipelineStoppedException();
+                if (IsStopRequested) throw new PipelineStoppedException();
                 WriteError(ErrorRecords.From(ex, record));
             }
         }
-
-        protected override void StopProcessing() => _stop.Cancel();
     }
 }

@@ -1,21 +1,18 @@
 using System;
 using System.Globalization;
 using System.Management.Automation;
-using System.Threading;
 using LiveMigrate.Clone;
-using LiveMigrate.Commands.Completion;
-using LiveMigrate.Commands.Hosts;
+using LiveMigrate.PowerShell;
+using LiveMigrate.PowerShell.Completion;
 using LiveMigrate.Runc;
 
-namespace LiveMigrate.Commands.Cmdlets
+namespace LiveMigrate.PowerShell.Cmdlets
 {
     /// <summary>Keeps a named, checksummed checkpoint of a running container on its host; the container runs on.</summary>
     [Cmdlet(VerbsData.Save, "ContainerCheckpoint", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
     [OutputType(typeof(CheckpointInfo))]
-    public sealed class SaveContainerCheckpointCommand : PSCmdlet
+    public sealed class SaveContainerCheckpointCommand : LongRunningCmdlet
     {
-        private readonly CancellationTokenSource _stop = new CancellationTokenSource();
-
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [ArgumentCompleter(typeof(ContainerNameCompleter))]
         [ValidateNotNullOrEmpty]
@@ -43,18 +40,21 @@ namespace LiveMigrate.Commands.Cmdlets
             }
             if (!ShouldProcess($"{Name} on {MigrationHost.Name}", $"Pause briefly and save as checkpoint {checkpoint}")) return;
             var options = new RuntimeOptions();
+            var progress = new StepProgress(this, $"Saving a checkpoint of {Name} on {MigrationHost.Name}");
             try
             {
-                var info = new CheckpointStore(MigrationHost.Runtime(options), options).Save(Name, checkpoint, _stop.Token);
+                var info = RunWork(progress, ct =>
+                {
+                    progress.Step($"Checkpointing as {checkpoint}, the container paused meanwhile", 0);
+                    return new CheckpointStore(MigrationHost.Runtime(options), options).Save(Name, checkpoint, ct);
+                });
                 WriteVerbose($"{Name} was paused for {info.Frozen.TotalMilliseconds:0} ms; {info.Path} holds {info.Bytes / 1048576.0:0.0} MiB.");
                 WriteObject(info);
             }
-            catch (Exception ex) when (!(ex is PipelineStoppedException) && !_stop.IsCancellationRequested)
+            catch (Exception ex) when (!(ex is PipelineStoppedException) && !IsStopRequested)
             {
                 WriteError(ErrorRecords.From(ex, Name));
             }
         }
-
-        protected override void StopProcessing() => _stop.Cancel();
     }
 }

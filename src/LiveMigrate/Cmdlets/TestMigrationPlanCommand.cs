@@ -4,7 +4,7 @@ using System.IO;
 using System.Management.Automation;
 using LiveMigrate.Plans;
 
-namespace LiveMigrate.Commands.Cmdlets
+namespace LiveMigrate.PowerShell.Cmdlets
 {
     /// <summary>
     /// Validates migration plan files: one PlanProblem per problem (with file, line, column and a fix), then the

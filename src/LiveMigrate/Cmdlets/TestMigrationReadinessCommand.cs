@@ -1,23 +1,19 @@
 using System;
 using System.Linq;
 using System.Management.Automation;
-using System.Threading;
-using LiveMigrate.Commands.Completion;
-using LiveMigrate.Commands.Hosts;
-using LiveMigrate.Commands.Readiness;
 using LiveMigrate.Migration;
+using LiveMigrate.PowerShell;
+using LiveMigrate.PowerShell.Completion;
 using LiveMigrate.Readiness;
 
-namespace LiveMigrate.Commands.Cmdlets
+namespace LiveMigrate.PowerShell.Cmdlets
 {
     /// <summary>Checks, before anything is frozen, whether a container will restore on the destination.</summary>
     [Cmdlet(VerbsDiagnostic.Test, "MigrationReadiness")]
     [OutputType(typeof(ReadinessResult))]
     [OutputType(typeof(bool))]
-    public sealed class TestMigrationReadinessCommand : PSCmdlet
+    public sealed class TestMigrationReadinessCommand : LongRunningCmdlet
     {
-        private readonly CancellationTokenSource _stop = new CancellationTokenSource();
-
         /// <summary>Without a name only the hosts are checked.</summary>
         [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
         [ArgumentCompleter(typeof(ContainerNameCompleter))]
@@ -81,7 +77,7 @@ namespace LiveMigrate.Commands.Cmdlets
                 CanaryTimeout = TimeSpan.FromSeconds(CanaryTimeoutSec),
                 NoCanary = NoCanary.IsPresent,
             };
-            var results = ReadinessRunner.Run(this, request, Open(Source), Open(Destination), _stop.Token);
+            var results = ReadinessRunner.Run(this, request, Open(Source), Open(Destination));
             if (Quiet) WriteObject(results.All(r => r.Status != ReadinessStatus.Fail));
             else WriteObject(results, enumerateCollection: true);
         }
@@ -101,7 +97,5 @@ namespace LiveMigrate.Commands.Cmdlets
                 return new ReadinessHost(text, null, ex);
             }
         }
-
-        protected override void StopProcessing() => _stop.Cancel();
     }
 }

@@ -1,9 +1,9 @@
 using System.Collections;
 using System.Linq;
 using System.Management.Automation;
-using LiveMigrate.Commands.Hosts;
+using LiveMigrate.PowerShell;
 
-namespace LiveMigrate.Commands.Completion
+namespace LiveMigrate.PowerShell.Completion
 {
     /// <summary>The host a command line being completed already names, if it is open: completion never connects or prompts.</summary>
     internal static class BoundHost

@@ -8,7 +8,7 @@ using System.Threading;
 using LiveMigrate.Clone;
 using LiveMigrate.Runc;
 
-namespace LiveMigrate.Commands.Completion
+namespace LiveMigrate.PowerShell.Completion
 {
     /// <summary>Completes the names of the checkpoints kept on the host already given as -MigrationHost (or -Host), if it is open.</summary>
     public sealed class CheckpointNameCompleter : IArgumentCompleter

@@ -5,10 +5,10 @@ using System.Linq;
 using System.Management.Automation;
 using System.Management.Automation.Language;
 using System.Threading;
-using LiveMigrate.Commands.Hosts;
+using LiveMigrate.PowerShell;
 using LiveMigrate.Runc;
 
-namespace LiveMigrate.Commands.Completion
+namespace LiveMigrate.PowerShell.Completion
 {
     /// <summary>Completes container names from the host already given as -Source or -MigrationHost (or its alias -Host), if it is open.</summary>
     public sealed class ContainerNameCompleter : IArgumentCompleter

@@ -3,9 +3,9 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using System.Management.Automation.Language;
-using LiveMigrate.Commands.Hosts;
+using LiveMigrate.PowerShell;
 
-namespace LiveMigrate.Commands.Completion
+namespace LiveMigrate.PowerShell.Completion
 {
     /// <summary>Completes the names of the hosts open in this runspace.</summary>
     public sealed class HostNameCompleter : IArgumentCompleter

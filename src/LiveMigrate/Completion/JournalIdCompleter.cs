@@ -4,9 +4,9 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using System.Management.Automation.Language;
-using LiveMigrate.Commands.Journal;
+using LiveMigrate.PowerShell;
 
-namespace LiveMigrate.Commands.Completion
+namespace LiveMigrate.PowerShell.Completion
 {
     /// <summary>Completes the ids of this controller's journal records, newest first, each described by its container and route.</summary>
     public sealed class JournalIdCompleter : IArgumentCompleter

@@ -139,16 +139,18 @@ namespace LiveMigrate.Tests.Readiness
         }
 
         [Fact]
-        public void Finished_gets_one_entry_per_probe()
+        public void ProbeFinished_is_raised_once_per_probe()
         {
+            var finished = new System.Collections.Concurrent.ConcurrentQueue<string>();
+            _checker.ProbeFinished += finished.Enqueue;
             Run();
 
             // Ping, facts and canary on each host, CPU, the container's state on each host, its processes, the paths, its network
             // (config.json names a network namespace path), the bandwidth.
             Assert.Equal(13, Began().Count);
-            Assert.Equal(Began().Count, _checker.Finished.Count);
-            Assert.Contains("bandwidth src -> dst", _checker.Finished);
-            Assert.Equal(_checker.Finished.Count, _checker.Finished.Distinct().Count());
+            Assert.Equal(Began().Count, finished.Count);
+            Assert.Contains("bandwidth src -> dst", finished);
+            Assert.Equal(finished.Count, finished.Distinct().Count());
         }
 
         [Fact]

@@ -6,6 +6,7 @@ using System.Runtime.ExceptionServices;
 using System.Threading;
 using System.Threading.Tasks;
 using LiveMigrate.Migration;
+using LiveMigrate.Threading;
 
 namespace LiveMigrate.Plans.Execution
 {

@@ -4,6 +4,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using LiveMigrate.Migration;
 using LiveMigrate.Plans.Execution;
+using LiveMigrate.Threading;
 using LiveMigrate.Tests.Fakes;
 using LiveMigrate.Tests.Support;
 using Xunit;

@@ -3,6 +3,7 @@ using System.Linq;
 using System.Threading;
 using LiveMigrate.Plans;
 using LiveMigrate.Plans.Execution;
+using LiveMigrate.Threading;
 using LiveMigrate.Tests.Fakes;
 
 namespace LiveMigrate.Tests.Plans.Execution

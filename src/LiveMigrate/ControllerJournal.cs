@@ -3,7 +3,7 @@ using System.IO;
 using System.Runtime.InteropServices;
 using LiveMigrate.Journal;
 
-namespace LiveMigrate.Commands.Journal
+namespace LiveMigrate.PowerShell
 {
     /// <summary>The journal folder of this controller (see <see cref="FileJournalStore.DefaultFolder"/>).</summary>
     internal static class ControllerJournal

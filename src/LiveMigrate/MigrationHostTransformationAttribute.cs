@@ -3,7 +3,7 @@ using System.Collections;
 using System.Collections.Generic;
 using System.Management.Automation;
 
-namespace LiveMigrate.Commands.Hosts
+namespace LiveMigrate.PowerShell
 {
     /// <summary>Lets a string such as root@10.1.2.3:2222 stand wherever a MigrationHost is expected.</summary>
     [AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]

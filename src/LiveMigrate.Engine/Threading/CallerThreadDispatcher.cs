@@ -4,13 +4,14 @@ using System.Runtime.ExceptionServices;
 using System.Threading;
 using System.Threading.Tasks;
 
-namespace LiveMigrate.Plans.Execution
+namespace LiveMigrate.Threading
 {
     /// <summary>
     /// Runs, on the thread that created it, work that worker threads hand it: PowerShell writes output and
     /// progress, and runs script blocks, only on the pipeline thread. Workers <see cref="Post"/> what needs no
-    /// answer and <see cref="Invoke{T}"/> what does (a hook's result), waiting for it; the caller thread
-    /// executes both while it waits in <see cref="RunUntil"/>.
+    /// answer and <see cref="Invoke{T}"/> what does (a hook's result, a prompt), waiting for it; the caller thread
+    /// executes both while it waits in <see cref="Run{T}"/> or <see cref="RunUntil"/>. Nothing polls: the caller
+    /// thread sleeps until work is handed to it or the work ends.
     /// </summary>
     public sealed class CallerThreadDispatcher
     {
@@ -53,8 +54,20 @@ namespace LiveMigrate.Plans.Execution
         });
 
         /// <summary>
+        /// Runs <paramref name="work"/> on a thread of its own (it may block for minutes) while this thread executes
+        /// what it hands back, until it has ended; then throws the first exception posted work threw, else the work's
+        /// own exception (not wrapped), else returns its result.
+        /// </summary>
+        public T Run<T>(Func<T> work)
+        {
+            var task = Task.Factory.StartNew(work, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+            RunUntil(task);
+            return task.GetAwaiter().GetResult();
+        }
+
+        /// <summary>
         /// Executes queued work on the caller thread until <paramref name="work"/> has completed and the queue is
-        /// empty; then throws the first exception that posted work threw, if any.
+        /// empty; then throws the first exception that posted work threw since the last call, if any.
         /// </summary>
         public void RunUntil(Task work)
         {
@@ -67,7 +80,7 @@ namespace LiveMigrate.Plans.Execution
                 try { action(); }
                 catch (Exception ex) { Interlocked.CompareExchange(ref _fault, ExceptionDispatchInfo.Capture(ex), null); }
             }
-            _fault?.Throw();
+            Interlocked.Exchange(ref _fault, null)?.Throw();
         }
     }
 }

@@ -2,7 +2,7 @@ using System;
 using System.ComponentModel;
 using System.Globalization;
 
-namespace LiveMigrate.Commands.Hosts
+namespace LiveMigrate.PowerShell
 {
     /// <summary>
     /// A host name such as root@10.1.2.3:2222 wherever PowerShell converts a value to MigrationHost: a cast, or a

@@ -1,7 +1,7 @@
 using System;
 using LiveMigrate.Transfer;
 
-namespace LiveMigrate.Commands.Transfer
+namespace LiveMigrate.PowerShell
 {
     /// <summary>
     /// The -TransferRoute parameter's values: strings in the cmdlets (PowerShell reads parameter types before the engine

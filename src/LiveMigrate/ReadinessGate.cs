@@ -2,7 +2,7 @@ using System.Collections.Generic;
 using System.Linq;
 using LiveMigrate.Readiness;
 
-namespace LiveMigrate.Commands.Readiness
+namespace LiveMigrate.PowerShell
 {
     /// <summary>Whether readiness results let a move go ahead: never on a Fail, on a Warn only with -Force.</summary>
     internal static class ReadinessGate

@@ -4,7 +4,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation.Runspaces;
 
-namespace LiveMigrate.Commands.Hosts
+namespace LiveMigrate.PowerShell
 {
     /// <summary>
     /// The open hosts of each runspace: one connection per host, reused by every cmdlet in that

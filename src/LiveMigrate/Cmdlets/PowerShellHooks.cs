@@ -6,10 +6,9 @@ using System.Management.Automation;
 using System.Net;
 using System.Security;
 using System.Threading;
-using LiveMigrate.Commands.Hosts;
 using LiveMigrate.Hooks;
 
-namespace LiveMigrate.Commands.Hooks
+namespace LiveMigrate.PowerShell.Cmdlets
 {
     /// <summary>
     /// Hooks as PowerShell gives them: the -Hook hashtable of Move-Container (per hook point a scriptblock, run
@@ -19,7 +18,7 @@ namespace LiveMigrate.Commands.Hooks
     internal static class PowerShellHooks
     {
         /// <summary>Reads -Hook; throws ArgumentException naming the bad entry and the fix.</summary>
-        public static HookSet Parse(IDictionary table, Cmdlet cmdlet, MigrationHost source, MigrationHost destination, CancellationToken ct)
+        public static HookSet Parse(IDictionary table, LongRunningCmdlet cmdlet, MigrationHost source, MigrationHost destination, CancellationToken ct)
         {
             var hooks = new HookSet();
             foreach (DictionaryEntry entry in table)
@@ -30,19 +29,19 @@ namespace LiveMigrate.Commands.Hooks
                 var value = entry.Value is PSObject pso ? pso.BaseObject : entry.Value;
                 hooks.Add(point, value switch
                 {
-                    ScriptBlock script => context => RunScript(cmdlet, point, script, context),
-                    IDictionary command => HostCommand(cmdlet.WriteVerbose, point, ReadCommand(point, command), source, destination, ct),
+                    ScriptBlock script => context => cmdlet.OnPipelineThread(() => RunScript(cmdlet, point, script, context)),
+                    IDictionary command => HostCommand(cmdlet.Verbose, point, ReadCommand(point, command), source, destination, ct),
                     _ => throw new ArgumentException($"-Hook {point} must be a scriptblock or a host command such as @{{ On = 'Destination'; Run = @('curl', '-fsS', 'http://localhost/health') }}, not {value?.GetType().Name ?? "null"}."),
                 });
             }
             return hooks;
         }
 
-        /// <summary>Runs on the calling thread, which must be the pipeline thread.</summary>
-        public static void RunScript(Cmdlet cmdlet, HookPoint point, ScriptBlock script, HookContext context)
+        // PowerShell runs script blocks only on the pipeline thread.
+        private static void RunScript(LongRunningCmdlet cmdlet, HookPoint point, ScriptBlock script, HookContext context)
         {
             var output = script.InvokeWithContext(null, new List<PSVariable> { new PSVariable("_", context) }, context);
-            foreach (var item in output) cmdlet.WriteVerbose($"{point} hook: {item}");
+            foreach (var item in output) cmdlet.Verbose($"{point} hook: {item}");
         }
 
         /// <param name="verbose">Where to say what runs; called on the hook's thread.</param>

@@ -5,7 +5,7 @@ using System.Management.Automation;
 using System.Reflection;
 using System.Runtime.InteropServices;
 
-namespace LiveMigrate.Commands.Module
+namespace LiveMigrate.PowerShell
 {
     /// <summary>
     /// Loads the engine and its dependencies from the folder that fits the running PowerShell: core/

@@ -3,7 +3,7 @@ using System.IO;
 using System.Runtime.InteropServices;
 using LiveMigrate.Hosts;
 
-namespace LiveMigrate.Commands.Hosts
+namespace LiveMigrate.PowerShell
 {
     /// <summary>Opens hosts by address, through the runspace's registry so each is connected once.</summary>
     internal static class HostConnector

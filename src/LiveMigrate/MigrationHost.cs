@@ -3,7 +3,7 @@ using System.ComponentModel;
 using LiveMigrate.Hosts;
 using LiveMigrate.Runc;
 
-namespace LiveMigrate.Commands.Hosts
+namespace LiveMigrate.PowerShell
 {
     /// <summary>A host that containers move from and to, with its one open connection.</summary>
     [TypeConverter(typeof(MigrationHostConverter))]
