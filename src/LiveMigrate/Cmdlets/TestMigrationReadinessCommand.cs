@@ -72,16 +72,12 @@ namespace LiveMigrate.Commands.Cmdlets
                 WriteError(ErrorRecords.From(new ArgumentException($"-ImageRoot '{ImageRoot}' is not an absolute path without '.' or '..' parts, such as /var/lib/livemigrate/images."), ImageRoot));
                 return;
             }
-            var request = new ReadinessRequest
-            {
-                ContainerName = Name,
-                Mode = Mode == null ? (MigrationMode?)null : (MigrationMode)Enum.Parse(typeof(MigrationMode), Mode, ignoreCase: true),
-                MaxDowntime = MyInvocation.BoundParameters.ContainsKey(nameof(MaxDowntime)) ? MaxDowntime : (TimeSpan?)null,
-                ImageRoot = ImageRoot,
-                CanaryTimeout = TimeSpan.FromSeconds(CanaryTimeoutSec),
-                NoCanary = NoCanary.IsPresent,
-            };
-            var results = ReadinessRunner.Run(this, request, Open(Source), Open(Destination), _stop.Token);
+            var request = new MigrationRequest(Name) { Mode = Mode == null ? (MigrationMode?)null : (MigrationMode)Enum.Parse(typeof(MigrationMode), Mode, ignoreCase: true) };
+            request.Options.ImageRoot = ImageRoot;
+            request.Readiness.MaxDowntime = MyInvocation.BoundParameters.ContainsKey(nameof(MaxDowntime)) ? MaxDowntime : (TimeSpan?)null;
+            request.Readiness.CanaryTimeout = TimeSpan.FromSeconds(CanaryTimeoutSec);
+            request.Readiness.NoCanary = NoCanary.IsPresent;
+            var results = ReadinessRunner.Run(this, MigrationCoordinator.ReadinessRequest(request), Open(Source), Open(Destination), _stop.Token);
             if (Quiet) WriteObject(results.All(r => r.Status != ReadinessStatus.Fail));
             else WriteObject(results, enumerateCollection: true);
         }
