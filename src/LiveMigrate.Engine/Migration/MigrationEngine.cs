@@ -68,7 +68,6 @@ namespace LiveMigrate.Migration
             private bool _bundlePresynced;
             // A network namespace at a config.json path: rebuilt on the destination, the source's cut off the LAN meanwhile.
             private Network.ContainerNetwork? _network;
-            private bool _sourceIsolated, _networkBuilt;
             // A namespace runc makes: its restore needs lo up before CRIU connects sockets on 127.0.0.1 back.
             private bool _loopbackRestore;
             // The way this migration's streams go; opened in Prepare, before anything is frozen.
@@ -79,6 +78,8 @@ namespace LiveMigrate.Migration
             private PreCopySeries? _series;
             private bool _stagedSeries;
             private int _lastRound;
+            // What this run reached, as its journal records it: the way back undoes from it (see WayBack).
+            private readonly MigrationJournalRecord _record;
 
             public Run(MigrationEngine engine, string name, IContainerHost source, IContainerHost destination, IMigrationObserver observer, CancellationToken ct)
             {
@@ -93,6 +94,7 @@ namespace LiveMigrate.Migration
                 var id = RunId.New();
                 _sync = engine._options.BundleSync == BundleSync.Auto ? BundleSync.Delta : engine._options.BundleSync;
                 _result = new MigrationResult(id, name, source.Name, destination.Name) { StartTime = DateTimeOffset.Now, Mode = engine._options.Mode, BundleSync = _sync };
+                _record = new MigrationJournalRecord { Id = id, Container = name, Source = source.Name, Destination = destination.Name, Mode = engine._options.Mode, BundleSync = _sync };
             }
 
             private MigrationOptions Options => _engine._options;
@@ -416,7 +418,6 @@ namespace LiveMigrate.Migration
                     // Off the LAN before the freeze: CRIU unlocks the network after a --leave-running dump, and the frozen
                     // copy's kernel would then take and acknowledge its peers' data that the images never hold (a stalled
                     // connection on the destination); later, it would answer for the addresses the destination announces.
-                    _sourceIsolated = true;
                     _source.Network!.Isolate(_network, CancellationToken.None);
                 }
                 if (_lazy)
@@ -453,7 +454,6 @@ namespace LiveMigrate.Migration
                 if (_network != null)
                 {
                     // The restored sockets need their addresses and a link up; the LAN learns of them only after the restore.
-                    _networkBuilt = true;
                     _destination.Network!.Build(_network, CancellationToken.None);
                 }
                 else if (_destination.Network is Network.INetworkHost net)
@@ -634,39 +634,12 @@ namespace LiveMigrate.Migration
                 }
                 if (_lazy) EndLazyDump();
                 var onSource = _source.State(_name, ct);
-                if (onSource?.Status == ContainerStatus.Running)
-                {
-                    // The checkpoint itself failed and CRIU let the tasks go on: nothing to restore.
-                    RejoinNetwork(ct);
+                // Only a restore that was attempted can have left the container on the destination; when it was, an
+                // unreachable destination must stop the rollback (running the source copy could run it twice).
+                _record.Use(Paths);
+                var wayBack = new WayBack(_record, _source, _destination, _network, _observer.Message);
+                if (wayBack.Run(onSource, () => RemoveRestoredCopy(ct), checkImages: false, ct) == ResumeAction.CleanedUp)
                     _observer.Message($"{_name} still runs on {_source.Name}.");
-                }
-                else
-                {
-                    // Only a restore that was attempted can have left the container on the destination; when it was,
-                    // an unreachable destination must stop the rollback (running the source copy could run it twice).
-                    // A restore that half-worked, timed out or ran: kill it before the source copy runs.
-                    RemoveRestoredCopy(ct);
-                    RejoinNetwork(ct);
-                    if (onSource?.Status == ContainerStatus.Paused)
-                    {
-                        // The checkpoint leaves the tasks frozen and whole (also one killed half-way): thaw them.
-                        _source.Resume(_name, ct);
-                        var resumed = _source.State(_name, ct);
-                        if (resumed?.Status != ContainerStatus.Running)
-                            throw new InvalidOperationException($"resumed on {_source.Name}, but it is {resumed?.Status.ToString() ?? "gone"}.");
-                    }
-                    else
-                    {
-                        // The frozen copy is gone (stopped or removed meanwhile): the images are what is left, but not in post-copy.
-                        if (_lazy)
-                            throw new InvalidOperationException($"the frozen copy on {_source.Name} is {onSource?.Status.ToString() ?? "gone"}, and post-copy's images hold no memory to restore it from.");
-                        if (onSource != null) _source.Delete(_name, force: true, ct);
-                        _source.Restore(_name, _bundle, CheckpointDir, ct);
-                        var state = _source.State(_name, ct);
-                        if (state?.Status != ContainerStatus.Running)
-                            throw new InvalidOperationException($"restored on {_source.Name}, but it is {state?.Status.ToString() ?? "gone"}.");
-                    }
-                }
                 _frozen.Stop();
                 _result.Downtime = _frozen.Elapsed;
                 if (_destinationTouched)
@@ -680,22 +653,6 @@ namespace LiveMigrate.Migration
                 RemoveOrReport(_source, _imageDir);
                 RemoveOrReport(_source, Snapshot);
                 ForgetSeries();
-            }
-
-            /// <summary>A rollback's network: the destination's namespace goes (its copy is gone), then the source's copy is on the LAN again.</summary>
-            private void RejoinNetwork(CancellationToken ct)
-            {
-                if (_network == null) return;
-                if (_networkBuilt)
-                {
-                    _destination.Network!.Remove(_network, ct);
-                    _networkBuilt = false;
-                }
-                if (_sourceIsolated)
-                {
-                    _source.Network!.Rejoin(_network, ct);
-                    _sourceIsolated = false;
-                }
             }
 
             /// <summary>
@@ -739,6 +696,7 @@ namespace LiveMigrate.Migration
                 ct.ThrowIfCancellationRequested();
                 _observer.PhaseStarted(phase, description);
                 Record(j => j.PhaseStarted(_result.MigrationId, phase, Paths));
+                _record.Begin(phase, DateTime.UtcNow);
                 var clock = Stopwatch.StartNew();
                 try
                 {
