@@ -57,7 +57,7 @@ namespace LiveMigrate.Migration
         /// <summary>What readiness checks for this request: the mode it asked for (none for Auto), its paths, runtime and bundle sync.</summary>
         public static ReadinessRequest ReadinessRequest(MigrationRequest request) => new ReadinessRequest
         {
-            ContainerName = request.Container,
+            ContainerName = request.Container?.Value,
             Mode = request.Mode,
             ImageRoot = request.Options.ImageRoot,
             Runtime = request.Options.Runtime,

@@ -32,9 +32,11 @@ namespace LiveMigrate.Migration
         /// <summary>Fault injection: called with each step's name once the step is journaled as begun, before it acts.</summary>
         internal Action<string>? AtStep { get; set; }
 
-        public MigrationResult Move(string name, IContainerHost source, IContainerHost destination, IMigrationObserver? observer, CancellationToken ct)
+        public MigrationResult Move(string name, IContainerHost source, IContainerHost destination, IMigrationObserver? observer, CancellationToken ct) =>
+            Move(ContainerName.Parse(name), source, destination, observer, ct);
+
+        public MigrationResult Move(ContainerName name, IContainerHost source, IContainerHost destination, IMigrationObserver? observer, CancellationToken ct)
         {
-            ContainerName.Validate(name);
             var c = new MigrationContext(name, source, destination, _options, _transport, observer ?? NullMigrationObserver.Instance, ct);
             return new Run(c, AtStep).Execute();
         }

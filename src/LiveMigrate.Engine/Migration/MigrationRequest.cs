@@ -1,4 +1,5 @@
 using System;
+using LiveMigrate.Runc;
 
 namespace LiveMigrate.Migration
 {
@@ -8,13 +9,13 @@ namespace LiveMigrate.Migration
     /// </summary>
     public sealed class MigrationRequest
     {
-        public MigrationRequest(string? container)
+        public MigrationRequest(ContainerName? container)
         {
             Container = container;
         }
 
         /// <summary>Null only for readiness of the hosts alone (Test-MigrationReadiness without -Name).</summary>
-        public string? Container { get; }
+        public ContainerName? Container { get; }
 
         /// <summary>Null is Auto: the coordinator picks the mode from readiness (<see cref="Readiness.ModeChoice"/>).</summary>
         public MigrationMode? Mode { get; set; } = MigrationMode.Stop;
@@ -28,7 +29,7 @@ namespace LiveMigrate.Migration
         public ReadinessPolicy Readiness { get; private set; } = new ReadinessPolicy();
 
         /// <summary>An independent copy: a plan runs one entry more than once (a wave's rollback moves it back).</summary>
-        public MigrationRequest Copy(string? container = null) => new MigrationRequest(container ?? Container)
+        public MigrationRequest Copy(ContainerName? container = null) => new MigrationRequest(container ?? Container)
         {
             Mode = Mode,
             Options = Options.Copy(),

@@ -126,12 +126,12 @@ namespace LiveMigrate.Commands.Cmdlets
 
         protected override void ProcessRecord()
         {
-            if (ErrorRecords.InvalidName("container", Name) is { } invalid)
+            if (!ContainerName.TryParse(Name, out var container))
             {
-                WriteError(invalid);
+                WriteError(ErrorRecords.InvalidName("container", Name)!);
                 return;
             }
-            var request = Request();
+            var request = Request(container);
             var source = Source.Endpoint();
             var destination = Destination.Endpoint();
             if (MigrationCoordinator.Refusal(request, source, destination) is { } refused)
@@ -178,9 +178,9 @@ namespace LiveMigrate.Commands.Cmdlets
         }
 
         /// <summary>The parameters as the engine's request; every rule about them is the coordinator's.</summary>
-        private MigrationRequest Request()
+        private MigrationRequest Request(ContainerName container)
         {
-            var request = new MigrationRequest(Name)
+            var request = new MigrationRequest(container)
             {
                 // -PredumpId finishes a pre-copy: it implies the mode unless one was named.
                 Mode = Mode == Auto ? (MigrationMode?)null

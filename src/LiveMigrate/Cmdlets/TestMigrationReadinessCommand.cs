@@ -7,6 +7,7 @@ using LiveMigrate.Commands.Hosts;
 using LiveMigrate.Commands.Readiness;
 using LiveMigrate.Migration;
 using LiveMigrate.Readiness;
+using LiveMigrate.Runc;
 
 namespace LiveMigrate.Commands.Cmdlets
 {
@@ -62,9 +63,10 @@ namespace LiveMigrate.Commands.Cmdlets
 
         protected override void ProcessRecord()
         {
-            if (ErrorRecords.InvalidName("container", Name) is { } invalid)
+            ContainerName? container = null;
+            if (Name != null && !ContainerName.TryParse(Name, out container))
             {
-                WriteError(invalid);
+                WriteError(ErrorRecords.InvalidName("container", Name)!);
                 return;
             }
             if (!LiveMigrate.Hosts.HostPath.IsSafeAbsolute(ImageRoot))
@@ -72,7 +74,7 @@ namespace LiveMigrate.Commands.Cmdlets
                 WriteError(ErrorRecords.From(new ArgumentException($"-ImageRoot '{ImageRoot}' is not an absolute path without '.' or '..' parts, such as /var/lib/livemigrate/images."), ImageRoot));
                 return;
             }
-            var request = new MigrationRequest(Name) { Mode = Mode == null ? (MigrationMode?)null : (MigrationMode)Enum.Parse(typeof(MigrationMode), Mode, ignoreCase: true) };
+            var request = new MigrationRequest(container) { Mode = Mode == null ? (MigrationMode?)null : (MigrationMode)Enum.Parse(typeof(MigrationMode), Mode, ignoreCase: true) };
             request.Options.ImageRoot = ImageRoot;
             request.Readiness.MaxDowntime = MyInvocation.BoundParameters.ContainsKey(nameof(MaxDowntime)) ? MaxDowntime : (TimeSpan?)null;
             request.Readiness.CanaryTimeout = TimeSpan.FromSeconds(CanaryTimeoutSec);

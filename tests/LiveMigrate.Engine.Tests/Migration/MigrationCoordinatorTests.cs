@@ -6,6 +6,7 @@ using LiveMigrate.Journal;
 using LiveMigrate.Migration;
 using LiveMigrate.Readiness;
 using LiveMigrate.Readiness.Checks;
+using LiveMigrate.Runc;
 using LiveMigrate.Tests.Fakes;
 using Xunit;
 
@@ -36,7 +37,7 @@ namespace LiveMigrate.Tests.Migration
 
         private static ReadinessResult Row(string check, string host, ReadinessStatus status, string detail = "detail") => new ReadinessResult(check, host, status, detail, "remedy");
 
-        private static MigrationRequest Auto() => new MigrationRequest(MigrationScenario.Container) { Mode = null };
+        private static MigrationRequest Auto() => new MigrationRequest(ContainerName.Parse(MigrationScenario.Container)) { Mode = null };
 
         [Fact]
         public void Auto_takes_pre_copy_where_the_source_tracks_dirty_memory_for_every_caller()
@@ -69,7 +70,7 @@ namespace LiveMigrate.Tests.Migration
         public void A_failed_check_refuses_and_a_warning_refuses_unless_forced()
         {
             _results = new[] { Row(HostChecks.Canary, "hostA", ReadinessStatus.Warn) };
-            var request = new MigrationRequest(MigrationScenario.Container);
+            var request = new MigrationRequest(ContainerName.Parse(MigrationScenario.Container));
 
             Assert.True(Assert.Throws<ReadinessFailedException>(() => Settle(request)).WarningsOnly);
             request.Readiness.Force = true;
@@ -82,7 +83,7 @@ namespace LiveMigrate.Tests.Migration
         public void Bundle_sync_Auto_takes_what_readiness_chose_and_a_named_one_stays()
         {
             _results = new[] { Row(BundleSyncChoice.Check, "hostA -> hostB", ReadinessStatus.Pass, "None: -BundleSync Auto chose it") };
-            var request = new MigrationRequest(MigrationScenario.Container);
+            var request = new MigrationRequest(ContainerName.Parse(MigrationScenario.Container));
 
             Assert.Equal(BundleSync.None, Settle(request).BundleSync);
             request.Options.BundleSync = BundleSync.Full;
@@ -92,7 +93,7 @@ namespace LiveMigrate.Tests.Migration
         [Fact]
         public void Skipped_readiness_asks_nothing_and_the_journal_is_opened_either_way()
         {
-            var request = new MigrationRequest(MigrationScenario.Container) { Mode = MigrationMode.PostCopy };
+            var request = new MigrationRequest(ContainerName.Parse(MigrationScenario.Container)) { Mode = MigrationMode.PostCopy };
             request.Readiness.Skip = true;
 
             var options = Settle(request);
@@ -117,7 +118,7 @@ namespace LiveMigrate.Tests.Migration
         [Fact]
         public void The_way_back_skips_readiness_and_the_staged_pre_dump_and_Auto_is_Stop()
         {
-            var there = new MigrationRequest(MigrationScenario.Container) { Mode = MigrationMode.PreCopy };
+            var there = new MigrationRequest(ContainerName.Parse(MigrationScenario.Container)) { Mode = MigrationMode.PreCopy };
             there.Options.PredumpId = "p1";
 
             var back = there.Return();
@@ -136,7 +137,7 @@ namespace LiveMigrate.Tests.Migration
         [InlineData("hostA", "/var/lib/livemigrate/images", "p1", MigrationMode.PreCopy, false, true, null)]
         public void Refuses_what_cannot_run_before_anything_is_asked_of_the_hosts(string source, string imageRoot, string? predumpId, MigrationMode? mode, bool skip, bool local, string? parameter)
         {
-            var request = new MigrationRequest(MigrationScenario.Container) { Mode = mode };
+            var request = new MigrationRequest(ContainerName.Parse(MigrationScenario.Container)) { Mode = mode };
             request.Options.ImageRoot = imageRoot;
             request.Options.PredumpId = predumpId;
             request.Readiness.Skip = skip;
@@ -149,7 +150,7 @@ namespace LiveMigrate.Tests.Migration
         [Fact]
         public void Moves_through_the_endpoints_runtimes_with_the_settled_options()
         {
-            var request = new MigrationRequest(MigrationScenario.Container);
+            var request = new MigrationRequest(ContainerName.Parse(MigrationScenario.Container));
             request.Readiness.Skip = true;
             request.Options.ImageRoot = MigrationScenario.ImageRoot;
             request.Options.SettleTime = TimeSpan.Zero;

@@ -2,6 +2,7 @@ using System;
 using System.Linq;
 using LiveMigrate.Migration;
 using LiveMigrate.Plans;
+using LiveMigrate.Runc;
 using LiveMigrate.Tests.Support;
 using LiveMigrate.Transfer;
 using Xunit;
@@ -31,7 +32,7 @@ namespace LiveMigrate.Tests.Plans
                             "imageRoot: /srv/lm/images, maxRounds: 7, minPagesWritten: 10, minShrinkPercent: 40, skipReadiness: true, force: true, " +
                             "maxDowntime: 2.5, rollbackOnHookFailure: true");
 
-            Assert.Equal("c", r.Container);
+            Assert.Equal("c", r.Container!.Value);
             Assert.Equal((MigrationMode?)MigrationMode.PostCopy, r.Mode);
             Assert.Equal((BundleSync.None, TransferRoute.Relay, true, true, 42.0, "/srv/lm/images", true),
                 (r.Options.BundleSync, r.Options.TransferRoute, r.Options.LazyRestore, r.Options.KeepImages, r.Options.Runtime.CriuTimeout.TotalSeconds, r.Options.ImageRoot, r.Options.RollbackOnHookFailure));
@@ -57,7 +58,7 @@ namespace LiveMigrate.Tests.Plans
         public void Without_settings_a_migration_runs_as_Move_Container_runs_without_parameters()
         {
             var r = Request("throttle: 1");
-            var move = new MigrationRequest("c");
+            var move = new MigrationRequest(ContainerName.Parse("c"));
 
             Assert.Equal(move.Mode, r.Mode);
             Assert.Equal((move.Options.BundleSync, move.Options.TransferRoute, move.Options.ImageRoot, move.Options.PreCopy.MaxRounds, move.Readiness.Skip, move.Readiness.MaxDowntime),

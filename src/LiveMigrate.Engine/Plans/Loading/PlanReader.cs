@@ -102,7 +102,8 @@ namespace LiveMigrate.Plans.Loading
             var name = _r.String(m, "name", $"in migration {index + 1} {waveWhere}") ?? container;
             var where = name == null ? $"in migration {index + 1} {waveWhere}" : $"in migration '{name}' {waveWhere}";
             _r.CheckKeys(m, PlanSchema.Migration, where);
-            if (container != null && !ContainerName.IsValid(container))
+            ContainerName? parsed = null;
+            if (container != null && !ContainerName.TryParse(container, out parsed))
             {
                 _r.Problems.Error(m["container"]!, PlanProblemCodes.InvalidContainerName, $"'{container}' {where} is not a valid container name: runc accepts only ASCII letters, digits and _ + , - . (not '.' or '..').",
                     "Use the name that Get-Container shows for the container.");
@@ -114,7 +115,7 @@ namespace LiveMigrate.Plans.Loading
                 var same = from.Name == to.Name ? $"both '{from.Name}'" : $"'{from.Name}' and '{to.Name}', both {from.Address}";
                 _r.Problems.Error(m["to"]!, PlanProblemCodes.SameHost, $"'from' and 'to' {where} are {same}; a migration moves a container between two hosts.", "Name another host in 'to', or remove the migration.");
             }
-            var request = defaults.Request.Copy(container);
+            var request = defaults.Request.Copy(parsed);
             _settings.Read(m, where, request);
             _settings.ReadPredumpId(m, where, request);
             _settings.CheckEffective(m, where, request);

@@ -22,7 +22,7 @@ namespace LiveMigrate.Plans
 
         /// <summary>Unique in the plan; the container's name unless the plan gives one.</summary>
         public string Name { get; }
-        public string Container => Request.Container!;
+        public string Container => Request.Container!.Value;
         public string Wave { get; }
         public PlanHost Source { get; }
         public PlanHost Destination { get; }
