@@ -93,9 +93,11 @@ namespace LiveMigrate.Journal
                 // Read again as the engine reads a host's answer: a record is a file, and this one steers ip on the hosts.
                 _network = record.NetworkNamespace != null && record.Network != null && HostPath.IsSafeAbsolute(record.NetworkNamespace)
                     ? Network.ContainerNetwork.Parse(record.NetworkNamespace, record.Network) : null;
+                _wayBack = new WayBack(record, source, destination, _network, say);
             }
 
             private readonly Network.ContainerNetwork? _network;
+            private readonly WayBack _wayBack;
 
             public ResumeResult Execute()
             {
@@ -174,7 +176,7 @@ namespace LiveMigrate.Journal
             private ResumeAction BackToSource(ContainerInfo? onSource)
             {
                 if (IsRunning(onSource)) _say($"{_name} still runs on {_source.Name}: removing what the migration left.");
-                return new WayBack(_record, _source, _destination, _network, _say).Run(onSource, RemoveDestinationCopy, checkImages: true, _ct);
+                return _wayBack.Run(onSource, RemoveDestinationCopy, checkImages: true, _ct);
             }
 
             /// <summary>
@@ -264,8 +266,7 @@ namespace LiveMigrate.Journal
                 // Their tunnel went with the controller; left alone they would wait for it until their timeout.
                 Try($"stop the lazy-pages daemon on {_destination.Name}", () => _destination.StopPageDaemons(_record.ImageDir, CancellationToken.None));
                 // A copy whose pages did not all arrive goes before the source's tasks are let go (see MigrationEngine).
-                if (!_pagesArrived) RemoveDestinationCopy();
-                Try($"end the lazy dump on {_source.Name}", () => _source.EndLazyCheckpoint(_name, _record.ImageDir, CancellationToken.None));
+                _wayBack.EndLazyDump(() => { if (!_pagesArrived) RemoveDestinationCopy(); });
                 foreach (var host in new[] { _source, _destination })
                     Try($"remove the page port's guard on {host.Name}", () => host.UnguardPorts(_record.Id, CancellationToken.None));
             }

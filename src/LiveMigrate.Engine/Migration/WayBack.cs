@@ -70,6 +70,27 @@ namespace LiveMigrate.Migration
         }
 
         /// <summary>
+        /// Post-copy's source lets go of the frozen tasks only once nothing of the container runs on the destination: a
+        /// lazy dump that still waits for or serves a client is told to end (CRIU lifts its network lock and leaves them
+        /// frozen); until it has, a thaw would not let them run. Returns whether the dump is known to have ended.
+        /// </summary>
+        public bool EndLazyDump(Action removeDestinationCopy)
+        {
+            removeDestinationCopy();
+            try
+            {
+                _source.EndLazyCheckpoint(Name, _record.ImageDir, CancellationToken.None);
+                return true;
+            }
+            catch (Exception ex)
+            {
+                _say($"Could not end the lazy dump on {_source.Name}: {ex.Message}");
+                // A script that ran to its end killed a dump that would not end when asked; one that could not run did not.
+                return !(ex is Commands.CommandFailedException);
+            }
+        }
+
+        /// <summary>
         /// The network's undo: the destination's namespace goes (nothing of the copy may answer for the addresses), then the
         /// source's copy is on the LAN again. Each step only where the record says the migration got that far.
         /// </summary>

@@ -1,4 +1,3 @@
-using System;
 using System.Threading;
 using LiveMigrate.Journal;
 
@@ -35,39 +34,20 @@ namespace LiveMigrate.Migration.Steps
         {
             var ct = CancellationToken.None;
             c.Frozen.Start();
-            if (c.PostCopy) EndLazyDump(c);
-            var onSource = c.Source.State(c.Name, ct);
+            c.Record.Use(c.Paths);
+            var wayBack = new WayBack(c.Record, c.Source, c.Destination, c.Network, c.Say);
             // Only a restore that was attempted can have left the container on the destination; when it was, an
             // unreachable destination must stop the rollback (running the source copy could run it twice).
-            c.Record.Use(c.Paths);
-            if (new WayBack(c.Record, c.Source, c.Destination, c.Network, c.Say).Run(onSource, () => c.RemoveRestoredCopy(ct), checkImages: false, ct) == ResumeAction.CleanedUp)
+            if (c.PostCopy)
+            {
+                c.StopPageTraffic();
+                if (wayBack.EndLazyDump(() => c.RemoveRestoredCopy(ct))) c.DumpMayListen = false;
+            }
+            var onSource = c.Source.State(c.Name, ct);
+            if (wayBack.Run(onSource, () => c.RemoveRestoredCopy(ct), checkImages: false, ct) == ResumeAction.CleanedUp)
                 c.Say($"{c.Name} still runs on {c.Source.Name}.");
             c.Frozen.Stop();
             c.Result.Downtime = c.Frozen.Elapsed;
-        }
-
-        /// <summary>
-        /// Post-copy's source lets go of the frozen tasks only once nothing of the container runs on the destination: a
-        /// lazy dump that still waits for or serves a client is told to end (CRIU lifts its network lock and leaves them
-        /// frozen); until it has, a thaw would not let them run.
-        /// </summary>
-        private static void EndLazyDump(MigrationContext c)
-        {
-            var ct = CancellationToken.None;
-            c.StopPageTraffic();
-            c.RemoveRestoredCopy(ct);
-            try
-            {
-                c.Source.EndLazyCheckpoint(c.Name, c.ImageDir, ct);
-                c.DumpMayListen = false;
-            }
-            catch (Commands.CommandFailedException ex) { c.Say(ex.Message); }
-            catch (Exception ex)
-            {
-                // The script ran to its end, which kills a dump that would not end when asked.
-                c.DumpMayListen = false;
-                c.Say(ex.Message);
-            }
         }
     }
 }
