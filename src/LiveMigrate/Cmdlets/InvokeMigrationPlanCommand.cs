@@ -13,8 +13,6 @@ using LiveMigrate.Hosts;
 using LiveMigrate.Migration;
 using LiveMigrate.Plans;
 using LiveMigrate.Plans.Execution;
-using LiveMigrate.Readiness;
-using LiveMigrate.Transfer;
 
 namespace LiveMigrate.Commands.Cmdlets
 {

@@ -13,7 +13,6 @@ using LiveMigrate.Migration;
 using LiveMigrate.PreCopy;
 using LiveMigrate.Readiness;
 using LiveMigrate.Runc;
-using LiveMigrate.Transfer;
 
 namespace LiveMigrate.Commands.Cmdlets
 {
