@@ -34,6 +34,8 @@ namespace LiveMigrate.PowerShell
 
         internal RuncHost Runtime(RuntimeOptions options) => new RuncHost(Session, options);
 
+        internal LiveMigrate.Migration.MigrationEndpoint Endpoint() => new LiveMigrate.Migration.MigrationEndpoint(Name, Session, IsLocal, Runtime);
+
         public void Dispose() => Session.Dispose();
 
         public override string ToString() => Name;

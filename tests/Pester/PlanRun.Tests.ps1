@@ -102,6 +102,30 @@ Describe 'Invoke-MigrationPlan' -Tag 'Integration' -Skip:$noLab {
         }
     }
 
+    Context 'a plan that asks for pre-copy, as Move-Container -Mode PreCopy runs it' {
+        # These lab hosts lack soft-dirty tracking: the plan must fail as Move-Container does (readiness, or the engine
+        # before the freeze), not refuse the mode itself as plans once did.
+        BeforeAll {
+            Remove-LabContainer 'planpre'
+            $start = New-LabWorkload -HostIndex 1 -Name 'planpre' -MiB 4
+        }
+        AfterAll { Remove-LabContainer 'planpre' }
+
+        It 'fails it where Move-Container does, naming CONFIG_MEM_SOFT_DIRTY (<Case>)' -ForEach @(
+            @{ Case = 'readiness'; Settings = 'mode: PreCopy'; Id = 'ReadinessFailed*' }
+            @{ Case = 'engine, skipReadiness'; Settings = 'mode: PreCopy, skipReadiness: true'; Id = 'MigrationAborted*' }
+        ) {
+            $plan = New-LabPlan "  - name: w`n    migrations:`n      - { container: planpre, from: lm1, to: lm2, $Settings }"
+            $err = $null
+            $outcome = Invoke-MigrationPlan $plan -Confirm:$false -ErrorVariable err -ErrorAction SilentlyContinue
+            $outcome.Status | Should -Be 'Failed'
+            $err[0].FullyQualifiedErrorId | Should -BeLike $Id
+            ($err[0].Exception.Message + ($err[0].Exception.Results | Out-String)) | Should -Match 'CONFIG_MEM_SOFT_DIRTY'
+            @(Get-LabContainerLocation 'planpre') | Should -Be @(1)
+            (Wait-WorkloadTick 1 'planpre' 0).start_unix_ms | Should -Be $start.start_unix_ms
+        }
+    }
+
     Context 'script hooks, -WhatIf and refusals' {
         BeforeAll {
             Remove-LabContainer 'planhook'

@@ -115,6 +115,24 @@ Describe 'Migration plan files in the module' {
         $schema.required | Should -Be 'version', 'hosts', 'waves'
     }
 
+    # A plan says what Move-Container can: each of its parameters is a plan key of the same name in camelCase, in a
+    # migration and (but for predumpId) in the defaults. A parameter added without its key fails here.
+    It 'has a plan key for every Move-Container parameter' {
+        $schema = Get-Content -Raw (Join-Path $module.ModuleBase 'Schemas/migration-plan.v1.schema.json') | ConvertFrom-Json
+        # Plans name these otherwise: the container and the hosts per migration, hooks as the 'hooks' mapping of host commands and scripts.
+        $renamed = @{ Name = 'container'; Source = 'from'; Destination = 'to'; Hook = 'hooks' }
+        # A staged pre-dump belongs to one container: never a default.
+        $migrationOnly = 'container', 'from', 'to', 'predumpId'
+        $parameters = (Get-Command Move-Container).ImplementingType.GetProperties() |
+            Where-Object { $_.GetCustomAttributes([System.Management.Automation.ParameterAttribute], $true) } | ForEach-Object Name
+        $parameters.Count | Should -BeGreaterThan 15
+        foreach ($p in $parameters) {
+            $key = if ($renamed.ContainsKey($p)) { $renamed[$p] } else { $p.Substring(0, 1).ToLowerInvariant() + $p.Substring(1) }
+            $schema.'$defs'.migration.properties.PSObject.Properties.Name | Should -Contain $key -Because "Move-Container -$p needs a plan key"
+            if ($key -notin $migrationOnly) { $schema.'$defs'.defaults.properties.PSObject.Properties.Name | Should -Contain $key -Because "Move-Container -$p needs a default" }
+        }
+    }
+
     It 'has the about_LiveMigrate_Plans topic' {
         Get-Help about_LiveMigrate_Plans | Out-String | Should -Match 'failurePolicy'
     }

@@ -93,9 +93,11 @@ namespace LiveMigrate.Journal
                 // Read again as the engine reads a host's answer: a record is a file, and this one steers ip on the hosts.
                 _network = record.NetworkNamespace != null && record.Network != null && HostPath.IsSafeAbsolute(record.NetworkNamespace)
                     ? Network.ContainerNetwork.Parse(record.NetworkNamespace, record.Network) : null;
+                _wayBack = new WayBack(record, source, destination, _network, say);
             }
 
             private readonly Network.ContainerNetwork? _network;
+            private readonly WayBack _wayBack;
 
             public ResumeResult Execute()
             {
@@ -173,38 +175,8 @@ namespace LiveMigrate.Journal
 
             private ResumeAction BackToSource(ContainerInfo? onSource)
             {
-                if (IsRunning(onSource))
-                {
-                    _say($"{_name} still runs on {_source.Name}: removing what the migration left.");
-                    RemoveDestinationCopy();
-                    RejoinNetwork();
-                    return ResumeAction.CleanedUp;
-                }
-                // Whatever runs on the destination now is incomplete: it goes before the source copy runs.
-                RemoveDestinationCopy();
-                RejoinNetwork();
-                if (onSource?.Status == ContainerStatus.Paused)
-                {
-                    // A checkpoint cut short leaves the tasks frozen and whole, and the images possibly torn.
-                    _say($"{_name} is frozen on {_source.Name}: thawing it.");
-                    // runc and CRIU are never interrupted half-way (see MigrationEngine): cancellation waits for the next step.
-                    _source.Resume(_name, CancellationToken.None);
-                    RequireRunningOnSource("thawed");
-                    return ResumeAction.Thawed;
-                }
-                if (_record.Mode == MigrationMode.PostCopy)
-                    throw new InvalidOperationException($"'{_name}' runs nowhere, and post-copy's images on {_source.Name} hold no memory: it was only in the frozen copy there, which is {Describe(onSource)}. " +
-                        $"The lock {_record.LockDir} stays on {_source.Name}; look for the container by hand.");
-                // In pre-copy the complete images are the final dump, on top of the rounds beside it.
-                var images = _record.ImageDir.Length == 0 ? "" : PreCopy.PreCopySeries.CheckpointDir(_record.ImageDir, _record.Mode);
-                if (images.Length == 0 || !_source.Exists(HostPath.Combine(images, "inventory.img"), _ct))
-                    throw new InvalidOperationException($"'{_name}' runs nowhere, and {_source.Name} has no complete checkpoint at {Describe(images)} to restore it from. " +
-                        $"The lock {_record.LockDir} stays on {_source.Name}; look for the container's images and bundle by hand.");
-                _say($"{_name} runs nowhere: restoring it on {_source.Name} from {images}.");
-                if (onSource != null) _source.Delete(_name, force: true, _ct);
-                _source.Restore(_name, _record.Bundle, images, CancellationToken.None);
-                RequireRunningOnSource("restored");
-                return ResumeAction.RestoredOnSource;
+                if (IsRunning(onSource)) _say($"{_name} still runs on {_source.Name}: removing what the migration left.");
+                return _wayBack.Run(onSource, RemoveDestinationCopy, checkImages: true, _ct);
             }
 
             /// <summary>
@@ -233,29 +205,6 @@ namespace LiveMigrate.Journal
                 RequireOwnCopy(there);
                 _say($"Removing the incomplete copy of {_name} from {_destination.Name}.");
                 _destination.Delete(_name, force: true, _ct);
-            }
-
-            /// <summary>
-            /// The engine's network rollback: the destination's namespace goes (nothing of the copy may answer for the
-            /// addresses), then the source's copy is on the LAN again. Both steps do nothing where there is nothing to undo.
-            /// </summary>
-            private void RejoinNetwork()
-            {
-                if (_network == null || !_record.Reached(MigrationPhase.Checkpoint)) return;
-                if (_record.Reached(MigrationPhase.Restore))
-                {
-                    _say($"Removing the network namespace {_network.NamespacePath} from {_destination.Name}.");
-                    (_destination.Network ?? throw new InvalidOperationException($"{_destination.Name} cannot remove network namespaces.")).Remove(_network, _ct);
-                }
-                _say($"Putting {_name} on {_source.Name} back on the LAN ({string.Join(", ", _network.Interfaces.SelectMany(i => i.Addresses))}).");
-                (_source.Network ?? throw new InvalidOperationException($"{_source.Name} cannot handle network namespaces.")).Rejoin(_network, _ct);
-            }
-
-            private void RequireRunningOnSource(string how)
-            {
-                var state = _source.State(_name, _ct);
-                if (!IsRunning(state))
-                    throw new InvalidOperationException($"'{_name}' was {how} on {_source.Name}, but it is {Describe(state)}.");
             }
 
             /// <summary>After a success: the stopped entry, the images and the bundle go from the source.</summary>
@@ -317,8 +266,7 @@ namespace LiveMigrate.Journal
                 // Their tunnel went with the controller; left alone they would wait for it until their timeout.
                 Try($"stop the lazy-pages daemon on {_destination.Name}", () => _destination.StopPageDaemons(_record.ImageDir, CancellationToken.None));
                 // A copy whose pages did not all arrive goes before the source's tasks are let go (see MigrationEngine).
-                if (!_pagesArrived) RemoveDestinationCopy();
-                Try($"end the lazy dump on {_source.Name}", () => _source.EndLazyCheckpoint(_name, _record.ImageDir, CancellationToken.None));
+                _wayBack.EndLazyDump(() => { if (!_pagesArrived) RemoveDestinationCopy(); });
                 foreach (var host in new[] { _source, _destination })
                     Try($"remove the page port's guard on {host.Name}", () => host.UnguardPorts(_record.Id, CancellationToken.None));
             }
@@ -374,7 +322,6 @@ namespace LiveMigrate.Journal
             private string LastPhase() =>
                 _record.LastPhase is MigrationPhase last ? $"{last}, {(_record.Completed(last) ? "completed" : "not completed")}" : "none (it died before Prepare)";
 
-            private static string Describe(string path) => path.Length > 0 ? path : "(no image directory recorded)";
         }
     }
 }

@@ -35,5 +35,14 @@ namespace LiveMigrate.Migration
         public string? PredumpId { get; set; }
         /// <summary>Records each phase on the controller, so that Resume-Migration can end a migration whose controller died; null keeps none.</summary>
         public Journal.IMigrationJournal? Journal { get; set; }
+
+        /// <summary>A copy whose runtime options and pre-copy policy are its own; hooks and journal are shared.</summary>
+        public MigrationOptions Copy()
+        {
+            var copy = (MigrationOptions)MemberwiseClone();
+            copy.Runtime = Runtime.Copy();
+            copy.PreCopy = PreCopy.Copy();
+            return copy;
+        }
     }
 }

@@ -13,6 +13,8 @@ namespace LiveMigrate.Plans
     {
         public static readonly IReadOnlyList<int> SupportedVersions = new[] { 1 };
         public static readonly IReadOnlyList<string> Modes = new[] { "Stop", "PostCopy", "PreCopy", "Auto" };
+        public static readonly IReadOnlyList<string> BundleSyncs = new[] { "Auto", "Full", "Delta", "None" };
+        public static readonly IReadOnlyList<string> TransferRoutes = new[] { "Auto", "Direct", "Relay" };
         public static readonly IReadOnlyList<string> FailurePolicies = new[] { "stop", "continue", "rollback" };
         public static readonly IReadOnlyList<string> HookSides = new[] { "source", "destination" };
         public static readonly IReadOnlyList<string> HookPoints = Enum.GetNames(typeof(HookPoint));
@@ -21,6 +23,9 @@ namespace LiveMigrate.Plans
         public static readonly IntRange Port = new IntRange(1, 65535);
         public static readonly IntRange CriuTimeoutSec = new IntRange(1, 3600);
         public static readonly IntRange HookTimeoutSec = new IntRange(1, 3600);
+        public static readonly IntRange MaxRounds = new IntRange(1, 100);
+        public static readonly IntRange MinPagesWritten = new IntRange(0, int.MaxValue);
+        public static readonly IntRange MinShrinkPercent = new IntRange(0, 100);
 
         public const string DefaultMode = "Stop";
         public const int DefaultThrottle = 1;
@@ -34,9 +39,20 @@ namespace LiveMigrate.Plans
 
         public static readonly KeySet Plan = new KeySet("plan", new[] { "version", "hosts", "waves" }, new[] { "defaults" });
         public static readonly KeySet Host = new KeySet("host", new[] { "address" }, new[] { "port", "user", "keyPath", "knownHostsPath", "secret", "vault", "linkAddress" });
-        public static readonly KeySet Defaults = new KeySet("defaults", new string[0], new[] { "mode", "throttle", "failurePolicy", "criuTimeoutSec", "keepImages", "hooks" });
+        /// <summary>
+        /// How a migration runs, in plan defaults and per migration: Move-Container's parameters of the same names, in
+        /// camelCase (a Pester test holds them to each other).
+        /// </summary>
+        public static readonly IReadOnlyList<string> MigrationSettings = new[]
+        {
+            "mode", "bundleSync", "transferRoute", "lazyRestore", "keepImages", "criuTimeoutSec", "imageRoot",
+            "maxRounds", "minPagesWritten", "minShrinkPercent", "skipReadiness", "force", "maxDowntime", "rollbackOnHookFailure",
+        };
+
+        public static readonly KeySet Defaults = new KeySet("defaults", new string[0], new[] { "throttle", "failurePolicy" }.Concat(MigrationSettings).Concat(new[] { "hooks" }).ToArray());
         public static readonly KeySet Wave = new KeySet("wave", new[] { "name", "migrations" }, new[] { "throttle", "failurePolicy" });
-        public static readonly KeySet Migration = new KeySet("migration", new[] { "container", "from", "to" }, new[] { "name", "mode", "criuTimeoutSec", "keepImages", "hooks" });
+        // predumpId names one container's staged rounds: a migration's own, never a default.
+        public static readonly KeySet Migration = new KeySet("migration", new[] { "container", "from", "to" }, new[] { "name" }.Concat(MigrationSettings).Concat(new[] { "predumpId", "hooks" }).ToArray());
         public static readonly KeySet Hooks = new KeySet("hooks", new string[0], HookPoints.ToArray());
         public static readonly KeySet CommandHook = new KeySet("commandHook", new[] { "on", "run" }, new[] { "timeoutSec" });
         public static readonly KeySet ScriptHook = new KeySet("scriptHook", new[] { "script" }, new string[0]);

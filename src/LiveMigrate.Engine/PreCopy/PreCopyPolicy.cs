@@ -30,6 +30,8 @@ namespace LiveMigrate.PreCopy
         /// </summary>
         public int MinShrinkPercent { get; set; } = 25;
 
+        public PreCopyPolicy Copy() => (PreCopyPolicy)MemberwiseClone();
+
         /// <summary>Why the rounds so far are enough, or null to run another.</summary>
         public string? StopReason(IReadOnlyList<long> pagesWritten)
         {

@@ -20,11 +20,18 @@ namespace LiveMigrate.Runc
         /// cure use syscall tracing instead of hardware breakpoints, which never fire on some VMs and hang
         /// the dump forever; it costs little where breakpoints do work.
         /// </summary>
-        public IDictionary<string, string> CriuEnvironment { get; } = new Dictionary<string, string> { ["CRIU_FAULT"] = "130" };
+        public IDictionary<string, string> CriuEnvironment { get; private set; } = new Dictionary<string, string> { ["CRIU_FAULT"] = "130" };
 
         /// <summary>Short runc calls (state, list, delete) and file operations.</summary>
         public TimeSpan CommandTimeout { get; set; } = TimeSpan.FromSeconds(60);
         /// <summary>A checkpoint or restore: CRIU can hang silently, so every call is bounded.</summary>
         public TimeSpan CriuTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
+        public RuntimeOptions Copy()
+        {
+            var copy = (RuntimeOptions)MemberwiseClone();
+            copy.CriuEnvironment = new Dictionary<string, string>(CriuEnvironment);
+            return copy;
+        }
     }
 }

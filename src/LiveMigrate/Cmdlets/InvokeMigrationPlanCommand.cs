@@ -12,7 +12,6 @@ using LiveMigrate.Plans.Execution;
 using LiveMigrate.PowerShell;
 using LiveMigrate.Readiness;
 using LiveMigrate.Threading;
-using LiveMigrate.Transfer;
 
 namespace LiveMigrate.PowerShell.Cmdlets
 {
@@ -157,62 +156,39 @@ namespace LiveMigrate.PowerShell.Cmdlets
 
         private MigrationResult Migrate(PlannedMigration m, CancellationToken ct)
         {
-            var source = _hosts[m.Source.Name];
-            var destination = _hosts[m.Destination.Name];
-            var options = Options(m);
-            if (!SkipReadiness) Check(m, options, source, destination, ct);
-            options.Hooks = Hooks(m, source, destination, ct);
-            return Move(m.Container, source, destination, options, ct);
+            var request = m.Request.Copy();
+            request.Readiness.Skip |= SkipReadiness.IsPresent;
+            request.Readiness.Force |= Force.IsPresent;
+            return Move(m, request, _hosts[m.Source.Name], _hosts[m.Destination.Name], withHooks: true, ct);
         }
 
         private MigrationResult RollBack(PlannedMigrationOutcome outcome, CancellationToken ct)
         {
             var m = outcome.Migration;
-            return Move(m.Container, _hosts[m.Destination.Name], _hosts[m.Source.Name], Options(m), ct);
+            return Move(m, m.Request.Return(), _hosts[m.Destination.Name], _hosts[m.Source.Name], withHooks: false, ct);
         }
 
-        private MigrationResult Move(string container, MigrationHost source, MigrationHost destination, MigrationOptions options, CancellationToken ct)
+        /// <summary>
+        /// On a worker: readiness (a Fail, or a Warn without force, fails the migration before anything is frozen), then the
+        /// move; the plan's hooks run on the way there, not on a wave's way back.
+        /// </summary>
+        private MigrationResult Move(PlannedMigration m, MigrationRequest request, MigrationHost source, MigrationHost destination, bool withHooks, CancellationToken ct)
         {
-            var progress = new MigrationProgressWriter(this, container, source.Name, destination.Name, _reporter.ActivityId);
-            var engine = new MigrationEngine(new SshTreeTransport(options.TransferTimeout, options.TransferRoute), options);
+            var from = source.Endpoint();
+            var to = destination.Endpoint();
+            if (MigrationCoordinator.Refusal(request, from, to) is { } refused) throw refused.Error;
+            var coordinator = new MigrationCoordinator(ControllerJournal.Open);
+            var options = coordinator.Settle(request, from, to, text => Verbose($"{m.Name}: {text}"), ct);
+            if (withHooks) options.Hooks = Hooks(m, source, destination, ct);
+            var progress = new MigrationProgressWriter(this, m.Container, source.Name, destination.Name, _reporter.ActivityId);
             try
             {
-                return engine.Move(container, source.Runtime(options.Runtime), destination.Runtime(options.Runtime), new DispatchingMigrationObserver(progress, Dispatcher), ct);
+                return coordinator.Move(request, options, from, to, new DispatchingMigrationObserver(progress, Dispatcher), ct);
             }
             finally
             {
                 progress.Complete();
             }
-        }
-
-        private static MigrationOptions Options(PlannedMigration m)
-        {
-            var options = new MigrationOptions { KeepImages = m.KeepImages, Mode = Mode(m), Journal = ControllerJournal.Open() };
-            options.Runtime.CriuTimeout = m.CriuTimeout;
-            return options;
-        }
-
-        private static MigrationMode Mode(PlannedMigration m) => m.Mode switch
-        {
-            "Stop" => MigrationMode.Stop,
-            "PostCopy" => MigrationMode.PostCopy,
-            // Auto is settled by the readiness checks (Check); without them, the mode that needs nothing special.
-            "Auto" => MigrationMode.Stop,
-            _ => throw new NotSupportedException($"{m.Name}: mode {m.Mode} is not available: pre-copy rounds need soft-dirty memory tracking, and LiveMigrate does not run them yet. Use Stop or PostCopy."),
-        };
-
-        /// <summary>The readiness checks, on this worker: a Fail (or a Warn without -Force) fails the migration before anything is frozen.</summary>
-        private void Check(PlannedMigration m, MigrationOptions options, MigrationHost source, MigrationHost destination, CancellationToken ct)
-        {
-            // Auto is judged as Stop (what it falls back to), so a missing post-copy feature is no warning.
-            var request = new ReadinessRequest { ContainerName = m.Container, Mode = options.Mode, ImageRoot = options.ImageRoot, Runtime = options.Runtime, BundleSync = options.BundleSync };
-            var results = new ReadinessChecker(new ReadinessProbe(request)).Run(request, new ReadinessHost(source.Name, source.Session), new ReadinessHost(destination.Name, destination.Session), ct);
-            if (m.Mode == "Auto" && results.Count(r => r.Check == LiveMigrate.Readiness.Checks.HostChecks.PostCopy && r.Status == ReadinessStatus.Pass) == 2)
-                options.Mode = MigrationMode.PostCopy;
-            // The bundle's way too: shared storage found, or Delta impossible; otherwise (no answer) the engine's Delta.
-            if (BundleSyncChoice.Chosen(results) is { } sync) options.BundleSync = sync;
-            var refusal = ReadinessGate.Refusal(m.Container, results, Force);
-            if (refusal != null) throw refusal;
         }
 
         private HookSet? Hooks(PlannedMigration m, MigrationHost source, MigrationHost destination, CancellationToken ct)

@@ -9,7 +9,6 @@ using LiveMigrate.PreCopy;
 using LiveMigrate.Readiness;
 using LiveMigrate.Runc;
 using LiveMigrate.Threading;
-using LiveMigrate.Transfer;
 
 namespace LiveMigrate.PowerShell.Cmdlets
 {
@@ -120,46 +119,22 @@ namespace LiveMigrate.PowerShell.Cmdlets
 
         protected override void ProcessRecord()
         {
-            if (ErrorRecords.InvalidName("container", Name) is { } invalid)
+            if (!ContainerName.TryParse(Name, out var container))
             {
-                WriteError(invalid);
+                WriteError(ErrorRecords.InvalidName("container", Name)!);
                 return;
             }
-            if (string.Equals(Source.Name, Destination.Name, StringComparison.OrdinalIgnoreCase))
+            var request = Request(container);
+            var source = Source.Endpoint();
+            var destination = Destination.Endpoint();
+            if (MigrationCoordinator.Refusal(request, source, destination) is { } refused)
             {
-                WriteError(ErrorRecords.From(new ArgumentException($"-Source and -Destination are both {Source.Name}; a container moves between two hosts."), Name));
+                WriteError(ErrorRecords.From(refused.Error, refused.Parameter switch { nameof(ImageRoot) => ImageRoot, nameof(PredumpId) => PredumpId, _ => Name }));
                 return;
             }
-            if (!LiveMigrate.Hosts.HostPath.IsRemovable(LiveMigrate.Hosts.HostPath.Combine(ImageRoot, "x")))
-            {
-                WriteError(ErrorRecords.From(new ArgumentException(
-                    $"-ImageRoot '{ImageRoot}' is too close to / for its image folders to be removed after a migration; use a folder at least two levels deep, such as /var/lib/livemigrate/images."), ImageRoot));
-                return;
-            }
-            if (PredumpId != null)
-            {
-                if (MyInvocation.BoundParameters.ContainsKey(nameof(Mode)) && Mode != nameof(MigrationMode.PreCopy))
-                {
-                    WriteError(ErrorRecords.From(new ArgumentException($"-PredumpId finishes a pre-copy; it cannot go with -Mode {Mode}."), PredumpId));
-                    return;
-                }
-                Mode = nameof(MigrationMode.PreCopy);
-            }
-            if (Mode == Auto && SkipReadiness)
-            {
-                WriteError(ErrorRecords.From(new ArgumentException("-Mode Auto picks the mode from the readiness checks, which -SkipReadiness skips: name a mode instead."), Name));
-                return;
-            }
-            if (Mode == nameof(MigrationMode.PostCopy) && (Source.IsLocal || Destination.IsLocal))
-            {
-                WriteError(ErrorRecords.From(new ArgumentException(
-                    "-Mode PostCopy carries memory through SSH port forwarding, which a local host does not have; use SSH hosts or -Mode Stop."), Name));
-                return;
-            }
-            HookSet? hooks = null;
             try
             {
-                if (Hook != null) hooks = PowerShellHooks.Parse(Hook, this, Source, Destination, StopToken);
+                if (Hook != null) request.Options.Hooks = PowerShellHooks.Parse(Hook, this, Source, Destination, StopToken);
             }
             catch (ArgumentException ex)
             {
@@ -168,33 +143,23 @@ namespace LiveMigrate.PowerShell.Cmdlets
             }
             if (!ShouldProcess($"{Name} on {Source.Name}", $"Live-migrate to {Destination.Name}")) return;
 
-            var options = new MigrationOptions
-            {
-                KeepImages = KeepImages.IsPresent, ImageRoot = ImageRoot, PredumpId = PredumpId, LazyRestore = LazyRestore.IsPresent,
-                // Auto is settled by IsReady, from the readiness results.
-                Mode = Mode == Auto ? MigrationMode.Stop : (MigrationMode)Enum.Parse(typeof(MigrationMode), Mode, ignoreCase: true),
-                Hooks = hooks, RollbackOnHookFailure = RollbackOnHookFailure.IsPresent,
-                BundleSync = (LiveMigrate.Migration.BundleSync)Enum.Parse(typeof(LiveMigrate.Migration.BundleSync), BundleSync, ignoreCase: true),
-                TransferRoute = TransferRoutes.Parse(TransferRoute),
-                PreCopy = new PreCopyPolicy { MaxRounds = MaxRounds, MinPagesWritten = MinPagesWritten, MinShrinkPercent = MinShrinkPercent },
-            };
+            // Readiness reports its progress from worker threads through the pipeline thread, which waits here.
+            var coordinator = new MigrationCoordinator(ControllerJournal.Open, (rq, s, d, ct) => ReadinessRunner.Run(this, rq, s, d));
+            MigrationOptions options;
             try
             {
-                options.Journal = ControllerJournal.Open();
+                options = coordinator.Settle(request, source, destination, WriteVerbose, StopToken);
             }
-            catch (InvalidOperationException ex)
+            catch (Exception ex) when (ex is InvalidOperationException || ex is ReadinessFailedException)
             {
                 WriteError(ErrorRecords.From(ex, Name));
                 return;
             }
-            options.Runtime.CriuTimeout = TimeSpan.FromSeconds(CriuTimeoutSec);
-            if (!SkipReadiness && !IsReady(options)) return;
-            var engine = new MigrationEngine(new SshTreeTransport(options.TransferTimeout, options.TransferRoute), options);
             var progress = new MigrationProgressWriter(this, Name, Source.Name, Destination.Name);
             var observer = new DispatchingMigrationObserver(progress, Dispatcher);
             try
             {
-                var result = RunWork(ct => engine.Move(Name, Source.Runtime(options.Runtime), Destination.Runtime(options.Runtime), observer, ct));
+                var result = RunWork(ct => coordinator.Move(request, options, source, destination, observer, ct));
                 progress.Complete();
                 WriteObject(result);
             }
@@ -205,31 +170,30 @@ namespace LiveMigrate.PowerShell.Cmdlets
             }
         }
 
-        private bool IsReady(MigrationOptions options)
+        /// <summary>The parameters as the engine's request; every rule about them is the coordinator's.</summary>
+        private MigrationRequest Request(ContainerName container)
         {
-            var request = new ReadinessRequest
+            var request = new MigrationRequest(container)
             {
-                ContainerName = Name, Mode = Mode == Auto ? (MigrationMode?)null : options.Mode, ImageRoot = options.ImageRoot, Runtime = options.Runtime,
-                BundleSync = options.BundleSync,
-                MaxDowntime = MyInvocation.BoundParameters.ContainsKey(nameof(MaxDowntime)) ? MaxDowntime : (TimeSpan?)null,
+                // -PredumpId finishes a pre-copy: it implies the mode unless one was named.
+                Mode = Mode == Auto ? (MigrationMode?)null
+                    : PredumpId != null && !MyInvocation.BoundParameters.ContainsKey(nameof(Mode)) ? MigrationMode.PreCopy
+                    : (MigrationMode)Enum.Parse(typeof(MigrationMode), Mode, ignoreCase: true),
             };
-            var results = ReadinessRunner.Run(this, request, new ReadinessHost(Source.Name, Source.Session), new ReadinessHost(Destination.Name, Destination.Session));
-            if (Mode == Auto)
-            {
-                options.Mode = ModeChoice.Choose(results, Source.Name, Destination.Name, postCopyPossible: !(Source.IsLocal || Destination.IsLocal));
-                results = ModeChoice.ForMode(results, options.Mode);
-                WriteVerbose($"-Mode Auto: {options.Mode}, from what readiness found.");
-            }
-            if (options.BundleSync == LiveMigrate.Migration.BundleSync.Auto && BundleSyncChoice.Chosen(results) is { } sync)
-            {
-                options.BundleSync = sync;
-                WriteVerbose($"-BundleSync Auto: {sync}, from what readiness found.");
-            }
-            foreach (var r in results) WriteVerbose($"Readiness: {r.Status} {r.Check} on {r.Host}: {r.Detail}");
-            var refusal = ReadinessGate.Refusal(Name, results, Force);
-            if (refusal == null) return true;
-            WriteError(ErrorRecords.From(refusal, Name));
-            return false;
+            var o = request.Options;
+            o.KeepImages = KeepImages.IsPresent;
+            o.ImageRoot = ImageRoot;
+            o.PredumpId = PredumpId;
+            o.LazyRestore = LazyRestore.IsPresent;
+            o.RollbackOnHookFailure = RollbackOnHookFailure.IsPresent;
+            o.BundleSync = (LiveMigrate.Migration.BundleSync)Enum.Parse(typeof(LiveMigrate.Migration.BundleSync), BundleSync, ignoreCase: true);
+            o.TransferRoute = TransferRoutes.Parse(TransferRoute);
+            o.PreCopy = new PreCopyPolicy { MaxRounds = MaxRounds, MinPagesWritten = MinPagesWritten, MinShrinkPercent = MinShrinkPercent };
+            o.Runtime.CriuTimeout = TimeSpan.FromSeconds(CriuTimeoutSec);
+            request.Readiness.Skip = SkipReadiness.IsPresent;
+            request.Readiness.Force = Force.IsPresent;
+            request.Readiness.MaxDowntime = MyInvocation.BoundParameters.ContainsKey(nameof(MaxDowntime)) ? MaxDowntime : (TimeSpan?)null;
+            return request;
         }
     }
 }

@@ -5,6 +5,7 @@ using LiveMigrate.Migration;
 using LiveMigrate.PowerShell;
 using LiveMigrate.PowerShell.Completion;
 using LiveMigrate.Readiness;
+using LiveMigrate.Runc;
 
 namespace LiveMigrate.PowerShell.Cmdlets
 {
@@ -58,9 +59,10 @@ namespace LiveMigrate.PowerShell.Cmdlets
 
         protected override void ProcessRecord()
         {
-            if (ErrorRecords.InvalidName("container", Name) is { } invalid)
+            ContainerName? container = null;
+            if (Name != null && !ContainerName.TryParse(Name, out container))
             {
-                WriteError(invalid);
+                WriteError(ErrorRecords.InvalidName("container", Name)!);
                 return;
             }
             if (!LiveMigrate.Hosts.HostPath.IsSafeAbsolute(ImageRoot))
@@ -68,16 +70,12 @@ namespace LiveMigrate.PowerShell.Cmdlets
                 WriteError(ErrorRecords.From(new ArgumentException($"-ImageRoot '{ImageRoot}' is not an absolute path without '.' or '..' parts, such as /var/lib/livemigrate/images."), ImageRoot));
                 return;
             }
-            var request = new ReadinessRequest
-            {
-                ContainerName = Name,
-                Mode = Mode == null ? (MigrationMode?)null : (MigrationMode)Enum.Parse(typeof(MigrationMode), Mode, ignoreCase: true),
-                MaxDowntime = MyInvocation.BoundParameters.ContainsKey(nameof(MaxDowntime)) ? MaxDowntime : (TimeSpan?)null,
-                ImageRoot = ImageRoot,
-                CanaryTimeout = TimeSpan.FromSeconds(CanaryTimeoutSec),
-                NoCanary = NoCanary.IsPresent,
-            };
-            var results = ReadinessRunner.Run(this, request, Open(Source), Open(Destination));
+            var request = new MigrationRequest(container) { Mode = Mode == null ? (MigrationMode?)null : (MigrationMode)Enum.Parse(typeof(MigrationMode), Mode, ignoreCase: true) };
+            request.Options.ImageRoot = ImageRoot;
+            request.Readiness.MaxDowntime = MyInvocation.BoundParameters.ContainsKey(nameof(MaxDowntime)) ? MaxDowntime : (TimeSpan?)null;
+            request.Readiness.CanaryTimeout = TimeSpan.FromSeconds(CanaryTimeoutSec);
+            request.Readiness.NoCanary = NoCanary.IsPresent;
+            var results = ReadinessRunner.Run(this, MigrationCoordinator.ReadinessRequest(request), Open(Source), Open(Destination));
             if (Quiet) WriteObject(results.All(r => r.Status != ReadinessStatus.Fail));
             else WriteObject(results, enumerateCollection: true);
         }

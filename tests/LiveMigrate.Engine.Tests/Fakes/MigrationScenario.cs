@@ -131,6 +131,12 @@ namespace LiveMigrate.Tests.Fakes
 
         public void Dispose() => Cancellation.Dispose();
 
-        private MigrationEngine Engine() => new MigrationEngine(Transport, Options);
+        /// <summary>Fault injection by step name: that step fails as it begins (see MigrationEngine.AtStep).</summary>
+        public string? FaultAtStep { get; set; }
+
+        private MigrationEngine Engine() => new MigrationEngine(Transport, Options)
+        {
+            AtStep = step => { if (step == FaultAtStep) throw new InvalidOperationException($"fault injected at step {step}"); },
+        };
     }
 }

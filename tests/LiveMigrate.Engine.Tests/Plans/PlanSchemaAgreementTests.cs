@@ -42,6 +42,8 @@ namespace LiveMigrate.Tests.Plans
         public void Enumerations_and_supported_versions_are_the_same()
         {
             Assert.Equal(PlanSchema.Modes, Strings(Definition("mode").GetProperty("enum")));
+            Assert.Equal(PlanSchema.BundleSyncs, Strings(Definition("bundleSync").GetProperty("enum")));
+            Assert.Equal(PlanSchema.TransferRoutes, Strings(Definition("transferRoute").GetProperty("enum")));
             Assert.Equal(PlanSchema.FailurePolicies, Strings(Definition("failurePolicy").GetProperty("enum")));
             Assert.Equal(PlanSchema.HookSides, Strings(Property("commandHook", "on").GetProperty("enum")));
             Assert.Equal(PlanSchema.SupportedVersions, Property("plan", "version").GetProperty("enum").EnumerateArray().Select(e => e.GetInt32()));
@@ -52,11 +54,17 @@ namespace LiveMigrate.Tests.Plans
         [InlineData("defaults", "criuTimeoutSec")]
         [InlineData("host", "port")]
         [InlineData("commandHook", "timeoutSec")]
+        [InlineData("migration", "maxRounds")]
+        [InlineData("defaults", "minPagesWritten")]
+        [InlineData("defaults", "minShrinkPercent")]
         public void Ranges_are_the_same(string definition, string property)
         {
             var expected = property switch
             {
                 "throttle" => PlanSchema.Throttle,
+                "maxRounds" => PlanSchema.MaxRounds,
+                "minPagesWritten" => PlanSchema.MinPagesWritten,
+                "minShrinkPercent" => PlanSchema.MinShrinkPercent,
                 "criuTimeoutSec" => PlanSchema.CriuTimeoutSec,
                 "port" => PlanSchema.Port,
                 _ => PlanSchema.HookTimeoutSec,
@@ -91,6 +99,17 @@ namespace LiveMigrate.Tests.Plans
                 "  failurePolicy: rollback",
                 "  criuTimeoutSec: 60",
                 "  keepImages: true",
+                "  bundleSync: Delta",
+                "  transferRoute: Relay",
+                "  lazyRestore: true",
+                "  imageRoot: /srv/lm/images",
+                "  maxRounds: 3",
+                "  minPagesWritten: 100",
+                "  minShrinkPercent: 10",
+                "  skipReadiness: false",
+                "  force: true",
+                "  maxDowntime: 2.5",
+                "  rollbackOnHookFailure: true",
                 "  hooks:",
                 "    PreCheckpoint: { on: source, run: [sync], timeoutSec: 5 }",
                 "    PostCheckpoint: [ { script: check.ps1 } ]",
@@ -103,7 +122,8 @@ namespace LiveMigrate.Tests.Plans
                 "    throttle: 1",
                 "    failurePolicy: continue",
                 "    migrations:",
-                "      - { name: m, container: c, from: lm1, to: lm2, mode: Stop, criuTimeoutSec: 30, keepImages: false, hooks: { OnFailure: { on: source, run: [true] } } }") + "\n";
+                "      - { name: m, container: c, from: lm1, to: lm2, mode: Stop, criuTimeoutSec: 30, keepImages: false, hooks: { OnFailure: { on: source, run: [true] } } }",
+                "      - { container: d, from: lm1, to: lm2, predumpId: p1 }") + "\n";
             var result = MigrationPlanLoader.Parse(text, dir.File("plan.yaml"));
             Assert.Empty(result.Problems);
             var used = new HashSet<string>();

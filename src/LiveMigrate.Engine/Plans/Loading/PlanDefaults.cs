@@ -1,4 +1,5 @@
 using LiveMigrate.Hooks;
+using LiveMigrate.Migration;
 using System.Collections.Generic;
 
 namespace LiveMigrate.Plans.Loading
@@ -6,11 +7,10 @@ namespace LiveMigrate.Plans.Loading
     /// <summary>The plan's defaults: section over the built-in ones; what a wave or migration does not set itself.</summary>
     internal sealed class PlanDefaults
     {
-        public string Mode { get; set; } = PlanSchema.DefaultMode;
         public int Throttle { get; set; } = PlanSchema.DefaultThrottle;
         public FailurePolicy FailurePolicy { get; set; } = PlanSchema.DefaultFailurePolicy;
-        public int CriuTimeoutSec { get; set; } = PlanSchema.DefaultCriuTimeoutSec;
-        public bool KeepImages { get; set; }
+        /// <summary>Each migration starts from a copy of this, with no container yet.</summary>
+        public MigrationRequest Request { get; } = PlanSettingsReader.BuiltIn();
         public Dictionary<HookPoint, IReadOnlyList<PlanHook>> Hooks { get; set; } = new Dictionary<HookPoint, IReadOnlyList<PlanHook>>();
     }
 }

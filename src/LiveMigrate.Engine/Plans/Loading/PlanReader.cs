@@ -14,6 +14,7 @@ namespace LiveMigrate.Plans.Loading
         private readonly NodeReader _r;
         private readonly HostsReader _hosts;
         private readonly HooksReader _hooks;
+        private readonly PlanSettingsReader _settings;
         private readonly List<MigrationEntry> _migrations = new List<MigrationEntry>();
         private readonly List<YamlScalar> _waveNames = new List<YamlScalar>();
         private readonly HashSet<string> _usedHosts = new HashSet<string>(StringComparer.Ordinal);
@@ -23,6 +24,7 @@ namespace LiveMigrate.Plans.Loading
             _r = new NodeReader(problems);
             _hosts = new HostsReader(_r);
             _hooks = new HooksReader(_r, Path.GetDirectoryName(path) ?? ".");
+            _settings = new PlanSettingsReader(_r);
         }
 
         public MigrationPlan? Read(YamlNode root, string path)
@@ -57,11 +59,9 @@ namespace LiveMigrate.Plans.Loading
             var m = _r.Mapping(node, "'defaults'", "Write the settings that every migration inherits, such as 'throttle: 2' and 'mode: Stop', under 'defaults:'.");
             if (m == null) return defaults;
             _r.CheckKeys(m, PlanSchema.Defaults, where);
-            defaults.Mode = _r.OneOf(m, "mode", PlanSchema.Modes, where) ?? defaults.Mode;
             defaults.Throttle = _r.Int(m, "throttle", PlanSchema.Throttle, where) ?? defaults.Throttle;
             defaults.FailurePolicy = Policy(m, where) ?? defaults.FailurePolicy;
-            defaults.CriuTimeoutSec = _r.Int(m, "criuTimeoutSec", PlanSchema.CriuTimeoutSec, where) ?? defaults.CriuTimeoutSec;
-            defaults.KeepImages = _r.Bool(m, "keepImages", where) ?? defaults.KeepImages;
+            _settings.Read(m, where, defaults.Request);
             if (m["hooks"] != null) defaults.Hooks = _hooks.Read(m["hooks"], where);
             return defaults;
         }
@@ -102,7 +102,8 @@ namespace LiveMigrate.Plans.Loading
             var name = _r.String(m, "name", $"in migration {index + 1} {waveWhere}") ?? container;
             var where = name == null ? $"in migration {index + 1} {waveWhere}" : $"in migration '{name}' {waveWhere}";
             _r.CheckKeys(m, PlanSchema.Migration, where);
-            if (container != null && !ContainerName.IsValid(container))
+            ContainerName? parsed = null;
+            if (container != null && !ContainerName.TryParse(container, out parsed))
             {
                 _r.Problems.Error(m["container"]!, PlanProblemCodes.InvalidContainerName, $"'{container}' {where} is not a valid container name: runc accepts only ASCII letters, digits and _ + , - . (not '.' or '..').",
                     "Use the name that Get-Container shows for the container.");
@@ -114,16 +115,17 @@ namespace LiveMigrate.Plans.Loading
                 var same = from.Name == to.Name ? $"both '{from.Name}'" : $"'{from.Name}' and '{to.Name}', both {from.Address}";
                 _r.Problems.Error(m["to"]!, PlanProblemCodes.SameHost, $"'from' and 'to' {where} are {same}; a migration moves a container between two hosts.", "Name another host in 'to', or remove the migration.");
             }
-            var mode = _r.OneOf(m, "mode", PlanSchema.Modes, where) ?? defaults.Mode;
-            var criuTimeout = _r.Int(m, "criuTimeoutSec", PlanSchema.CriuTimeoutSec, where) ?? defaults.CriuTimeoutSec;
-            var keepImages = _r.Bool(m, "keepImages", where) ?? defaults.KeepImages;
+            var request = defaults.Request.Copy(parsed);
+            _settings.Read(m, where, request);
+            _settings.ReadPredumpId(m, where, request);
+            _settings.CheckEffective(m, where, request);
             var hooks = new Dictionary<HookPoint, IReadOnlyList<PlanHook>>(defaults.Hooks);
             if (m["hooks"] != null) foreach (var stage in _hooks.Read(m["hooks"], where)) hooks[stage.Key] = stage.Value;
             if (name == null || container == null) return null;
             _migrations.Add(new MigrationEntry(wave, name, container, m["name"] as YamlScalar, (YamlScalar)m["container"]!));
             if (from == null || to == null) return null;
             var effectiveHooks = hooks.OrderBy(h => h.Key).SelectMany(h => h.Value).ToList();
-            return new PlannedMigration(name, container, wave, from, to, mode, TimeSpan.FromSeconds(criuTimeout), keepImages, effectiveHooks, m.Line, m.Column);
+            return new PlannedMigration(name, wave, from, to, request, effectiveHooks, m.Line, m.Column);
         }
 
         private PlanHost? HostReference(YamlMapping m, string key, string where)

@@ -1,11 +1,10 @@
 using System.Collections.Generic;
 using System.Linq;
-using LiveMigrate.Readiness;
 
-namespace LiveMigrate.PowerShell
+namespace LiveMigrate.Readiness
 {
     /// <summary>Whether readiness results let a move go ahead: never on a Fail, on a Warn only with -Force.</summary>
-    internal static class ReadinessGate
+    public static class ReadinessGate
     {
         /// <summary>The refusal to raise, or null when the move may go ahead.</summary>
         public static ReadinessFailedException? Refusal(string container, IReadOnlyList<ReadinessResult> results, bool force)

@@ -1,0 +1,53 @@
+using System.Threading;
+using LiveMigrate.Journal;
+
+namespace LiveMigrate.Migration.Steps
+{
+    /// <summary>The freeze: the source leaves the LAN, then CRIU dumps the container (post-copy: all but its memory, which it serves).</summary>
+    internal sealed class CheckpointStep : MigrationStep
+    {
+        public override MigrationPhase Phase => MigrationPhase.Checkpoint;
+
+        public override string Describe(MigrationContext c) => $"Checkpointing {c.Name} on {c.Source.Name} (frozen from here)";
+
+        public override void Forward(MigrationContext c)
+        {
+            // CRIU is never interrupted: killed half-way it can leave tasks frozen or images torn. A Ctrl+C waits for the
+            // call (bounded by its timeout) and is honoured between steps.
+            if (c.Network != null)
+            {
+                // Off the LAN before the freeze: CRIU unlocks the network after a --leave-running dump, and the frozen
+                // copy's kernel would then take and acknowledge its peers' data that the images never hold (a stalled
+                // connection on the destination); later, it would answer for the addresses the destination announces.
+                c.Source.Network!.Isolate(c.Network, CancellationToken.None);
+            }
+            if (c.PostCopy)
+            {
+                c.DumpMayListen = true;
+                c.LazyDump = c.Source.StartLazyCheckpoint(c.Name, c.ImageDir, c.PagePort, CancellationToken.None);
+            }
+            else c.Source.Checkpoint(c.Name, c.CheckpointDir, c.PreCopy ? c.Series!.RoundDir(c.LastRound) : null, CancellationToken.None);
+        }
+
+        /// <summary>The container runs on the source again, as Resume-Migration puts it back (<see cref="WayBack"/>); the outage counts as downtime.</summary>
+        public override void Undo(MigrationContext c)
+        {
+            var ct = CancellationToken.None;
+            c.Frozen.Start();
+            c.Record.Use(c.Paths);
+            var wayBack = new WayBack(c.Record, c.Source, c.Destination, c.Network, c.Say);
+            // Only a restore that was attempted can have left the container on the destination; when it was, an
+            // unreachable destination must stop the rollback (running the source copy could run it twice).
+            if (c.PostCopy)
+            {
+                c.StopPageTraffic();
+                if (wayBack.EndLazyDump(() => c.RemoveRestoredCopy(ct))) c.DumpMayListen = false;
+            }
+            var onSource = c.Source.State(c.Name, ct);
+            if (wayBack.Run(onSource, () => c.RemoveRestoredCopy(ct), checkImages: false, ct) == ResumeAction.CleanedUp)
+                c.Say($"{c.Name} still runs on {c.Source.Name}.");
+            c.Frozen.Stop();
+            c.Result.Downtime = c.Frozen.Elapsed;
+        }
+    }
+}
