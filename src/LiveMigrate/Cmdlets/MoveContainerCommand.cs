@@ -162,6 +162,14 @@ namespace LiveMigrate.Commands.Cmdlets
                     "-Mode PostCopy carries memory through SSH port forwarding, which a local host does not have; use SSH hosts or -Mode Stop."), Name));
                 return;
             }
+            if (Mode == nameof(MigrationMode.PostCopy) && !RelayedPagesPossible)
+            {
+                WriteError(ErrorRecords.From(new NotSupportedException(
+                    $"-Mode PostCopy with -TransferRoute Relay carries the memory through LiveMigrate's own SSH port forwarding, which " +
+                    $"{(Source.ForwardsPorts ? Destination.Name : Source.Name)}, driven through a PowerShell session, does not have. " +
+                    "Use -TransferRoute Auto or Direct (the pages go host to host over the direct link), or -Mode Stop."), Name));
+                return;
+            }
             HookSet? hooks = null;
             try
             {
@@ -222,7 +230,7 @@ namespace LiveMigrate.Commands.Cmdlets
             var results = ReadinessRunner.Run(this, request, new ReadinessHost(Source.Name, Source.Session), new ReadinessHost(Destination.Name, Destination.Session), _stop.Token);
             if (Mode == Auto)
             {
-                options.Mode = ModeChoice.Choose(results, Source.Name, Destination.Name, postCopyPossible: !(Source.IsLocal || Destination.IsLocal));
+                options.Mode = ModeChoice.Choose(results, Source.Name, Destination.Name, postCopyPossible: !(Source.IsLocal || Destination.IsLocal) && RelayedPagesPossible);
                 results = ModeChoice.ForMode(results, options.Mode);
                 WriteVerbose($"-Mode Auto: {options.Mode}, from what readiness found.");
             }
@@ -237,6 +245,10 @@ namespace LiveMigrate.Commands.Cmdlets
             WriteError(ErrorRecords.From(refusal, Name));
             return false;
         }
+
+        /// <summary>Relayed, post-copy's pages need port forwarding on both hosts' connections; a PowerShell session has none.</summary>
+        private bool RelayedPagesPossible =>
+            TransferRoutes.Parse(TransferRoute) != LiveMigrate.Transfer.TransferRoute.Relay || (Source.ForwardsPorts && Destination.ForwardsPorts);
 
         protected override void StopProcessing() => _stop.Cancel();
     }

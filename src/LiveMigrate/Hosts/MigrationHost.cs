@@ -28,6 +28,10 @@ namespace LiveMigrate.Commands.Hosts
         public string? KnownHostsPath { get; }
         public string? KeyFilePath { get; }
         public string? Cipher => (Session as SshHostSession)?.Cipher;
+        /// <summary>The PowerShell session this host is driven through, if it was opened from one.</summary>
+        public System.Management.Automation.Runspaces.PSSession? PSSession => (Session as PowerShellSessionHost)?.Session;
+        /// <summary>Whether LiveMigrate's own SSH connection carries port forwards for post-copy's pages when they are relayed.</summary>
+        internal bool ForwardsPorts => Session is SshHostSession;
 
         internal HostAddress? Address { get; }
         internal IHostSession Session { get; }
