@@ -26,6 +26,8 @@ namespace LiveMigrate.Commands.Hosts
         /// <summary>The most a command run to completion may print, and one call may carry.</summary>
         internal const int OutputLimit = 16 * 1024 * 1024;
         private const int ChunkBytes = 1024 * 1024;
+        /// <summary>What readiness streams through the controller to measure the relayed bandwidth (~7 MB/s each way here).</summary>
+        internal const long BandwidthSampleBytes = 4L << 20;
         /// <summary>Beyond its own wait, what one call may take before the session counts as not answering.</summary>
         private static readonly TimeSpan CallMargin = TimeSpan.FromSeconds(30);
         private static readonly string Script = ReadScript();

@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Management.Automation;
 using System.Threading;
+using LiveMigrate.Commands.Hosts;
 using LiveMigrate.Commands.Progress;
 using LiveMigrate.Readiness;
 
@@ -11,6 +12,9 @@ namespace LiveMigrate.Commands.Readiness
     {
         public static IReadOnlyList<ReadinessResult> Run(Cmdlet cmdlet, ReadinessRequest request, ReadinessHost source, ReadinessHost destination, CancellationToken ct)
         {
+            // Relayed through a PowerShell session a stream moves a few MB/s: a smaller sample measures that as well, sooner.
+            if (source.Session is PowerShellSessionHost || destination.Session is PowerShellSessionHost)
+                request.BandwidthSampleBytes = System.Math.Min(request.BandwidthSampleBytes, PowerShellSessionHost.BandwidthSampleBytes);
             var checker = new ReadinessChecker(new ReadinessProbe(request));
             var activity = request.ContainerName == null
                 ? $"Readiness of {source.Name} and {destination.Name}"

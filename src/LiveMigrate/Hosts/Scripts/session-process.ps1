@@ -74,11 +74,13 @@ function Get-Ending($e) {
     $ending
 }
 
-# What stdout holds: waits up to $WaitMs for the first bytes, then takes only what is there already.
+# What stdout holds: waits up to $WaitMs for the first bytes, then gathers what follows them closely (a pipe holds only
+# 64 KiB, and each call is a round trip) for up to a tenth of a second, or until $Max bytes.
 function Read-Output($e) {
     $chunk = [System.IO.MemoryStream]::new()
     $end = $false
     $wait = $WaitMs
+    $clock = [System.Diagnostics.Stopwatch]::StartNew()
     while ($chunk.Length -lt $Max) {
         if ($null -eq $e.Reading) { $e.Reading = $e.Out.ReadAsync($e.Buffer, 0, [Math]::Min($e.Buffer.Length, $Max - $chunk.Length)) }
         if (-not (Test-Ended $e.Reading $wait)) { break }
@@ -86,7 +88,8 @@ function Read-Output($e) {
         $e.Reading = $null
         if ($read.Status -ne 'RanToCompletion' -or $read.Result -eq 0) { $end = $true; break }
         $chunk.Write($e.Buffer, 0, $read.Result)
-        $wait = 0
+        if ($clock.ElapsedMilliseconds -ge $WaitMs + 100) { break }
+        $wait = 10
     }
     @{ Data = $chunk.ToArray(); End = $end }
 }
