@@ -53,7 +53,7 @@ namespace LiveMigrate.Commands.Cmdlets
 
         /// <summary>Where the other hosts reach this one for the direct route, when not at the address the controller uses.</summary>
         [Parameter(ParameterSetName = SshSet, ValueFromPipelineByPropertyName = true)]
-        [Parameter(ParameterSetName = SessionSet)]
+        [Parameter(ParameterSetName = SessionSet, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
         public string? LinkAddress { get; set; }
 
