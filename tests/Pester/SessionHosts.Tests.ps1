@@ -96,6 +96,30 @@ Describe 'Hosts driven through a PSSession' -Tag 'Integration' -Skip:$noLab {
         (Wait-WorkloadTick 2 $name ($before.counter + 20)).errors | Should -Be 0
     }
 
+    It 'kills the program running on the host when the migration is stopped, and the session goes on working' {
+        # Another runspace, as a console's Ctrl+C stops a pipeline: its own hosts over the same two sessions.
+        $ps = [powershell]::Create()
+        $null = $ps.AddScript({
+            param($module, $name, $sessions, $knownHosts)
+            Import-Module $module
+            $a, $b = $sessions | ForEach-Object { New-MigrationHost -Session $_ -KnownHostsPath $knownHosts }
+            Move-Container $name -Source $b -Destination $a -SkipReadiness -Confirm:$false -Hook @{ PreCheckpoint = @{ On = 'Source'; Run = @('sleep', '2997') } }
+        }).AddArgument($env:LIVEMIGRATE_MODULE).AddArgument($name).AddArgument($sessions).AddArgument($lab.KnownHostsPath)
+        $handle = $ps.BeginInvoke()
+        $deadline = [DateTime]::UtcNow.AddSeconds(60)
+        while (-not (Get-LabProcess '^sleep 2997$') -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 50 }
+        Get-LabProcess '^sleep 2997$' | Should -Not -BeNullOrEmpty -Because 'the hook runs on lab host 2 through its session'
+        $clock = [Diagnostics.Stopwatch]::StartNew()
+        $ps.Stop()
+        $ps.Dispose()
+        while ((Get-LabProcess '^sleep 2997$') -and $clock.Elapsed.TotalSeconds -lt 10) { Start-Sleep -Milliseconds 50 }
+        Get-LabProcess '^sleep 2997$' | Should -BeNullOrEmpty -Because 'stopping the migration kills what it runs on the host'
+        Write-Host "Stopped, and the hook's program gone from the host, in $($clock.ElapsedMilliseconds) ms"
+        Get-LabContainerLocation $name | Should -Be 2
+        $sessions | ForEach-Object { $_.State | Should -Be 'Opened' }
+        (Get-Container -MigrationHost $hosts[1] -Name $name).Status | Should -Be 'Running'
+    }
+
     It 'leaves the session open when the host is removed, and relays when known_hosts holds no key for it' {
         Remove-MigrationHost $hosts[0]
         $sessions[0].State | Should -Be 'Opened'
