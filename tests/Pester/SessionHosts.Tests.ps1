@@ -96,6 +96,15 @@ Describe 'Hosts driven through a PSSession' -Tag 'Integration' -Skip:$noLab {
         (Wait-WorkloadTick 2 $name ($before.counter + 20)).errors | Should -Be 0
     }
 
+    It 'bounds what a command run through the session may print' {
+        $result = Move-Container $name -Source $hosts[1] -Destination $hosts[0] -SkipReadiness -Confirm:$false -ErrorVariable err -ErrorAction SilentlyContinue -Hook @{
+            PreCheckpoint = @{ On = 'Source'; Run = @('sh', '-c', 'printf "%s\n" "${1}" | head -c 2000000; head -c 17000000 /dev/zero', 'sh', 'big') }
+        }
+        $result | Should -BeNullOrEmpty
+        "$($err[0].Exception.Message)" | Should -BeLike '*printed more than 16 MiB*'
+        Get-LabContainerLocation $name | Should -Be 2
+    }
+
     It 'kills the program running on the host when the migration is stopped, and the session goes on working' {
         # Another runspace, as a console's Ctrl+C stops a pipeline: its own hosts over the same two sessions.
         $ps = [powershell]::Create()

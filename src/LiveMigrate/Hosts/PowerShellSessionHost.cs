@@ -88,7 +88,9 @@ namespace LiveMigrate.Commands.Hosts
         /// <summary>One call in the session, after the calls of other threads: a bounded wait for the turn and for the answer.</summary>
         private Hashtable Call(CommandLine shown, CancellationToken ct, string op, string? id = null, IReadOnlyList<string>? argv = null, byte[]? data = null, int waitMs = 0)
         {
-            if (_disposed) throw new ObjectDisposedException(Name, $"The host {Name} was closed with Remove-MigrationHost; open it again with New-MigrationHost -Session.");
+            // Closed, it starts nothing more; what runs may still be waited for and ended (a stopped migration's kill).
+            if (_disposed && (op == "run" || op == "start"))
+                throw new ObjectDisposedException(Name, $"The host {Name} was closed with Remove-MigrationHost; open it again with New-MigrationHost -Session.");
             var bound = TimeSpan.FromMilliseconds(waitMs) + CallMargin;
             if (!_turn.Wait(bound + bound, ct))
                 throw new CommandFailedException(Name, shown, $"The PowerShell session to {Name} stayed busy for {(bound + bound).TotalSeconds:0} s; '{shown}' was not run. Leave the session to LiveMigrate while it works on that host.");
@@ -99,7 +101,9 @@ namespace LiveMigrate.Commands.Hosts
                     throw new CommandFailedException(Name, shown, $"The PowerShell session to {Name} is {state}, so '{shown}' could not run there. Open a new one with New-PSSession and give it to New-MigrationHost -Session.");
                 using var ps = PowerShell.Create();
                 ps.Runspace = _session.Runspace;
-                ps.AddScript(Script, useLocalScope: true).AddParameter("Op", op).AddParameter("WaitMs", waitMs).AddParameter("Max", ChunkBytes);
+                // A command run to completion answers with all it printed; a stream, a chunk at a time.
+                var max = op == "run" || op == "wait" ? OutputLimit : ChunkBytes;
+                ps.AddScript(Script, useLocalScope: true).AddParameter("Op", op).AddParameter("WaitMs", waitMs).AddParameter("Max", max);
                 if (id != null) ps.AddParameter("Id", id);
                 if (argv != null) ps.AddParameter("Argv", argv.ToArray());
                 if (data != null) ps.AddParameter("Data", data);
