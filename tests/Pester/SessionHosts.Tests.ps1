@@ -96,6 +96,18 @@ Describe 'Hosts driven through a PSSession' -Tag 'Integration' -Skip:$noLab {
         (Wait-WorkloadTick 2 $name ($before.counter + 20)).errors | Should -Be 0
     }
 
+    It 'clones the container through the sessions, the checkpoint going host to host' {
+        Remove-LabContainer "$name-1"
+        try {
+            $clone = Copy-Container $name -Source $hosts[1] -Destination $hosts[0] -Confirm:$false
+            $clone.Status | Should -Be 'Running'
+            $clone.TransferRoute | Should -Be 'Direct'
+            Get-LabContainerLocation "$name-1" | Should -Be 1
+            Get-LabContainerLocation $name | Should -Be 2
+        }
+        finally { Remove-LabContainer "$name-1" }
+    }
+
     It 'bounds what a command run through the session may print' {
         $result = Move-Container $name -Source $hosts[1] -Destination $hosts[0] -SkipReadiness -Confirm:$false -ErrorVariable err -ErrorAction SilentlyContinue -Hook @{
             PreCheckpoint = @{ On = 'Source'; Run = @('sh', '-c', 'printf "%s\n" "${1}" | head -c 2000000; head -c 17000000 /dev/zero', 'sh', 'big') }
@@ -136,7 +148,9 @@ Describe 'Hosts driven through a PSSession' -Tag 'Integration' -Skip:$noLab {
         Set-Content $empty ''
         $again = New-MigrationHost -Session $sessions[0] -KnownHostsPath $empty -WarningVariable warned -WarningAction SilentlyContinue
         "$warned" | Should -BeLike "*holds no key for $([WildcardPattern]::Escape("[$($lab.Addresses[0])]:$($lab.Port)"))*relayed*"
-        Remove-MigrationHost $again
+        # Removed by its session, as by any other spelling of the host.
+        Remove-MigrationHost $sessions[0]
+        Get-MigrationHost | Where-Object Name -eq $again.Name | Should -BeNullOrEmpty
         $hosts[0] = Connect-LabSessionHost $sessions[0] 1
         $hosts[0].IsConnected | Should -BeTrue
     }
