@@ -28,6 +28,8 @@ namespace LiveMigrate.PowerShell
         public string? KnownHostsPath { get; }
         public string? KeyFilePath { get; }
         public string? Cipher => (Session as SshHostSession)?.Cipher;
+        /// <summary>The PowerShell session this host is driven through, if it was opened from one.</summary>
+        public System.Management.Automation.Runspaces.PSSession? PSSession => (Session as PowerShellSessionHost)?.Session;
 
         internal HostAddress? Address { get; }
         internal IHostSession Session { get; }

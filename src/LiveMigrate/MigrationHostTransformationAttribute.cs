@@ -22,6 +22,10 @@ namespace LiveMigrate.PowerShell
                     return value;
                 case string s:
                     return Open(s);
+                case System.Management.Automation.Runspaces.PSSession session:
+                    if (OpenOnly) return Open(HostConnector.SessionAddress(session).ToString());
+                    try { return HostConnector.FromSession(session, HostConnector.DefaultKnownHostsPath, null); }
+                    catch (Exception ex) { throw new ArgumentTransformationMetadataException(ex.Message, ex); }
                 case IEnumerable list:
                     var hosts = new List<object?>();
                     foreach (var item in list) hosts.Add(Transform(engineIntrinsics, item));

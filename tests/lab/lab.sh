@@ -108,6 +108,7 @@ MaxSessions 64
 MaxStartups 64:30:128
 SetEnv SHLVL=1
 Subsystem sftp internal-sftp
+Subsystem powershell $LAB/pwsh-sshs
 CFG
   if [ -f "$dir/sshd.pid" ] && kill -0 "$(cat "$dir/sshd.pid")" 2>/dev/null; then return; fi
   make_host_net "$i"
@@ -183,6 +184,16 @@ rootfs() {
   echo 'root:x:0:0:root:/:/bin/sh' > "$r/etc/passwd"
 }
 
+# pwsh's SSH remoting subsystem, for hosts driven through a PowerShell session: the repository's own pwsh, copied in
+# (the hosts see a clean /root, and the tool lives under the real one).
+pwsh_subsystem() {
+  [ -x "$LAB/pwsh-sshs" ] && return
+  local home; home=$(cd "$here/../.." && dotnet pwsh -NoProfile -NonInteractive -Command '$PSHOME' 2>/dev/null) || return 0
+  mkdir -p "$LAB/pwsh" && cp -a "$home/." "$LAB/pwsh/"
+  printf '#!/bin/sh\nexec %s %s -sshs -NoLogo -NoProfile\n' "$(command -v dotnet)" "$LAB/pwsh/pwsh.dll" > "$LAB/pwsh-sshs"
+  chmod 755 "$LAB/pwsh-sshs"
+}
+
 cmd_start() {
   local n=${1:-3} i
   mkdir -p "$LAB/client"
@@ -192,6 +203,7 @@ cmd_start() {
   # CRIU's lazy-pages transfer needs pipes larger than root may grow without CAP_SYS_RESOURCE.
   sysctl -q -w fs.pipe-max-size=4194304 || true
   rootfs
+  pwsh_subsystem
   make_lan
   for i in $(seq 1 "$n"); do start_host "$i"; done
   write_known_hosts "$n"

@@ -40,6 +40,32 @@ namespace LiveMigrate.Commands
 
         public string ToShellString()
         {
+            var sb = new StringBuilder(ShellQuote.Join(Words()));
+            if (StandardInput == StreamTarget.DevNull) sb.Append(" </dev/null");
+            if (StandardOutput == StreamTarget.DevNull) sb.Append(" >/dev/null");
+            if (StandardErrorPath != null) sb.Append(" 2>>").Append(ShellQuote.Quote(StandardErrorPath));
+            return sb.ToString();
+        }
+
+        /// <summary>
+        /// The same command for a host that starts programs from an argument vector, with no shell (a PowerShell
+        /// session): the words as they are, and, only when there are redirections, a fixed sh script in front that
+        /// makes them, taking them and the words as its arguments.
+        /// </summary>
+        public IReadOnlyList<string> ToArgumentVector()
+        {
+            var words = Words();
+            if (StandardInput == StreamTarget.Inherit && StandardOutput == StreamTarget.Inherit && StandardErrorPath == null) return words;
+            return new[] { "sh", "-c", RedirectScript, "redirect", StandardInput == StreamTarget.DevNull ? "null" : "-",
+                StandardOutput == StreamTarget.DevNull ? "null" : "-", StandardErrorPath ?? "" }.Concat(words).ToList();
+        }
+
+        private const string RedirectScript =
+            "[ \"$1\" = null ] && exec </dev/null; [ \"$2\" = null ] && exec >/dev/null; [ -n \"$3\" ] && exec 2>>\"$3\"; shift 3; exec \"$@\"";
+
+        /// <summary>env(1) with the variables, timeout(1) with the host timeout, then the command's own words.</summary>
+        private List<string> Words()
+        {
             var words = new List<string>();
             if (Environment.Count > 0)
             {
@@ -59,11 +85,7 @@ namespace LiveMigrate.Commands
                 words.AddRange(new[] { "timeout", "--kill-after=5", seconds.ToString(System.Globalization.CultureInfo.InvariantCulture) });
             }
             words.AddRange(Arguments);
-            var sb = new StringBuilder(ShellQuote.Join(words));
-            if (StandardInput == StreamTarget.DevNull) sb.Append(" </dev/null");
-            if (StandardOutput == StreamTarget.DevNull) sb.Append(" >/dev/null");
-            if (StandardErrorPath != null) sb.Append(" 2>>").Append(ShellQuote.Quote(StandardErrorPath));
-            return sb.ToString();
+            return words;
         }
 
         /// <summary>

@@ -63,6 +63,12 @@ namespace LiveMigrate.Hosts
         public IReadOnlyCollection<string> KeyTypesFor(string knownHostsName) =>
             new HashSet<string>(_entries.Where(e => !e.Revoked && !e.CertAuthority && e.Matches(knownHostsName)).Select(e => e.KeyType));
 
+        /// <summary>The keys this file trusts for a host (none revoked), as known_hosts writes them: "type base64".</summary>
+        public IReadOnlyList<string> KeysFor(string knownHostsName) =>
+            _entries.Where(e => !e.Revoked && !e.CertAuthority && e.Matches(knownHostsName))
+                .Where(e => !_entries.Any(r => r.Revoked && r.Key.SequenceEqual(e.Key)))
+                .Select(e => e.KeyType + " " + Convert.ToBase64String(e.Key)).Distinct().ToList();
+
         /// <summary>The fingerprints this file holds for a host, for error messages.</summary>
         public IReadOnlyList<string> FingerprintsFor(string knownHostsName) =>
             _entries.Where(e => !e.Revoked && !e.CertAuthority && e.Matches(knownHostsName)).Select(e => Fingerprint(e.Key)).ToList();

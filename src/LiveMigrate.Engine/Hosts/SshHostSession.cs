@@ -12,7 +12,7 @@ using Renci.SshNet.Common;
 namespace LiveMigrate.Hosts
 {
     /// <summary>One SSH connection to a host, opened once and shared by every command sent to it.</summary>
-    public sealed class SshHostSession : IHostSession
+    public sealed class SshHostSession : IDirectLinkTarget
     {
         // Fastest first on the paths measured here; SSH.NET would otherwise negotiate aes128-ctr.
         private static readonly string[] PreferredCiphers = { "aes128-gcm@openssh.com", "aes256-gcm@openssh.com", "aes128-ctr", "aes256-ctr" };
@@ -38,6 +38,7 @@ namespace LiveMigrate.Hosts
         public string Name => Options.Address.ToString();
         public bool IsConnected => !_disposed && _client.IsConnected;
         public string Cipher => _client.ConnectionInfo.CurrentClientEncryption ?? "";
+        public HostAddress ReachableAt => Options.LinkAddress ?? Options.Address;
         /// <summary>The host key this connection verified, as known_hosts writes it ("type base64").</summary>
         public string HostKey => _hostKeys.Pinned is byte[] k ? KnownHosts.KeyType(k) + " " + Convert.ToBase64String(k) : "";
 

@@ -38,7 +38,7 @@ namespace LiveMigrate.Migration
         /// Why the request cannot run between these hosts, before anything is asked of them, with the parameter (plan key)
         /// at fault; null when it can.
         /// </summary>
-        public static (string Parameter, ArgumentException Error)? Refusal(MigrationRequest request, MigrationEndpoint source, MigrationEndpoint destination)
+        public static (string Parameter, Exception Error)? Refusal(MigrationRequest request, MigrationEndpoint source, MigrationEndpoint destination)
         {
             if (string.Equals(source.Name, destination.Name, StringComparison.OrdinalIgnoreCase))
                 return ("Destination", new ArgumentException($"-Source and -Destination are both {source.Name}; a container moves between two hosts."));
@@ -51,8 +51,17 @@ namespace LiveMigrate.Migration
                 return ("Mode", new ArgumentException("-Mode Auto picks the mode from the readiness checks, which -SkipReadiness skips: name a mode instead."));
             if (request.Mode == MigrationMode.PostCopy && (source.IsLocal || destination.IsLocal))
                 return ("Mode", new ArgumentException("-Mode PostCopy carries memory through SSH port forwarding, which a local host does not have; use SSH hosts or -Mode Stop."));
+            if (request.Mode == MigrationMode.PostCopy && !RelayedPagesPossible(request, source, destination))
+                return ("Mode", new NotSupportedException(
+                    "-Mode PostCopy with -TransferRoute Relay carries the memory through LiveMigrate's own SSH port forwarding, which " +
+                    $"{(source.ForwardsPorts ? destination.Name : source.Name)}, driven through a PowerShell session, does not have. " +
+                    "Use -TransferRoute Auto or Direct (the pages go host to host over the direct link), or -Mode Stop."));
             return null;
         }
+
+        /// <summary>Relayed, post-copy's pages need port forwarding on both hosts' connections; a PowerShell session has none.</summary>
+        private static bool RelayedPagesPossible(MigrationRequest request, MigrationEndpoint source, MigrationEndpoint destination) =>
+            request.Options.TransferRoute != Transfer.TransferRoute.Relay || (source.ForwardsPorts && destination.ForwardsPorts);
 
         /// <summary>What readiness checks for this request: the mode it asked for (none for Auto), its paths, runtime and bundle sync.</summary>
         public static ReadinessRequest ReadinessRequest(MigrationRequest request) => new ReadinessRequest
@@ -81,7 +90,7 @@ namespace LiveMigrate.Migration
             var results = _readiness(ReadinessRequest(request), source.ForReadiness(), destination.ForReadiness(), ct);
             if (request.Mode == null)
             {
-                options.Mode = ModeChoice.Choose(results, source.Name, destination.Name, postCopyPossible: !(source.IsLocal || destination.IsLocal));
+                options.Mode = ModeChoice.Choose(results, source.Name, destination.Name, postCopyPossible: !(source.IsLocal || destination.IsLocal) && RelayedPagesPossible(request, source, destination));
                 results = ModeChoice.ForMode(results, options.Mode);
                 say($"-Mode Auto: {options.Mode}, from what readiness found.");
             }

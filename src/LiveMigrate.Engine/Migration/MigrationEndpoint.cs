@@ -23,6 +23,8 @@ namespace LiveMigrate.Migration
         public string Name { get; }
         public IHostSession Session { get; }
         public bool IsLocal { get; }
+        /// <summary>Only LiveMigrate's own SSH connection forwards ports (relayed post-copy's pages); a local host or a PowerShell session does not.</summary>
+        public bool ForwardsPorts => Session is SshHostSession;
 
         public IContainerHost Runtime(RuntimeOptions options) => _runtime(options);
 

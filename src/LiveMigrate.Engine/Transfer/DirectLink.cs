@@ -25,14 +25,14 @@ namespace LiveMigrate.Transfer
         private static readonly Regex Total = new Regex(@"^Total bytes written: (\d+) ", RegexOptions.CultureInvariant);
 
         private readonly IHostSession _source;
-        private readonly SshHostSession _destination;
+        private readonly IDirectLinkTarget _destination;
         private readonly string _dir;
         private readonly string _marker;
         private readonly TimeSpan _timeout;
         private bool _authorized;
         private bool _closed;
 
-        private DirectLink(IHostSession source, SshHostSession destination, string id, TimeSpan timeout)
+        private DirectLink(IHostSession source, IDirectLinkTarget destination, string id, TimeSpan timeout)
         {
             _source = source;
             _destination = destination;
@@ -46,7 +46,7 @@ namespace LiveMigrate.Transfer
         /// <param name="grant">The link's name on both hosts (letters, digits, '-' and '_'), the folders it may unpack into,
         /// the one port it may listen on, and how long the destination accepts the key if nobody revokes it.</param>
         /// <param name="timeout">Bounds each stream sent over the link.</param>
-        public static DirectLink Open(IHostSession source, SshHostSession destination, LinkGrant grant, TimeSpan timeout, CancellationToken ct)
+        public static DirectLink Open(IHostSession source, IDirectLinkTarget destination, LinkGrant grant, TimeSpan timeout, CancellationToken ct)
         {
             var id = grant.Id;
             if (!Regex.IsMatch(id, "^[A-Za-z0-9_-]{1,64}$")) throw new ArgumentException($"'{id}' cannot name a link.", nameof(grant));
@@ -65,7 +65,7 @@ namespace LiveMigrate.Transfer
                 HostScript.Run(destination, HostScript.Command("link-destination.sh", new[] { "authorize", link._marker, publicKey,
                     ((long)Math.Ceiling(grant.Lifetime.TotalSeconds)).ToString(invariant), grant.ListenPort?.ToString(invariant) ?? "-", unpack }
                     .Concat(grant.Folders)), StepTimeout, ct);
-                var a = destination.Options.LinkAddress ?? destination.Options.Address;
+                var a = destination.ReachableAt;
                 // Post-copy's pages go through the master's forward: it connects to the page port as a page client.
                 var connect = new[] { $"{a.UserName}@{a.HostName}", a.Port.ToString(invariant), destination.HostKey };
                 link.RunOnSource(ct, "connect", grant.ListenPort == null ? connect : connect.Concat(new[] { PageClients.Group }).ToArray());
@@ -79,7 +79,7 @@ namespace LiveMigrate.Transfer
         }
 
         /// <summary>The link a dead controller opened under <paramref name="id"/>, to close what is left of it.</summary>
-        public static DirectLink Leftover(IHostSession source, SshHostSession destination, string id, TimeSpan timeout)
+        public static DirectLink Leftover(IHostSession source, IDirectLinkTarget destination, string id, TimeSpan timeout)
         {
             if (!Regex.IsMatch(id, "^[A-Za-z0-9_-]{1,64}$")) throw new ArgumentException($"'{id}' cannot name a link.", nameof(id));
             return new DirectLink(source, destination, id, timeout) { _authorized = true };

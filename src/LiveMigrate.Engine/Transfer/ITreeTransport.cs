@@ -89,9 +89,9 @@ namespace LiveMigrate.Transfer
         public ITreeLink Open(IContainerHost source, IContainerHost destination, LinkGrant grant, Action<string> say, CancellationToken ct)
         {
             if (_route == TransferRoute.Relay) return Relayed(source, destination, say, "as asked");
-            if (SessionOf(destination) is not Hosts.SshHostSession target || SessionOf(source) is not Hosts.SshHostSession)
+            if (SessionOf(destination) is not Hosts.IDirectLinkTarget target || SessionOf(source) is not Hosts.IDirectLinkTarget)
             {
-                if (_route == TransferRoute.Direct) throw new NotSupportedException($"A direct route needs SSH to both hosts; {(SessionOf(source) is Hosts.SshHostSession ? destination : source).Name} is local. Use -TransferRoute Relay or Auto.");
+                if (_route == TransferRoute.Direct) throw new NotSupportedException($"A direct route needs SSH to both hosts; {(SessionOf(source) is Hosts.IDirectLinkTarget ? destination : source).Name} is local. Use -TransferRoute Relay or Auto.");
                 return Relayed(source, destination, say, "one host is local");
             }
             try
@@ -108,7 +108,7 @@ namespace LiveMigrate.Transfer
 
         public void CloseLeftover(IContainerHost source, IContainerHost destination, string id, Action<string> say)
         {
-            if (SessionOf(destination) is not Hosts.SshHostSession target) return;
+            if (SessionOf(destination) is not Hosts.IDirectLinkTarget target) return;
             try { DirectLink.Leftover(SessionOf(source), target, id, _timeout).Close(); }
             catch (Exception ex) { say(ex.Message); }
         }
@@ -169,7 +169,10 @@ namespace LiveMigrate.Transfer
             (host as RuncHost)?.Session ?? throw new ArgumentException($"{host.Name} is not a runc host reachable by a session.");
 
         private static Hosts.SshHostSession SshOf(IContainerHost host) =>
-            SessionOf(host) as Hosts.SshHostSession ?? throw new NotSupportedException($"Post-copy needs SSH on both hosts; {host.Name} is local.");
+            SessionOf(host) as Hosts.SshHostSession ?? throw new NotSupportedException(
+                $"Post-copy's pages relayed through this controller need LiveMigrate's own SSH connection to both hosts (its port forwarding), and {host.Name} is " +
+                "local or opened from a PowerShell session. Let them go over the direct route (-TransferRoute Auto or Direct, the hosts reaching each other over SSH), " +
+                "use -Mode Stop, or open the host with New-MigrationHost user@host.");
 
         private sealed class Both : IDisposable
         {

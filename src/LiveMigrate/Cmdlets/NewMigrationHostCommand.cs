@@ -14,6 +14,7 @@ namespace LiveMigrate.PowerShell.Cmdlets
     {
         private const string SshSet = "Ssh";
         private const string LocalSet = "Local";
+        private const string SessionSet = "Session";
 
         [Parameter(Mandatory = true, Position = 0, ParameterSetName = SshSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("ComputerName", "Address")]
@@ -37,7 +38,9 @@ namespace LiveMigrate.PowerShell.Cmdlets
         [Credential]
         public PSCredential? Credential { get; set; }
 
+        /// <summary>For a session, the file whose key for the host the other hosts trust on the direct route.</summary>
         [Parameter(ParameterSetName = SshSet)]
+        [Parameter(ParameterSetName = SessionSet)]
         [ValidateNotNullOrEmpty]
         public string? KnownHostsPath { get; set; }
 
@@ -50,8 +53,14 @@ namespace LiveMigrate.PowerShell.Cmdlets
 
         /// <summary>Where the other hosts reach this one for the direct route, when not at the address the controller uses.</summary>
         [Parameter(ParameterSetName = SshSet, ValueFromPipelineByPropertyName = true)]
+        [Parameter(ParameterSetName = SessionSet, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
         public string? LinkAddress { get; set; }
+
+        /// <summary>An open PowerShell session to the host (New-PSSession -HostName): commands run through it.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = SessionSet, ValueFromPipeline = true)]
+        [ValidateNotNull]
+        public System.Management.Automation.Runspaces.PSSession? Session { get; set; }
 
         [Parameter(Mandatory = true, ParameterSetName = LocalSet)]
         public SwitchParameter Local { get; set; }
@@ -63,6 +72,11 @@ namespace LiveMigrate.PowerShell.Cmdlets
                 if (Local.IsPresent)
                 {
                     WriteObject(HostConnector.Local());
+                    return;
+                }
+                if (Session != null)
+                {
+                    WriteObject(FromSession(Session));
                     return;
                 }
                 var options = Options();
@@ -85,6 +99,26 @@ namespace LiveMigrate.PowerShell.Cmdlets
             {
                 ThrowTerminatingError(ErrorRecords.From(ex, HostAddress.Redacted(HostName)));
             }
+        }
+
+        private MigrationHost FromSession(System.Management.Automation.Runspaces.PSSession session)
+        {
+            var address = HostConnector.SessionAddress(session);
+            var knownHosts = ResolvePath(KnownHostsPath) ?? HostConnector.DefaultKnownHostsPath;
+            HostAddress? link = null;
+            if (LinkAddress != null && !HostAddress.TryParseLink(LinkAddress, address, out link, out var linkError))
+                throw new ArgumentException($"-LinkAddress: {linkError} Write it as host, host:port or user@host:port, such as 10.1.0.5:22.");
+            if (HostRegistry.TryGet(address.ToString(), out var open) && open.PSSession != session)
+            {
+                WriteWarning($"{open.Name} is already open in this session{(open.PSSession != null ? " through another PowerShell session" : "")}, so it is used as it is. Close it with Remove-MigrationHost first to drive it through this PowerShell session.");
+                return open;
+            }
+            WriteVerbose($"Driving {address} through the PowerShell session {session.Name}; for the direct route the other hosts reach it at {link ?? address} and trust its key in {knownHosts}.");
+            var host = HostConnector.FromSession(session, knownHosts, link);
+            if (((PowerShellSessionHost)host.Session).HostKey.Length == 0)
+                WriteWarning($"{knownHosts} holds no key for {address.KnownHostsName}, so the other hosts cannot verify {address} and streams to it are relayed through this controller. " +
+                    "Give -KnownHostsPath the known_hosts file the session's ssh checked.");
+            return host;
         }
 
         private HostConnectionOptions Options()

@@ -8,6 +8,9 @@ namespace LiveMigrate.PowerShell.Cmdlets
     {
         public static IReadOnlyList<ReadinessResult> Run(LongRunningCmdlet cmdlet, ReadinessRequest request, ReadinessHost source, ReadinessHost destination)
         {
+            // Relayed through a PowerShell session a stream moves a few MB/s: a smaller sample measures that as well, sooner.
+            if (source.Session is PowerShellSessionHost || destination.Session is PowerShellSessionHost)
+                request.BandwidthSampleBytes = System.Math.Min(request.BandwidthSampleBytes, PowerShellSessionHost.BandwidthSampleBytes);
             var checker = new ReadinessChecker(new ReadinessProbe(request));
             var progress = new StepProgress(cmdlet, request.ContainerName == null
                 ? $"Readiness of {source.Name} and {destination.Name}"

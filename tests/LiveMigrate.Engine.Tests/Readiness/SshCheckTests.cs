@@ -20,6 +20,14 @@ namespace LiveMigrate.Tests.Readiness
         }
 
         [Fact]
+        public void A_host_not_reached_over_LiveMigrate_s_own_SSH_claims_no_host_key_check()
+        {
+            var row = TwoHosts().Judge().Row(HostChecks.Ssh, Src);
+
+            Assert.DoesNotContain("host key", row.Detail);
+        }
+
+        [Fact]
         public void An_unreachable_destination_fails_ssh_and_skips_its_own_and_the_pair_s_checks()
         {
             var rows = TwoHosts(new ReadinessRequest { ContainerName = Web },

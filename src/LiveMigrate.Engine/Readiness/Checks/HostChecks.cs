@@ -35,7 +35,9 @@ namespace LiveMigrate.Readiness.Checks
         {
             if (h.Host.ConnectionError is { } ex) return new ReadinessResult(Ssh, h.Name, ReadinessStatus.Fail, ex.Message, ConnectionRemedy(ex));
             return Unavailable(Ssh, h.Name, h.Ping, "Not checked.")
-                ?? new ReadinessResult(Ssh, h.Name, ReadinessStatus.Pass, $"Connected, host key verified; a command round trip took {h.Ping.Value.TotalMilliseconds:0} ms.");
+                ?? new ReadinessResult(Ssh, h.Name, ReadinessStatus.Pass,
+                    // Only LiveMigrate's own SSH connection checked a key: a PowerShell session's ssh did that by its own settings.
+                    $"Connected{(h.Host.Session is SshHostSession ? ", host key verified" : "")}; a command round trip took {h.Ping.Value.TotalMilliseconds:0} ms.");
         }
 
         private static string ConnectionRemedy(System.Exception ex) => ex switch
