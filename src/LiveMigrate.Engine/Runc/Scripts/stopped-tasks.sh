@@ -5,7 +5,8 @@
 # ptrace_attach. Continued and stopped again while frozen, a stopped task has a SIGSTOP pending instead of a stop in
 # effect: the seize returns at once, CRIU counts the pending SIGSTOP as the task's stopped state, dumps it as stopped
 # (a restore stops it again before it runs) and sends SIGSTOP again when it lets the tasks go. The task runs none of
-# its own code meanwhile; its parent may see SIGCHLD (CLD_CONTINUED, then CLD_STOPPED) once it runs again.
+# its own code meanwhile. What shows: a parent that handles SIGCHLD gets one with CLD_CONTINUED (and, where the
+# original runs on, CLD_STOPPED too), and a task stopped by SIGTSTP, SIGTTIN or SIGTTOU is stopped by SIGSTOP after.
 #   (no arguments: CRIU's action script, given by LiveMigrate's CRIU configuration for its dumps, which always freeze
 #   the container first) at pre-dump, does that for each stopped task of the tree of CRTOOLS_INIT_PID (the container's
 #   init, from runc), after recording it in $records/INIT-START (the init's pid and start time)
