@@ -14,33 +14,54 @@
 #                that task, for a dump that ended without doing so itself (its CRIU killed), then drops the record
 set -u
 records=/run/livemigrate/stopped-tasks
-# Field 22 of /proc/PID/stat, after the command name (which may hold spaces and parentheses).
-start_of() { s=$(cat "/proc/$1/stat" 2>/dev/null) || return 1; s=${s##*") "}; set -- $s; echo "${20}"; }
-state_of() { s=$(cat "/proc/$1/stat" 2>/dev/null) || return 1; s=${s##*") "}; echo "${s%% *}"; }
-tree() { echo "$1"; for c in $(cat /proc/"$1"/task/*/children 2>/dev/null); do tree "$c"; done; }
+# Inside the freeze: no process started per task. stat_of sets state and start (fields 3 and 22 of /proc/PID/stat,
+# after the command name, which may hold spaces and parentheses); empty when PID is gone.
+stat_of() {
+  state= start= s=
+  read -r s < "/proc/$1/stat" 2>/dev/null || return 1
+  s=${s##*") "}
+  set -- $s
+  state=$1 start=${20}
+}
+# Sets tree to " PID ..." for the tree of $1 (the children of each of its threads, and theirs).
+tree=
+tree() {
+  tree="$tree $1"
+  for t in /proc/"$1"/task/*/children; do
+    # A children file has no final newline: read assigns what it read, and says it met the end.
+    kids=
+    read -r kids < "$t" 2>/dev/null || true
+    for c in $kids; do tree "$c"; done
+  done
+}
 digits() { case $1 in ''|*[!0-9]*) return 1 ;; esac; }
 
 case ${CRTOOLS_SCRIPT_ACTION:-}${1:-} in
 pre-dump)
   init=${CRTOOLS_INIT_PID:-}
   digits "$init" || exit 0
-  mkdir -p -m 0700 "$records" || exit 1
   # Records of containers gone since (a successful move, or an ended container) go; a pid used again has another start.
   for r in "$records"/*; do
     n=${r##*/}
     # Another dump's record in the making is its own.
     case $n in *.new) continue ;; esac
     [ -f "$r" ] || continue
-    [ "$(start_of "${n%-*}")" = "${n#*-}" ] || rm -f -- "$r"
+    stat_of "${n%-*}"
+    [ "$start" = "${n#*-}" ] || rm -f -- "$r"
   done
-  record=$records/$init-$(start_of "$init") || exit 1
-  rm -f -- "$record.new"
-  for p in $(tree "$init"); do
+  stat_of "$init" || exit 1
+  record=$records/$init-$start
+  [ ! -e "$record.new" ] || rm -f -- "$record.new"
+  tree "$init"
+  for p in $tree; do
     # Group-stopped tasks sleep in do_signal_stop; frozen, the kernel shows them as D (not frozen, T). Only frozen ones:
     # a task not frozen would run between the two signals. A traced one (readiness refuses it) is its tracer's business.
-    [ "$(cat "/proc/$p/wchan" 2>/dev/null)" = do_signal_stop ] && [ "$(state_of "$p")" = D ] || continue
+    w=
+    read -r w < "/proc/$p/wchan" 2>/dev/null || true
+    [ "$w" = do_signal_stop ] && stat_of "$p" && [ "$state" = D ] || continue
     grep -q '^TracerPid:[[:space:]]*0$' "/proc/$p/status" 2>/dev/null || continue
-    echo "$p $(start_of "$p")" >> "$record.new" || exit 1
+    [ -d "$records" ] || mkdir -p -m 0700 "$records" || exit 1
+    echo "$p $start" >> "$record.new" || exit 1
     kill -CONT "$p" && kill -STOP "$p" || exit 1
   done
   [ ! -f "$record.new" ] || mv -f -- "$record.new" "$record"
@@ -48,14 +69,15 @@ pre-dump)
 restop)
   init=${2:-}
   digits "$init" || { echo "error=restop wants the container's init pid"; exit 2; }
-  record=$records/$init-$(start_of "$init")
+  stat_of "$init" || exit 0
+  record=$records/$init-$start
   [ -f "$record" ] || exit 0
-  mine=" $(tree "$init" | tr '\n' ' ') "
-  while read -r p start; do
+  tree "$init"
+  while read -r p recorded; do
     # Only the container's own task, and the very one recorded (the same start time): never a pid used again.
     digits "$p" || continue
-    case $mine in *" $p "*) ;; *) continue ;; esac
-    [ "$(start_of "$p")" = "$start" ] && kill -STOP "$p"
+    case "$tree " in *" $p "*) ;; *) continue ;; esac
+    stat_of "$p" && [ "$start" = "$recorded" ] && kill -STOP "$p"
   done < "$record"
   rm -f -- "$record"
   ;;
