@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Linq;
+using LiveMigrate.Migration;
 using LiveMigrate.Readiness;
 using LiveMigrate.Readiness.Checks;
 using Xunit;
@@ -62,6 +63,19 @@ namespace LiveMigrate.Tests.Readiness
         {
             // Refused before: the dump hung in CRIU's seize of a task both stopped and frozen (stopped-tasks.sh now lets it).
             One("task 4250 stopped 0", "task 4251 stopped 0").Is(ReadinessStatus.Pass, "Process 4250 is stopped (SIGSTOP) (2 such processes): carried stopped");
+        }
+
+        [Theory]
+        [InlineData(MigrationMode.PreCopy, ReadinessStatus.Fail)]
+        [InlineData(null, ReadinessStatus.Warn)]
+        [InlineData(MigrationMode.Stop, ReadinessStatus.Skipped)]
+        [InlineData(MigrationMode.PostCopy, ReadinessStatus.Skipped)]
+        public void Stopped_tasks_hold_pre_copy_back_whose_rounds_freeze_the_container_under_criu(MigrationMode? mode, ReadinessStatus expected)
+        {
+            // A pre-dump round's CRIU freezes the running container itself: its seize of the stopped task would never return.
+            var e = Container(request: new ReadinessRequest { Mode = mode }, inspect: InspectOutput(records: new[] { "task 4250 stopped 0" }));
+            e.Judge().Rows(HostChecks.PreCopy, Src).Single(r => r.Detail.StartsWith("Process 4250 is stopped", System.StringComparison.Ordinal))
+                .Is(expected, "pre-copy's rounds cannot take it", "-Mode Stop or PostCopy");
         }
 
         [Fact]

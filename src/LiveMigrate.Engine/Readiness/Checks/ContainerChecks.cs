@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Linq;
+using LiveMigrate.Migration;
 using LiveMigrate.Runc;
 using static LiveMigrate.Readiness.Checks.ReadinessChecks;
 
@@ -184,8 +185,15 @@ namespace LiveMigrate.Readiness.Checks
             if (stopped.Count > 0)
             {
                 any = true;
+                var which = $"Process {stopped[0].Pid} is stopped (SIGSTOP){(stopped.Count > 1 ? $" ({stopped.Count} such processes)" : "")}";
                 yield return new ReadinessResult(Processes, host, ReadinessStatus.Pass,
-                    $"Process {stopped[0].Pid} is stopped (SIGSTOP){(stopped.Count > 1 ? $" ({stopped.Count} such processes)" : "")}: carried stopped (continued and stopped again while frozen, so that CRIU can seize it; restored stopped, it runs on when continued).");
+                    $"{which}: carried stopped (continued and stopped again while frozen, so that CRIU can seize it; restored stopped, it runs on when continued).");
+                // Pre-dump rounds run while the container runs: CRIU freezes it itself and would wait for ever on the stopped task.
+                var mode = e.Request.Mode;
+                yield return new ReadinessResult(HostChecks.PreCopy, host,
+                    mode == MigrationMode.PreCopy ? ReadinessStatus.Fail : mode == null ? ReadinessStatus.Warn : ReadinessStatus.Skipped,
+                    $"{which}: pre-copy's rounds cannot take it (CRIU freezes the running container itself, and its seize of a task both stopped and frozen never returns); the final dump of Stop and PostCopy carries it.",
+                    "Use -Mode Stop or PostCopy (-Mode Auto does), or continue the process (kill -CONT) before moving.");
             }
             foreach (var (kind, detail, fix) in new[]
             {
