@@ -51,9 +51,12 @@ namespace LiveMigrate.Runc
         /// </summary>
         public void Checkpoint(string name, string imageDir, string? parentDir, CancellationToken ct)
         {
-            _host.Host.RunChecked(Runc("pause", ContainerName.Validate(name)), Options.CommandTimeout, ct);
+            var container = ContainerName.Validate(name);
+            // Sent (once) before the freeze, not inside it.
+            var environment = DumpEnvironment(ct);
+            _host.Host.RunChecked(Runc("pause", container), Options.CommandTimeout, ct);
             // CRIU finds the freezer frozen and leaves it so: --leave-running keeps the tasks, not their running.
-            RunCriu(Dump(name, imageDir, parentDir, preDump: false).WithEnvironment(DumpEnvironment(ct)), imageDir, "dump.log", ct);
+            RunCriu(Dump(name, imageDir, parentDir, preDump: false).WithEnvironment(environment), imageDir, "dump.log", ct);
             // After the dump, which would otherwise carry the drop rules to the destination; CRIU has just unlocked.
             LockNetwork(name, ct);
         }
@@ -63,9 +66,14 @@ namespace LiveMigrate.Runc
 
         private void NetLock(string command, string name, CancellationToken ct)
         {
-            if (!(State(name, ct) is ContainerInfo state) || state.Pid <= 0) return;
-            HostScript.Run(_host.Host, _host.Bounded(HostScript.Command("frozen-netlock.sh", new[] { command, state.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture) })), Options.CommandTimeout, ct);
+            if (InitPid(name, ct) is string pid) NetLockPid(command, pid, ct);
         }
+
+        private void NetLockPid(string command, string pid, CancellationToken ct) =>
+            HostScript.Run(_host.Host, _host.Bounded(HostScript.Command("frozen-netlock.sh", new[] { command, pid })), Options.CommandTimeout, ct);
+
+        private string? InitPid(string name, CancellationToken ct) =>
+            State(name, ct) is ContainerInfo state && state.Pid > 0 ? state.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture) : null;
 
         public DumpStats PreDump(string name, string imageDir, string? parentDir, CancellationToken ct)
         {
@@ -132,11 +140,17 @@ namespace LiveMigrate.Runc
 
         /// <summary>
         /// What a dump runs criu with: <see cref="RuntimeOptions.CriuEnvironment"/>, and CRIU_CONFIG_FILE naming
-        /// <see cref="CriuConfig"/>'s file on this host (sent once): CRIU reads it as well as runc's own configuration.
+        /// <see cref="CriuConfig"/>'s file on this host (sent once, with the action script it names): CRIU reads it as
+        /// well as runc's own configuration.
         /// </summary>
         public IReadOnlyDictionary<string, string> DumpEnvironment(CancellationToken ct)
         {
-            _criuConfig ??= _host.Install(CriuConfig.Content, CriuConfig.RemoteName, ct);
+            if (_criuConfig == null)
+            {
+                var script = System.Text.Encoding.UTF8.GetBytes(HostScript.Text(CriuConfig.ActionScript));
+                var config = CriuConfig.Content(_host.Install(script, CriuConfig.RemoteName("stopped-tasks", script, ".sh"), ct));
+                _criuConfig = _host.Install(config, CriuConfig.RemoteName("criu", config, ".conf"), ct);
+            }
             return new Dictionary<string, string>(Options.CriuEnvironment) { ["CRIU_CONFIG_FILE"] = _criuConfig };
         }
 
@@ -146,10 +160,18 @@ namespace LiveMigrate.Runc
             _host.Host.RunChecked(args, Options.CommandTimeout, ct);
         }
 
-        /// <summary>Thaws a paused container, first lifting the network lock a checkpoint left on it.</summary>
+        /// <summary>
+        /// Thaws a paused container, first lifting the network lock a checkpoint left on it and stopping again any task a
+        /// dump continued (stopped-tasks.sh), so that a rollback leaves stopped tasks stopped.
+        /// </summary>
         public void Resume(string name, CancellationToken ct)
         {
-            NetLock("unlock", name, ct);
+            if (InitPid(name, ct) is string pid)
+            {
+                NetLockPid("unlock", pid, ct);
+                // Still frozen: a task CRIU continued for its dump and did not stop again (its CRIU killed) stops before it runs.
+                HostScript.Run(_host.Host, _host.Bounded(HostScript.Command(CriuConfig.ActionScript, new[] { "restop", pid })), Options.CommandTimeout, ct);
+            }
             _host.Host.RunChecked(Runc("resume", ContainerName.Validate(name)), Options.CommandTimeout, ct);
         }
 

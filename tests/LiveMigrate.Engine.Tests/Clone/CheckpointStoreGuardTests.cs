@@ -56,8 +56,8 @@ namespace LiveMigrate.Tests.Clone
                     Did.Add("rm " + a[^1]);
                     return Exit(0);
                 }
-                // CRIU's configuration file (RuncHost.DumpEnvironment) is there already.
-                if (a[0] == "test") return Exit(Existing.Contains(a[^1]) || a[^1].EndsWith(".conf", StringComparison.Ordinal) ? 0 : 1);
+                // CRIU's configuration file and its action script (RuncHost.DumpEnvironment) are there already.
+                if (a[0] == "test") return Exit(Existing.Contains(a[^1]) || a[^1].StartsWith("/var/lib/livemigrate/bin/", StringComparison.Ordinal) ? 0 : 1);
                 if (a[0] == "cat") return Metadata == null ? Exit(1, stderr: "cat: No such file or directory") : Exit(0, Metadata);
                 if (a.Count > 1 && a[1] == "state") return Exit(0, "{\"id\":\"" + a[2] + "\",\"pid\":7,\"status\":\"running\",\"bundle\":\"" + Bundle + "\"}");
                 if (a[0] == "sh" && a[3].EndsWith(".sh", StringComparison.Ordinal)) Did.Add(a[3]);

@@ -31,6 +31,16 @@ namespace LiveMigrate.Tests.Readiness
         }
 
         [Fact]
+        public void A_pre_copy_row_that_does_not_pass_beside_the_hosts_pass_keeps_auto_from_pre_copy()
+        {
+            // The source tracks dirty memory, but the container holds a stopped task, which pre-dump rounds cannot take.
+            var rows = Rows(ReadinessStatus.Pass, ReadinessStatus.Pass, ReadinessStatus.Pass);
+            rows.Add(Row(HostChecks.PreCopy, "a", ReadinessStatus.Warn));
+
+            Assert.Equal(MigrationMode.PostCopy, ModeChoice.Choose(rows, "a", "b", postCopyPossible: true));
+        }
+
+        [Fact]
         public void Warnings_about_modes_not_chosen_no_longer_hold_the_move_back()
         {
             var rows = ModeChoice.ForMode(Rows(ReadinessStatus.Warn, ReadinessStatus.Pass, ReadinessStatus.Warn), MigrationMode.Stop);

@@ -65,39 +65,53 @@ namespace LiveMigrate.Tests.Runc
 
             host.Checkpoint("web", "/var/lib/livemigrate/images/web-1", null, default);
 
-            // Frozen first, and left frozen: the source's copy waits there for a rollback or its deletion.
-            Assert.Equal("/usr/sbin/runc pause web", session.Runs[0].command.ToShellString());
-            // CRIU's own configuration for what runc has no flag for, sent once and found there now.
-            var config = "/var/lib/livemigrate/bin/" + CriuConfig.RemoteName;
+            // CRIU's own configuration for what runc has no flag for, and the action script it names, sent once (before
+            // the freeze) and found there now.
+            var script = System.Text.Encoding.UTF8.GetBytes(HostScript.Text(CriuConfig.ActionScript));
+            var scriptPath = "/var/lib/livemigrate/bin/" + CriuConfig.RemoteName("stopped-tasks", script, ".sh");
+            var config = "/var/lib/livemigrate/bin/" + CriuConfig.RemoteName("criu", CriuConfig.Content(scriptPath), ".conf");
+            Assert.Equal("test -x " + scriptPath, session.Runs[0].command.ToShellString());
             Assert.Equal("test -x " + config, session.Runs[1].command.ToShellString());
-            var (command, timeout) = session.Runs[2];
-            Assert.Equal(5, session.Runs.Count);
+            // Frozen first, and left frozen: the source's copy waits there for a rollback or its deletion.
+            Assert.Equal("/usr/sbin/runc pause web", session.Runs[2].command.ToShellString());
+            var (command, timeout) = session.Runs[3];
+            Assert.Equal(6, session.Runs.Count);
             Assert.Equal($"env 'CRIU_CONFIG_FILE={config}' 'CRIU_FAULT=130' timeout '--kill-after=5' 120 /usr/sbin/runc checkpoint --leave-running --tcp-established --file-locks --image-path /var/lib/livemigrate/images/web-1 --work-path /var/lib/livemigrate/images/web-1 web",
                 command.ToShellString());
             Assert.Equal(TimeSpan.FromSeconds(130), timeout);
             // Then its network stays silent, which CRIU's own lock no longer keeps once the dump ended.
-            Assert.Equal(new[] { "sh", "-c" }, session.Runs[4].command.Arguments.Take(2));
-            Assert.Equal(new[] { "frozen-netlock.sh", "lock", "7" }, session.Runs[4].command.Arguments.Skip(3));
+            Assert.Equal(new[] { "sh", "-c" }, session.Runs[5].command.Arguments.Take(2));
+            Assert.Equal(new[] { "frozen-netlock.sh", "lock", "7" }, session.Runs[5].command.Arguments.Skip(3));
         }
 
         [Fact]
         public void The_criu_configuration_raises_the_ghost_file_limit()
         {
             // CRIU's default of 1 MiB fails the dump of a bigger file open after its last link was removed.
-            Assert.Contains("\nghost-limit 1G\n", System.Text.Encoding.ASCII.GetString(CriuConfig.Content));
+            Assert.Contains("\nghost-limit 1G\n", System.Text.Encoding.ASCII.GetString(CriuConfig.Content("/x/stopped-tasks-1.sh")));
+        }
+
+        [Fact]
+        public void The_criu_configuration_names_the_action_script_that_lets_criu_seize_stopped_tasks()
+        {
+            // Without it, CRIU's seize of a task both stopped and frozen slept for ever in the kernel (ptrace_attach).
+            Assert.EndsWith("\naction-script /var/lib/livemigrate/bin/stopped-tasks-1.sh\n",
+                System.Text.Encoding.ASCII.GetString(CriuConfig.Content("/var/lib/livemigrate/bin/stopped-tasks-1.sh")));
         }
 
         private const string PausedWeb = "{\"id\":\"web\",\"pid\":7,\"status\":\"paused\",\"bundle\":\"/b/c/web\"}";
 
         [Fact]
-        public void Resume_lifts_the_network_lock_before_it_thaws()
+        public void Resume_lifts_the_network_lock_and_stops_again_continued_tasks_before_it_thaws()
         {
             var (host, session) = Host(cmd => cmd.Arguments.Count > 1 && cmd.Arguments[1] == "state" ? Exit(0, PausedWeb) : Exit(0));
 
             host.Resume("web", default);
 
             Assert.Equal(new[] { "frozen-netlock.sh", "unlock", "7" }, session.Runs[1].command.Arguments.Skip(3));
-            Assert.Equal("/usr/sbin/runc resume web", session.Runs[2].command.ToShellString());
+            // Still frozen, a task a dump continued and left so (its CRIU killed) is stopped again before it can run.
+            Assert.Equal(new[] { "stopped-tasks.sh", "restop", "7" }, session.Runs[2].command.Arguments.Skip(3));
+            Assert.Equal("/usr/sbin/runc resume web", session.Runs[3].command.ToShellString());
         }
 
         [Fact]

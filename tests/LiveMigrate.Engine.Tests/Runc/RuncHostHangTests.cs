@@ -50,7 +50,7 @@ namespace LiveMigrate.Tests.Runc
         }
 
         [Fact]
-        public void The_page_port_guard_and_the_network_lock_end_on_the_host_too()
+        public void The_page_port_guard_the_network_lock_and_the_restop_end_on_the_host_too()
         {
             var session = new FakeHostSession(cmd => cmd.Arguments[0] == "runc" ? Exit(0, "{\"id\":\"web\",\"pid\":42,\"status\":\"paused\",\"bundle\":\"/b\"}") : Exit(0));
             var host = new RuncHost(session, Options);
@@ -60,7 +60,7 @@ namespace LiveMigrate.Tests.Runc
             host.Resume("web", CancellationToken.None);
 
             Assert.All(session.Runs.FindAll(r => r.command.Arguments[0] == "sh"), r => Assert.Equal(Options.CommandTimeout, r.command.HostTimeout));
-            Assert.Equal(3, session.Runs.FindAll(r => r.command.Arguments[0] == "sh").Count);
+            Assert.Equal(4, session.Runs.FindAll(r => r.command.Arguments[0] == "sh").Count);
         }
     }
 }

@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Linq;
+using LiveMigrate.Migration;
 using LiveMigrate.Runc;
 using static LiveMigrate.Readiness.Checks.ReadinessChecks;
 
@@ -180,10 +181,22 @@ namespace LiveMigrate.Readiness.Checks
                 yield return new ReadinessResult(Processes, host, ReadinessStatus.Pass,
                     $"{f.FileLocks.Count} file lock(s), e.g. a {f.FileLocks[0].Kind} lock of process {f.FileLocks[0].Pid}, are carried (--file-locks).");
             }
+            var stopped = f.Tasks.Where(t => t.Kind == "stopped").ToList();
+            if (stopped.Count > 0)
+            {
+                any = true;
+                var which = $"Process {stopped[0].Pid} is stopped (SIGSTOP){(stopped.Count > 1 ? $" ({stopped.Count} such processes)" : "")}";
+                yield return new ReadinessResult(Processes, host, ReadinessStatus.Pass,
+                    $"{which}: carried stopped (continued and stopped again while frozen, so that CRIU can seize it; restored stopped, it runs on when continued).");
+                // Pre-dump rounds run while the container runs: CRIU freezes it itself and would wait for ever on the stopped task.
+                var mode = e.Request.Mode;
+                yield return new ReadinessResult(HostChecks.PreCopy, host,
+                    mode == MigrationMode.PreCopy ? ReadinessStatus.Fail : mode == null ? ReadinessStatus.Warn : ReadinessStatus.Skipped,
+                    $"{which}: pre-copy's rounds cannot take it (CRIU freezes the running container itself, and its seize of a task both stopped and frozen never returns); the final dump of Stop and PostCopy carries it.",
+                    "Use -Mode Stop or PostCopy (-Mode Auto does), or continue the process (kill -CONT) before moving.");
+            }
             foreach (var (kind, detail, fix) in new[]
             {
-                ("stopped", "is stopped (SIGSTOP); CRIU's ptrace attach waits for a stopped task to re-trap, which the container's frozen cgroup never lets it do, so the dump would hang",
-                    "Continue it before moving (kill -CONT), or stop the job that stopped it."),
                 ("traced", "is traced by process {0} (a debugger or strace); a task has one tracer, and CRIU must be it",
                     "Detach the tracer before moving."),
                 ("outside", "is not in the tree of the container's init (its parent {0} is outside, as after runc exec); CRIU dumps that tree only, so the move would lose it",

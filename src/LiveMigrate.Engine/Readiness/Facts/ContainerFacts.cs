@@ -27,7 +27,7 @@ namespace LiveMigrate.Readiness.Facts
         public List<(int Pid, string Kind)> FileLocks { get; } = new List<(int, string)>();
         /// <summary>Periodic timerfds: (pid, fd).</summary>
         public List<(int Pid, int Fd)> PeriodicTimerfds { get; } = new List<(int, int)>();
-        /// <summary>Tasks CRIU cannot take: (pid, "stopped" | "traced" | "outside", the tracer or the parent outside).</summary>
+        /// <summary>Stopped tasks (carried) and tasks CRIU cannot take: (pid, "stopped" | "traced" | "outside", the tracer or the parent outside).</summary>
         public List<(int Pid, string Kind, int Other)> Tasks { get; } = new List<(int, string, int)>();
         /// <summary>Connected UNIX sockets whose peer is outside the container: (inode, peer inode, path).</summary>
         public List<(string Inode, string PeerInode, string Path)> ExternalUnixSockets { get; } = new List<(string, string, string)>();

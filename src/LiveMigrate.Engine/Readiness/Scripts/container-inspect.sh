@@ -14,9 +14,8 @@ slaves=
 for p in $pids; do
   kb=$(awk '/^(RssAnon|RssShmem):/ {s += $2} END {print s + 0}' "/proc/$p/status" 2>/dev/null)
   mem=$((mem + ${kb:-0}))
-  # Tasks CRIU cannot take: stopped ones (in a frozen cgroup v1 its ptrace attach waits for them to re-trap, which the
-  # freezer never lets them do: the dump hangs), traced ones (a task has one tracer), and ones outside the init's tree
-  # (runc exec whose parent is gone: CRIU dumps the init's tree only, and the move would kill them).
+  # Stopped tasks (carried: stopped-tasks.sh), and tasks CRIU cannot take: traced ones (a task has one tracer), and ones
+  # outside the init's tree (runc exec whose parent is gone: CRIU dumps the init's tree only, and the move would kill them).
   st=$(awk '/^State:/ {s = $2} /^PPid:/ {pp = $2} /^TracerPid:/ {t = $2} END {print s, pp, t}' "/proc/$p/status" 2>/dev/null)
   set -- $st
   [ "${1:-}" = T ] && echo "task $p stopped 0"
