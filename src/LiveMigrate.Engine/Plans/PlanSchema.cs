@@ -15,6 +15,7 @@ namespace LiveMigrate.Plans
         public static readonly IReadOnlyList<string> Modes = new[] { "Stop", "PostCopy", "PreCopy", "Auto" };
         public static readonly IReadOnlyList<string> FailurePolicies = new[] { "stop", "continue", "rollback" };
         public static readonly IReadOnlyList<string> HookSides = new[] { "source", "destination" };
+        public static readonly IReadOnlyList<string> Become = new[] { "none", "sudo" };
         public static readonly IReadOnlyList<string> HookPoints = Enum.GetNames(typeof(HookPoint));
 
         public static readonly IntRange Throttle = new IntRange(1, 64);
@@ -33,7 +34,7 @@ namespace LiveMigrate.Plans
             key.IndexOf("password", StringComparison.OrdinalIgnoreCase) >= 0 || key.IndexOf("passphrase", StringComparison.OrdinalIgnoreCase) >= 0;
 
         public static readonly KeySet Plan = new KeySet("plan", new[] { "version", "hosts", "waves" }, new[] { "defaults" });
-        public static readonly KeySet Host = new KeySet("host", new[] { "address" }, new[] { "port", "user", "keyPath", "knownHostsPath", "secret", "vault", "linkAddress" });
+        public static readonly KeySet Host = new KeySet("host", new[] { "address" }, new[] { "port", "user", "keyPath", "keySecret", "knownHostsPath", "knownHostsSecret", "secret", "vault", "linkAddress", "become" });
         public static readonly KeySet Defaults = new KeySet("defaults", new string[0], new[] { "mode", "throttle", "failurePolicy", "criuTimeoutSec", "keepImages", "hooks" });
         public static readonly KeySet Wave = new KeySet("wave", new[] { "name", "migrations" }, new[] { "throttle", "failurePolicy" });
         public static readonly KeySet Migration = new KeySet("migration", new[] { "container", "from", "to" }, new[] { "name", "mode", "criuTimeoutSec", "keepImages", "hooks" });

@@ -23,6 +23,16 @@ namespace LiveMigrate.Readiness
 
         public void Ping(IHostSession host, CancellationToken ct) => host.RunChecked(new CommandLine("true"), Timeout, ct);
 
+        public RootAccess Access(IHostSession host, CancellationToken ct)
+        {
+            var user = host.RunChecked(new CommandLine("id", "-un") { AsLoginUser = true }, Timeout, ct).StandardOutput.Trim();
+            var root = host.Run(new CommandLine("id", "-u"), Timeout, ct);
+            var become = (host as SshHostSession)?.Options.Become ?? BecomeMethod.None;
+            return root.Succeeded
+                ? new RootAccess(user, become, root.StandardOutput.Trim(), "")
+                : new RootAccess(user, become, null, CommandFailedException.Excerpt(root.StandardError.Trim()));
+        }
+
         public HostFacts Facts(IHostSession host, CancellationToken ct) =>
             HostFacts.Parse(Script(host, "host-facts.sh", ct, Runtime.RuncPath, Runtime.CriuPath, _request.ImageRoot).StandardOutput);
 

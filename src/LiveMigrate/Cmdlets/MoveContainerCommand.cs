@@ -172,7 +172,7 @@ namespace LiveMigrate.Commands.Cmdlets
                 WriteError(ErrorRecords.From(ex, Hook));
                 return;
             }
-            if (!ShouldProcess($"{Name} on {Source.Name}", $"Live-migrate to {Destination.Name}")) return;
+            if (!this.ShouldProcessOrExplain($"{Name} on {Source.Name}", $"Live-migrate to {Destination.Name}")) return;
 
             var options = new MigrationOptions
             {

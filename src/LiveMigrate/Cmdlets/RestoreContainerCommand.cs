@@ -57,7 +57,7 @@ namespace LiveMigrate.Commands.Cmdlets
                 return;
             }
             var target = Destination ?? MigrationHost;
-            if (!ShouldProcess($"checkpoint {CheckpointName} of {MigrationHost.Name}", $"Restore as container {NewName} on {target.Name}")) return;
+            if (!this.ShouldProcessOrExplain($"checkpoint {CheckpointName} of {MigrationHost.Name}", $"Restore as container {NewName} on {target.Name}")) return;
             var options = new RuntimeOptions();
             try
             {

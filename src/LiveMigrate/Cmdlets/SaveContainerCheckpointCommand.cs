@@ -41,7 +41,7 @@ namespace LiveMigrate.Commands.Cmdlets
                 WriteError(invalid);
                 return;
             }
-            if (!ShouldProcess($"{Name} on {MigrationHost.Name}", $"Pause briefly and save as checkpoint {checkpoint}")) return;
+            if (!this.ShouldProcessOrExplain($"{Name} on {MigrationHost.Name}", $"Pause briefly and save as checkpoint {checkpoint}")) return;
             var options = new RuntimeOptions();
             try
             {

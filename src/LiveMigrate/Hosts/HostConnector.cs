@@ -19,7 +19,8 @@ namespace LiveMigrate.Commands.Hosts
 
         public static MigrationHost Connect(HostConnectionOptions options) =>
             HostRegistry.GetOrAdd(options.Address.ToString(), () =>
-                new MigrationHost(options.Address.ToString(), options.Address, SshHostSession.Connect(options), options.KnownHostsPath, options.KeyFilePath));
+                new MigrationHost(options.Address.ToString(), options.Address, SshHostSession.Connect(options),
+                    options.KnownHostLines == null ? options.KnownHostsPath : null, options.KeyFilePath));
 
         /// <summary>A host named by a string: an open one of this runspace, or a new connection with default keys.</summary>
         public static MigrationHost Resolve(string text)

@@ -28,6 +28,8 @@ namespace LiveMigrate.Commands.Hosts
         public string? KnownHostsPath { get; }
         public string? KeyFilePath { get; }
         public string? Cipher => (Session as SshHostSession)?.Cipher;
+        /// <summary>How host commands reach root when the login is not root.</summary>
+        public string Become => ((Session as SshHostSession)?.Options.Become ?? BecomeMethod.None).ToString();
 
         internal HostAddress? Address { get; }
         internal IHostSession Session { get; }
