@@ -21,7 +21,8 @@ namespace LiveMigrate.Readiness
         private RuntimeOptions Runtime => _request.Runtime;
         private TimeSpan Timeout => Runtime.CommandTimeout;
 
-        public void Ping(IHostSession host, CancellationToken ct) => host.RunChecked(new CommandLine("true"), Timeout, ct);
+        // The connection alone: whether commands reach root is the Access probe's to say.
+        public void Ping(IHostSession host, CancellationToken ct) => host.RunChecked(new CommandLine("true") { AsLoginUser = true }, Timeout, ct);
 
         public RootAccess Access(IHostSession host, CancellationToken ct)
         {

@@ -20,8 +20,9 @@ case $id in *[!A-Za-z0-9_-]*) fail "bad marker" 2 ;; esac
 keys=$HOME/.ssh/authorized_keys
 # The sshd processes of each link's connections, one file per link: "PID START" lines.
 links=$HOME/.ssh/livemigrate-links
-# Serializes this host's links (plans run several at once); kept out of ~/.ssh where /run/lock exists.
-lock=/run/lock/livemigrate-authorized-keys.lock
+# Serializes this host's links of this user (plans run several at once); kept out of ~/.ssh where /run/lock exists, one
+# per user, since each has its own authorized_keys (and cannot open another's lock).
+lock=/run/lock/livemigrate-authorized-keys-$(id -u).lock
 [ -d /run/lock ] && [ -w /run/lock ] || lock=$keys.livemigrate.lock
 case ${LIVEMIGRATE_BECOME:-} in
 '') sudo= unpacker=sh ;;
