@@ -18,7 +18,7 @@ Describe 'Logins that become root with sudo' -Tag 'Integration' -Skip:$noLab {
 
         $hosts = 1..2 | ForEach-Object { Connect-LabUser $_ 'livemigrate-lab' }
     }
-    AfterAll { $hosts | Remove-MigrationHost -Confirm:$false }
+    AfterAll { Get-MigrationHost | Where-Object Name -like "livemigrate-*" | Remove-MigrationHost -Confirm:$false }
 
     It 'opens the host as the user, with commands going through sudo' {
         $hosts[0].UserName | Should -Be 'livemigrate-lab'
@@ -86,5 +86,38 @@ Describe 'Logins that become root with sudo' -Tag 'Integration' -Skip:$noLab {
             $row.Remedy | Should -Match '-Become Sudo'
         }
         finally { $plain | Remove-MigrationHost -Confirm:$false }
+    }
+
+    # A plan names its hosts' key and known hosts as SecretManagement secrets; Get-Secret stands in for a vault here.
+    # Last: it closes the hosts opened above, so that the plan opens its own.
+    It 'runs a plan whose hosts become root with sudo and take key and known hosts from secrets' {
+        $name = 'becomeplan'
+        Remove-LabContainer $name
+        $null = New-LabWorkload -HostIndex 1 -Name $name -MiB 8
+        $hosts | Remove-MigrationHost -Confirm:$false
+        $keyText = Get-Content -Raw $lab.KeyFilePath
+        $linesText = Get-Content -Raw $lab.KnownHostsPath
+        function global:Get-Secret([string] $Name, [string] $Vault) {
+            switch ($Name) {
+                'lab-key' { ConvertTo-SecureString $keyText -AsPlainText -Force }
+                'lab-hosts' { $linesText }
+                default { throw "no secret $Name" }
+            }
+        }
+        $plan = Join-Path $TestDrive 'become.yaml'
+        $hostLine = { param($i) "  h${i}: { address: 'livemigrate-lab@$($lab.Addresses[$i - 1]):$($lab.Port)', linkAddress: '$($lab.LanAddresses[$i - 1])', keySecret: lab-key, knownHostsSecret: lab-hosts, become: sudo }" }
+        Set-Content $plan (@('version: 1', 'hosts:', (& $hostLine 1), (& $hostLine 3), 'waves:', "  - { name: w, migrations: [ { container: $name, from: h1, to: h3 } ] }") -join "`n")
+        try {
+            $outcome = Invoke-MigrationPlan $plan -Confirm:$false
+
+            $outcome.Status | Should -Be 'Succeeded'
+            $outcome.Result.RunningOn | Should -Be "livemigrate-lab@$($lab.Addresses[2]):$($lab.Port)"
+            @(Get-LabContainerLocation $name) | Should -Be @(3)
+        }
+        finally {
+            Remove-Item function:global:Get-Secret
+            Get-MigrationHost | Where-Object Name -like 'livemigrate-lab@*' | Remove-MigrationHost -Confirm:$false
+            Remove-LabContainer $name
+        }
     }
 }

@@ -88,3 +88,51 @@ catch { `$_.FullyQualifiedErrorId; `$_.Exception.Message }
         $run.Output | Should -Match 'known_hosts lines given in memory'
     }
 }
+
+Describe 'Keys and host keys from memory' -Tag 'Integration' -Skip:$noLab {
+    BeforeAll {
+        Import-Module $env:LIVEMIGRATE_MODULE -Force
+        Import-Module (Join-Path $PSScriptRoot '../lab/Lab.psm1') -Force
+        $lab = Get-LabEnvironment
+        $keyText = Get-Content -Raw $lab.KeyFilePath
+        $secureKey = ConvertTo-SecureString $keyText -AsPlainText -Force
+        $lines = Get-Content $lab.KnownHostsPath
+        $name = "root@$($lab.Addresses[2]):$($lab.Port)"
+        # The key's body, as it would show if it leaked anywhere.
+        $body = ($keyText -split "`n")[1]
+    }
+    AfterEach { Get-MigrationHost | Where-Object Name -eq $name | Remove-MigrationHost -Confirm:$false }
+
+    It 'connects with the key as a <Form>, and neither verbose output nor the host shows it' -ForEach @(
+        @{ Form = 'SecureString' }, @{ Form = 'PSCredential' }
+    ) {
+        $key = if ($Form -eq 'SecureString') { $secureKey } else { [pscredential]::new('key', $secureKey) }
+        $out = New-MigrationHost $name -PrivateKey $key -KnownHost $lines -Verbose 4>&1
+        $h = $out | Where-Object { $_ -isnot [System.Management.Automation.VerboseRecord] }
+
+        $h.IsConnected | Should -BeTrue
+        $h.KnownHostsPath | Should -BeNullOrEmpty -Because 'no file was read'
+        $h.KeyFilePath | Should -BeNullOrEmpty
+        ($out | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }).Message | Should -Match 'known_hosts lines given in memory'
+        ($out | Out-String) + ($h | Format-List * | Out-String) + "$h" | Should -Not -Match ([regex]::Escape($body))
+        { Get-Container -MigrationHost $h -ErrorAction Stop } | Should -Not -Throw
+    }
+
+    It 'refuses the key as plain text, naming what to give' {
+        { New-MigrationHost $name -PrivateKey $keyText -KnownHost $lines } | Should -Throw -ExpectedMessage '*SecureString*'
+    }
+
+    It 'refuses a key and a key file together' {
+        $err = { New-MigrationHost $name -PrivateKey $secureKey -KeyFilePath $lab.KeyFilePath -KnownHost $lines } | Should -Throw -PassThru
+        $err.FullyQualifiedErrorId | Should -BeLike 'InvalidArgument*'
+        $err.Exception.Message | Should -Not -Match ([regex]::Escape($body))
+    }
+
+    It 'refuses an unreadable key without quoting it' {
+        $broken = ConvertTo-SecureString ($keyText -replace '[A-Za-z]{8}', 'AAAAAAAA') -AsPlainText -Force
+        $err = { New-MigrationHost $name -PrivateKey $broken -KnownHost $lines } | Should -Throw -PassThru
+        $err.FullyQualifiedErrorId | Should -BeLike 'InvalidArgument*'
+        $err.Exception.Message | Should -Match '-PrivateKey'
+        ($err | Out-String) | Should -Not -Match 'AAAAAAAA'
+    }
+}
