@@ -100,6 +100,8 @@ Describe 'Keys and host keys from memory' -Tag 'Integration' -Skip:$noLab {
         $name = "root@$($lab.Addresses[2]):$($lab.Port)"
         # The key's body, as it would show if it leaked anywhere.
         $body = ($keyText -split "`n")[1]
+        # An earlier test file may have left it open; this one opens it afresh.
+        Get-MigrationHost | Where-Object Name -eq $name | Remove-MigrationHost -Confirm:$false
     }
     AfterEach { Get-MigrationHost | Where-Object Name -eq $name | Remove-MigrationHost -Confirm:$false }
 
