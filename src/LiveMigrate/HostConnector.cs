@@ -24,7 +24,8 @@ namespace LiveMigrate.PowerShell
 
         public static MigrationHost Connect(HostConnectionOptions options) =>
             HostRegistry.GetOrAdd(options.Address.ToString(), () =>
-                new MigrationHost(options.Address.ToString(), options.Address, SshHostSession.Connect(options), options.KnownHostsPath, options.KeyFilePath));
+                new MigrationHost(options.Address.ToString(), options.Address, SshHostSession.Connect(options),
+                    options.KnownHostLines == null ? options.KnownHostsPath : null, options.KeyFilePath));
 
         /// <summary>
         /// A host driven through an open PowerShell session. Its name and, for the direct route, its SSH address come from

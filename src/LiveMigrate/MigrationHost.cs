@@ -30,6 +30,8 @@ namespace LiveMigrate.PowerShell
         public string? Cipher => (Session as SshHostSession)?.Cipher;
         /// <summary>The PowerShell session this host is driven through, if it was opened from one.</summary>
         public System.Management.Automation.Runspaces.PSSession? PSSession => (Session as PowerShellSessionHost)?.Session;
+        /// <summary>How host commands reach root when the login is not root.</summary>
+        public string Become => ((Session as SshHostSession)?.Options.Become ?? BecomeMethod.None).ToString();
 
         internal HostAddress? Address { get; }
         internal IHostSession Session { get; }

@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Installs what the lab needs on a fresh Debian 12 machine: runc, a CRIU that works on this kernel,
-# iptables, sshd, busybox-static and a C compiler for the workload. Idempotent.
+# iptables, sshd, sudo (the lab's non-root login), busybox-static and a C compiler for the workload. Idempotent.
 set -euo pipefail
 
 CRIU_ROOT=${CRIU_ROOT:-/opt/livemigrate/criu}
 CRIU_WRAPPER=/usr/local/sbin/criu
 need=()
-for p in runc iptables socat iproute2 openssh-server openssh-client busybox-static gcc libc6-dev tar zstd; do
+for p in runc iptables socat iproute2 openssh-server openssh-client sudo busybox-static gcc libc6-dev tar zstd; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || need+=("$p")
 done
 if ((${#need[@]})); then

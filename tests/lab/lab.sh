@@ -92,11 +92,13 @@ start_host() {
   [ -f "$dir/ssh/ssh_host_ed25519_key" ] || ssh-keygen -q -t ed25519 -N '' -C "lm$i" -f "$dir/ssh/ssh_host_ed25519_key"
   cp "$LAB/client/id_ed25519.pub" "$dir/home/.ssh/authorized_keys"
   chmod 700 "$dir/home" "$dir/home/.ssh"; chmod 600 "$dir/home/.ssh/authorized_keys"
+  # The host resolves its own name, as a real one does (sudo warns on every command otherwise).
+  { cat /etc/hosts; echo "127.0.1.1 lm$i"; } > "$dir/etc-hosts"
   cat > "$dir/ssh/sshd_config" <<CFG
 ListenAddress $(lan_addr_of "$i"):22
 HostKey $dir/ssh/ssh_host_ed25519_key
 PidFile $dir/sshd.pid
-AuthorizedKeysFile $dir/home/.ssh/authorized_keys
+AuthorizedKeysFile $dir/home/.ssh/authorized_keys .ssh/authorized_keys
 PermitRootLogin prohibit-password
 PasswordAuthentication no
 KbdInteractiveAuthentication no
@@ -127,6 +129,7 @@ CFG
       mount --bind \"\$2/run\" /run/livemigrate
       mount --bind \"\$2/lib\" /var/lib/livemigrate
       mount --bind \"\$2/home\" /root
+      mount --bind \"\$2/etc-hosts\" /etc/hosts
       mount -t tmpfs -o mode=755 netns /run/netns
       mount -t sysfs sysfs /sys
       mount -t tmpfs -o mode=755 cgroup /sys/fs/cgroup
@@ -194,6 +197,20 @@ pwsh_subsystem() {
   chmod 755 "$LAB/pwsh-sshs"
 }
 
+# Logins that are not root (-Become Sudo): livemigrate-lab has the sudoers line readiness asks for, livemigrate-nosudo
+# none. Their own ~/.ssh/authorized_keys (shared by the lab's hosts) lets the client key in, and a direct link's key.
+lab_users() {
+  command -v sudo >/dev/null || return 0
+  local u key; key=$(cat "$LAB/client/id_ed25519.pub")
+  for u in livemigrate-lab livemigrate-nosudo; do
+    id -u "$u" >/dev/null 2>&1 || useradd -m -s /bin/sh "$u"
+    usermod -p '*' "$u"  # no password, not locked: sshd without PAM refuses a locked account
+    su -s /bin/sh -c 'umask 077; mkdir -p ~/.ssh; grep -qxF -- "$1" ~/.ssh/authorized_keys 2>/dev/null || printf "%s\n" "$1" >> ~/.ssh/authorized_keys' "$u" -- sh "$key"
+  done
+  echo 'livemigrate-lab ALL=(root) NOPASSWD: ALL' > /etc/sudoers.d/livemigrate-lab
+  chmod 440 /etc/sudoers.d/livemigrate-lab
+}
+
 cmd_start() {
   local n=${1:-3} i
   mkdir -p "$LAB/client"
@@ -204,6 +221,7 @@ cmd_start() {
   sysctl -q -w fs.pipe-max-size=4194304 || true
   rootfs
   pwsh_subsystem
+  lab_users
   make_lan
   for i in $(seq 1 "$n"); do start_host "$i"; done
   write_known_hosts "$n"

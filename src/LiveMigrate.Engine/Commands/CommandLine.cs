@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Text;
+using LiveMigrate.Hosts;
 
 namespace LiveMigrate.Commands
 {
@@ -31,6 +32,11 @@ namespace LiveMigrate.Commands
         public string? StandardErrorPath { get; set; }
         /// <summary>Kill the command on the host itself after this long, even if the controller is gone.</summary>
         public TimeSpan? HostTimeout { get; set; }
+        /// <summary>
+        /// Runs as the user who logged in even on a host that becomes root (<see cref="BecomeMethod"/>): for what acts on
+        /// that user's own files, such as the authorized_keys its logins are checked against.
+        /// </summary>
+        public bool AsLoginUser { get; set; }
 
         public CommandLine WithEnvironment(IEnumerable<KeyValuePair<string, string>> variables)
         {
@@ -38,9 +44,11 @@ namespace LiveMigrate.Commands
             return this;
         }
 
-        public string ToShellString()
+        /// <param name="become">How the host's login runs commands as root: with <see cref="BecomeMethod.Sudo"/> the whole
+        /// vector (environment and host timeout included) becomes sudo's arguments, so it reaches root with no other shell.</param>
+        public string ToShellString(BecomeMethod become = BecomeMethod.None)
         {
-            var sb = new StringBuilder(ShellQuote.Join(Words()));
+            var sb = new StringBuilder(ShellQuote.Join(Words(become)));
             if (StandardInput == StreamTarget.DevNull) sb.Append(" </dev/null");
             if (StandardOutput == StreamTarget.DevNull) sb.Append(" >/dev/null");
             if (StandardErrorPath != null) sb.Append(" 2>>").Append(ShellQuote.Quote(StandardErrorPath));
@@ -63,10 +71,12 @@ namespace LiveMigrate.Commands
         private const string RedirectScript =
             "[ \"$1\" = null ] && exec </dev/null; [ \"$2\" = null ] && exec >/dev/null; [ -n \"$3\" ] && exec 2>>\"$3\"; shift 3; exec \"$@\"";
 
-        /// <summary>env(1) with the variables, timeout(1) with the host timeout, then the command's own words.</summary>
-        private List<string> Words()
+        /// <summary>sudo(8) where the login becomes root, env(1) with the variables, timeout(1) with the host timeout, then the command's own words.</summary>
+        private List<string> Words(BecomeMethod become = BecomeMethod.None)
         {
             var words = new List<string>();
+            // -n: a password prompt fails at once instead of hanging a session that has no terminal.
+            if (become == BecomeMethod.Sudo && !AsLoginUser) words.AddRange(new[] { "sudo", "-n", "--" });
             if (Environment.Count > 0)
             {
                 // env(1) takes NAME=VALUE as plain words, so values never meet the shell's parser.

@@ -27,7 +27,9 @@ namespace LiveMigrate.Hosts
                 case HostKeyStatus.Unknown:
                     return $"The host key of {a.KnownHostsName} is not in {path}. It offered {keyType} key {fp}. " +
                            $"Check that fingerprint out of band (on the host: ssh-keygen -lf /etc/ssh/ssh_host_{ShortType(keyType)}_key.pub), " +
-                           "then trust it with New-MigrationHost ... -AcceptNewHostKey, which records it in that file.";
+                           (path == KnownHosts.InMemorySource
+                               ? "then add the host's known_hosts line to those lines (an automation variable or secret holds them)."
+                               : "then trust it with New-MigrationHost ... -AcceptNewHostKey, which records it in that file.");
                 case HostKeyStatus.ChangedSinceConnected:
                     return $"THE HOST KEY OF {a.KnownHostsName} CHANGED WHILE CONNECTED: the connection was opened with {string.Join(", ", known)}, " +
                            $"and a reconnect was offered {keyType} key {fp}. Someone may be intercepting the connection; it was refused. " +
@@ -37,7 +39,10 @@ namespace LiveMigrate.Hosts
                 default:
                     return $"THE HOST KEY OF {a.KnownHostsName} HAS CHANGED: it offered {keyType} key {fp}, but {path} records " +
                            $"{string.Join(", ", known)}. Someone may be intercepting the connection, or the host was reinstalled. " +
-                           $"The connection was refused. If the change is expected, remove the old entry (ssh-keygen -R '{a.KnownHostsName}' -f '{path}') and connect again with -AcceptNewHostKey.";
+                           "The connection was refused. If the change is expected, " +
+                           (path == KnownHosts.InMemorySource
+                               ? $"replace the line of {a.KnownHostsName} in those lines with the host's new key."
+                               : $"remove the old entry (ssh-keygen -R '{a.KnownHostsName}' -f '{path}') and connect again with -AcceptNewHostKey.");
             }
         }
 

@@ -28,9 +28,9 @@ namespace LiveMigrate.Hosts
                 // A reconnect that meets another key is refused even when it is recorded or unknown:
                 // a changed key mid-migration is an interception, not a first contact.
                 return new HostKeyException(a, HostKeyStatus.ChangedSinceConnected, KnownHosts.KeyType(key), KnownHosts.Fingerprint(key),
-                    _options.KnownHostsPath, new[] { KnownHosts.KeyType(_pinned) + " key " + KnownHosts.Fingerprint(_pinned) });
+                    _options.KnownHostsSource, new[] { KnownHosts.KeyType(_pinned) + " key " + KnownHosts.Fingerprint(_pinned) });
             }
-            var knownHosts = KnownHosts.Load(_options.KnownHostsPath);
+            var knownHosts = _options.LoadKnownHosts();
             var status = knownHosts.Check(a.KnownHostsName, key);
             if (status == HostKeyStatus.Known || (status == HostKeyStatus.Unknown && _options.AcceptNewHostKey))
             {
@@ -39,7 +39,7 @@ namespace LiveMigrate.Hosts
                 return null;
             }
             return new HostKeyException(a, status, KnownHosts.KeyType(key), KnownHosts.Fingerprint(key),
-                _options.KnownHostsPath, knownHosts.FingerprintsFor(a.KnownHostsName));
+                _options.KnownHostsSource, knownHosts.FingerprintsFor(a.KnownHostsName));
         }
     }
 }

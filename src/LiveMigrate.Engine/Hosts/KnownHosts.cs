@@ -25,27 +25,34 @@ namespace LiveMigrate.Hosts
     {
         private readonly List<Entry> _entries;
 
-        private KnownHosts(string path, List<Entry> entries)
+        /// <summary>How messages name known_hosts lines given in memory (New-MigrationHost -KnownHost, a plan's knownHosts).</summary>
+        public const string InMemorySource = "the known_hosts lines given in memory (-KnownHost)";
+        /// <summary>Bounds on lines given in memory: a known_hosts file of a large site is far below.</summary>
+        public const int MaxLines = 10000, MaxLineLength = 16384;
+
+        private KnownHosts(string? path, List<Entry> entries)
         {
             Path = path;
             _entries = entries;
         }
 
-        public string Path { get; }
+        /// <summary>The file, or null for lines held in memory.</summary>
+        public string? Path { get; }
 
-        public static KnownHosts Load(string path)
+        public static KnownHosts Load(string path) =>
+            new KnownHosts(path, File.Exists(path) ? Parse(File.ReadAllLines(path)) : new List<Entry>());
+
+        /// <summary>Lines as a known_hosts file holds them; <see cref="Add"/> then records in memory only.</summary>
+        public static KnownHosts FromLines(IEnumerable<string> lines)
         {
-            var entries = new List<Entry>();
-            if (File.Exists(path))
-            {
-                foreach (var raw in File.ReadAllLines(path))
-                {
-                    var e = Entry.Parse(raw);
-                    if (e != null) entries.Add(e);
-                }
-            }
-            return new KnownHosts(path, entries);
+            var all = (lines ?? throw new ArgumentNullException(nameof(lines))).SelectMany(l => (l ?? "").Split('\n')).ToList();
+            if (all.Count > MaxLines) throw new ArgumentException($"{all.Count} known_hosts lines were given; at most {MaxLines} are read.");
+            var tooLong = all.FindIndex(l => l.Length > MaxLineLength);
+            if (tooLong >= 0) throw new ArgumentException($"known_hosts line {tooLong + 1} is {all[tooLong].Length} characters long; a host key line is at most {MaxLineLength}.");
+            return new KnownHosts(null, Parse(all.Select(l => l.TrimEnd('\r'))));
         }
+
+        private static List<Entry> Parse(IEnumerable<string> lines) => lines.Select(Entry.Parse).Where(e => e != null).Select(e => e!).ToList();
 
         /// <summary>What the file says of this key for this host name (OpenSSH form, see <see cref="HostAddress.KnownHostsName"/>).</summary>
         public HostKeyStatus Check(string knownHostsName, byte[] keyBlob)
@@ -76,6 +83,11 @@ namespace LiveMigrate.Hosts
         /// <summary>Records a key the way OpenSSH's accept-new does: one plain line appended.</summary>
         public void Add(string knownHostsName, byte[] keyBlob)
         {
+            if (Path == null)
+            {
+                lock (_entries) _entries.Add(new Entry(new[] { knownHostsName }, null, keyBlob, false, false));
+                return;
+            }
             var dir = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(Path));
             if (!string.IsNullOrEmpty(dir)) Directory.CreateDirectory(dir);
             var prefix = File.Exists(Path) && !EndsWithNewline(Path) ? "\n" : "";

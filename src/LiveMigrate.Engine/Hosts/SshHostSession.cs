@@ -51,7 +51,7 @@ namespace LiveMigrate.Hosts
                 Timeout = options.ConnectTimeout,
             };
             PreferCiphers(info);
-            OfferOnlyKnownKeyTypes(info, KnownHosts.Load(options.KnownHostsPath).KeyTypesFor(a.KnownHostsName));
+            OfferOnlyKnownKeyTypes(info, options.LoadKnownHosts().KeyTypesFor(a.KnownHostsName));
             var session = new SshHostSession(options, new SshClient(info), new HostKeyPolicy(options));
             try
             {
@@ -73,12 +73,12 @@ namespace LiveMigrate.Hosts
         {
             // Input comes from /dev/null on the host: a command that needs none may end before an input
             // stream could even be opened for it.
-            var text = command.ToShellString() + (command.StandardInput == StreamTarget.Inherit ? " </dev/null" : "");
+            var text = command.ToShellString(Options.Become) + (command.StandardInput == StreamTarget.Inherit ? " </dev/null" : "");
             using var process = Launch(command, text, withInput: false);
             return process.WaitForExit(timeout, cancellationToken);
         }
 
-        public IHostProcess Start(CommandLine command) => Launch(command, command.ToShellString(), withInput: true);
+        public IHostProcess Start(CommandLine command) => Launch(command, command.ToShellString(Options.Become), withInput: true);
 
         private SshHostProcess Launch(CommandLine command, string text, bool withInput)
         {
@@ -151,6 +151,11 @@ namespace LiveMigrate.Hosts
         private static IEnumerable<AuthenticationMethod> AuthenticationMethods(HostConnectionOptions o)
         {
             var user = o.Address.UserName;
+            if (o.PrivateKey != null)
+            {
+                yield return new PrivateKeyAuthenticationMethod(user, KeyFromText(o.PrivateKey, o.Secret));
+                yield break;
+            }
             if (o.KeyFilePath != null)
             {
                 if (!File.Exists(o.KeyFilePath))
@@ -172,19 +177,37 @@ namespace LiveMigrate.Hosts
             yield return new PrivateKeyAuthenticationMethod(user, keys);
         }
 
-        private static PrivateKeyFile ReadKey(string path, string? passphrase)
+        /// <summary>Bounds a key given as text: an RSA 16384-bit key in PEM is under 13 KiB.</summary>
+        public const int MaxPrivateKeyLength = 65536;
+
+        private static PrivateKeyFile ReadKey(string path, string? passphrase) =>
+            ParseKey(() => passphrase is null ? new PrivateKeyFile(path) : new PrivateKeyFile(path, passphrase), $"The key file '{path}'", "-KeyFilePath", showCause: true);
+
+        // Never a word of the text in a message: it is the secret.
+        private static PrivateKeyFile KeyFromText(string text, string? passphrase)
+        {
+            if (text.Length > MaxPrivateKeyLength)
+                throw new ArgumentException($"The private key given in memory is {text.Length} characters long; a private key is at most {MaxPrivateKeyLength}. Give -PrivateKey the key's text, not another file.");
+            return ParseKey(() =>
+            {
+                using var stream = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(text.Replace("\r\n", "\n")));
+                return passphrase is null ? new PrivateKeyFile(stream) : new PrivateKeyFile(stream, passphrase);
+            }, "The private key given in memory", "-PrivateKey", showCause: false);
+        }
+
+        private static PrivateKeyFile ParseKey(Func<PrivateKeyFile> read, string what, string parameter, bool showCause)
         {
             try
             {
-                return passphrase is null ? new PrivateKeyFile(path) : new PrivateKeyFile(path, passphrase);
+                return read();
             }
             catch (SshPassPhraseNullOrEmptyException)
             {
-                throw new ArgumentException($"The key file '{path}' is protected by a passphrase: give it as the password of -Credential.");
+                throw new ArgumentException($"{what} is protected by a passphrase: give it as the password of -Credential.");
             }
-            catch (Exception ex) when (ex is SshException || ex is InvalidOperationException || ex is FormatException || ex is NotSupportedException)
+            catch (Exception ex) when (ex is SshException || ex is InvalidOperationException || ex is FormatException || ex is NotSupportedException || ex is ArgumentException)
             {
-                throw new ArgumentException($"'{path}' is not a private key that can be read ({ex.Message}). Give -KeyFilePath an OpenSSH, PEM or PuTTY private key.", ex);
+                throw new ArgumentException($"{what} is not a private key that can be read ({(showCause ? ex.Message : ex.GetType().Name)}). Give {parameter} an OpenSSH, PEM or PuTTY private key.", showCause ? ex : null);
             }
         }
 

@@ -17,6 +17,7 @@ namespace LiveMigrate.Plans
         public static readonly IReadOnlyList<string> TransferRoutes = new[] { "Auto", "Direct", "Relay" };
         public static readonly IReadOnlyList<string> FailurePolicies = new[] { "stop", "continue", "rollback" };
         public static readonly IReadOnlyList<string> HookSides = new[] { "source", "destination" };
+        public static readonly IReadOnlyList<string> Become = new[] { "none", "sudo" };
         public static readonly IReadOnlyList<string> HookPoints = Enum.GetNames(typeof(HookPoint));
 
         public static readonly IntRange Throttle = new IntRange(1, 64);
@@ -38,7 +39,7 @@ namespace LiveMigrate.Plans
             key.IndexOf("password", StringComparison.OrdinalIgnoreCase) >= 0 || key.IndexOf("passphrase", StringComparison.OrdinalIgnoreCase) >= 0;
 
         public static readonly KeySet Plan = new KeySet("plan", new[] { "version", "hosts", "waves" }, new[] { "defaults" });
-        public static readonly KeySet Host = new KeySet("host", new[] { "address" }, new[] { "port", "user", "keyPath", "knownHostsPath", "secret", "vault", "linkAddress" });
+        public static readonly KeySet Host = new KeySet("host", new[] { "address" }, new[] { "port", "user", "keyPath", "keySecret", "knownHostsPath", "knownHostsSecret", "secret", "vault", "linkAddress", "become" });
         /// <summary>
         /// How a migration runs, in plan defaults and per migration: Move-Container's parameters of the same names, in
         /// camelCase (a Pester test holds them to each other).

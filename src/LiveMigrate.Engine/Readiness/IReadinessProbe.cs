@@ -11,6 +11,8 @@ namespace LiveMigrate.Readiness
     {
         /// <summary>A round trip on the open connection.</summary>
         void Ping(IHostSession host, CancellationToken ct);
+        /// <summary>The login's user, and the uid host commands run as (through sudo -n where the host becomes root).</summary>
+        RootAccess Access(IHostSession host, CancellationToken ct);
         HostFacts Facts(IHostSession host, CancellationToken ct);
         CanaryResult Canary(IHostSession host, CancellationToken ct);
         ContainerInfo? State(IHostSession host, string name, CancellationToken ct);

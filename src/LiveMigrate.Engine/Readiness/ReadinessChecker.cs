@@ -55,6 +55,9 @@ namespace LiveMigrate.Readiness
                 return clock.Elapsed;
             });
             if (!host.Ping.Succeeded) return;
+            host.Access = Probe($"root on {host.Name}", () => _probe.Access(session, ct));
+            // Every later probe runs as root: without it they would only repeat sudo's refusal.
+            if (!(host.Access.Succeeded && host.Access.Value.IsRoot)) return;
             host.Facts = Probe($"facts of {host.Name}", () => _probe.Facts(session, ct));
             if (!request.NoCanary && host.KnownFacts is { RuncVersion: { }, CriuVersion: { } })
                 host.Canary = Probe($"canary on {host.Name}", () => _probe.Canary(session, ct));

@@ -12,6 +12,7 @@ namespace LiveMigrate.Readiness
         public ReadinessHost Host { get; }
         public string Name => Host.Name;
         public Outcome<TimeSpan> Ping { get; set; } = Outcome<TimeSpan>.NotRun;
+        public Outcome<RootAccess> Access { get; set; } = Outcome<RootAccess>.NotRun;
         public Outcome<HostFacts> Facts { get; set; } = Outcome<HostFacts>.NotRun;
         public Outcome<CanaryResult> Canary { get; set; } = Outcome<CanaryResult>.NotRun;
         /// <summary>The named container on this host (null value: no such container).</summary>

@@ -21,7 +21,18 @@ namespace LiveMigrate.Readiness
         private RuntimeOptions Runtime => _request.Runtime;
         private TimeSpan Timeout => Runtime.CommandTimeout;
 
-        public void Ping(IHostSession host, CancellationToken ct) => host.RunChecked(new CommandLine("true"), Timeout, ct);
+        // The connection alone: whether commands reach root is the Access probe's to say.
+        public void Ping(IHostSession host, CancellationToken ct) => host.RunChecked(new CommandLine("true") { AsLoginUser = true }, Timeout, ct);
+
+        public RootAccess Access(IHostSession host, CancellationToken ct)
+        {
+            var user = host.RunChecked(new CommandLine("id", "-un") { AsLoginUser = true }, Timeout, ct).StandardOutput.Trim();
+            var root = host.Run(new CommandLine("id", "-u"), Timeout, ct);
+            var become = (host as SshHostSession)?.Options.Become ?? BecomeMethod.None;
+            return root.Succeeded
+                ? new RootAccess(user, become, root.StandardOutput.Trim(), "")
+                : new RootAccess(user, become, null, CommandFailedException.Excerpt(root.StandardError.Trim()));
+        }
 
         private RuncRuntime Runc(IHostSession host) => new RuncRuntime(host, Runtime);
 

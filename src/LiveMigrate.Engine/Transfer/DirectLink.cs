@@ -62,7 +62,7 @@ namespace LiveMigrate.Transfer
                 link._authorized = true;
                 var invariant = System.Globalization.CultureInfo.InvariantCulture;
                 var unpack = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(HostScript.Text("tree-unpack.sh")));
-                HostScript.Run(destination, HostScript.Command("link-destination.sh", new[] { "authorize", link._marker, publicKey,
+                HostScript.Run(destination, link.OnDestination(new[] { "authorize", link._marker, publicKey,
                     ((long)Math.Ceiling(grant.Lifetime.TotalSeconds)).ToString(invariant), grant.ListenPort?.ToString(invariant) ?? "-", unpack }
                     .Concat(grant.Folders)), StepTimeout, ct);
                 var a = destination.ReachableAt;
@@ -92,6 +92,16 @@ namespace LiveMigrate.Transfer
             if (words.Length < 2 || words[0] != "ssh-ed25519" || !Regex.IsMatch(words[1], "^[A-Za-z0-9+/=]+$"))
                 throw new InvalidOperationException($"ssh-keygen gave no ed25519 public key: '{keygenOutput.Trim()}'.");
             return words[0] + " " + words[1];
+        }
+
+        // As the login user: its authorized_keys is the one sshd checks the link's logins against; a login that becomes
+        // root has the script reach root itself, only for what needs it.
+        private CommandLine OnDestination(IEnumerable<string> args)
+        {
+            var script = HostScript.Command("link-destination.sh", args);
+            script.AsLoginUser = true;
+            if ((_destination as SshHostSession)?.Options.Become == BecomeMethod.Sudo) script.Environment["LIVEMIGRATE_BECOME"] = "sudo";
+            return script;
         }
 
         private string RunOnSource(CancellationToken ct, string command, params string[] args) =>
@@ -171,7 +181,7 @@ namespace LiveMigrate.Transfer
             catch (Exception ex) { problems.Add(ex.Message); }
             if (_authorized)
             {
-                try { HostScript.Run(_destination, HostScript.Command("link-destination.sh", new[] { "revoke", _marker }), StepTimeout, CancellationToken.None); }
+                try { HostScript.Run(_destination, OnDestination(new[] { "revoke", _marker }), StepTimeout, CancellationToken.None); }
                 catch (Exception ex) { problems.Add(ex.Message + " The key expires on its own."); }
             }
             if (problems.Count > 0) throw new InvalidOperationException("Closing the direct link left something behind: " + string.Join(" ", problems));

@@ -82,7 +82,7 @@ namespace LiveMigrate.PowerShell.Cmdlets
                 return;
             }
             var plan = string.Join(", ", Destination.Select((d, i) => $"{names[i]} on {d.Name}" + (addresses == null ? "" : $" at {addresses[i]}")));
-            if (!ShouldProcess($"{Name} on {Source.Name}", $"Clone (pausing it briefly) as {plan}")) return;
+            if (!this.ShouldProcessOrExplain($"{Name} on {Source.Name}", $"Clone (pausing it briefly) as {plan}")) return;
             var options = new RuntimeOptions();
             var checkpoint = $"clone-{Name}-{Guid.NewGuid().ToString("N").Substring(0, 8)}";
             if (KeepCheckpoint) WriteVerbose($"The checkpoint is kept as {checkpoint} on every host.");

@@ -72,7 +72,7 @@ namespace LiveMigrate.PowerShell.Cmdlets
                 WriteError(ErrorRecords.From(new ArgumentException($"-Source and -Destination are both {Source.Name}; rounds are staged on another host."), Name));
                 return;
             }
-            if (!ShouldProcess($"{Name} on {Source.Name}", $"Pre-dump its memory in rounds to {Destination.Name}")) return;
+            if (!this.ShouldProcessOrExplain($"{Name} on {Source.Name}", $"Pre-dump its memory in rounds to {Destination.Name}")) return;
             var options = new MigrationOptions
             {
                 ImageRoot = ImageRoot,

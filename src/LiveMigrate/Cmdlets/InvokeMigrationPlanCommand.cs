@@ -50,7 +50,7 @@ namespace LiveMigrate.PowerShell.Cmdlets
             var what = $"Run {all.Count} migration(s) in {plan.Waves.Count} wave(s): " +
                        string.Join("; ", plan.Waves.Select(w => $"{w.Name} (throttle {w.Throttle}, on failure {w.FailurePolicy}): " +
                            string.Join(", ", w.Migrations.Select(m => $"{m.Container} {m.Source.Name} -> {m.Destination.Name} ({m.Mode})"))));
-            if (!ShouldProcess(plan.Path, what)) return;
+            if (!this.ShouldProcessOrExplain(plan.Path, what)) return;
             if (!OpenHosts(plan) || !ReadHookSecrets(plan)) return;
             _reporter = new PlanRunReporter(this, plan);
             var scheduler = new WaveScheduler(Migrate, RollBack, Dispatcher, _reporter);
@@ -104,6 +104,9 @@ namespace LiveMigrate.PowerShell.Cmdlets
                         KeyFilePath = ProviderPath(h.KeyPath),
                         LinkAddress = h.LinkAddress,
                         Secret = h.Secret == null ? null : ReadSecret(h.Secret, h.Vault),
+                        PrivateKey = h.KeySecret == null ? null : ReadSecret(h.KeySecret, h.Vault),
+                        KnownHostLines = h.KnownHostsSecret == null ? null : new[] { ReadSecret(h.KnownHostsSecret, h.Vault) },
+                        Become = h.Become,
                     };
                     _hosts[h.Name] = HostConnector.Connect(options);
                 }
@@ -138,7 +141,7 @@ namespace LiveMigrate.PowerShell.Cmdlets
             return true;
         }
 
-        /// <summary>A SecretManagement secret (a passphrase, password or token) as text, only for the connection or the hook.</summary>
+        /// <summary>A SecretManagement secret (a passphrase, password, private key, known_hosts lines or token) as text, only for the connection or the hook.</summary>
         private string ReadSecret(string name, string? vault)
         {
             if (InvokeCommand.GetCommand("Get-Secret", CommandTypes.Cmdlet | CommandTypes.Function) == null)

@@ -141,7 +141,7 @@ namespace LiveMigrate.PowerShell.Cmdlets
                 WriteError(ErrorRecords.From(ex, Hook));
                 return;
             }
-            if (!ShouldProcess($"{Name} on {Source.Name}", $"Live-migrate to {Destination.Name}")) return;
+            if (!this.ShouldProcessOrExplain($"{Name} on {Source.Name}", $"Live-migrate to {Destination.Name}")) return;
 
             // Readiness reports its progress from worker threads through the pipeline thread, which waits here.
             var coordinator = new MigrationCoordinator(ControllerJournal.Open, (rq, s, d, ct) => ReadinessRunner.Run(this, rq, s, d));

@@ -1,6 +1,7 @@
 using System;
 using System.Management.Automation;
 using System.Net;
+using System.Security;
 using LiveMigrate.Hosts;
 using LiveMigrate.PowerShell;
 using LiveMigrate.PowerShell.Completion;
@@ -38,11 +39,29 @@ namespace LiveMigrate.PowerShell.Cmdlets
         [Credential]
         public PSCredential? Credential { get; set; }
 
+        /// <summary>The private key's text, for a runbook whose key is an asset, not a file: held in memory only.</summary>
+        [Parameter(ParameterSetName = SshSet)]
+        [ValidateNotNull]
+        [SecretTextTransformation]
+        public SecureString? PrivateKey { get; set; }
+
         /// <summary>For a session, the file whose key for the host the other hosts trust on the direct route.</summary>
         [Parameter(ParameterSetName = SshSet)]
         [Parameter(ParameterSetName = SessionSet)]
         [ValidateNotNullOrEmpty]
         public string? KnownHostsPath { get; set; }
+
+        /// <summary>known_hosts lines to check the host's key against instead of a file.</summary>
+        [Parameter(ParameterSetName = SshSet)]
+        [ValidateNotNullOrEmpty]
+        [ValidateCount(1, KnownHosts.MaxLines)]
+        public string[]? KnownHost { get; set; }
+
+        /// <summary>How a login that is not root runs host commands as root: None or Sudo (sudo -n, no shell in between).</summary>
+        // A string, as every parameter here: the engine's types load only once the module is imported.
+        [Parameter(ParameterSetName = SshSet, ValueFromPipelineByPropertyName = true)]
+        [ValidateSet(nameof(BecomeMethod.None), nameof(BecomeMethod.Sudo))]
+        public string Become { get; set; } = nameof(BecomeMethod.None);
 
         [Parameter(ParameterSetName = SshSet)]
         public SwitchParameter AcceptNewHostKey { get; set; }
@@ -85,14 +104,16 @@ namespace LiveMigrate.PowerShell.Cmdlets
                     WriteVerbose($"Reusing the open connection to {open.Name}.");
                     var ignored = (KeyFilePath != null && options.KeyFilePath != open.KeyFilePath) ||
                                   (KnownHostsPath != null && options.KnownHostsPath != open.KnownHostsPath) ||
-                                  Credential != null || AcceptNewHostKey.IsPresent ||
+                                  Credential != null || AcceptNewHostKey.IsPresent || PrivateKey != null || KnownHost != null ||
+                                  (MyInvocation.BoundParameters.ContainsKey(nameof(Become)) && !string.Equals(Become, open.Become, StringComparison.OrdinalIgnoreCase)) ||
                                   (LinkAddress != null && !Equals(options.LinkAddress, (open.Session as SshHostSession)?.Options.LinkAddress));
                     if (ignored)
-                        WriteWarning($"{open.Name} is already open in this session, so -KeyFilePath, -Credential, -KnownHostsPath, -AcceptNewHostKey and -LinkAddress were not applied. Close it with Remove-MigrationHost first to connect with them.");
+                        WriteWarning($"{open.Name} is already open in this session, so -KeyFilePath, -PrivateKey, -Credential, -KnownHostsPath, -KnownHost, -AcceptNewHostKey, -Become and -LinkAddress were not applied. Close it with Remove-MigrationHost first to connect with them.");
                     WriteObject(open);
                     return;
                 }
-                WriteVerbose($"Connecting to {options.Address}, checking its host key against {options.KnownHostsPath}.");
+                WriteVerbose($"Connecting to {options.Address}, checking its host key against {options.KnownHostsSource}" +
+                    (options.Become == BecomeMethod.Sudo ? "; host commands will run as root through sudo -n." : "."));
                 WriteObject(HostConnector.Connect(options));
             }
             catch (Exception ex) when (!(ex is PipelineStoppedException))
@@ -123,8 +144,12 @@ namespace LiveMigrate.PowerShell.Cmdlets
 
         private HostConnectionOptions Options()
         {
+            if (PrivateKey != null && KeyFilePath != null)
+                throw new ArgumentException("-PrivateKey and -KeyFilePath both give a key: give one of them.");
+            if (KnownHost != null && KnownHostsPath != null)
+                throw new ArgumentException("-KnownHost and -KnownHostsPath both give the known hosts: give one of them.");
             var parsed = HostAddress.Parse(HostName);
-            var user = UserName ?? (Credential != null && KeyFilePath == null ? Credential.UserName : null) ?? parsed.UserName;
+            var user = UserName ?? (Credential != null && KeyFilePath == null && PrivateKey == null ? Credential.UserName : null) ?? parsed.UserName;
             var port = MyInvocation.BoundParameters.ContainsKey(nameof(Port)) ? Port : parsed.Port;
             var address = new HostAddress(parsed.HostName, port, user);
             HostAddress? link = null;
@@ -133,6 +158,9 @@ namespace LiveMigrate.PowerShell.Cmdlets
             return new HostConnectionOptions(address, ResolvePath(KnownHostsPath) ?? HostConnector.DefaultKnownHostsPath)
             {
                 KeyFilePath = ResolvePath(KeyFilePath),
+                PrivateKey = PrivateKey == null ? null : new NetworkCredential("", PrivateKey).Password,
+                KnownHostLines = KnownHost,
+                Become = (BecomeMethod)Enum.Parse(typeof(BecomeMethod), Become, ignoreCase: true),
                 Secret = Credential?.GetNetworkCredential().Password,
                 AcceptNewHostKey = AcceptNewHostKey.IsPresent,
                 ConnectTimeout = TimeSpan.FromSeconds(ConnectTimeoutSeconds),

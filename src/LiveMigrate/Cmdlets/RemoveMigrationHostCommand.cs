@@ -19,7 +19,7 @@ namespace LiveMigrate.PowerShell.Cmdlets
         {
             foreach (var host in InputObject)
             {
-                if (ShouldProcess(host.Name, "Close the connection")) HostRegistry.Remove(host);
+                if (this.ShouldProcessOrExplain(host.Name, "Close the connection")) HostRegistry.Remove(host);
             }
         }
     }

@@ -53,7 +53,7 @@ namespace LiveMigrate.PowerShell.Cmdlets
                 return;
             }
             var target = Destination ?? MigrationHost;
-            if (!ShouldProcess($"checkpoint {CheckpointName} of {MigrationHost.Name}", $"Restore as container {NewName} on {target.Name}")) return;
+            if (!this.ShouldProcessOrExplain($"checkpoint {CheckpointName} of {MigrationHost.Name}", $"Restore as container {NewName} on {target.Name}")) return;
             var options = new RuntimeOptions();
             var progress = new StepProgress(this, $"Restoring checkpoint {CheckpointName} of {MigrationHost.Name} as {NewName} on {target.Name}");
             try

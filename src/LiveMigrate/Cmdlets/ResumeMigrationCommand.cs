@@ -44,7 +44,7 @@ namespace LiveMigrate.PowerShell.Cmdlets
                     "JournalRecordNotFound", ErrorCategory.ObjectNotFound, Id));
                 return;
             }
-            if (!ShouldProcess($"{record.Container} (migration {record.Id}, {record.Source} -> {record.Destination})", "Resume the interrupted migration")) return;
+            if (!this.ShouldProcessOrExplain($"{record.Container} (migration {record.Id}, {record.Source} -> {record.Destination})", "Resume the interrupted migration")) return;
             WriteVerbose($"Migration {record.Id} of {record.Container} from {record.Source} to {record.Destination} ({record.Mode}), started {record.StartedUtc:yyyy-MM-dd HH:mm:ss} UTC by {record.Controller}.");
             try
             {

@@ -38,7 +38,7 @@ namespace LiveMigrate.PowerShell.Cmdlets
                 WriteError(invalid);
                 return;
             }
-            if (!ShouldProcess($"{Name} on {MigrationHost.Name}", $"Pause briefly and save as checkpoint {checkpoint}")) return;
+            if (!this.ShouldProcessOrExplain($"{Name} on {MigrationHost.Name}", $"Pause briefly and save as checkpoint {checkpoint}")) return;
             var options = new RuntimeOptions();
             var progress = new StepProgress(this, $"Saving a checkpoint of {Name} on {MigrationHost.Name}");
             try

@@ -93,6 +93,7 @@ namespace LiveMigrate.Tests.Plans
                 "hosts:",
                 "  lm1: { address: 10.0.0.1, port: 2222, user: admin, keyPath: k, knownHostsPath: kh, secret: s, vault: v, linkAddress: 10.1.0.1 }",
                 "  lm2: { address: root@10.0.0.2 }",
+                "  lm3: { address: deploy@10.0.0.3, keySecret: ks, knownHostsSecret: khs, vault: v, become: sudo }",
                 "defaults:",
                 "  mode: PostCopy",
                 "  throttle: 2",
@@ -123,7 +124,8 @@ namespace LiveMigrate.Tests.Plans
                 "    failurePolicy: continue",
                 "    migrations:",
                 "      - { name: m, container: c, from: lm1, to: lm2, mode: Stop, criuTimeoutSec: 30, keepImages: false, hooks: { OnFailure: { on: source, run: [true] } } }",
-                "      - { container: d, from: lm1, to: lm2, predumpId: p1 }") + "\n";
+                "      - { container: d, from: lm1, to: lm2, predumpId: p1 }",
+                "      - { container: e, from: lm3, to: lm2 }") + "\n";
             var result = MigrationPlanLoader.Parse(text, dir.File("plan.yaml"));
             Assert.Empty(result.Problems);
             var used = new HashSet<string>();

@@ -18,6 +18,7 @@ namespace LiveMigrate.Tests.Readiness
 
         public ConcurrentQueue<string> Log { get; } = new ConcurrentQueue<string>();
         public Action<string, CancellationToken> OnPing { get; set; } = (_, _) => { };
+        public Func<string, RootAccess> OnAccess { get; set; } = _ => new RootAccess("root", BecomeMethod.None, "0", "");
         public Func<string, HostFacts> OnFacts { get; set; } = _ => Given.Facts();
         public Func<string, CancellationToken, CanaryResult> OnCanary { get; set; } = (_, _) => Given.CanaryOk();
         public Func<string, ContainerInfo?> OnState { get; set; } = host => host == Given.Src ? Given.Running() : null;
@@ -35,6 +36,7 @@ namespace LiveMigrate.Tests.Readiness
         }
 
         public void Ping(IHostSession host, CancellationToken ct) => Logged("Ping " + Name(host), () => { OnPing(Name(host), ct); return 0; });
+        public RootAccess Access(IHostSession host, CancellationToken ct) => Logged("Access " + Name(host), () => OnAccess(Name(host)));
         public HostFacts Facts(IHostSession host, CancellationToken ct) => Logged("Facts " + Name(host), () => OnFacts(Name(host)));
         public CanaryResult Canary(IHostSession host, CancellationToken ct) => Logged("Canary " + Name(host), () => OnCanary(Name(host), ct));
         public ContainerInfo? State(IHostSession host, string name, CancellationToken ct) => Logged("State " + Name(host), () => OnState(Name(host)));

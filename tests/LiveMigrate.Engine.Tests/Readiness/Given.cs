@@ -70,6 +70,7 @@ namespace LiveMigrate.Tests.Readiness
             foreach (var h in new[] { e.Source, e.Destination }.Where(h => h.Host.Session != null))
             {
                 h.Ping = Found(TimeSpan.FromMilliseconds(12));
+                h.Access = Found(new RootAccess("root", BecomeMethod.None, "0", ""));
                 h.Facts = Found(Facts());
                 h.Canary = Found(CanaryOk());
             }

@@ -117,7 +117,7 @@ namespace LiveMigrate.Tests.Readiness
         {
             var rows = Run(destination: Unreachable(Dst, new TimeoutException("Connection timed out")));
 
-            Assert.Equal(new[] { "Canary src", "Facts src", "Ping src" }, Began().OrderBy(p => p));
+            Assert.Equal(new[] { "Access src", "Canary src", "Facts src", "Ping src" }, Began().OrderBy(p => p));
             rows.Row(HostChecks.Ssh, Dst).Is(ReadinessStatus.Fail, "Connection timed out");
             rows.Row(HostChecks.Canary, Src).Is(ReadinessStatus.Pass);
         }
@@ -145,9 +145,9 @@ namespace LiveMigrate.Tests.Readiness
             _checker.ProbeFinished += finished.Enqueue;
             Run();
 
-            // Ping, facts and canary on each host, CPU, the container's state on each host, its processes, the paths, its network
+            // Ping, root access, facts and canary on each host, CPU, the container's state on each host, its processes, the paths, its network
             // (config.json names a network namespace path), the bandwidth.
-            Assert.Equal(13, Began().Count);
+            Assert.Equal(15, Began().Count);
             Assert.Equal(Began().Count, finished.Count);
             Assert.Contains("bandwidth src -> dst", finished);
             Assert.Equal(finished.Count, finished.Distinct().Count());
@@ -161,7 +161,7 @@ namespace LiveMigrate.Tests.Readiness
             Assert.Equal(new[] { (HostChecks.Ssh, Src), (HostChecks.Ssh, Dst) }, rows.Take(2).Select(r => (r.Check, r.Host)));
             Assert.Equal(new[]
             {
-                HostChecks.Ssh, HostChecks.Tools, HostChecks.CriuCheck, HostChecks.PostCopy, HostChecks.PreCopy, HostChecks.NetworkLock, HostChecks.Canary,
+                HostChecks.Ssh, HostChecks.Access, HostChecks.Tools, HostChecks.CriuCheck, HostChecks.PostCopy, HostChecks.PreCopy, HostChecks.NetworkLock, HostChecks.Canary,
                 PairChecks.Cpu, PairChecks.Platform, ContainerChecks.Container, ContainerChecks.Bundle, BundleSyncChoice.Check, ContainerChecks.Processes, CapacityChecks.FreeSpace, CapacityChecks.Downtime,
             }, rows.Select(r => r.Check).Distinct());
             foreach (var check in new[] { HostChecks.Tools, HostChecks.CriuCheck, HostChecks.Canary, ContainerChecks.Container, CapacityChecks.FreeSpace })

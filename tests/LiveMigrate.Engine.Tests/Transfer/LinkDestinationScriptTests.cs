@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
 using System.Linq;
@@ -244,6 +245,42 @@ namespace LiveMigrate.Tests.Transfer
                 Assert.False(connection.HasExited);
 
                 Run("revoke", "livemigrate-link-m1");
+
+                Assert.True(connection.WaitForExit(5000), "the connection's sshd process outlived the revocation");
+            }
+            finally
+            {
+                if (!connection.HasExited) connection.Kill();
+            }
+        }
+
+        // A login that becomes root: the forced command goes through sudo, which runs it as a child of its own, so the
+        // connection's sshd process is the one the login shell names (LIVEMIGRATE_SSHD), not the unpacker's parent.
+        [Fact]
+        public void Through_sudo_revoke_still_ends_the_sshd_process_of_the_connection()
+        {
+            var bin = Directory.CreateDirectory(_home.File("bin")).FullName;
+            File.WriteAllText(Path.Combine(bin, "sudo"), "#!/bin/sh\n[ \"$1 $2\" = '-n --' ] || exit 1\nshift 2\n\"$@\" &\nwait $!\n");
+            var sshd = Path.Combine(bin, "sshd");
+            File.WriteAllText(sshd, "#!/bin/sh\nSSH_ORIGINAL_COMMAND=register sh -c \"$1\" && : > \"$2\"\nsleep 30\n");
+            ExternalTool.Run("chmod", "+x", sshd, Path.Combine(bin, "sudo"));
+            var path = bin + ":" + Environment.GetEnvironmentVariable("PATH");
+            HostScript.Run(new LocalHostSession(), HostScript.Command("link-destination.sh", new[] { "authorize", "livemigrate-link-m1", Key, "3600", "-", Unpack, _images })
+                .WithEnvironment(new Dictionary<string, string> { ["HOME"] = _home.Path, ["PATH"] = path, ["LIVEMIGRATE_BECOME"] = "sudo" }), TimeSpan.FromSeconds(30), CancellationToken.None);
+            Assert.StartsWith("exec sudo -n -- env LIVEMIGRATE_SSHD=$PPID \"SSH_ORIGINAL_COMMAND=$SSH_ORIGINAL_COMMAND\" sh -c ", ForcedCommand());
+            var psi = new ProcessStartInfo(sshd) { UseShellExecute = false };
+            psi.ArgumentList.Add(ForcedCommand());
+            psi.ArgumentList.Add(_home.File("registered"));
+            psi.Environment["PATH"] = path;
+            using var connection = Process.Start(psi)!;
+            try
+            {
+                var clock = Stopwatch.StartNew();
+                while (!File.Exists(_home.File("registered")) && clock.Elapsed < TimeSpan.FromSeconds(10)) Thread.Sleep(20);
+                Assert.True(File.Exists(_home.File("registered")), "the connection did not register through sudo");
+
+                HostScript.Run(new LocalHostSession(), HostScript.Command("link-destination.sh", new[] { "revoke", "livemigrate-link-m1" })
+                    .WithEnvironment(new Dictionary<string, string> { ["HOME"] = _home.Path, ["LIVEMIGRATE_BECOME"] = "sudo" }), TimeSpan.FromSeconds(30), CancellationToken.None);
 
                 Assert.True(connection.WaitForExit(5000), "the connection's sshd process outlived the revocation");
             }

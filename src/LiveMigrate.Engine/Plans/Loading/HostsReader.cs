@@ -47,13 +47,24 @@ namespace LiveMigrate.Plans.Loading
             var port = _r.Int(m, "port", PlanSchema.Port, where);
             var user = _r.String(m, "user", where);
             var keyPath = _r.String(m, "keyPath", where);
+            var keySecret = _r.String(m, "keySecret", where);
             var knownHostsPath = _r.String(m, "knownHostsPath", where);
+            var knownHostsSecret = _r.String(m, "knownHostsSecret", where);
             var secret = _r.String(m, "secret", where);
             var vault = _r.String(m, "vault", where);
             var linkText = _r.String(m, "linkAddress", where);
-            if (m.KeyNode("vault") != null && m.KeyNode("secret") == null)
+            var become = _r.OneOf(m, "become", PlanSchema.Become, where);
+            if (m.KeyNode("vault") != null && new[] { "secret", "keySecret", "knownHostsSecret" }.All(k => m.KeyNode(k) == null))
             {
-                _r.Problems.Error(m.KeyNode("vault")!, PlanProblemCodes.ConflictingSetting, $"'vault' {where} names a vault but no secret to read from it.", "Add 'secret: <name of the secret>', or remove 'vault:'.");
+                _r.Problems.Error(m.KeyNode("vault")!, PlanProblemCodes.ConflictingSetting, $"'vault' {where} names a vault but no secret to read from it.", "Add 'secret:', 'keySecret:' or 'knownHostsSecret:' with the name of the secret, or remove 'vault:'.");
+            }
+            if (m.KeyNode("keySecret") != null && m.KeyNode("keyPath") != null)
+            {
+                _r.Problems.Error(m.KeyNode("keySecret")!, PlanProblemCodes.ConflictingSetting, $"'keySecret' and 'keyPath' {where} both give the private key.", "Keep one: 'keyPath:' for a key file, 'keySecret:' for a key held in a secret.");
+            }
+            if (m.KeyNode("knownHostsSecret") != null && m.KeyNode("knownHostsPath") != null)
+            {
+                _r.Problems.Error(m.KeyNode("knownHostsSecret")!, PlanProblemCodes.ConflictingSetting, $"'knownHostsSecret' and 'knownHostsPath' {where} both give the known hosts.", "Keep one: 'knownHostsPath:' for a file, 'knownHostsSecret:' for lines held in a secret.");
             }
             if (user != null && HostAddress.HoldsPassword(user))
             {
@@ -83,7 +94,8 @@ namespace LiveMigrate.Plans.Loading
             {
                 _r.Problems.Error(m["linkAddress"]!, PlanProblemCodes.InvalidAddress, linkError!, "Write the address the other hosts reach this one at as host, host:port or user@host:port, such as 10.1.0.5:22.");
             }
-            return new PlanHost(name, address, keyPath, knownHostsPath, secret, vault, link);
+            return new PlanHost(name, address, keyPath, knownHostsPath, secret, vault, link, keySecret, knownHostsSecret,
+                become == "sudo" ? BecomeMethod.Sudo : BecomeMethod.None);
         }
 
         private void Conflict(YamlMapping m, string key, string message) =>

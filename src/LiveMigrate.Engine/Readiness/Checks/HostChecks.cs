@@ -10,7 +10,7 @@ namespace LiveMigrate.Readiness.Checks
     /// <summary>Checks 1-4 on each host: SSH, runc and CRIU, CRIU's features, and the canary.</summary>
     public static class HostChecks
     {
-        public const string Ssh = "SSH", Tools = "Tools", CriuCheck = "CRIU check", PostCopy = "Post-copy", PreCopy = "Pre-copy",
+        public const string Ssh = "SSH", Access = "Access", Tools = "Tools", CriuCheck = "CRIU check", PostCopy = "Post-copy", PreCopy = "Pre-copy",
             NetworkLock = "Network lock", Canary = "Canary";
 
         /// <summary>fs.pipe-max-size below this breaks CRIU's lazy page transfer (see the shared machine notes).</summary>
@@ -21,6 +21,7 @@ namespace LiveMigrate.Readiness.Checks
         {
             var hosts = new[] { (e.Source, false), (e.Destination, true) };
             foreach (var (h, _) in hosts) yield return Connection(h);
+            foreach (var (h, _) in hosts) yield return RootRow(h);
             foreach (var (h, _) in hosts) foreach (var r in WithFacts(h, Tools, f => new[] { ToolVersions(h, f) })) yield return r;
             if (e.Source.KnownFacts?.CriuVersion is { } sv && e.Destination.KnownFacts?.CriuVersion is { } dv && CompareVersions(dv, sv) < 0)
                 yield return new ReadinessResult(Tools, e.Pair, ReadinessStatus.Fail,
@@ -40,6 +41,31 @@ namespace LiveMigrate.Readiness.Checks
                     $"Connected{(h.Host.Session is SshHostSession ? ", host key verified" : "")}; a command round trip took {h.Ping.Value.TotalMilliseconds:0} ms.");
         }
 
+        private static string NotProbed(HostEvidence h) =>
+            h.Access.Ran && !(h.Access.Succeeded && h.Access.Value.IsRoot) ? $"commands on {h.Name} do not run as root (see Access)." : $"{h.Name} is not reachable.";
+
+        private static ReadinessResult RootRow(HostEvidence h)
+        {
+            if (Unavailable(Access, h.Name, h.Access, $"Not checked: {h.Name} is not reachable.") is { } missing) return missing;
+            var a = h.Access.Value;
+            var line = RootAccess.SudoersLine(a.LoginUser);
+            var sudoers = $"Add this line to the host's sudoers (visudo -f /etc/sudoers.d/livemigrate): {line}";
+            if (a.IsRoot)
+                return new ReadinessResult(Access, h.Name, ReadinessStatus.Pass,
+                    a.Become == BecomeMethod.Sudo ? $"Logged in as {a.LoginUser}; commands run as root through sudo -n." : $"Logged in as {a.LoginUser}.");
+            if (a.Become == BecomeMethod.None)
+                return new ReadinessResult(Access, h.Name, ReadinessStatus.Fail,
+                    $"Logged in as {a.LoginUser} (uid {a.Uid}), not root: runc and CRIU need root.",
+                    $"Log in as root, or open the host with New-MigrationHost ... -Become Sudo (in a plan, 'become: sudo'). {sudoers}");
+            if (a.Uid != null)
+                return new ReadinessResult(Access, h.Name, ReadinessStatus.Fail,
+                    $"sudo -n ran commands as uid {a.Uid}, not root.", $"Make sudo run them as root. {sudoers}");
+            var missingSudo = a.Refusal.Contains("sudo: not found") || a.Refusal.Contains("sudo: command not found");
+            return new ReadinessResult(Access, h.Name, ReadinessStatus.Fail,
+                $"Logged in as {a.LoginUser}, whose commands cannot become root with sudo -n" + (a.Refusal.Length > 0 ? $": {a.Refusal}" : "."),
+                missingSudo ? $"Install sudo on the host (Debian and Ubuntu: apt-get install sudo). {sudoers}" : sudoers);
+        }
+
         private static string ConnectionRemedy(System.Exception ex) => ex switch
         {
             HostKeyException k when k.Status == HostKeyStatus.Unknown =>
@@ -52,7 +78,7 @@ namespace LiveMigrate.Readiness.Checks
 
         private static IEnumerable<ReadinessResult> WithFacts(HostEvidence h, string check, System.Func<HostFacts, IEnumerable<ReadinessResult>> judge)
         {
-            var missing = Unavailable(check, h.Name, h.Facts, $"Not checked: {h.Name} is not reachable.");
+            var missing = Unavailable(check, h.Name, h.Facts, $"Not checked: {NotProbed(h)}");
             return missing != null ? new[] { missing } : judge(h.Facts.Value);
         }
 
@@ -146,7 +172,7 @@ namespace LiveMigrate.Readiness.Checks
         private static ReadinessResult CanaryRow(HostEvidence h, bool left)
         {
             var missing = Unavailable(Canary, h.Name, h.Canary,
-                h.KnownFacts == null ? $"Not run: {h.Name} is not reachable."
+                h.KnownFacts == null ? $"Not run: {NotProbed(h)}"
                 : left ? "Not run: -NoCanary was given, so no throwaway container shows that CRIU can checkpoint and restore here."
                 : "Not run: runc or CRIU is missing.");
             if (missing != null) return missing;

@@ -6,6 +6,9 @@
 #       forced command carries it: nothing is installed); ROOTs the folders it may unpack into
 #   revoke MARKER    removes the line and ends the link's connections
 # Lines of earlier links whose time has passed go on the way, their connections too (a controller that died leaves them).
+# LIVEMIGRATE_BECOME=sudo: the login is not root and becomes root with sudo -n. This script then runs as that user (its
+# authorized_keys, its sessions), and the probe and the forced command reach tree-unpack.sh through sudo, handing it the
+# connection's sshd process and the client's request, which sudo's reset environment would drop.
 set -u
 cmd=${1:-} marker=${2:-}
 fail() { echo "error=$1"; exit "${2:-1}"; }
@@ -17,9 +20,15 @@ case $id in *[!A-Za-z0-9_-]*) fail "bad marker" 2 ;; esac
 keys=$HOME/.ssh/authorized_keys
 # The sshd processes of each link's connections, one file per link: "PID START" lines.
 links=$HOME/.ssh/livemigrate-links
-# Serializes this host's links (plans run several at once); kept out of ~/.ssh where /run/lock exists.
-lock=/run/lock/livemigrate-authorized-keys.lock
+# Serializes this host's links of this user (plans run several at once); kept out of ~/.ssh where /run/lock exists, one
+# per user, since each has its own authorized_keys (and cannot open another's lock).
+lock=/run/lock/livemigrate-authorized-keys-$(id -u).lock
 [ -d /run/lock ] && [ -w /run/lock ] || lock=$keys.livemigrate.lock
+case ${LIVEMIGRATE_BECOME:-} in
+'') sudo= unpacker=sh ;;
+sudo) sudo="sudo -n -- env" unpacker='sudo -n -- env LIVEMIGRATE_SSHD=$PPID \"SSH_ORIGINAL_COMMAND=$SSH_ORIGINAL_COMMAND\" sh' ;;
+*) fail "bad LIVEMIGRATE_BECOME ${LIVEMIGRATE_BECOME}" 2 ;;
+esac
 now=$(date -u +%Y%m%d%H%M%S)
 # A path the forced command names between single quotes: nothing in it the shell or sshd would read.
 plain() { case $1 in /*) ;; *) return 1 ;; esac; case $1 in *[!A-Za-z0-9._+,@%=/-]*) return 1 ;; esac; }
@@ -65,14 +74,15 @@ authorize)
   for r; do plain "$r" || fail "'$r' cannot be named in a forced command (only letters, digits and . _ + , @ % = - /)" 2; done
   plain "$links" || fail "the home folder $HOME cannot be named in a forced command" 2
   # The key is useless where its unpacking cannot be confined: say so now, so that the migration relays instead.
-  sh -c "$(printf %s "$unpack" | base64 -d)" tree-unpack.sh probe ||
-    fail "this host cannot confine a link's unpacking (it needs root, unshare and Linux 5.10 or later for nosymfollow)"
+  $sudo sh -c "$(printf %s "$unpack" | base64 -d)" tree-unpack.sh probe ||
+    fail "this host cannot confine a link's unpacking (it needs root${sudo:+ through sudo -n}, unshare and Linux 5.10 or later for nosymfollow)"
   expiry=$(date -u -d "@$(( $(date +%s) + secs ))" +%Y%m%d%H%M%S) || fail "date cannot compute the expiry"
   options=restrict
   [ "$port" = - ] || options="$options,port-forwarding,permitlisten=\"127.0.0.1:$port\",permitopen=\"127.0.0.1:9\""
   roots=
   for r; do roots="$roots '$r'"; done
-  line="$options,expiry-time=\"${expiry}Z\",command=\"exec sh -c \\\"\$(printf %s $unpack | base64 -d)\\\" tree-unpack.sh link $expiry '$links/$marker'$roots\" $key $marker"
+  # With sudo: exec sudo -n -- env LIVEMIGRATE_SSHD=$PPID "SSH_ORIGINAL_COMMAND=..." sh -c ..., expanded at each login.
+  line="$options,expiry-time=\"${expiry}Z\",command=\"exec $unpacker -c \\\"\$(printf %s $unpack | base64 -d)\\\" tree-unpack.sh link $expiry '$links/$marker'$roots\" $key $marker"
   umask 077
   mkdir -p -m 0700 "$HOME/.ssh" "$links" && touch "$keys" || fail "cannot write $keys"
   (

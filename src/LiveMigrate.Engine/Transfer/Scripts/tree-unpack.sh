@@ -85,8 +85,11 @@ link)
   case $expiry in [0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]) ;; *) refuse "bad expiry" ;; esac
   [ "$(date -u +%Y%m%d%H%M%S)" -lt "$expiry" ] || refuse "the link's key has expired"
   [ -f "$sessions" ] || refuse "the link's key was revoked"
-  # The connection's sshd process, with its start time (a pid can be reused), once per connection.
-  me="$PPID $(sed 's/.*) //' "/proc/$PPID/stat" | cut -d ' ' -f 20)"
+  # The connection's sshd process, with its start time (a pid can be reused), once per connection. Through sudo, the
+  # forced command names it (this shell's parent is sudo).
+  sshd=${LIVEMIGRATE_SSHD:-$PPID}
+  case $sshd in ''|*[!0-9]*) refuse "bad sshd process $sshd" ;; esac
+  me="$sshd $(sed 's/.*) //' "/proc/$sshd/stat" | cut -d ' ' -f 20)"
   grep -qxF -- "$me" "$sessions" || printf '%s\n' "$me" >> "$sessions"
   set -f
   set -- ${SSH_ORIGINAL_COMMAND:-} -- "$@"
