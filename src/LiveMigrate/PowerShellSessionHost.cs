@@ -54,13 +54,15 @@ namespace LiveMigrate.PowerShell
         public CommandResult Run(CommandLine command, TimeSpan timeout, CancellationToken cancellationToken)
         {
             var clock = Stopwatch.StartNew();
-            var reply = Call(command, cancellationToken, "run", argv: command.ToArgumentVector(), waitMs: PollMs);
+            // Not cancelled midway: a stop during this call would leave the program running with no id to kill it by.
+            var reply = Call(command, CancellationToken.None, "run", argv: command.ToArgumentVector(), waitMs: PollMs);
             if (SessionReply.Text(reply, "Failed") is string failed) return new CommandResult(127, "", failed, clock.Elapsed);
             var id = SessionReply.Text(reply, "Id")!;
             try
             {
                 while (!SessionReply.Flag(reply, "Exited"))
                 {
+                    cancellationToken.ThrowIfCancellationRequested();
                     if (clock.Elapsed > timeout)
                     {
                         Kill(id, command);
