@@ -536,13 +536,10 @@ Describe 'Move-Container' -Tag 'Integration' -Skip:$noLab {
     }
 
     Context 'a realistic rootfs (400 MiB of real files) beside the tiny one, default bundle sync' {
-        # The issue's target is +0.5 s; the downtime's bound is looser because two moves on a busy 2-core machine
-        # vary by more than that alone (copying the 400 MiB while frozen costs 1.1-2.6 s more here); the bytes sent
-        # while frozen tell the same without the noise.
-        BeforeAll { $slack = [TimeSpan]::FromSeconds(1) }
-
+        # The freeze's length is the benchmark's to measure (bench/bench.ps1 -RootfsMiB): two moves on a busy 2-core
+        # machine vary by more than the issue's 0.5 s alone. The bytes sent while frozen tell whether the rootfs was
+        # in the freeze, without the noise.
         It 'keeps the bundle off the freeze in <Mode> mode' -ForEach @(@{ Mode = 'Stop' }, @{ Mode = 'PostCopy' }) {
-            $downtime = @{}
             $frozenBytes = @{}
             foreach ($w in @{ Name = 'migtinyfs'; Extra = @() }, @{ Name = 'migrealfs'; Extra = @('--rootfs-mib', '400') }) {
                 Remove-LabContainer $w.Name
@@ -552,7 +549,6 @@ Describe 'Move-Container' -Tag 'Integration' -Skip:$noLab {
                     $result.Status | Should -Be 'Succeeded'
                     $result.BundleSync | Should -Be 'Delta' -Because 'the default moves the bundle while the container runs'
                     (Wait-WorkloadTick 2 $w.Name 0).start_unix_ms | Should -Be $start.start_unix_ms
-                    $downtime[$w.Name] = $result.Downtime
                     $frozenBytes[$w.Name] = $result.BytesTransferred
                     Write-Host ("    {0} {1}: downtime {2:0} ms (checkpoint {3:0}, transfer {4:0}, restore {6:0} ms; {5:0.0} MiB sent frozen)" -f $Mode, $w.Name,
                         $result.Downtime.TotalMilliseconds, $result.CheckpointTime.TotalMilliseconds, $result.TransferTime.TotalMilliseconds, ($result.BytesTransferred / 1MB), $result.RestoreTime.TotalMilliseconds)
@@ -560,7 +556,6 @@ Describe 'Move-Container' -Tag 'Integration' -Skip:$noLab {
             }
             # What crossed while frozen does not depend on the machine's load: the rootfs's 400 MiB must not be in it.
             $frozenBytes.migrealfs | Should -BeLessThan ($frozenBytes.migtinyfs + 16MB) -Because 'the realistic rootfs must not be copied while frozen'
-            $downtime.migrealfs | Should -BeLessThan ($downtime.migtinyfs + $slack) -Because 'the realistic rootfs must not lengthen the freeze'
         }
     }
 
