@@ -110,10 +110,10 @@ namespace LiveMigrate.Transfer
         /// <summary>Streams the trees to the same paths on the destination.</summary>
         /// <param name="snapshot">As <see cref="ITreeTransport.Copy"/>'s.</param>
         /// <returns>The bytes of the tar stream sent.</returns>
-        public long Copy(IReadOnlyList<string> absolutePaths, Action<long>? progress, CancellationToken ct, string? snapshot = null)
+        /// <param name="compression">Settled (not Auto); the destination decompresses inside its confined unpacking.</param>
+        public long Copy(IReadOnlyList<string> absolutePaths, Action<long>? progress, CancellationToken ct, string? snapshot = null, StreamCompression compression = StreamCompression.None)
         {
-            foreach (var path in absolutePaths) TreeTransfer.RelativeToRoot(path);
-            var send = HostScript.Command("link-source.sh", new[] { "send", _dir, snapshot ?? "-" }.Concat(absolutePaths));
+            var send = HostScript.Command("link-source.sh", SendArguments(_dir, absolutePaths, snapshot, compression));
             send.HostTimeout = _timeout;
             using var process = _source.Start(send);
             process.StandardInput.Dispose();
@@ -145,6 +145,12 @@ namespace LiveMigrate.Transfer
             }
             progress?.Invoke(total);
             return total;
+        }
+
+        internal static string[] SendArguments(string dir, IReadOnlyList<string> absolutePaths, string? snapshot, StreamCompression compression)
+        {
+            foreach (var path in absolutePaths) TreeTransfer.RelativeToRoot(path);
+            return new[] { "send", dir, snapshot ?? "-", StreamCodec.Word(compression), StreamCodec.Compressor(compression) ?? "-" }.Concat(absolutePaths).ToArray();
         }
 
         /// <summary>
