@@ -52,12 +52,14 @@ namespace LiveMigrate.Readiness
 
         /// <summary>Codecs the request or Auto could use that a host lacks.</summary>
         private static IEnumerable<string> Missing(ReadinessEvidence e, StreamCompression codec) =>
-            new[] { e.Source, e.Destination }.Where(h => h.KnownFacts is { } f && !f.Compressors.Contains(codec)).Select(h => h.Name);
+            new[] { e.Source, e.Destination }.Where(h => !h.KnownFacts!.Compressors.Contains(codec)).Select(h => h.Name);
 
         internal static ReadinessResult Row(ReadinessEvidence e)
         {
             var pair = e.Pair;
             var asked = e.Request.Compression;
+            if (e.Source.KnownFacts == null || e.Destination.KnownFacts == null || (asked == StreamCompression.Auto && !e.ContainerFacts.Succeeded))
+                return new ReadinessResult(Check, pair, ReadinessStatus.Skipped, "Not chosen: both hosts and the container must be inspected first (see the rows above).");
             if (asked == StreamCompression.None) return new ReadinessResult(Check, pair, ReadinessStatus.Pass, "None: as asked; the streams are plain tar.");
             if (asked != StreamCompression.Auto)
             {
