@@ -32,7 +32,7 @@ while read -r p s e; do total=$(( total + e - s )); done < "$tmp/maps"
 [ "$total" -gt 0 ] || { echo "sample_bytes=0"; exit 0; }
 # 1 MiB pieces (256 pages), BUDGET of them spread over all the mappings.
 piece=256
-stride=$(( total / budget ))
+stride=$(( (total + budget - 1) / budget ))
 [ "$stride" -ge "$piece" ] || stride=$piece
 while read -r p s e; do
   at=$s
