@@ -22,7 +22,6 @@ namespace LiveMigrate.Transfer
         // Key, authorize, connect, close, revoke: short steps (ssh's own ConnectTimeout is 10 s).
         private static readonly TimeSpan StepTimeout = TimeSpan.FromSeconds(30);
         private static readonly Regex Progress = new Regex(@"^tar: progress (\d+) ", RegexOptions.CultureInvariant);
-        private static readonly Regex Total = new Regex(@"^Total bytes written: (\d+) ", RegexOptions.CultureInvariant);
 
         private readonly IHostSession _source;
         private readonly IDirectLinkTarget _destination;
@@ -129,7 +128,7 @@ namespace LiveMigrate.Transfer
                     {
                         Match m;
                         if ((m = Progress.Match(line)).Success) progress?.Invoke(long.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
-                        else if ((m = Total.Match(line)).Success) total = long.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+                        else if ((m = TreeTransfer.TarTotal.Match(line)).Success) total = long.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
                         else said.Add(line.StartsWith("error=", StringComparison.Ordinal) ? line.Substring(6) : line);
                     }
                 }

@@ -10,12 +10,16 @@ namespace LiveMigrate.Transfer
     /// <summary>
     /// Moves directory trees to the same paths on another host as one tar stream relayed through the
     /// controller's open SSH connections: no login per step, nothing stored on the controller. The destination unpacks
-    /// with tree-unpack.sh, only under those paths. Compressed, the controller relays the compressed bytes.
+    /// with tree-unpack.sh, only under those paths. Compressed, the controller relays the compressed bytes, and the count
+    /// returned is still the tar stream's (tar's --totals), as over a direct link.
     /// </summary>
     public static class TreeTransfer
     {
         /// <summary>GNU tar's exit status when files changed while it read them.</summary>
         internal const int FilesChanged = 1;
+        /// <summary>GNU tar's --totals line: the bytes of the archive before any compression.</summary>
+        internal static readonly System.Text.RegularExpressions.Regex TarTotal =
+            new System.Text.RegularExpressions.Regex(@"^Total bytes written: (\d+) ", System.Text.RegularExpressions.RegexOptions.CultureInvariant | System.Text.RegularExpressions.RegexOptions.Multiline);
 
         public static long Copy(IHostSession source, IHostSession destination, IReadOnlyList<string> absolutePaths,
             Action<long>? progress, TimeSpan timeout, CancellationToken ct, string? snapshot = null, StreamCompression compression = StreamCompression.None)
@@ -57,12 +61,13 @@ namespace LiveMigrate.Transfer
             var unpacked = writer.WaitForExit(TimeSpan.FromSeconds(30), ct);
             if (!packed.Succeeded && !(snapshot != null && packed.ExitCode == FilesChanged)) throw CommandFailedException.FromResult(source.Name, pack, packed);
             if (!unpacked.Succeeded) throw CommandFailedException.FromResult(destination.Name, shownUnpack, unpacked);
-            return bytes;
+            return compression != StreamCompression.None && TarTotal.Match(packed.StandardError) is { Success: true } total
+                ? long.Parse(total.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) : bytes;
         }
 
         /// <summary>GNU tar's own way to run the compressor (its exit status becomes tar's): no shell, no pipe to watch.</summary>
         internal static string[] CompressArguments(StreamCompression compression) =>
-            StreamCodec.Compressor(compression) is { } program ? new[] { "--use-compress-program=" + program } : new string[0];
+            StreamCodec.Compressor(compression) is { } program ? new[] { "--use-compress-program=" + program, "--totals" } : new string[0];
 
         /// <summary>What a side said on stderr when the stream broke (a full disk, a missing file), if anything.</summary>
         private static string WhySide(IHostSession host, IHostProcess process)

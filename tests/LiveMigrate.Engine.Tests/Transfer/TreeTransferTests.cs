@@ -41,11 +41,13 @@ namespace LiveMigrate.Tests.Transfer
         public void Compressed_tar_runs_the_compressor_as_its_child_and_the_destination_names_the_codec(StreamCompression codec, string program, string word)
         {
             CommandLine? packed = null, unpacked = null;
-            var source = new StreamingFakeSession("src", c => { packed = c; return new FakeProcess(new MemoryStream(new byte[] { 1 }), Stream.Null, Exit(0)); });
+            var source = new StreamingFakeSession("src", c => { packed = c; return new FakeProcess(new MemoryStream(new byte[] { 1 }), Stream.Null, Exit(0, "Total bytes written: 67368960 (65MiB, 1.2GiB/s)\n")); });
             var destination = new StreamingFakeSession("dst", c => { unpacked = c; return new FakeProcess(Stream.Null, new MemoryStream(), Exit(0)); });
 
-            TreeTransfer.Copy(source, destination, Paths, null, TimeSpan.FromMinutes(1), CancellationToken.None, compression: codec);
+            var n = TreeTransfer.Copy(source, destination, Paths, null, TimeSpan.FromMinutes(1), CancellationToken.None, compression: codec);
 
+            // Counted as over a direct link: the tar stream before compression, not the one compressed byte relayed.
+            Assert.Equal(67368960, n);
             // One argument: tar splits the program line itself and runs it without a shell.
             Assert.Contains("--use-compress-program=" + program, packed!.Arguments);
             Assert.Equal(new[] { "tree-unpack.sh", "full", word, Paths[0], Paths[1], "--", Paths[0], Paths[1] }, unpacked!.Arguments.Skip(3));
