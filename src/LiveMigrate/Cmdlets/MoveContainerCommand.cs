@@ -58,8 +58,8 @@ namespace LiveMigrate.PowerShell.Cmdlets
         /// default): a codec only when readiness's sample of the memory shows it would beat the measured bandwidth.
         /// </summary>
         [Parameter]
-        [ValidateSet(Auto, nameof(LiveMigrate.Transfer.StreamCompression.None), nameof(LiveMigrate.Transfer.StreamCompression.Zstd), nameof(LiveMigrate.Transfer.StreamCompression.Lz4))]
-        public string Compress { get; set; } = Auto;
+        [ValidateSet(StreamCompressions.Auto, StreamCompressions.None, StreamCompressions.Zstd, StreamCompressions.Lz4)]
+        public string Compress { get; set; } = StreamCompressions.Auto;
 
         /// <summary>Direct: the source streams to the destination over its own SSH connection (a throwaway key). Relay: through this controller. Auto: direct when it can be made.</summary>
         [Parameter]
@@ -196,7 +196,7 @@ namespace LiveMigrate.PowerShell.Cmdlets
             o.RollbackOnHookFailure = RollbackOnHookFailure.IsPresent;
             o.BundleSync = (LiveMigrate.Migration.BundleSync)Enum.Parse(typeof(LiveMigrate.Migration.BundleSync), BundleSync, ignoreCase: true);
             o.TransferRoute = TransferRoutes.Parse(TransferRoute);
-            o.Compression = (LiveMigrate.Transfer.StreamCompression)Enum.Parse(typeof(LiveMigrate.Transfer.StreamCompression), Compress, ignoreCase: true);
+            o.Compression = StreamCompressions.Parse(Compress);
             o.PreCopy = new PreCopyPolicy { MaxRounds = MaxRounds, MinPagesWritten = MinPagesWritten, MinShrinkPercent = MinShrinkPercent };
             o.Runtime.CriuTimeout = TimeSpan.FromSeconds(CriuTimeoutSec);
             request.Readiness.Skip = SkipReadiness.IsPresent;
