@@ -45,6 +45,21 @@ Describe 'Move-Container -Compress' -Tag 'Integration' -Skip:$noLab {
         }
     }
 
+    Context 'Copy-Container -Compress' {
+        BeforeAll { 'cmpclone', 'cmpclone-1' | ForEach-Object { Remove-LabContainer $_ } }
+        AfterAll { 'cmpclone', 'cmpclone-1' | ForEach-Object { Remove-LabContainer $_ } }
+
+        It 'clones with Lz4, the clone''s memory intact' {
+            $start = New-LabWorkload -HostIndex 1 -Name 'cmpclone' -MiB 32 -ExtraArguments @('--compressible')
+            $result = Copy-Container 'cmpclone' -Source $hosts[0] -Destination $hosts[1] -Compress Lz4
+
+            $result.Status | Should -Be 'Running'
+            $clone = Wait-WorkloadTick 2 'cmpclone-1' 0
+            $clone.errors | Should -Be 0
+            $clone.seed | Should -Be $start.seed -Because 'the clone holds the original''s memory, checked word by word'
+        }
+    }
+
     Context 'Auto' {
         AfterEach { Remove-LabContainer 'cmpauto' }
 
