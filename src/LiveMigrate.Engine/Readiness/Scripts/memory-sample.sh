@@ -34,13 +34,21 @@ while read -r p s e; do total=$(( total + e - s )); done < "$tmp/maps"
 piece=256
 stride=$(( (total + budget - 1) / budget ))
 [ "$stride" -ge "$piece" ] || stride=$piece
+# Positions count pages through all the mappings one after another: a piece starts every STRIDE pages and runs on
+# into the next mappings, so at most BUDGET pieces, however many mappings.
+base=0 next=0 want=0
 while read -r p s e; do
   at=$s
   while [ "$at" -lt "$e" ]; do
-    n=$(( e - at )); [ "$n" -le "$piece" ] || n=$piece
+    if [ "$want" -eq 0 ]; then
+      [ $(( base + at - s )) -ge "$next" ] || { at=$(( s + next - base )); continue; }
+      want=$piece next=$(( next + stride ))
+    fi
+    n=$(( e - at )); [ "$n" -le "$want" ] || n=$want
     dd if="/proc/$p/mem" bs=4096 skip="$at" count="$n" 2>/dev/null
-    at=$(( at + stride ))
+    want=$(( want - n )) at=$(( at + n ))
   done
+  base=$(( base + e - s ))
 done < "$tmp/maps" > "$tmp/sample"
 size=$(stat -c %s "$tmp/sample")
 echo "sample_bytes=$size"
