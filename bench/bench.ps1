@@ -5,12 +5,20 @@
     For each workload size, median of -Runs runs of:
       floor        runc checkpoint + runc restore on one host, images on the same disk, no transfer
       hand-written ssh src runc checkpoint; ssh src tar | ssh dst tar; ssh dst runc restore (OpenSSH, a login per step)
+      direct push  ssh src 'runc checkpoint ...; tar c ... | ssh dst tar x'; ssh dst runc restore: the best a script does,
+                   the images going host to host
+      plain OpenSSH stream  not a move: the rate of `cat FILE | ssh dst 'cat > FILE'` from the source to the
+                   destination's disk (a fresh connection, aes128-gcm as the module's link prefers), for the workload's
+                   size, in the same run: what the module's Transfer MB/s compares with
       Move-Container  the module, lab host to lab host (-Mode Stop, the default; the source streams straight to the
                       destination over its own SSH link, -TransferRoute Auto)
       Move-Container -TransferRoute Relay  the same, every byte relayed through the controller's two SSH connections
       Move-Container -LazyRestore  Stop mode, the destination running the container before its memory is filled there
       Move-Container -Mode PostCopy  a lazy dump without the memory, restored at once; the memory follows from the
                       frozen source tasks through the SSH tunnel
+      Move-Container -Compress None|Zstd|Lz4  Stop mode with each codec named (the Move-Container row is -Compress Auto)
+    -Workload random (incompressible words, the default) and/or compressible (text-like runs that zstd and lz4 shrink
+    about 20-fold) runs every chosen row for each.
     Then the same workload with a realistic rootfs (-RootfsMiB of this machine's libraries and shared files, as a
     real image holds) runs the floor, Move-Container and -Mode PostCopy with the default bundle sync (the bundle
     copied while the container runs, only its changes while frozen) and with -BundleSync Full (all of it frozen).
@@ -32,8 +40,11 @@ param(
     [string[]] $SizeMiB = @('64', '256', '1024'),
     [ValidateRange(1, 20)] [int] $Runs = 3,
     [ValidateRange(0, 10)] [int] $WarmupGiB = 8,
-    # Which rows to run (comma-separated): floor, hand, stop, relay, lazy, postcopy, full, postcopyfull. The floor always runs: ratios need it.
-    [string[]] $Method = @('floor', 'hand', 'stop', 'relay', 'lazy', 'postcopy'),
+    # Which rows to run (comma-separated): floor, plain, hand, push, stop, none, zstd, lz4, relay, lazy, postcopy, full, postcopyfull.
+    # The floor always runs: ratios need it.
+    [string[]] $Method = @('floor', 'plain', 'hand', 'push', 'stop', 'relay', 'lazy', 'postcopy'),
+    # The workload's memory (comma-separated): random, compressible.
+    [string[]] $Workload = @('random'),
     # The realistic rootfs's size; 0 skips its rows.
     [ValidateRange(0, 4096)] [int] $RootfsMiB = 400
 )
@@ -53,6 +64,11 @@ function Get-Quoted([string] $s) { "'" + $s.Replace("'", "'\''") + "'" }
 # One OpenSSH login per call, as a hand-written script does it.
 function Get-SshCommand([int] $i, [string] $remote) {
     "ssh -F /dev/null -i $(Get-Quoted $lab.KeyFilePath) -o UserKnownHostsFile=$(Get-Quoted $lab.KnownHostsPath) -o BatchMode=yes -c aes128-gcm@openssh.com -p $($lab.Port) root@$($lab.Addresses[$i - 1]) $(Get-Quoted $remote)"
+}
+
+# Run on host $from (inside its command): an OpenSSH login from it to host $to over the lab LAN, as a script on the host would make.
+function Get-HostToHostSsh([int] $to, [string] $remote) {
+    "ssh -F /dev/null -i $(Get-Quoted $lab.KeyFilePath) -o UserKnownHostsFile=$(Get-Quoted $lab.KnownHostsPath) -o BatchMode=yes -c aes128-gcm@openssh.com -o Compression=no root@$($lab.LanAddresses[$to - 1]) $(Get-Quoted $remote)"
 }
 
 function Invoke-Bash([string] $script) {
@@ -95,9 +111,36 @@ function Invoke-HandWritten([int] $from, [int] $to) {
     @{ At = $to; Downtime = Get-WorkloadGap $to $t0; Rate = $rate }
 }
 
-function Invoke-Module([int] $from, [int] $to, [string] $mode = 'Stop', [string] $route = 'Auto', [switch] $lazy, [string] $sync = 'Auto') {
+# The hand-written direct push: the source checkpoints and streams its images straight to the destination.
+function Invoke-DirectPush([int] $from, [int] $to) {
+    $img = "/var/lib/livemigrate/images/$name-push"
+    $paths = "$($img.TrimStart('/')) $($bundle.TrimStart('/'))"
     $t0 = Get-NowMs
-    $r = Move-Container -Name $name -Source $hosts[$from - 1] -Destination $hosts[$to - 1] -Mode $mode -TransferRoute $route -LazyRestore:$lazy -BundleSync $sync
+    Invoke-Bash (Get-SshCommand $from "mkdir -p $img && $criuEnv runc checkpoint --image-path $img --work-path $img $name && tar -C / -cf - $paths | $(Get-HostToHostSsh $to 'tar -C / -xf -')")
+    Invoke-Bash (Get-SshCommand $to "$criuEnv runc restore --detach --image-path $img --work-path $img --bundle $bundle $name </dev/null >/dev/null")
+    Invoke-Bash (Get-SshCommand $from "rm -rf $img $bundle")
+    Invoke-Bash (Get-SshCommand $to "rm -rf $img")
+    $tick = Wait-WorkloadTick $to $name 0
+    @{ At = $to; Downtime = Get-WorkloadGap $to $t0; Rate = $null }
+}
+
+# Not a move: the plain OpenSSH stream's rate, a fresh connection writing the workload's size to the destination's disk.
+function Invoke-PlainStream([int] $at, [int] $mib) {
+    $file = "/var/lib/livemigrate/images/$name-plain"
+    Invoke-Bash (Get-SshCommand $at "head -c $($mib)M /dev/urandom > $file")
+    # Timed on the source: the controller's own login to it is not part of the stream.
+    $ns = & bash -c (Get-SshCommand $at "s=`$(date +%s%N); $(Get-HostToHostSsh (3 - $at) true); m=`$(date +%s%N); cat $file | $(Get-HostToHostSsh (3 - $at) "cat > $file"); e=`$(date +%s%N); echo `$((m - s)) `$((e - m))")
+    $login, $stream = ($ns -split ' ') | ForEach-Object { [double]$_ / 1e9 }
+    $rate = $mib * 1MB / 1e6 / $stream
+    Write-Host ("plain OpenSSH stream: {0:0} MB/s with its login, {1:0} MB/s without ({2:0} ms to log in)" -f $rate, ($mib * 1MB / 1e6 / ($stream - $login)), ($login * 1000))
+    Invoke-Bash (Get-SshCommand $at "rm -f $file")
+    Invoke-Bash (Get-SshCommand (3 - $at) "rm -f $file")
+    @{ At = $at; Downtime = $null; Rate = $rate }
+}
+
+function Invoke-Module([int] $from, [int] $to, [string] $mode = 'Stop', [string] $route = 'Auto', [switch] $lazy, [string] $sync = 'Auto', [string] $compress = 'Auto') {
+    $t0 = Get-NowMs
+    $r = Move-Container -Name $name -Source $hosts[$from - 1] -Destination $hosts[$to - 1] -Mode $mode -TransferRoute $route -LazyRestore:$lazy -BundleSync $sync -Compress $compress
     $tick = Wait-WorkloadTick $to $name 0
     $tick = Wait-WorkloadTick $to $name ($tick.counter + 20)
     $log = @(Get-WorkloadLog $to $name | ForEach-Object { if ($_ -match '^gap (\d+) ms end_unix_ms (\d+)') { @{ Gap = [int]$Matches[1]; End = [long]$Matches[2] } } })
@@ -106,15 +149,20 @@ function Invoke-Module([int] $from, [int] $to, [string] $mode = 'Stop', [string]
     $paused = ($r.StartTime + $r.PrepareTime).ToUnixTimeMilliseconds()
     $freeze = @($log | Where-Object End -ge $paused)[0].Gap
     @{ At = $to; Downtime = ($gaps | Measure-Object -Maximum).Maximum; Freeze = $freeze; Rate = $r.TransferRate
-       Reported = $r.Downtime.TotalMilliseconds; Pages = $r.PagesTime.TotalMilliseconds; Sent = $r.BytesTransferred / 1MB }
+       Reported = $r.Downtime.TotalMilliseconds; Pages = $r.PagesTime.TotalMilliseconds; Sent = $r.BytesTransferred / 1MB; Codec = "$($r.Compression)" }
 }
 
 $sizes = @($SizeMiB -split ',' | ForEach-Object { [int]$_.Trim() })
 # Each row: its label, and a run from the host the workload is on that returns a sample (At: where it is now).
 $all = [ordered]@{
     floor    = @{ Label = 'floor (local checkpoint+restore)'; Run = { param($at) Invoke-Floor $at } }
+    plain    = @{ Label = 'plain OpenSSH stream (rate only)'; Run = { param($at) Invoke-PlainStream $at $mib } }
     hand     = @{ Label = 'hand-written ssh + tar'; Run = { param($at) Invoke-HandWritten $at (3 - $at) } }
+    push     = @{ Label = 'hand-written direct push'; Run = { param($at) Invoke-DirectPush $at (3 - $at) } }
     stop     = @{ Label = 'Move-Container'; Run = { param($at) Invoke-Module $at (3 - $at) } }
+    none     = @{ Label = 'Move-Container -Compress None'; Run = { param($at) Invoke-Module $at (3 - $at) -compress 'None' } }
+    zstd     = @{ Label = 'Move-Container -Compress Zstd'; Run = { param($at) Invoke-Module $at (3 - $at) -compress 'Zstd' } }
+    lz4      = @{ Label = 'Move-Container -Compress Lz4'; Run = { param($at) Invoke-Module $at (3 - $at) -compress 'Lz4' } }
     relay    = @{ Label = 'Move-Container -TransferRoute Relay'; Run = { param($at) Invoke-Module $at (3 - $at) 'Stop' 'Relay' } }
     lazy     = @{ Label = 'Move-Container -LazyRestore'; Run = { param($at) Invoke-Module $at (3 - $at) -lazy } }
     postcopy = @{ Label = 'Move-Container -Mode PostCopy'; Run = { param($at) Invoke-Module $at (3 - $at) 'PostCopy' } }
@@ -124,12 +172,18 @@ $all = [ordered]@{
 $chosen = @($Method -split ',' | ForEach-Object { $_.Trim().ToLowerInvariant() })
 $unknown = @($chosen | Where-Object { -not $all.Contains($_) })
 if ($unknown) { throw "Unknown -Method $($unknown -join ', '); choose from $($all.Keys -join ', ')." }
-# The tiny rootfs (one static binary) runs the methods chosen; the realistic one those the bundle's way changes.
-$workloads = @(@{ Rootfs = 0; Methods = $chosen })
-if ($RootfsMiB -gt 0) { $workloads += @{ Rootfs = $RootfsMiB; Methods = @('stop', 'full', 'postcopy', 'postcopyfull') } }
+$memories = @($Workload -split ',' | ForEach-Object { $_.Trim().ToLowerInvariant() })
+$badMemory = @($memories | Where-Object { $_ -notin 'random', 'compressible' })
+if ($badMemory) { throw "Unknown -Workload $($badMemory -join ', '); choose from random, compressible." }
+# The tiny rootfs (one static binary) runs the methods chosen for each memory; the realistic one those the bundle's way changes.
+$workloads = @(foreach ($memory in $memories) { @{ Rootfs = 0; Memory = $memory; Methods = $chosen } })
+if ($RootfsMiB -gt 0) { $workloads += @{ Rootfs = $RootfsMiB; Memory = 'random'; Methods = @('stop', 'full', 'postcopy', 'postcopyfull') } }
 $rows = foreach ($mib in $sizes) { foreach ($w in $workloads) {
     Remove-LabContainer $name
-    $start = New-LabWorkload -HostIndex 1 -Name $name -MiB $mib -ExtraArguments $(if ($w.Rootfs) { @('--rootfs-mib', $w.Rootfs) } else { @() })
+    $extra = @()
+    if ($w.Rootfs) { $extra += '--rootfs-mib', $w.Rootfs }
+    if ($w.Memory -eq 'compressible') { $extra += '--compressible' }
+    $start = New-LabWorkload -HostIndex 1 -Name $name -MiB $mib -ExtraArguments $extra
     $at = 1
     $methods = @($all.Keys | Where-Object { $_ -eq 'floor' -or $w.Methods -contains $_ })
     $samples = @{}
@@ -140,22 +194,25 @@ $rows = foreach ($mib in $sizes) { foreach ($w in $workloads) {
             $sample = & $all[$key].Run $at
             $at = $sample.At
             $samples[$key] += $sample
-            "{0} {1} ms{2}" -f $key, $sample.Downtime, $(if ($sample.Reported) { " (reports $([math]::Round($sample.Reported)), freeze gap $($sample.Freeze), $([math]::Round($sample.Sent, 1)) MiB sent frozen$(if ($sample.Pages) { ", pages $([math]::Round($sample.Pages))" }))" })
+            "{0} {1}{2}" -f $key, $(if ($null -ne $sample.Downtime) { "$($sample.Downtime) ms" } else { "$([math]::Round($sample.Rate)) MB/s" }), $(if ($sample.Reported) { " (reports $([math]::Round($sample.Reported)), freeze gap $($sample.Freeze), $([math]::Round($sample.Sent, 1)) MiB sent frozen$(if ($sample.Pages) { ", pages $([math]::Round($sample.Pages))" }))" })
         }
-        Write-Host ("{0} MiB, rootfs {1}, run {2}: {3}" -f $mib, $(if ($w.Rootfs) { "$($w.Rootfs) MiB" } else { 'tiny' }), $run, ($said -join ', '))
+        Write-Host ("{0} MiB {1}, rootfs {2}, run {3}: {4}" -f $mib, $w.Memory, $(if ($w.Rootfs) { "$($w.Rootfs) MiB" } else { 'tiny' }), $run, ($said -join ', '))
     }
     $state = Wait-WorkloadTick $at $name 0
     if ($state.errors -ne 0 -or $state.seed -ne $start.seed) { throw "The workload's memory check failed after the $mib MiB runs: $($state | ConvertTo-Json -Compress)" }
     $floor = Get-Median ($samples['floor'].Downtime)
     foreach ($key in $methods) {
-        $d = Get-Median ($samples[$key].Downtime)
+        $downtimes = @($samples[$key].Downtime | Where-Object { $null -ne $_ })
+        $d = if ($downtimes) { Get-Median $downtimes } else { $null }
         $rates = @($samples[$key].Rate | Where-Object { $_ })
         [pscustomobject]@{
             'MiB'              = $mib
+            'Memory'           = $w.Memory
             'Rootfs MiB'       = if ($w.Rootfs) { $w.Rootfs } else { 'tiny' }
             'Method'           = $all[$key].Label
-            'Downtime ms (median)' = [math]::Round($d)
-            'x floor'          = '{0:0.00}' -f ($d / $floor)
+            'Downtime ms (median)' = if ($null -ne $d) { [math]::Round($d) } else { '-' }
+            'x floor'          = if ($null -ne $d) { '{0:0.00}' -f ($d / $floor) } else { '-' }
+            'Codec'            = if ($samples[$key][0].Codec) { @($samples[$key].Codec | Sort-Object -Unique) -join '/' } else { '-' }
             'Transfer MB/s'    = if ($rates) { [math]::Round((Get-Median $rates)) } else { '-' }
             'Reported ms'      = if ($samples[$key][0].Reported) { [math]::Round((Get-Median ($samples[$key].Reported))) } else { '-' }
             'Freeze ms'        = if ($samples[$key][0].Freeze) { [math]::Round((Get-Median ($samples[$key].Freeze))) } else { '-' }

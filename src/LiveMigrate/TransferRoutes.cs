@@ -16,6 +16,7 @@ namespace LiveMigrate.PowerShell
         public static TransferRoute Parse(string value) => (TransferRoute)Enum.Parse(typeof(TransferRoute), value, ignoreCase: true);
 
         /// <summary>The transport the cmdlets stream with, bounded by <paramref name="timeout"/> per stream.</summary>
-        public static SshTreeTransport Transport(string route, TimeSpan timeout) => new SshTreeTransport(timeout, Parse(route));
+        public static SshTreeTransport Transport(string route, TimeSpan timeout, string compress = StreamCompressions.None) =>
+            new SshTreeTransport(timeout, Parse(route), StreamCompressions.Parse(compress));
     }
 }

@@ -45,7 +45,7 @@ Describe 'Test-MigrationReadiness' -Tag 'Integration' -Skip:$noLab {
             $failed | ForEach-Object { Write-Host "unexpected Fail: $_ -- $($_.Remedy)" }
             $failed.Count | Should -Be 0
             $checks = $results.Check | Select-Object -Unique
-            foreach ($c in 'SSH', 'Tools', 'CRIU check', 'Post-copy', 'Pre-copy', 'Network lock', 'Canary', 'CPU', 'Platform', 'Container', 'Bundle', 'Bundle sync', 'Processes', 'Free space', 'Downtime') {
+            foreach ($c in 'SSH', 'Tools', 'CRIU check', 'Post-copy', 'Pre-copy', 'Network lock', 'Canary', 'CPU', 'Platform', 'Container', 'Bundle', 'Bundle sync', 'Compression', 'Processes', 'Free space', 'Downtime') {
                 $checks | Should -Contain $c
             }
             # The lab's hosts have GNU tar, and the bundle is not shared: the default copies it ahead.

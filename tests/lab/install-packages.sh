@@ -6,7 +6,7 @@ set -euo pipefail
 CRIU_ROOT=${CRIU_ROOT:-/opt/livemigrate/criu}
 CRIU_WRAPPER=/usr/local/sbin/criu
 need=()
-for p in runc iptables socat iproute2 openssh-server openssh-client sudo busybox-static gcc libc6-dev tar zstd; do
+for p in runc iptables socat iproute2 openssh-server openssh-client sudo busybox-static gcc libc6-dev tar zstd lz4; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || need+=("$p")
 done
 if ((${#need[@]})); then

@@ -14,9 +14,10 @@
 # are rootfs/var/log/workload.{log,state} inside it. Needs a running lab (lab.sh start).
 # --program FILE runs the static program FILE as the container's process instead (tests/workload/state: it logs its
 # checks to /var/log/state.log); MIB and TICK_MS are then ignored.
+# --compressible fills the memory with text-like runs that zstd and lz4 shrink about 20-fold (default: random words).
 set -euo pipefail
 
-usage() { echo "usage: new-workload.sh HOSTINDEX NAME MIB [TICK_MS] [--bind HOSTPATH:CONTAINERPATH] [--net ADDRESS] [--inner-tcp] [--rootfs-mib N] [--program FILE]" >&2; exit 2; }
+usage() { echo "usage: new-workload.sh HOSTINDEX NAME MIB [TICK_MS] [--bind HOSTPATH:CONTAINERPATH] [--net ADDRESS] [--inner-tcp] [--rootfs-mib N] [--program FILE] [--compressible]" >&2; exit 2; }
 # A bind mount from the host: its source must exist where the container is restored, which is
 # how the tests make a destination unable to restore, for real.
 bind=
@@ -24,6 +25,7 @@ net=
 inner_tcp=
 rootfs_mib=
 program=
+compressible=
 args=()
 while [ $# -gt 0 ]; do
   case $1 in
@@ -32,6 +34,7 @@ while [ $# -gt 0 ]; do
     --inner-tcp) inner_tcp=1; shift ;;
     --rootfs-mib) [ $# -ge 2 ] || usage; rootfs_mib=$2; shift 2 ;;
     --program) [ $# -ge 2 ] && [ -f "$2" ] || usage; program=$2; shift 2 ;;
+    --compressible) compressible=1; shift ;;
     *) args+=("$1"); shift ;;
   esac
 done
@@ -92,13 +95,14 @@ if [ -n "$program" ]; then
   process_args='"/program"'
 else
 process_args=$(printf '"/workload",\n\t\t\t"%s",\n\t\t\t"%s"' "$mib" "$tick")
+[ -z "$compressible" ] || process_args=$(printf '%s,\n\t\t\t"compressible"' "$process_args")
 fi
 netns_path=
 if [ -n "$inner_tcp" ]; then
   printf '%s\n' '#!/bin/sh' \
     "( until busybox ip link show lo | grep -q ',UP'; do sleep 0.1; done" \
     '  sleep 3600 | busybox nc -l -p 7000 &' '  sleep 0.3' '  sleep 3600 | busybox nc 127.0.0.1 7000 &' '  wait ) </dev/null >/dev/null 2>&1 &' \
-    "exec /workload $mib $tick" > "$bundle/rootfs/start-inner.sh"
+    "exec /workload $mib $tick${compressible:+ compressible}" > "$bundle/rootfs/start-inner.sh"
   process_args='"/bin/sh",\n\t\t\t"/start-inner.sh"'
 fi
 if [ -n "$net" ]; then
@@ -109,7 +113,7 @@ if [ -n "$net" ]; then
     fi
   done
   cp "$here/../workload/netserver" "$bundle/rootfs/netserver"
-  printf '#!/bin/sh\n/netserver 7000 </dev/null >/dev/null 2>&1 &\nexec /workload %s %s\n' "$mib" "$tick" > "$bundle/rootfs/start-net.sh"
+  printf '#!/bin/sh\n/netserver 7000 </dev/null >/dev/null 2>&1 &\nexec /workload %s %s%s\n' "$mib" "$tick" "${compressible:+ compressible}" > "$bundle/rootfs/start-net.sh"
   process_args='"/bin/sh",\n\t\t\t"/start-net.sh"'
   netns_path=/run/netns/$name
   # A MAC of the locally administered range, from the address: the same on every host the container moves to.

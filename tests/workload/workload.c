@@ -2,9 +2,10 @@
  * Live-migration test workload: a process whose state shows at once whether a checkpoint/restore
  * (or a migration to another host) was transparent.
  *
- *   workload MIB [TICK_MS]      (build: gcc -O2 -static -Wall -Wextra -o workload workload.c)
+ *   workload MIB [TICK_MS] [compressible]   (build: gcc -O2 -static -Wall -Wextra -o workload workload.c)
  *
- * It holds MIB MiB of incompressible, checkable memory, a child process on two pipes, and a log
+ * It holds MIB MiB of checkable memory: incompressible (random words), or with "compressible" text-like runs
+ * (one random word of letters repeated through each 256 bytes, as zstd or lz4 shrink about 20-fold), a child process on two pipes, and a log
  * file kept open in append mode. Each tick it re-checks part of all of that and rewrites
  * /var/log/workload.state with one line:
  *   counter=N mib=M seed=S passes=P maxgap_ms=G lastgap_ms=L errors=0 start_unix_ms=T
@@ -147,10 +148,20 @@ static void child_loop(int rfd, int wfd)
     }
 }
 
+static int compressible;
+
+/* The word memory holds at index i: random, or in compressible mode the same letters for 32 words in a row. */
+static uint64_t word_at(uint64_t seed, size_t i)
+{
+    if (!compressible)
+        return splitmix64(seed ^ i);
+    return (splitmix64(seed ^ (i >> 5)) & 0x1f1f1f1f1f1f1f1full) | 0x4040404040404040ull;
+}
+
 int main(int argc, char **argv)
 {
-    if (argc < 2 || argc > 3) {
-        fprintf(stderr, "usage: %s MIB [TICK_MS]\n", argv[0]);
+    if (argc < 2 || argc > 4 || (argc == 4 && strcmp(argv[3], "compressible"))) {
+        fprintf(stderr, "usage: %s MIB [TICK_MS] [compressible]\n", argv[0]);
         return 2;
     }
     char *end;
@@ -160,7 +171,8 @@ int main(int argc, char **argv)
         return 2;
     }
     unsigned long tick_ms = 10;
-    if (argc == 3) {
+    compressible = argc == 4;
+    if (argc >= 3) {
         tick_ms = strtoul(argv[2], &end, 10);
         if (*end || tick_ms == 0 || tick_ms > 60000) {
             fprintf(stderr, "workload: bad TICK_MS '%s'\n", argv[2]);
@@ -226,7 +238,7 @@ int main(int argc, char **argv)
     if (mem == MAP_FAILED)
         fatal("mmap");
     for (size_t i = 0; i < words; i++)
-        mem[i] = splitmix64(seed ^ i);
+        mem[i] = word_at(seed, i);
     size_t slice = SLICE_BYTES / sizeof(uint64_t);
     if (slice > words)
         slice = words;
@@ -256,7 +268,7 @@ int main(int argc, char **argv)
                 pos = 0;
                 passes++;
             }
-            uint64_t want = splitmix64(seed ^ pos);
+            uint64_t want = word_at(seed, pos);
             if (mem[pos] != want)
                 corruption("memory word %zu (MiB %zu) is %016" PRIx64 ", want %016" PRIx64
                            " counter %" PRIu64, pos, pos * sizeof(uint64_t) >> 20, mem[pos], want, counter);

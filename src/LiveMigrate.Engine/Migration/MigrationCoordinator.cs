@@ -27,7 +27,7 @@ namespace LiveMigrate.Migration
         {
             _openJournal = openJournal;
             _readiness = readiness ?? CheckReadiness;
-            _transport = transport ?? (options => new SshTreeTransport(options.TransferTimeout, options.TransferRoute));
+            _transport = transport ?? (options => new SshTreeTransport(options.TransferTimeout, options.TransferRoute, options.Compression));
         }
 
         /// <summary>Readiness on the calling thread, with no progress.</summary>
@@ -71,6 +71,7 @@ namespace LiveMigrate.Migration
             ImageRoot = request.Options.ImageRoot,
             Runtime = request.Options.Runtime,
             BundleSync = request.Options.BundleSync,
+            Compression = request.Options.Compression,
             MaxDowntime = request.Readiness.MaxDowntime,
             NoCanary = request.Readiness.NoCanary,
             CanaryTimeout = request.Readiness.CanaryTimeout,
@@ -98,6 +99,11 @@ namespace LiveMigrate.Migration
             {
                 options.BundleSync = sync;
                 say($"-BundleSync Auto: {sync}, from what readiness found.");
+            }
+            if (options.Compression == StreamCompression.Auto && CompressionChoice.Chosen(results) is { } compression)
+            {
+                options.Compression = compression;
+                say($"-Compress Auto: {compression}, from what readiness measured.");
             }
             foreach (var r in results) say($"Readiness: {r.Status} {r.Check} on {r.Host}: {r.Detail}");
             var refusal = ReadinessGate.Refusal(container, results, request.Readiness.Force);

@@ -25,6 +25,8 @@ namespace LiveMigrate.Migration
         public bool LazyRestore { get; set; }
         /// <summary>Auto is settled before the move by whoever ran readiness (<see cref="Readiness.BundleSyncChoice"/>); left Auto, the engine uses Delta.</summary>
         public BundleSync BundleSync { get; set; } = BundleSync.Auto;
+        /// <summary>How the tree streams are compressed; Auto is settled before the move by whoever ran readiness (<see cref="Readiness.CompressionChoice"/>), left Auto, none.</summary>
+        public Transfer.StreamCompression Compression { get; set; } = Transfer.StreamCompression.Auto;
         /// <summary>The caller's hooks; null runs none.</summary>
         public Hooks.IMigrationHooks? Hooks { get; set; }
         /// <summary>A PostCheckpoint or PostRestore hook that throws rolls the migration back (otherwise it is only reported).</summary>

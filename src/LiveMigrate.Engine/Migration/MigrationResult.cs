@@ -34,7 +34,9 @@ namespace LiveMigrate.Migration
         public long BytesTransferred { get; internal set; }
         /// <summary>How the streams went: straight from the source to the destination, or through the controller.</summary>
         public Transfer.TransferRoute TransferRoute { get; internal set; } = Transfer.TransferRoute.Relay;
-        /// <summary>Transfer throughput in MB/s (10^6 bytes).</summary>
+        /// <summary>How the streams were compressed: None, Zstd or Lz4 (never Auto, which is settled before the move).</summary>
+        public Transfer.StreamCompression Compression { get; internal set; }
+        /// <summary>Transfer throughput in MB/s (10^6 bytes; compressed, of the tar stream before compression).</summary>
         public double TransferRate => TransferTime.TotalSeconds > 0 ? BytesTransferred / 1e6 / TransferTime.TotalSeconds : 0;
         public string? ImagePath { get; internal set; }
         public string? Error { get; internal set; }

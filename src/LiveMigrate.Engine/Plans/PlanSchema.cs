@@ -15,6 +15,7 @@ namespace LiveMigrate.Plans
         public static readonly IReadOnlyList<string> Modes = new[] { "Stop", "PostCopy", "PreCopy", "Auto" };
         public static readonly IReadOnlyList<string> BundleSyncs = new[] { "Auto", "Full", "Delta", "None" };
         public static readonly IReadOnlyList<string> TransferRoutes = new[] { "Auto", "Direct", "Relay" };
+        public static readonly IReadOnlyList<string> Compressions = new[] { "Auto", "None", "Zstd", "Lz4" };
         public static readonly IReadOnlyList<string> FailurePolicies = new[] { "stop", "continue", "rollback" };
         public static readonly IReadOnlyList<string> HookSides = new[] { "source", "destination" };
         public static readonly IReadOnlyList<string> Become = new[] { "none", "sudo" };
@@ -46,7 +47,7 @@ namespace LiveMigrate.Plans
         /// </summary>
         public static readonly IReadOnlyList<string> MigrationSettings = new[]
         {
-            "mode", "bundleSync", "transferRoute", "lazyRestore", "keepImages", "criuTimeoutSec", "imageRoot",
+            "mode", "bundleSync", "transferRoute", "compress", "lazyRestore", "keepImages", "criuTimeoutSec", "imageRoot",
             "maxRounds", "minPagesWritten", "minShrinkPercent", "skipReadiness", "force", "maxDowntime", "rollbackOnHookFailure",
         };
 

@@ -22,6 +22,8 @@ namespace LiveMigrate.Readiness
         NetworkFacts? CheckNetwork(IHostSession source, IHostSession destination, string bundle, CancellationToken ct);
         /// <summary>Dumps the source's CPU description and has the destination's CRIU check it; null when compatible, else why not.</summary>
         string? CheckCpu(IHostSession source, IHostSession destination, CancellationToken ct);
+        /// <summary>A sample of the container's memory compressed on the source with the streams' own programs.</summary>
+        CompressionSample SampleCompression(IHostSession source, ContainerInfo container, CancellationToken ct);
         /// <summary>Bytes per second streamed from one host to the other the way a transfer goes.</summary>
         double MeasureBandwidth(IHostSession source, IHostSession destination, CancellationToken ct);
     }

@@ -32,9 +32,13 @@ namespace LiveMigrate.Readiness
                 if (request.ContainerName is { } name) work.Add(Task.Run(() => ProbeContainer(evidence, name, s, d, ct)));
             }
             WaitAll(work, ct);
-            // Measured alone: beside the canaries it would see a fraction of what a transfer gets.
+            // Measured alone: beside the canaries they would see a fraction of what a transfer gets.
             if (source.Session is { } from && destination.Session is { } to)
+            {
                 evidence.BytesPerSecond = Probe($"bandwidth {evidence.Pair}", () => _probe.MeasureBandwidth(from, to, ct));
+                if (request.Compression == Transfer.StreamCompression.Auto && evidence.ContainerFacts.Succeeded && evidence.Source.Container.Value is { } container)
+                    evidence.Compression = Probe($"memory of {container.Name}", () => _probe.SampleCompression(from, container, ct));
+            }
             return ReadinessChecks.Judge(evidence);
         }
 

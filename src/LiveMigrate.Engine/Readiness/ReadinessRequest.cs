@@ -20,6 +20,10 @@ namespace LiveMigrate.Readiness
         /// </summary>
         public BundleSync BundleSync { get; set; } = BundleSync.Auto;
         public RuntimeOptions Runtime { get; set; } = new RuntimeOptions();
+        /// <summary>How the streams will be compressed. Auto: readiness samples the memory and picks (<see cref="CompressionChoice"/>).</summary>
+        public Transfer.StreamCompression Compression { get; set; } = Transfer.StreamCompression.Auto;
+        /// <summary>How much of the container's memory -Compress Auto compresses to judge it, in MiB.</summary>
+        public int CompressionSampleMiB { get; set; } = 32;
         /// <summary>Leave the canary out: no throwaway container is run, checkpointed and restored on the hosts.</summary>
         public bool NoCanary { get; set; }
         /// <summary>How long each step of the canary (run, checkpoint, restore) may take: CRIU can hang silently.</summary>

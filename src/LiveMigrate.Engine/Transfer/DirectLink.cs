@@ -22,7 +22,6 @@ namespace LiveMigrate.Transfer
         // Key, authorize, connect, close, revoke: short steps (ssh's own ConnectTimeout is 10 s).
         private static readonly TimeSpan StepTimeout = TimeSpan.FromSeconds(30);
         private static readonly Regex Progress = new Regex(@"^tar: progress (\d+) ", RegexOptions.CultureInvariant);
-        private static readonly Regex Total = new Regex(@"^Total bytes written: (\d+) ", RegexOptions.CultureInvariant);
 
         private readonly IHostSession _source;
         private readonly IDirectLinkTarget _destination;
@@ -110,10 +109,10 @@ namespace LiveMigrate.Transfer
         /// <summary>Streams the trees to the same paths on the destination.</summary>
         /// <param name="snapshot">As <see cref="ITreeTransport.Copy"/>'s.</param>
         /// <returns>The bytes of the tar stream sent.</returns>
-        public long Copy(IReadOnlyList<string> absolutePaths, Action<long>? progress, CancellationToken ct, string? snapshot = null)
+        /// <param name="compression">Settled (not Auto); the destination decompresses inside its confined unpacking.</param>
+        public long Copy(IReadOnlyList<string> absolutePaths, Action<long>? progress, CancellationToken ct, string? snapshot = null, StreamCompression compression = StreamCompression.None)
         {
-            foreach (var path in absolutePaths) TreeTransfer.RelativeToRoot(path);
-            var send = HostScript.Command("link-source.sh", new[] { "send", _dir, snapshot ?? "-" }.Concat(absolutePaths));
+            var send = HostScript.Command("link-source.sh", SendArguments(_dir, absolutePaths, snapshot, compression));
             send.HostTimeout = _timeout;
             using var process = _source.Start(send);
             process.StandardInput.Dispose();
@@ -129,7 +128,7 @@ namespace LiveMigrate.Transfer
                     {
                         Match m;
                         if ((m = Progress.Match(line)).Success) progress?.Invoke(long.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
-                        else if ((m = Total.Match(line)).Success) total = long.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+                        else if ((m = TreeTransfer.TarTotal.Match(line)).Success) total = long.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
                         else said.Add(line.StartsWith("error=", StringComparison.Ordinal) ? line.Substring(6) : line);
                     }
                 }
@@ -145,6 +144,12 @@ namespace LiveMigrate.Transfer
             }
             progress?.Invoke(total);
             return total;
+        }
+
+        internal static string[] SendArguments(string dir, IReadOnlyList<string> absolutePaths, string? snapshot, StreamCompression compression)
+        {
+            foreach (var path in absolutePaths) TreeTransfer.RelativeToRoot(path);
+            return new[] { "send", dir, snapshot ?? "-", StreamCodec.Word(compression), StreamCodec.Compressor(compression) ?? "-" }.Concat(absolutePaths).ToArray();
         }
 
         /// <summary>

@@ -58,17 +58,20 @@ namespace LiveMigrate.Transfer
     {
         private readonly TimeSpan _timeout;
         private readonly TransferRoute _route;
+        private readonly StreamCompression _compression;
 
-        public SshTreeTransport(TimeSpan timeout, TransferRoute route = TransferRoute.Auto)
+        /// <param name="compression">Applied to every stream; Auto (not settled) sends plain tar.</param>
+        public SshTreeTransport(TimeSpan timeout, TransferRoute route = TransferRoute.Auto, StreamCompression compression = StreamCompression.None)
         {
             _timeout = timeout;
             _route = route;
+            _compression = StreamCodec.Settled(compression);
         }
 
         public TimeSpan StreamTimeout => _timeout;
 
         public long Copy(IContainerHost source, IContainerHost destination, IReadOnlyList<string> paths, Action<long>? progress, CancellationToken ct, string? snapshot = null) =>
-            TreeTransfer.Copy(SessionOf(source), SessionOf(destination), paths, progress, _timeout, ct, snapshot);
+            TreeTransfer.Copy(SessionOf(source), SessionOf(destination), paths, progress, _timeout, ct, snapshot, _compression);
 
         public IDisposable Tunnel(IContainerHost from, int fromPort, IContainerHost to, int toPort)
         {
@@ -140,7 +143,7 @@ namespace LiveMigrate.Transfer
 
             public long Copy(IContainerHost source, IContainerHost destination, IReadOnlyList<string> paths, Action<long>? progress, CancellationToken ct, string? snapshot = null) =>
                 _link != null && source == _source && destination == _destination
-                    ? _link.Copy(paths, progress, ct, snapshot)
+                    ? _link.Copy(paths, progress, ct, snapshot, _transport._compression)
                     : _transport.Copy(source, destination, paths, progress, ct, snapshot);
 
             /// <summary>Post-copy's pages: from the destination back to the source's lazy dump over the link when there is one.</summary>

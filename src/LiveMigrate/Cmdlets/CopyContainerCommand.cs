@@ -54,6 +54,11 @@ namespace LiveMigrate.PowerShell.Cmdlets
         [ValidateSet(TransferRoutes.Auto, TransferRoutes.Direct, TransferRoutes.Relay)]
         public string TransferRoute { get; set; } = TransferRoutes.Auto;
 
+        /// <summary>Zstd (zstd -1) or Lz4 (lz4 -1): the checkpoint streams compressed, the program needed on every host. None (the default): plain tar.</summary>
+        [Parameter]
+        [ValidateSet(StreamCompressions.None, StreamCompressions.Zstd, StreamCompressions.Lz4)]
+        public string Compress { get; set; } = StreamCompressions.None;
+
         protected override void ProcessRecord()
         {
             if (ErrorRecords.InvalidName("container", Name) is { } invalid)
@@ -86,7 +91,7 @@ namespace LiveMigrate.PowerShell.Cmdlets
             var options = new RuntimeOptions();
             var checkpoint = $"clone-{Name}-{Guid.NewGuid().ToString("N").Substring(0, 8)}";
             if (KeepCheckpoint) WriteVerbose($"The checkpoint is kept as {checkpoint} on every host.");
-            var engine = new CloneEngine(TransferRoutes.Transport(TransferRoute, TimeSpan.FromMinutes(30)));
+            var engine = new CloneEngine(TransferRoutes.Transport(TransferRoute, TimeSpan.FromMinutes(30), Compress));
             try
             {
                 var targets = Destination.Select((d, i) => (new CheckpointStore(d.Runtime(options), options), names[i])).ToList();

@@ -51,6 +51,11 @@ namespace LiveMigrate.PowerShell.Cmdlets
         [ValidateSet(TransferRoutes.Auto, TransferRoutes.Direct, TransferRoutes.Relay)]
         public string TransferRoute { get; set; } = TransferRoutes.Auto;
 
+        /// <summary>Zstd (zstd -1) or Lz4 (lz4 -1): the rounds stream compressed, the program needed on both hosts. None (the default): plain tar.</summary>
+        [Parameter]
+        [ValidateSet(StreamCompressions.None, StreamCompressions.Zstd, StreamCompressions.Lz4)]
+        public string Compress { get; set; } = StreamCompressions.None;
+
         /// <summary>The longest one pre-dump may take before it is killed (CRIU can hang silently).</summary>
         [Parameter]
         [ValidateRange(1, 3600)]
@@ -77,10 +82,11 @@ namespace LiveMigrate.PowerShell.Cmdlets
             {
                 ImageRoot = ImageRoot,
                 TransferRoute = TransferRoutes.Parse(TransferRoute),
+                Compression = StreamCompressions.Parse(Compress),
                 PreCopy = new PreCopyPolicy { MaxRounds = MaxRounds, MinPagesWritten = MinPagesWritten, MinShrinkPercent = MinShrinkPercent },
             };
             options.Runtime.CriuTimeout = TimeSpan.FromSeconds(CriuTimeoutSec);
-            var engine = new PredumpEngine(new SshTreeTransport(options.TransferTimeout, options.TransferRoute), options);
+            var engine = new PredumpEngine(new SshTreeTransport(options.TransferTimeout, options.TransferRoute, options.Compression), options);
             var progress = new StepProgress(this, $"Pre-dumping {Name} from {Source.Name} to {Destination.Name}");
             var round = 1;
             string Status() => $"Round {round} of at most {MaxRounds}";

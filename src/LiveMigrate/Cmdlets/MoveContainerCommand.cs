@@ -53,6 +53,14 @@ namespace LiveMigrate.PowerShell.Cmdlets
 
         private const string Auto = "Auto";
 
+        /// <summary>
+        /// How the images and bundle are compressed on the way: Zstd (zstd -1, every core) or Lz4 (lz4 -1), None, or Auto (the
+        /// default): a codec only when readiness's sample of the memory shows it would beat the measured bandwidth.
+        /// </summary>
+        [Parameter]
+        [ValidateSet(StreamCompressions.Auto, StreamCompressions.None, StreamCompressions.Zstd, StreamCompressions.Lz4)]
+        public string Compress { get; set; } = StreamCompressions.Auto;
+
         /// <summary>Direct: the source streams to the destination over its own SSH connection (a throwaway key). Relay: through this controller. Auto: direct when it can be made.</summary>
         [Parameter]
         [ValidateSet(TransferRoutes.Auto, TransferRoutes.Direct, TransferRoutes.Relay)]
@@ -188,6 +196,7 @@ namespace LiveMigrate.PowerShell.Cmdlets
             o.RollbackOnHookFailure = RollbackOnHookFailure.IsPresent;
             o.BundleSync = (LiveMigrate.Migration.BundleSync)Enum.Parse(typeof(LiveMigrate.Migration.BundleSync), BundleSync, ignoreCase: true);
             o.TransferRoute = TransferRoutes.Parse(TransferRoute);
+            o.Compression = StreamCompressions.Parse(Compress);
             o.PreCopy = new PreCopyPolicy { MaxRounds = MaxRounds, MinPagesWritten = MinPagesWritten, MinShrinkPercent = MinShrinkPercent };
             o.Runtime.CriuTimeout = TimeSpan.FromSeconds(CriuTimeoutSec);
             request.Readiness.Skip = SkipReadiness.IsPresent;

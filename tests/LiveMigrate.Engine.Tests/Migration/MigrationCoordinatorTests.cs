@@ -91,6 +91,18 @@ namespace LiveMigrate.Tests.Migration
         }
 
         [Fact]
+        public void Compress_Auto_takes_what_readiness_chose_and_readiness_is_told_what_was_asked()
+        {
+            _results = new[] { Row(CompressionChoice.Check, "hostA -> hostB", ReadinessStatus.Pass, "Lz4: -Compress Auto chose it") };
+            var request = new MigrationRequest(ContainerName.Parse(MigrationScenario.Container));
+
+            Assert.Equal(LiveMigrate.Transfer.StreamCompression.Lz4, Settle(request).Compression);
+            request.Options.Compression = LiveMigrate.Transfer.StreamCompression.None;
+            Assert.Equal(LiveMigrate.Transfer.StreamCompression.None, Settle(request).Compression);
+            Assert.Equal(LiveMigrate.Transfer.StreamCompression.Zstd, MigrationCoordinator.ReadinessRequest(new MigrationRequest(ContainerName.Parse("c")) { Options = { Compression = LiveMigrate.Transfer.StreamCompression.Zstd } }).Compression);
+        }
+
+        [Fact]
         public void Skipped_readiness_asks_nothing_and_the_journal_is_opened_either_way()
         {
             var request = new MigrationRequest(ContainerName.Parse(MigrationScenario.Container)) { Mode = MigrationMode.PostCopy };

@@ -28,7 +28,7 @@ namespace LiveMigrate.Tests.Plans
         [Fact]
         public void Every_setting_of_the_defaults_reaches_the_migration_s_request()
         {
-            var r = Request("mode: PostCopy, bundleSync: None, transferRoute: Relay, lazyRestore: true, keepImages: true, criuTimeoutSec: 42, " +
+            var r = Request("mode: PostCopy, bundleSync: None, transferRoute: Relay, compress: Lz4, lazyRestore: true, keepImages: true, criuTimeoutSec: 42, " +
                             "imageRoot: /srv/lm/images, maxRounds: 7, minPagesWritten: 10, minShrinkPercent: 40, skipReadiness: true, force: true, " +
                             "maxDowntime: 2.5, rollbackOnHookFailure: true");
 
@@ -36,6 +36,7 @@ namespace LiveMigrate.Tests.Plans
             Assert.Equal((MigrationMode?)MigrationMode.PostCopy, r.Mode);
             Assert.Equal((BundleSync.None, TransferRoute.Relay, true, true, 42.0, "/srv/lm/images", true),
                 (r.Options.BundleSync, r.Options.TransferRoute, r.Options.LazyRestore, r.Options.KeepImages, r.Options.Runtime.CriuTimeout.TotalSeconds, r.Options.ImageRoot, r.Options.RollbackOnHookFailure));
+            Assert.Equal(StreamCompression.Lz4, r.Options.Compression);
             Assert.Equal((7, 10L, 40), (r.Options.PreCopy.MaxRounds, r.Options.PreCopy.MinPagesWritten, r.Options.PreCopy.MinShrinkPercent));
             Assert.Equal((true, true, (TimeSpan?)TimeSpan.FromSeconds(2.5)), (r.Readiness.Skip, r.Readiness.Force, r.Readiness.MaxDowntime));
         }
@@ -61,6 +62,7 @@ namespace LiveMigrate.Tests.Plans
             var move = new MigrationRequest(ContainerName.Parse("c"));
 
             Assert.Equal(move.Mode, r.Mode);
+            Assert.Equal(move.Options.Compression, r.Options.Compression);
             Assert.Equal((move.Options.BundleSync, move.Options.TransferRoute, move.Options.ImageRoot, move.Options.PreCopy.MaxRounds, move.Readiness.Skip, move.Readiness.MaxDowntime),
                 (r.Options.BundleSync, r.Options.TransferRoute, r.Options.ImageRoot, r.Options.PreCopy.MaxRounds, r.Readiness.Skip, r.Readiness.MaxDowntime));
         }
@@ -92,6 +94,7 @@ namespace LiveMigrate.Tests.Plans
         [InlineData("maxDowntime: -1", PlanProblemCodes.WrongType, "maxDowntime")]
         [InlineData("bundleSync: Shared", PlanProblemCodes.InvalidValue, "bundleSync")]
         [InlineData("transferRoute: direct", PlanProblemCodes.InvalidValue, "transferRoute")]
+        [InlineData("compress: gzip", PlanProblemCodes.InvalidValue, "compress")]
         [InlineData("maxRounds: 0", PlanProblemCodes.OutOfRange, "maxRounds")]
         [InlineData("minShrinkPercent: 101", PlanProblemCodes.OutOfRange, "minShrinkPercent")]
         public void A_setting_Move_Container_would_refuse_is_a_problem_of_the_plan(string migration, string code, string key)

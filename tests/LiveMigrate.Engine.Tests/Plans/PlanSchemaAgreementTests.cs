@@ -102,6 +102,7 @@ namespace LiveMigrate.Tests.Plans
                 "  keepImages: true",
                 "  bundleSync: Delta",
                 "  transferRoute: Relay",
+                "  compress: Zstd",
                 "  lazyRestore: true",
                 "  imageRoot: /srv/lm/images",
                 "  maxRounds: 3",
@@ -123,7 +124,7 @@ namespace LiveMigrate.Tests.Plans
                 "    throttle: 1",
                 "    failurePolicy: continue",
                 "    migrations:",
-                "      - { name: m, container: c, from: lm1, to: lm2, mode: Stop, criuTimeoutSec: 30, keepImages: false, hooks: { OnFailure: { on: source, run: [true] } } }",
+                "      - { name: m, container: c, from: lm1, to: lm2, mode: Stop, criuTimeoutSec: 30, keepImages: false, compress: None, hooks: { OnFailure: { on: source, run: [true] } } }",
                 "      - { container: d, from: lm1, to: lm2, predumpId: p1 }",
                 "      - { container: e, from: lm3, to: lm2 }") + "\n";
             var result = MigrationPlanLoader.Parse(text, dir.File("plan.yaml"));

@@ -91,14 +91,14 @@ namespace LiveMigrate.Tests.Readiness
         }
 
         [Fact]
-        public void The_bandwidth_is_measured_after_every_other_probe_ended()
+        public void The_bandwidth_and_the_memory_sample_are_measured_alone_after_every_other_probe_ended()
         {
             _probe.OnCanary = (_, _) => { Thread.Sleep(150); return CanaryOk(); };
 
             Run();
 
             var log = _probe.Log.ToList();
-            Assert.Equal("begin MeasureBandwidth", log[log.Count - 2]);
+            Assert.Equal(new[] { "begin MeasureBandwidth", "end MeasureBandwidth", "begin SampleCompression", "end SampleCompression" }, log.Skip(log.Count - 4));
             Assert.Equal(log.Count / 2, log.Count(l => l.StartsWith("end ")));
         }
 
@@ -108,7 +108,7 @@ namespace LiveMigrate.Tests.Readiness
             var rows = Run(container: null);
 
             Assert.DoesNotContain(Began(), p => p.StartsWith("State") || p.StartsWith("Inspect") || p.StartsWith("CheckPaths"));
-            var containerChecks = new[] { ContainerChecks.Container, ContainerChecks.Bundle, BundleSyncChoice.Check, ContainerChecks.Processes, CapacityChecks.FreeSpace, CapacityChecks.Downtime };
+            var containerChecks = new[] { ContainerChecks.Container, ContainerChecks.Bundle, BundleSyncChoice.Check, CompressionChoice.Check, ContainerChecks.Processes, CapacityChecks.FreeSpace, CapacityChecks.Downtime };
             Assert.DoesNotContain(rows, r => containerChecks.Contains(r.Check));
         }
 
@@ -146,8 +146,8 @@ namespace LiveMigrate.Tests.Readiness
             Run();
 
             // Ping, root access, facts and canary on each host, CPU, the container's state on each host, its processes, the paths, its network
-            // (config.json names a network namespace path), the bandwidth.
-            Assert.Equal(15, Began().Count);
+            // (config.json names a network namespace path), the bandwidth, the memory sample (-Compress Auto).
+            Assert.Equal(16, Began().Count);
             Assert.Equal(Began().Count, finished.Count);
             Assert.Contains("bandwidth src -> dst", finished);
             Assert.Equal(finished.Count, finished.Distinct().Count());
@@ -162,7 +162,7 @@ namespace LiveMigrate.Tests.Readiness
             Assert.Equal(new[]
             {
                 HostChecks.Ssh, HostChecks.Access, HostChecks.Tools, HostChecks.CriuCheck, HostChecks.PostCopy, HostChecks.PreCopy, HostChecks.NetworkLock, HostChecks.Canary,
-                PairChecks.Cpu, PairChecks.Platform, ContainerChecks.Container, ContainerChecks.Bundle, BundleSyncChoice.Check, ContainerChecks.Processes, CapacityChecks.FreeSpace, CapacityChecks.Downtime,
+                PairChecks.Cpu, PairChecks.Platform, ContainerChecks.Container, ContainerChecks.Bundle, BundleSyncChoice.Check, CompressionChoice.Check, ContainerChecks.Processes, CapacityChecks.FreeSpace, CapacityChecks.Downtime,
             }, rows.Select(r => r.Check).Distinct());
             foreach (var check in new[] { HostChecks.Tools, HostChecks.CriuCheck, HostChecks.Canary, ContainerChecks.Container, CapacityChecks.FreeSpace })
             {

@@ -147,7 +147,7 @@ namespace LiveMigrate.Tests.Transfer
                 (Rel(_images) + "/../../etc/shadow", "file:hacked"),
                 ("/" + Rel(_outside) + "/abs", "file:hacked"));
 
-            var result = Session(ForcedCommand(), "unpack " + _images, stream);
+            var result = Session(ForcedCommand(), "unpack none " + _images, stream);
 
             Assert.Equal("memory", File.ReadAllText(Path.Combine(_images, "pages-1.img")));
             Assert.Equal("root:x:0:0\n", File.ReadAllText(Path.Combine(_outside, "passwd")));
@@ -157,11 +157,42 @@ namespace LiveMigrate.Tests.Transfer
         }
 
         [Theory]
-        [InlineData("unpack {outside}")]
-        [InlineData("unpack {images}/../../etc")]
-        [InlineData("unpack {images} -- {outside}")]
-        [InlineData("unpack --to-command=sh {images}")]
-        [InlineData("unpack {images}x")]
+        [InlineData("zstd")]
+        [InlineData("lz4")]
+        public void Decompresses_what_the_source_compressed_before_unpacking(string codec)
+        {
+            Authorize();
+            var compressed = _home.File("stream.tar." + codec);
+            ExternalTool.Run("sh", "-c", "exec \"$1\" -q -c < \"$2\" > \"$3\"", "sh", codec, Tar((Rel(_images) + "/pages-1.img", "file:memory")), compressed);
+
+            var result = Session(ForcedCommand(), $"unpack {codec} {_images}", compressed);
+
+            Assert.True(result.ExitCode == 0, result.StandardError);
+            Assert.Equal("memory", File.ReadAllText(Path.Combine(_images, "pages-1.img")));
+        }
+
+        [Theory]
+        [InlineData("unpack {images}")]
+        [InlineData("unpack sh {images}")]
+        [InlineData("unpack --use-compress-program=sh {images}")]
+        [InlineData("unpack-incremental gzip {images}")]
+        public void Refuses_a_compression_it_does_not_name_itself(string requested)
+        {
+            Authorize();
+
+            var result = Session(ForcedCommand(), requested.Replace("{images}", _images), Tar((Rel(_images) + "/x", "file:x")));
+
+            Assert.Equal(1, result.ExitCode);
+            Assert.Contains("refused", result.StandardError);
+            Assert.False(File.Exists(Path.Combine(_images, "x")));
+        }
+
+        [Theory]
+        [InlineData("unpack none {outside}")]
+        [InlineData("unpack none {images}/../../etc")]
+        [InlineData("unpack none {images} -- {outside}")]
+        [InlineData("unpack none --to-command=sh {images}")]
+        [InlineData("unpack none {images}x")]
         public void Refuses_paths_outside_its_folders_and_options(string requested)
         {
             Authorize();
@@ -179,10 +210,10 @@ namespace LiveMigrate.Tests.Transfer
         {
             Authorize();
             // The bundle ahead (Delta) leaves a link out of the bundle; the stream in the freeze writes "through" it.
-            Session(ForcedCommand(), "unpack " + _bundle, Tar((Rel(_bundle) + "/rootfs", "dir"), (Rel(_bundle) + "/rootfs/evil", "symlink:" + _outside)));
+            Session(ForcedCommand(), "unpack none " + _bundle, Tar((Rel(_bundle) + "/rootfs", "dir"), (Rel(_bundle) + "/rootfs/evil", "symlink:" + _outside)));
             Assert.Equal(_outside, new FileInfo(Path.Combine(_bundle, "rootfs/evil")).LinkTarget);
 
-            var result = Session(ForcedCommand(), "unpack " + _bundle, Tar((Rel(_bundle) + "/rootfs/evil/passwd", "file:hacked")));
+            var result = Session(ForcedCommand(), "unpack none " + _bundle, Tar((Rel(_bundle) + "/rootfs/evil/passwd", "file:hacked")));
 
             Assert.NotEqual(0, result.ExitCode);
             Assert.Equal("root:x:0:0\n", File.ReadAllText(Path.Combine(_outside, "passwd")));
@@ -193,7 +224,7 @@ namespace LiveMigrate.Tests.Transfer
         {
             Authorize();
 
-            var result = Session(ForcedCommand(), "unpack " + _bundle, Tar((Rel(_bundle) + "/shadow", "hardlink:" + Rel(_outside) + "/passwd")));
+            var result = Session(ForcedCommand(), "unpack none " + _bundle, Tar((Rel(_bundle) + "/shadow", "hardlink:" + Rel(_outside) + "/passwd")));
 
             Assert.NotEqual(0, result.ExitCode);
             Assert.False(File.Exists(Path.Combine(_bundle, "shadow")));
@@ -206,7 +237,7 @@ namespace LiveMigrate.Tests.Transfer
             Authorize();
             var command = Regex.Replace(ForcedCommand(), "tree-unpack.sh link \\d{14}", "tree-unpack.sh link 20200101000000");
 
-            var result = Session(command, "unpack " + _images, Tar((Rel(_images) + "/x", "file:late")));
+            var result = Session(command, "unpack none " + _images, Tar((Rel(_images) + "/x", "file:late")));
 
             Assert.Contains("expired", result.StandardError);
             Assert.False(Directory.Exists(_images));
@@ -219,7 +250,7 @@ namespace LiveMigrate.Tests.Transfer
             var command = ForcedCommand();
 
             Run("revoke", "livemigrate-link-m1");
-            var result = Session(command, "unpack " + _images, Tar((Rel(_images) + "/x", "file:late")));
+            var result = Session(command, "unpack none " + _images, Tar((Rel(_images) + "/x", "file:late")));
 
             Assert.Contains("revoked", result.StandardError);
             Assert.False(Directory.Exists(_images));

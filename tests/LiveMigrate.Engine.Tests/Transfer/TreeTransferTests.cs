@@ -32,7 +32,25 @@ namespace LiveMigrate.Tests.Transfer
             Assert.Equal(data, received.ToArray());
             Assert.Equal("tar -C / --numeric-owner --sparse -cf - -- var/lib/livemigrate/images/web-1 var/lib/livemigrate/containers/web", packed!.ToString());
             // The destination unpacks those paths only, and only under them.
-            Assert.Equal(new[] { "tree-unpack.sh", "full", Paths[0], Paths[1], "--", Paths[0], Paths[1] }, unpacked!.Arguments.Skip(3));
+            Assert.Equal(new[] { "tree-unpack.sh", "full", "none", Paths[0], Paths[1], "--", Paths[0], Paths[1] }, unpacked!.Arguments.Skip(3));
+        }
+
+        [Theory]
+        [InlineData(StreamCompression.Zstd, "zstd -1 -T0 -q", "zstd")]
+        [InlineData(StreamCompression.Lz4, "lz4 -1 -q", "lz4")]
+        public void Compressed_tar_runs_the_compressor_as_its_child_and_the_destination_names_the_codec(StreamCompression codec, string program, string word)
+        {
+            CommandLine? packed = null, unpacked = null;
+            var source = new StreamingFakeSession("src", c => { packed = c; return new FakeProcess(new MemoryStream(new byte[] { 1 }), Stream.Null, Exit(0, "Total bytes written: 67368960 (65MiB, 1.2GiB/s)\n")); });
+            var destination = new StreamingFakeSession("dst", c => { unpacked = c; return new FakeProcess(Stream.Null, new MemoryStream(), Exit(0)); });
+
+            var n = TreeTransfer.Copy(source, destination, Paths, null, TimeSpan.FromMinutes(1), CancellationToken.None, compression: codec);
+
+            // Counted as over a direct link: the tar stream before compression, not the one compressed byte relayed.
+            Assert.Equal(67368960, n);
+            // One argument: tar splits the program line itself and runs it without a shell.
+            Assert.Contains("--use-compress-program=" + program, packed!.Arguments);
+            Assert.Equal(new[] { "tree-unpack.sh", "full", word, Paths[0], Paths[1], "--", Paths[0], Paths[1] }, unpacked!.Arguments.Skip(3));
         }
 
         [Theory]

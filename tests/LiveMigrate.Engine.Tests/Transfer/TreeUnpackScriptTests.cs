@@ -31,7 +31,7 @@ namespace LiveMigrate.Tests.Transfer
 
         private CommandResult Unpack(string tar, string folder, params string[] runAs) =>
             new LocalHostSession().Run(new CommandLine(new[] { "sh", "-c", "f=$1; shift; exec \"$@\" < \"$f\"", "sh", tar }
-                .Concat(runAs).Concat(new[] { "sh", "-c", HostScript.Text("tree-unpack.sh"), "tree-unpack.sh", "full", folder, "--", folder })),
+                .Concat(runAs).Concat(new[] { "sh", "-c", HostScript.Text("tree-unpack.sh"), "tree-unpack.sh", "full", "none", folder, "--", folder })),
                 TimeSpan.FromSeconds(30), CancellationToken.None);
 
         [Theory]

@@ -24,7 +24,8 @@ namespace LiveMigrate.Migration.Steps
             Ct = ct;
             var id = RunId.New();
             Sync = options.BundleSync == BundleSync.Auto ? BundleSync.Delta : options.BundleSync;
-            Result = new MigrationResult(id, name, source.Name, destination.Name) { StartTime = DateTimeOffset.Now, Mode = options.Mode, BundleSync = Sync };
+            Result = new MigrationResult(id, name, source.Name, destination.Name) { StartTime = DateTimeOffset.Now, Mode = options.Mode, BundleSync = Sync,
+                Compression = Transfer.StreamCodec.Settled(options.Compression) };
             Record = new MigrationJournalRecord { Id = id, Container = name, Source = source.Name, Destination = destination.Name, Mode = options.Mode, BundleSync = Sync };
         }
 

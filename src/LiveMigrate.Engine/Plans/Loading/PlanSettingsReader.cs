@@ -29,6 +29,7 @@ namespace LiveMigrate.Plans.Loading
                 request.Mode = mode == "Auto" ? (MigrationMode?)null : (MigrationMode)Enum.Parse(typeof(MigrationMode), mode);
             if (_r.OneOf(m, "bundleSync", PlanSchema.BundleSyncs, where) is { } sync) o.BundleSync = (BundleSync)Enum.Parse(typeof(BundleSync), sync);
             if (_r.OneOf(m, "transferRoute", PlanSchema.TransferRoutes, where) is { } route) o.TransferRoute = (TransferRoute)Enum.Parse(typeof(TransferRoute), route);
+            if (_r.OneOf(m, "compress", PlanSchema.Compressions, where) is { } compress) o.Compression = (StreamCompression)Enum.Parse(typeof(StreamCompression), compress);
             o.LazyRestore = _r.Bool(m, "lazyRestore", where) ?? o.LazyRestore;
             o.KeepImages = _r.Bool(m, "keepImages", where) ?? o.KeepImages;
             o.RollbackOnHookFailure = _r.Bool(m, "rollbackOnHookFailure", where) ?? o.RollbackOnHookFailure;

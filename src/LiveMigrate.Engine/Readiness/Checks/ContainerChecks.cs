@@ -22,6 +22,7 @@ namespace LiveMigrate.Readiness.Checks
                     : new ReadinessResult(Container, e.Destination.Name, ReadinessStatus.Pass, $"No container named {name} there."));
             foreach (var r in BundleRows(e)) yield return r;
             yield return BundleSyncChoice.Row(e);
+            yield return CompressionChoice.Row(e);
             foreach (var r in NetworkRows(e)) yield return r;
             foreach (var r in ProcessRows(e)) yield return r;
             foreach (var r in CapacityChecks.Judge(e)) yield return r;

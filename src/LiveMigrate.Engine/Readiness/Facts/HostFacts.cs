@@ -1,3 +1,4 @@
+using System.Linq;
 using System.Collections.Generic;
 
 namespace LiveMigrate.Readiness.Facts
@@ -24,6 +25,8 @@ namespace LiveMigrate.Readiness.Facts
         public string? Tar { get; set; }
         /// <summary>GNU tar, whose --listed-incremental -BundleSync Delta needs.</summary>
         public bool TarIncremental => Tar?.Contains("GNU tar") == true;
+        /// <summary>The stream compressors installed here (zstd, lz4).</summary>
+        public ISet<Transfer.StreamCompression> Compressors { get; } = new HashSet<Transfer.StreamCompression>();
         /// <summary>What a script can open a TCP connection with (bash or nc), or null: a post-copy rollback needs one on the source.</summary>
         public string? TcpClient { get; set; }
         /// <summary>The image folder, or its nearest existing parent, and the space free there.</summary>
@@ -60,6 +63,10 @@ namespace LiveMigrate.Readiness.Facts
             foreach (var feature in new[] { CriuFeature.PostCopy, CriuFeature.DirtyTracking, CriuFeature.NftablesLock })
             {
                 if (kv.Long("feature_" + feature) is long rc) facts.Features[feature] = (int)rc;
+            }
+            foreach (var codec in new[] { Transfer.StreamCompression.Zstd, Transfer.StreamCompression.Lz4 })
+            {
+                if (kv.All("compressor").Contains(Transfer.StreamCodec.Word(codec))) facts.Compressors.Add(codec);
             }
             if (kv.Long("write_us") is long us && kv.Long("write_kb") is long kb && us > 0) facts.WriteBytesPerSecond = kb * 1024.0 * 1e6 / us;
             return facts;

@@ -22,6 +22,8 @@ echo "iptables=$(iptables-restore --version 2>&1 | head -n 1)"
 iptables-restore --version >/dev/null 2>&1; echo "iptables_rc=$?"
 # -BundleSync Delta needs GNU tar's --listed-incremental on both hosts.
 echo "tar=$(tar --version 2>&1 | head -n 1)"
+# -Compress Zstd or Lz4 needs the program on both hosts.
+for c in zstd lz4; do command -v "$c" >/dev/null && echo "compressor=$c"; done
 echo "pipe_max_size=$(cat /proc/sys/fs/pipe-max-size 2>/dev/null)"
 # A post-copy rollback asks the source's lazy dump to end by connecting to it (bash's /dev/tcp, else nc).
 if command -v bash >/dev/null 2>&1; then echo "tcp_client=bash"; elif command -v nc >/dev/null 2>&1; then echo "tcp_client=nc"; else echo "tcp_client="; fi

@@ -4,8 +4,10 @@
 #   connect DIR TARGET PORT KEY [GROUP]   trusts only KEY ("type base64") for the destination; opens the master
 #                                connection and registers it there (revoking the key ends it); with GROUP the master runs
 #                                as that group, the only one post-copy's page port admits (port-guard.sh)
-#   send DIR SNAPSHOT PATH...    streams the absolute paths as tar through the master, to the same paths; SNAPSHOT "-" or
-#                                a listed-incremental file; prints tar's progress and totals
+#   send DIR SNAPSHOT CODEC COMPRESSOR PATH...  streams the absolute paths as tar through the master, to the same paths;
+#                                SNAPSHOT "-" or a listed-incremental file; CODEC none, zstd or lz4, the destination's
+#                                decompressor; COMPRESSOR the program line tar compresses with ("-" for none); prints tar's
+#                                progress and totals (bytes of the tar stream before compression)
 #   forward DIR LISTEN TO        lets programs on the destination reach 127.0.0.1:TO here through 127.0.0.1:LISTEN there
 #   unforward DIR LISTEN TO      undoes it
 #   close DIR                    ends the master connection and removes DIR with the key
@@ -44,13 +46,16 @@ connect)
     { echo "error=the destination refused to register the link: $(tr '\n' ' ' < "$dir/register.err" | head -c 400)"; exit 1; }
   ;;
 send)
-  snapshot=$1
-  shift
+  snapshot=$1 codec=$2 compress=$3
+  shift 3
+  case $codec in none) compress= ;; zstd|lz4) command -v "$codec" >/dev/null || { echo "error=$codec is not installed on the source"; exit 3; } ;;
+  *) echo "error=unknown compression $codec"; exit 2 ;; esac
   { read -r target; read -r port; } < "$dir/target"
   # Incremental: a running container's files may change under the copy ahead (tar exits 1, "file changed as we read
   # it"); the frozen pass sends them again, so that is no failure.
   if [ "$snapshot" = - ]; then inc= changed= recv=unpack; else inc=--listed-incremental=$snapshot changed=--warning=no-file-changed recv=unpack-incremental; fi
   # The destination unpacks only the paths it is told, each checked against the folders its key allows.
+  recv="$recv $codec"
   for p; do recv="$recv $p"; done
   n=$#
   for p; do set -- "$@" "${p#/}"; done
@@ -59,7 +64,7 @@ send)
   exec 3>&1
   rm -f -- "$dir/tar.rc"
   { tar -C / --numeric-owner --sparse ${inc:+"$inc"} ${changed:+"$changed"} --checkpoint=4096 --checkpoint-action='echo=progress %{w}T' --totals \
-      -cf - -- "$@" 2>&3; echo $? > "$dir/tar.rc"; } |
+      ${compress:+"--use-compress-program=$compress"} -cf - -- "$@" 2>&3; echo $? > "$dir/tar.rc"; } |
     link -o ControlMaster=no -T -p "$port" "$target" "$recv" >/dev/null 2>"$dir/recv.err"
   sent=$?
   packed=$(cat "$dir/tar.rc" 2>/dev/null || echo 1)

@@ -3,11 +3,12 @@
 # from anyone. Each folder is bind-mounted on itself with nosymfollow in a mount namespace of its own: nothing is
 # written through a symbolic link (one an earlier stream left included), and a hard link to a file outside fails
 # (EXDEV).
-#   full|incremental PATH... -- ROOT...   unpack stdin; each PATH is one of the ROOTs or lies under one; incremental is
-#                                         GNU tar's listed-incremental (deletions too). The controller runs this (relay):
-#                                         where the host cannot confine (not root, Linux before 5.10) it unpacks unconfined
+#   full|incremental CODEC PATH... -- ROOT...   unpack stdin; CODEC (none, zstd, lz4) is how it was compressed; each
+#                                         PATH is one of the ROOTs or lies under one; incremental is GNU tar's
+#                                         listed-incremental (deletions too). The controller runs this (relay): where the
+#                                         host cannot confine (not root, Linux before 5.10) it unpacks unconfined
 #   link EXPIRY SESSIONS ROOT...          the forced command of a direct link's key, for what SSH_ORIGINAL_COMMAND asks:
-#                                         "unpack PATH...", "unpack-incremental PATH..." or "register". Refused after EXPIRY
+#                                         "unpack CODEC PATH...", "unpack-incremental CODEC PATH..." or "register". Refused after EXPIRY
 #                                         (UTC yyyymmddHHMMSS) or once SESSIONS (the link's file) is gone; each connection's
 #                                         sshd process goes into SESSIONS, so that revoking the key ends the connection
 #   probe                                 exit 0 if this host can confine an unpacking
@@ -29,7 +30,12 @@ done
 shift
 [ "$mode" = probe ] && exit 0
 inc=; [ "$mode" = incremental ] && inc=--listed-incremental=/dev/null
-exec tar -C / --numeric-owner ${inc:+"$inc"} -xpf - -- "$@"'
+exec tar -C / --numeric-owner ${inc:+"$inc"} ${codec:+"--use-compress-program=$codec"} -xpf - -- "$@"'
+# The decompressor tar runs (it adds -d): one of a fixed few words, never the caller's text.
+codec_of() {
+  case $1 in none) codec= ;; zstd|lz4) codec=$1; command -v "$1" >/dev/null || refuse "$1 is not installed here" ;; *) refuse "unknown compression '$1'" ;; esac
+  export codec
+}
 # unpack MODE PATH... -- ROOT...
 unpack() {
   mode=$1; shift
@@ -63,7 +69,7 @@ $r
   # The relay where this host cannot confine (not root, Linux before 5.10): the names are still checked.
   while [ "$1" != -- ]; do shift; done
   shift
-  exec tar -C / --numeric-owner ${inc:+"$inc"} -xpf - -- "$@"
+  exec tar -C / --numeric-owner ${inc:+"$inc"} ${codec:+"--use-compress-program=$codec"} -xpf - -- "$@"
 }
 can_confine() {
   d=$(mktemp -d) || return 1
@@ -77,6 +83,8 @@ full|incremental)
   confining=may mode=$1
   shift
   inc=; [ "$mode" = incremental ] && inc=--listed-incremental=/dev/null
+  codec_of "${1:-}"
+  shift
   unpack "$mode" "$@" ;;
 link)
   confining=must
@@ -102,6 +110,8 @@ link)
   unpack-incremental) mode=incremental inc=--listed-incremental=/dev/null ;;
   *) refuse "'${SSH_ORIGINAL_COMMAND:-}' is not unpack, unpack-incremental or register" ;;
   esac
+  codec_of "$1"
+  shift
   # The asked paths end at the first "--": one more would let them name a folder.
   n=0
   for a; do [ "$a" = -- ] && n=$((n + 1)); done
