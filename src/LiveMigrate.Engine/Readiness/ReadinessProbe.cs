@@ -82,7 +82,10 @@ namespace LiveMigrate.Readiness
 
         public ContainerFacts Inspect(IHostSession host, ContainerInfo container, CancellationToken ct)
         {
-            var pids = Runc(host).Processes(container.Name, ct).Select(p => p.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            // runc ps gives the cgroup's order, which after a restore need not start with the init the script takes first.
+            var listed = Runc(host).Processes(container.Name, ct);
+            var ordered = listed.Contains(container.Pid) ? new[] { container.Pid }.Concat(listed.Where(p => p != container.Pid)) : listed;
+            var pids = ordered.Select(p => p.ToString(System.Globalization.CultureInfo.InvariantCulture));
             return ContainerFacts.Parse(Script(host, "container-inspect.sh", ct, new[] { container.Name, container.Bundle }.Concat(pids).ToArray()).StandardOutput);
         }
 
