@@ -14,6 +14,8 @@
                       destination over its own SSH link, -TransferRoute Auto)
       Move-Container -TransferRoute Relay  the same, every byte relayed through the controller's two SSH connections
       Move-Container -LazyRestore  Stop mode, the destination running the container before its memory is filled there
+                      (the Move-Container row leaves it to readiness: lazy from 256 MiB)
+      Move-Container -LazyRestore:$false  Stop mode, the destination writing all the memory before the container runs
       Move-Container -Mode PostCopy  a lazy dump without the memory, restored at once; the memory follows from the
                       frozen source tasks through the SSH tunnel
       Move-Container -Compress None|Zstd|Lz4  Stop mode with each codec named (the Move-Container row is -Compress Auto)
@@ -40,9 +42,9 @@ param(
     [string[]] $SizeMiB = @('64', '256', '1024'),
     [ValidateRange(1, 20)] [int] $Runs = 3,
     [ValidateRange(0, 10)] [int] $WarmupGiB = 8,
-    # Which rows to run (comma-separated): floor, plain, hand, push, stop, none, zstd, lz4, relay, lazy, postcopy, full, postcopyfull.
+    # Which rows to run (comma-separated): floor, plain, hand, push, stop, none, zstd, lz4, relay, lazy, eager, postcopy, full, postcopyfull.
     # The floor always runs: ratios need it.
-    [string[]] $Method = @('floor', 'plain', 'hand', 'push', 'stop', 'relay', 'lazy', 'postcopy'),
+    [string[]] $Method = @('floor', 'plain', 'hand', 'push', 'stop', 'relay', 'eager', 'lazy', 'postcopy'),
     # The workload's memory (comma-separated): random, compressible.
     [string[]] $Workload = @('random'),
     # The realistic rootfs's size; 0 skips its rows.
@@ -138,9 +140,11 @@ function Invoke-PlainStream([int] $at, [int] $mib) {
     @{ At = $at; Downtime = $null; Rate = $rate }
 }
 
-function Invoke-Module([int] $from, [int] $to, [string] $mode = 'Stop', [string] $route = 'Auto', [switch] $lazy, [string] $sync = 'Auto', [string] $compress = 'Auto') {
+# $lazy: $true or $false names -LazyRestore; $null leaves it to readiness, as a user who does not name it.
+function Invoke-Module([int] $from, [int] $to, [string] $mode = 'Stop', [string] $route = 'Auto', $lazy = $null, [string] $sync = 'Auto', [string] $compress = 'Auto') {
     $t0 = Get-NowMs
-    $r = Move-Container -Name $name -Source $hosts[$from - 1] -Destination $hosts[$to - 1] -Mode $mode -TransferRoute $route -LazyRestore:$lazy -BundleSync $sync -Compress $compress
+    $restore = if ($null -ne $lazy) { @{ LazyRestore = [bool]$lazy } } else { @{} }
+    $r = Move-Container -Name $name -Source $hosts[$from - 1] -Destination $hosts[$to - 1] -Mode $mode -TransferRoute $route -BundleSync $sync -Compress $compress @restore
     $tick = Wait-WorkloadTick $to $name 0
     $tick = Wait-WorkloadTick $to $name ($tick.counter + 20)
     $log = @(Get-WorkloadLog $to $name | ForEach-Object { if ($_ -match '^gap (\d+) ms end_unix_ms (\d+)') { @{ Gap = [int]$Matches[1]; End = [long]$Matches[2] } } })
@@ -164,7 +168,8 @@ $all = [ordered]@{
     zstd     = @{ Label = 'Move-Container -Compress Zstd'; Run = { param($at) Invoke-Module $at (3 - $at) -compress 'Zstd' } }
     lz4      = @{ Label = 'Move-Container -Compress Lz4'; Run = { param($at) Invoke-Module $at (3 - $at) -compress 'Lz4' } }
     relay    = @{ Label = 'Move-Container -TransferRoute Relay'; Run = { param($at) Invoke-Module $at (3 - $at) 'Stop' 'Relay' } }
-    lazy     = @{ Label = 'Move-Container -LazyRestore'; Run = { param($at) Invoke-Module $at (3 - $at) -lazy } }
+    lazy     = @{ Label = 'Move-Container -LazyRestore'; Run = { param($at) Invoke-Module $at (3 - $at) -lazy $true } }
+    eager    = @{ Label = 'Move-Container -LazyRestore:$false'; Run = { param($at) Invoke-Module $at (3 - $at) -lazy $false } }
     postcopy = @{ Label = 'Move-Container -Mode PostCopy'; Run = { param($at) Invoke-Module $at (3 - $at) 'PostCopy' } }
     full     = @{ Label = 'Move-Container -BundleSync Full'; Run = { param($at) Invoke-Module $at (3 - $at) -sync 'Full' } }
     postcopyfull = @{ Label = 'Move-Container -Mode PostCopy -BundleSync Full'; Run = { param($at) Invoke-Module $at (3 - $at) 'PostCopy' -sync 'Full' } }

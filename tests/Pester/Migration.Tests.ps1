@@ -405,6 +405,47 @@ Describe 'Move-Container' -Tag 'Integration' -Skip:$noLab {
         }
     }
 
+    Context '-LazyRestore left to readiness' {
+        BeforeAll {
+            $big = 'migautolazy'
+            $small = 'migautoeager'
+            Remove-LabContainer $big
+            Remove-LabContainer $small
+            $bigStart = New-LabWorkload -HostIndex 1 -Name $big -MiB 260
+            New-LabWorkload -HostIndex 1 -Name $small -MiB 16 | Out-Null
+            function Get-SaidRestore($records) {
+                ($records | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }).Message | Where-Object { $_ -like '-LazyRestore Auto:*' }
+            }
+        }
+        AfterAll { Remove-LabContainer $big; Remove-LabContainer $small }
+
+        It 'restores a memory from 256 MiB lazily, and the memory arrives whole' {
+            $records = Move-Container -Name $big -Source $hosts[0] -Destination $hosts[1] -Mode Stop -Verbose 4>&1
+            $result = $records | Where-Object { $_ -is [LiveMigrate.MigrationResult] }
+
+            $result.Status | Should -Be 'Succeeded'
+            Get-SaidRestore $records | Should -Be '-LazyRestore Auto: lazy, from what readiness found.'
+            $result.PagesTime | Should -BeGreaterThan ([TimeSpan]::Zero) -Because 'the memory is filled after the restore'
+            $after = Wait-WorkloadTick 2 $big 0
+            $deadline = [DateTime]::UtcNow.AddSeconds(60)
+            do { Start-Sleep -Milliseconds 200; $state = Get-WorkloadState 2 $big } while ($state.passes -le $after.passes -and [DateTime]::UtcNow -lt $deadline)
+            $state.passes | Should -BeGreaterThan $after.passes
+            $state.errors | Should -Be 0
+            $state.seed | Should -Be $bigStart.seed
+        }
+
+        It 'restores a small memory eagerly, and -LazyRestore:$false keeps a large one eager' {
+            $records = Move-Container -Name $small -Source $hosts[0] -Destination $hosts[1] -Mode Stop -Verbose 4>&1
+            ($records | Where-Object { $_ -is [LiveMigrate.MigrationResult] }).PagesTime | Should -Be ([TimeSpan]::Zero)
+            Get-SaidRestore $records | Should -Be '-LazyRestore Auto: eager, from what readiness found.'
+
+            $result = Move-Container -Name $big -Source $hosts[1] -Destination $hosts[0] -Mode Stop -LazyRestore:$false
+            $result.Status | Should -Be 'Succeeded'
+            $result.PagesTime | Should -Be ([TimeSpan]::Zero)
+            (Wait-WorkloadTick 1 $big 0).errors | Should -Be 0
+        }
+    }
+
     Context 'the frozen source copy' {
         BeforeAll {
             $name = 'migfrozen'

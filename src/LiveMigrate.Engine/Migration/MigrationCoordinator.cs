@@ -72,6 +72,7 @@ namespace LiveMigrate.Migration
             Runtime = request.Options.Runtime,
             BundleSync = request.Options.BundleSync,
             Compression = request.Options.Compression,
+            LazyRestore = request.Options.LazyRestore,
             MaxDowntime = request.Readiness.MaxDowntime,
             NoCanary = request.Readiness.NoCanary,
             CanaryTimeout = request.Readiness.CanaryTimeout,
@@ -79,7 +80,7 @@ namespace LiveMigrate.Migration
 
         /// <summary>
         /// The options the engine runs with: the journal opened, then, unless skipped, readiness run, Auto settled from what it
-        /// found and its verdict applied (a refusal is thrown). Without readiness, Auto is Stop, which needs nothing special.
+        /// found and its verdict applied (a refusal is thrown). Without readiness, Auto is Stop with an eager restore, which need nothing special.
         /// </summary>
         public MigrationOptions Settle(MigrationRequest request, MigrationEndpoint source, MigrationEndpoint destination, Action<string> say, CancellationToken ct)
         {
@@ -87,7 +88,11 @@ namespace LiveMigrate.Migration
             var options = request.Options.Copy();
             options.Mode = request.Mode ?? MigrationMode.Stop;
             options.Journal = _openJournal();
-            if (request.Readiness.Skip) return options;
+            if (request.Readiness.Skip)
+            {
+                options.LazyRestore ??= false;
+                return options;
+            }
             var results = _readiness(ReadinessRequest(request), source.ForReadiness(), destination.ForReadiness(), ct);
             if (request.Mode == null)
             {
@@ -104,6 +109,11 @@ namespace LiveMigrate.Migration
             {
                 options.Compression = compression;
                 say($"-Compress Auto: {compression}, from what readiness measured.");
+            }
+            if (options.LazyRestore == null)
+            {
+                options.LazyRestore = RestoreChoice.Chosen(results) == true;
+                if (options.Mode != MigrationMode.PostCopy) say($"-LazyRestore Auto: {(options.LazyRestore == true ? "lazy" : "eager")}, from what readiness found.");
             }
             foreach (var r in results) say($"Readiness: {r.Status} {r.Check} on {r.Host}: {r.Detail}");
             var refusal = ReadinessGate.Refusal(container, results, request.Readiness.Force);

@@ -20,9 +20,10 @@ namespace LiveMigrate.Migration
         public bool KeepImages { get; set; }
         /// <summary>
         /// Stop and PreCopy: the destination restores the container's state without its memory and runs it at once, while
-        /// a local daemon fills the memory from the transferred images (PostCopy always restores so).
+        /// a local daemon fills the memory from the transferred images (PostCopy always restores so). Null (Auto) is settled
+        /// before the move by whoever ran readiness (<see cref="Readiness.RestoreChoice"/>); left null, the restore is eager.
         /// </summary>
-        public bool LazyRestore { get; set; }
+        public bool? LazyRestore { get; set; }
         /// <summary>Auto is settled before the move by whoever ran readiness (<see cref="Readiness.BundleSyncChoice"/>); left Auto, the engine uses Delta.</summary>
         public BundleSync BundleSync { get; set; } = BundleSync.Auto;
         /// <summary>How the tree streams are compressed; Auto is settled before the move by whoever ran readiness (<see cref="Readiness.CompressionChoice"/>), left Auto, none.</summary>

@@ -50,6 +50,27 @@ namespace LiveMigrate.Readiness
             return best.Rate >= Gain * linkBytesPerSecond ? best.Codec : StreamCompression.None;
         }
 
+        /// <summary>Auto's codec from the measured sample and bandwidth, and the codecs both hosts have.</summary>
+        private static (StreamCompression Codec, List<CodecSample> Usable) AutoChoice(ReadinessEvidence e)
+        {
+            var usable = e.Compression.Value.Codecs.Where(c => !Missing(e, c.Codec).Any()).ToList();
+            return (Choose(e.BytesPerSecond.Value, e.Compression.Value.SampleBytes, usable), usable);
+        }
+
+        /// <summary>
+        /// How fast the memory would stream, in bytes of memory per second, and with what: Auto's codec at the rate its
+        /// sample promised, else the bandwidth (a codec named without a sample is not guessed at).
+        /// </summary>
+        internal static (StreamCompression Codec, double BytesPerSecond) MemoryStream(ReadinessEvidence e)
+        {
+            var link = e.BytesPerSecond.Value;
+            if (e.Request.Compression != StreamCompression.Auto || !e.Compression.Succeeded || e.Source.KnownFacts == null || e.Destination.KnownFacts == null)
+                return (e.Request.Compression == StreamCompression.Auto ? StreamCompression.None : e.Request.Compression, link);
+            var (codec, usable) = AutoChoice(e);
+            var sample = usable.FirstOrDefault(c => c.Codec == codec);
+            return sample == null ? (StreamCompression.None, link) : (codec, StreamRate(sample, Math.Max(e.Compression.Value.SampleBytes, 1), link));
+        }
+
         /// <summary>Codecs the request or Auto could use that a host lacks.</summary>
         private static IEnumerable<string> Missing(ReadinessEvidence e, StreamCompression codec) =>
             new[] { e.Source, e.Destination }.Where(h => !h.KnownFacts!.Compressors.Contains(codec)).Select(h => h.Name);
@@ -77,8 +98,7 @@ namespace LiveMigrate.Readiness
             }
             var sample = e.Compression.Value;
             var link = e.BytesPerSecond.Value;
-            var usable = sample.Codecs.Where(c => !Missing(e, c.Codec).Any()).ToList();
-            var choice = Choose(link, sample.SampleBytes, usable);
+            var (choice, usable) = AutoChoice(e);
             var numbers = string.Join("; ", usable.Select(c => string.Format(CultureInfo.InvariantCulture,
                 "{0} {1:0}% of its size, compresses {2:0} MB/s, decompresses {3:0} MB/s, stream {4:0} MB/s", StreamCodec.Word(c.Codec),
                 100.0 * c.CompressedBytes / Math.Max(sample.SampleBytes, 1), sample.SampleBytes / 1e6 / Math.Max(c.CompressSeconds, 1e-6),

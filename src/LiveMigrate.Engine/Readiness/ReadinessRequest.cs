@@ -24,6 +24,8 @@ namespace LiveMigrate.Readiness
         public Transfer.StreamCompression Compression { get; set; } = Transfer.StreamCompression.Auto;
         /// <summary>How much of the container's memory -Compress Auto compresses to judge it, in MiB.</summary>
         public int CompressionSampleMiB { get; set; } = 32;
+        /// <summary>Stop and PreCopy: restore lazily (true), eagerly (false), or as readiness picks (null, <see cref="RestoreChoice"/>).</summary>
+        public bool? LazyRestore { get; set; }
         /// <summary>Leave the canary out: no throwaway container is run, checkpointed and restored on the hosts.</summary>
         public bool NoCanary { get; set; }
         /// <summary>How long each step of the canary (run, checkpoint, restore) may take: CRIU can hang silently.</summary>

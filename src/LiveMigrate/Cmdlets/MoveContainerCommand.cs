@@ -83,7 +83,11 @@ namespace LiveMigrate.PowerShell.Cmdlets
 
         private static readonly PreCopyPolicy PreCopyDefaults = new PreCopyPolicy();
 
-        /// <summary>Stop and PreCopy: run the container on the destination as soon as its state is restored, and fill its memory there from the transferred images meanwhile.</summary>
+        /// <summary>
+        /// Stop and PreCopy: run the container on the destination as soon as its state is restored, and fill its memory there
+        /// from the transferred images meanwhile. Not given, readiness decides (lazy from 256 MiB where the destination can);
+        /// -LazyRestore:$false always writes the memory first.
+        /// </summary>
         [Parameter]
         public SwitchParameter LazyRestore { get; set; }
 
@@ -192,7 +196,7 @@ namespace LiveMigrate.PowerShell.Cmdlets
             o.KeepImages = KeepImages.IsPresent;
             o.ImageRoot = ImageRoot;
             o.PredumpId = PredumpId;
-            o.LazyRestore = LazyRestore.IsPresent;
+            o.LazyRestore = MyInvocation.BoundParameters.ContainsKey(nameof(LazyRestore)) ? LazyRestore.IsPresent : (bool?)null;
             o.RollbackOnHookFailure = RollbackOnHookFailure.IsPresent;
             o.BundleSync = (LiveMigrate.Migration.BundleSync)Enum.Parse(typeof(LiveMigrate.Migration.BundleSync), BundleSync, ignoreCase: true);
             o.TransferRoute = TransferRoutes.Parse(TransferRoute);

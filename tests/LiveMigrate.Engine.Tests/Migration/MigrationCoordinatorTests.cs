@@ -103,6 +103,33 @@ namespace LiveMigrate.Tests.Migration
         }
 
         [Fact]
+        public void LazyRestore_left_out_takes_what_readiness_chose_and_readiness_is_told_what_was_asked()
+        {
+            _results = new[] { Row(RestoreChoice.Check, "hostA -> hostB", ReadinessStatus.Pass, "Lazy: -LazyRestore Auto chose it for 1.0 GiB") };
+            var request = new MigrationRequest(ContainerName.Parse(MigrationScenario.Container));
+
+            Assert.True(Settle(request).LazyRestore);
+            Assert.Contains("-LazyRestore Auto: lazy, from what readiness found.", _said);
+            Assert.Null(_asked[0].LazyRestore);
+            request.Options.LazyRestore = false;
+            Assert.False(Settle(request).LazyRestore);
+            Assert.False(_asked[1].LazyRestore);
+            _results = new ReadinessResult[0];
+            Assert.False(Settle(new MigrationRequest(ContainerName.Parse(MigrationScenario.Container))).LazyRestore);
+        }
+
+        [Fact]
+        public void Skipped_readiness_restores_eagerly_unless_asked()
+        {
+            var request = new MigrationRequest(ContainerName.Parse(MigrationScenario.Container)) { Mode = MigrationMode.Stop };
+            request.Readiness.Skip = true;
+
+            Assert.False(Settle(request).LazyRestore);
+            request.Options.LazyRestore = true;
+            Assert.True(Settle(request).LazyRestore);
+        }
+
+        [Fact]
         public void Skipped_readiness_asks_nothing_and_the_journal_is_opened_either_way()
         {
             var request = new MigrationRequest(ContainerName.Parse(MigrationScenario.Container)) { Mode = MigrationMode.PostCopy };

@@ -79,7 +79,7 @@ namespace LiveMigrate.Migration.Steps
         public bool PostCopy => Options.Mode == MigrationMode.PostCopy;
         public bool PreCopy => Options.Mode == MigrationMode.PreCopy;
         /// <summary>Stop or PreCopy with -LazyRestore: the memory is filled on the destination from the images there.</summary>
-        public bool LazyFromImages => Options.LazyRestore && !PostCopy;
+        public bool LazyFromImages => Options.LazyRestore == true && !PostCopy;
         public bool SharedBundle => Sync == BundleSync.None;
         public ITreeTransport Transport => (ITreeTransport?)Link ?? BaseTransport;
         /// <summary>Delta: the source's record of what of the bundle was sent (beside the images, removed with them).</summary>

@@ -64,10 +64,13 @@ namespace LiveMigrate.Readiness.Checks
                 !e.Source.Canary.Value.Succeeded || !e.Destination.Canary.Value.Succeeded || s.WriteBytesPerSecond is null || d.WriteBytesPerSecond is null)
                 return new ReadinessResult(Downtime, e.Pair, ReadinessStatus.Skipped, "Not estimated: it needs the bandwidth, both canaries and both write rates.");
             var frozenBundle = BundleSyncChoice.FrozenBytes(sync, c);
+            var (codec, memoryRate) = CompressionChoice.MemoryStream(e);
+            var lazy = RestoreChoice.IsLazy(e);
             var estimate = Estimate(c, frozenBundle, e.Source.Canary.Value.Checkpoint!.Value + e.Destination.Canary.Value.Restore!.Value,
-                e.BytesPerSecond.Value, s.WriteBytesPerSecond.Value, d.WriteBytesPerSecond.Value);
-            var inputs = $"{Size(c.MemoryBytes)} of memory, {Size(frozenBundle)} of the bundle's {Size(c.BundleBytes)} sent while frozen (-BundleSync {sync}), {e.BytesPerSecond.Value / 1e6:0} MB/s between the hosts, " +
-                         $"writes at {s.WriteBytesPerSecond.Value / 1e6:0}/{d.WriteBytesPerSecond.Value / 1e6:0} MB/s, canary {Seconds(e.Source.Canary.Value.Checkpoint.Value + e.Destination.Canary.Value.Restore.Value)}";
+                e.BytesPerSecond.Value, memoryRate, s.WriteBytesPerSecond.Value, d.WriteBytesPerSecond.Value, lazy);
+            var compressed = codec == Transfer.StreamCompression.None ? "" : $" ({codec}: the memory streams at {memoryRate / 1e6:0} MB/s)";
+            var inputs = $"{Size(c.MemoryBytes)} of memory, {Size(frozenBundle)} of the bundle's {Size(c.BundleBytes)} sent while frozen (-BundleSync {sync}), {e.BytesPerSecond.Value / 1e6:0} MB/s between the hosts{compressed}, " +
+                         $"writes at {s.WriteBytesPerSecond.Value / 1e6:0}/{d.WriteBytesPerSecond.Value / 1e6:0} MB/s, {(lazy ? "a lazy restore" : "an eager restore")}, canary {Seconds(e.Source.Canary.Value.Checkpoint.Value + e.Destination.Canary.Value.Restore.Value)}";
             var mode = e.Request.Mode;
             // Pre-copy's final dump never carries more than a stop-and-copy dump: Stop's estimate bounds it.
             var chosen = mode == MigrationMode.PostCopy ? estimate.PostCopy : mode == MigrationMode.Stop || mode == MigrationMode.PreCopy ? estimate.Stop : Min(estimate.Stop, estimate.PostCopy);
@@ -84,16 +87,20 @@ namespace LiveMigrate.Readiness.Checks
 
         /// <summary>
         /// Stop: the fixed cost of a checkpoint and restore (the canaries), plus writing the memory as images,
-        /// streaming images and what of the bundle goes while frozen, and reading them back into fresh memory.
+        /// streaming them (compressed, at the codec's rate) and what of the bundle goes while frozen, and reading them
+        /// back into fresh memory, or, restored lazily, only starting the page daemon that does that after the freeze.
         /// PostCopy: the fixed cost, that part of the bundle, and the page tunnel's setup; memory is neither written
         /// nor moved until the container runs again.
         /// </summary>
         /// <param name="frozenBundleBytes">Of the bundle, what travels while frozen (<see cref="BundleSyncChoice.FrozenBytes"/>).</param>
-        internal static (TimeSpan Stop, TimeSpan PostCopy) Estimate(ContainerFacts c, long frozenBundleBytes, TimeSpan fixedCost, double bandwidth, double sourceWrite, double destinationWrite)
+        /// <param name="memoryRate">Bytes of memory streamed per second: the bandwidth, or a codec's rate (<see cref="CompressionChoice.MemoryStream"/>).</param>
+        internal static (TimeSpan Stop, TimeSpan PostCopy) Estimate(ContainerFacts c, long frozenBundleBytes, TimeSpan fixedCost, double bandwidth, double memoryRate,
+            double sourceWrite, double destinationWrite, bool lazyRestore)
         {
             var dump = c.MemoryBytes / sourceWrite;
             var bundle = frozenBundleBytes / bandwidth;
-            var stop = fixedCost + TimeSpan.FromSeconds(dump + c.MemoryBytes / bandwidth + bundle + c.MemoryBytes / destinationWrite);
+            var restore = lazyRestore ? PostCopySetup : TimeSpan.FromSeconds(c.MemoryBytes / destinationWrite);
+            var stop = fixedCost + TimeSpan.FromSeconds(dump + c.MemoryBytes / memoryRate + bundle) + restore;
             var post = fixedCost + TimeSpan.FromSeconds(bundle) + PostCopySetup;
             return (stop, post);
         }

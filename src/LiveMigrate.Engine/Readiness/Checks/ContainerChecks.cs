@@ -23,6 +23,7 @@ namespace LiveMigrate.Readiness.Checks
             foreach (var r in BundleRows(e)) yield return r;
             yield return BundleSyncChoice.Row(e);
             yield return CompressionChoice.Row(e);
+            yield return RestoreChoice.Row(e);
             foreach (var r in NetworkRows(e)) yield return r;
             foreach (var r in ProcessRows(e)) yield return r;
             foreach (var r in CapacityChecks.Judge(e)) yield return r;

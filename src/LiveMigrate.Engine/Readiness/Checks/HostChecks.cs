@@ -128,17 +128,30 @@ namespace LiveMigrate.Readiness.Checks
 
         private const string PreCopyKernelOption = LiveMigrate.PreCopy.DirtyTracking.KernelOption;
 
+        /// <summary>Why a lazy restore (post-copy's, or -LazyRestore's from local images) cannot run on this destination; empty when it can.</summary>
+        internal static List<string> LazyRestoreProblems(HostFacts f)
+        {
+            var problems = new List<string>();
+            if (!f.Supports(CriuFeature.PostCopy)) problems.Add("no userfaultfd (criu check --feature uffd-noncoop fails): a lazy restore cannot run");
+            // The page guard (an x86-64 program using pidfd_getfd) keeps a copy from reading pages that never arrived.
+            if (f.Kernel.Length > 0 && ReadinessChecks.CompareVersions(f.Kernel, PageGuardKernel) < 0)
+                problems.Add($"kernel {f.Kernel} is older than {PageGuardKernel}: the page guard needs pidfd_getfd, and without it a broken page stream would leave the copy reading missing pages as zeros");
+            if (f.Architecture.Length > 0 && f.Architecture != "x86_64")
+                problems.Add($"the page guard LiveMigrate sends is an x86_64 program, and this host is {f.Architecture}");
+            PipeProblem(f, problems);
+            return problems;
+        }
+
+        private static void PipeProblem(HostFacts f, List<string> problems)
+        {
+            if (f.PipeMaxSize is long size && size < PostCopyPipeSize) problems.Add($"fs.pipe-max-size is {size}, below {PostCopyPipeSize}: CRIU's page transfer breaks with 'splice: Bad file descriptor'");
+        }
+
         private static ReadinessResult PostCopyRow(HostEvidence h, HostFacts f, MigrationMode? mode, bool isDestination)
         {
             // The lazy restore needs userfaultfd where it runs; both ends move pages through pipes.
-            var problems = new List<string>();
-            if (isDestination && !f.Supports(CriuFeature.PostCopy)) problems.Add("no userfaultfd (criu check --feature uffd-noncoop fails): a lazy restore cannot run");
-            // The page guard (an x86-64 program using pidfd_getfd) keeps a copy from reading pages that never arrived.
-            if (isDestination && f.Kernel.Length > 0 && ReadinessChecks.CompareVersions(f.Kernel, PageGuardKernel) < 0)
-                problems.Add($"kernel {f.Kernel} is older than {PageGuardKernel}: the page guard needs pidfd_getfd, and without it a broken page stream would leave the copy reading missing pages as zeros");
-            if (isDestination && f.Architecture.Length > 0 && f.Architecture != "x86_64")
-                problems.Add($"the page guard LiveMigrate sends is an x86_64 program, and this host is {f.Architecture}");
-            if (f.PipeMaxSize is long size && size < PostCopyPipeSize) problems.Add($"fs.pipe-max-size is {size}, below {PostCopyPipeSize}: CRIU's page transfer breaks with 'splice: Bad file descriptor'");
+            var problems = isDestination ? LazyRestoreProblems(f) : new List<string>();
+            if (!isDestination) PipeProblem(f, problems);
             if (!isDestination && string.IsNullOrEmpty(f.TcpClient)) problems.Add("neither bash nor nc is installed: a rollback could not ask the lazy dump to end, only kill CRIU, which can leave its network lock on the container");
             if (problems.Count == 0)
                 return new ReadinessResult(PostCopy, h.Name, ReadinessStatus.Pass, isDestination ? $"userfaultfd is there, pipes can hold 4 MiB and the kernel ({f.Kernel}) has pidfd_getfd for the page guard: lazy restores can run." : "Pipes can hold 4 MiB: a page server can run.");
