@@ -421,7 +421,7 @@ Describe 'Move-Container' -Tag 'Integration' -Skip:$noLab {
 
         It 'restores a memory from 256 MiB lazily, and the memory arrives whole' {
             $records = Move-Container -Name $big -Source $hosts[0] -Destination $hosts[1] -Mode Stop -Verbose 4>&1
-            $result = $records | Where-Object { $_ -is [LiveMigrate.MigrationResult] }
+            $result = $records | Where-Object { $_ -is [LiveMigrate.Migration.MigrationResult] }
 
             $result.Status | Should -Be 'Succeeded'
             Get-SaidRestore $records | Should -Be '-LazyRestore Auto: lazy, from what readiness found.'
@@ -436,7 +436,7 @@ Describe 'Move-Container' -Tag 'Integration' -Skip:$noLab {
 
         It 'restores a small memory eagerly, and -LazyRestore:$false keeps a large one eager' {
             $records = Move-Container -Name $small -Source $hosts[0] -Destination $hosts[1] -Mode Stop -Verbose 4>&1
-            ($records | Where-Object { $_ -is [LiveMigrate.MigrationResult] }).PagesTime | Should -Be ([TimeSpan]::Zero)
+            ($records | Where-Object { $_ -is [LiveMigrate.Migration.MigrationResult] }).PagesTime | Should -Be ([TimeSpan]::Zero)
             Get-SaidRestore $records | Should -Be '-LazyRestore Auto: eager, from what readiness found.'
 
             $result = Move-Container -Name $big -Source $hosts[1] -Destination $hosts[0] -Mode Stop -LazyRestore:$false
