@@ -45,7 +45,7 @@ Describe 'Test-MigrationReadiness' -Tag 'Integration' -Skip:$noLab {
             $failed | ForEach-Object { Write-Host "unexpected Fail: $_ -- $($_.Remedy)" }
             $failed.Count | Should -Be 0
             $checks = $results.Check | Select-Object -Unique
-            foreach ($c in 'SSH', 'Tools', 'CRIU check', 'Post-copy', 'Pre-copy', 'Network lock', 'Canary', 'CPU', 'Platform', 'Container', 'Bundle', 'Bundle sync', 'Compression', 'Processes', 'Free space', 'Downtime') {
+            foreach ($c in 'SSH', 'Tools', 'CRIU check', 'Post-copy', 'Pre-copy', 'Network lock', 'Canary', 'CPU', 'Platform', 'Container', 'Bundle', 'Bundle sync', 'Compression', 'Restore', 'Processes', 'Free space', 'Downtime') {
                 $checks | Should -Contain $c
             }
             # The lab's hosts have GNU tar, and the bundle is not shared: the default copies it ahead.
@@ -53,6 +53,10 @@ Describe 'Test-MigrationReadiness' -Tag 'Integration' -Skip:$noLab {
             $results[0].Check | Should -Be 'SSH'
             (Get-Row $results 'Canary' 2).Detail | Should -Match 'checkpointed in [0-9.]+ s and restored in [0-9.]+ s'
             (Get-Row $results 'Downtime').Detail | Should -Match 'About [0-9.]+ s with -Mode Stop, [0-9.]+ s with -Mode PostCopy \(1[0-9] MiB of memory'
+            # Measured the way the move's streams go (the direct link), its sample gone from both hosts.
+            (Get-Row $results 'Downtime').Detail | Should -Match '[0-9]+ MB/s between the hosts over a direct link'
+            (Get-Row $results 'Restore').Detail | Should -BeLike 'Eager: -LazyRestore Auto chose it for 1* MiB of memory (below 256 MiB*'
+            foreach ($i in 1, 2) { @(Get-ChildItem (Get-LabHostPath $i 'images') -Filter 'livemigrate-bandwidth-*' -ErrorAction Ignore).Count | Should -Be 0 }
             (Get-Row $results 'Free space' 2).Status | Should -Be 'Pass'
             $results | Where-Object Status -eq 'Pass' | ForEach-Object { $_.Remedy | Should -BeNullOrEmpty }
         }

@@ -73,6 +73,7 @@ namespace LiveMigrate.Migration
             BundleSync = request.Options.BundleSync,
             Compression = request.Options.Compression,
             LazyRestore = request.Options.LazyRestore,
+            TransferRoute = request.Options.TransferRoute,
             MaxDowntime = request.Readiness.MaxDowntime,
             NoCanary = request.Readiness.NoCanary,
             CanaryTimeout = request.Readiness.CanaryTimeout,

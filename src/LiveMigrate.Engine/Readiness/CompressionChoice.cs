@@ -54,7 +54,7 @@ namespace LiveMigrate.Readiness
         private static (StreamCompression Codec, List<CodecSample> Usable) AutoChoice(ReadinessEvidence e)
         {
             var usable = e.Compression.Value.Codecs.Where(c => !Missing(e, c.Codec).Any()).ToList();
-            return (Choose(e.BytesPerSecond.Value, e.Compression.Value.SampleBytes, usable), usable);
+            return (Choose(e.Bandwidth.Value.BytesPerSecond, e.Compression.Value.SampleBytes, usable), usable);
         }
 
         /// <summary>
@@ -63,7 +63,7 @@ namespace LiveMigrate.Readiness
         /// </summary>
         internal static (StreamCompression Codec, double BytesPerSecond) MemoryStream(ReadinessEvidence e)
         {
-            var link = e.BytesPerSecond.Value;
+            var link = e.Bandwidth.Value.BytesPerSecond;
             if (e.Request.Compression != StreamCompression.Auto || !e.Compression.Succeeded || e.Source.KnownFacts == null || e.Destination.KnownFacts == null)
                 return (e.Request.Compression == StreamCompression.Auto ? StreamCompression.None : e.Request.Compression, link);
             var (codec, usable) = AutoChoice(e);
@@ -91,13 +91,13 @@ namespace LiveMigrate.Readiness
                     : new ReadinessResult(Check, pair, ReadinessStatus.Fail, $"{asked}: {program} is not installed on {string.Join(" and ", lacking)}.",
                         $"Install {program} there (Debian: apt-get install {program}), or use -Compress Auto (which then sends plain tar) or None.");
             }
-            if (!e.Compression.Succeeded || !e.BytesPerSecond.Succeeded)
+            if (!e.Compression.Succeeded || !e.Bandwidth.Succeeded)
             {
-                var why = e.Compression.Error?.Message ?? e.BytesPerSecond.Error?.Message ?? "the container's memory or the bandwidth was not measured (see the rows above)";
+                var why = e.Compression.Error?.Message ?? e.Bandwidth.Error?.Message ?? "the container's memory or the bandwidth was not measured (see the rows above)";
                 return new ReadinessResult(Check, pair, ReadinessStatus.Pass, $"None: -Compress Auto chose it, as nothing was measured to compress for: {why}");
             }
             var sample = e.Compression.Value;
-            var link = e.BytesPerSecond.Value;
+            var link = e.Bandwidth.Value.BytesPerSecond;
             var (choice, usable) = AutoChoice(e);
             var numbers = string.Join("; ", usable.Select(c => string.Format(CultureInfo.InvariantCulture,
                 "{0} {1:0}% of its size, compresses {2:0} MB/s, decompresses {3:0} MB/s, stream {4:0} MB/s", StreamCodec.Word(c.Codec),
@@ -105,8 +105,8 @@ namespace LiveMigrate.Readiness
                 sample.SampleBytes / 1e6 / Math.Max(c.DecompressSeconds, 1e-6), StreamRate(c, Math.Max(sample.SampleBytes, 1), link) / 1e6)));
             var installed = usable.Count == 0 ? "neither zstd nor lz4 is installed on both hosts" : numbers;
             return new ReadinessResult(Check, pair, ReadinessStatus.Pass, string.Format(CultureInfo.InvariantCulture,
-                "{0}: -Compress Auto chose it from a {1} sample of the memory and {2:0} MB/s between the hosts ({3}); a codec is used when its stream promises {4}x the bandwidth.",
-                choice, Size(sample.SampleBytes), link / 1e6, installed, Gain));
+                "{0}: -Compress Auto chose it from a {1} sample of the memory and {2:0} MB/s between the hosts {5} ({3}); a codec is used when its stream promises {4}x the bandwidth.",
+                choice, Size(sample.SampleBytes), link / 1e6, installed, Gain, e.Bandwidth.Value.Route));
         }
     }
 }

@@ -24,7 +24,7 @@ namespace LiveMigrate.Readiness
         string? CheckCpu(IHostSession source, IHostSession destination, CancellationToken ct);
         /// <summary>A sample of the container's memory compressed on the source with the streams' own programs.</summary>
         CompressionSample SampleCompression(IHostSession source, ContainerInfo container, CancellationToken ct);
-        /// <summary>Bytes per second streamed from one host to the other the way a transfer goes.</summary>
-        double MeasureBandwidth(IHostSession source, IHostSession destination, CancellationToken ct);
+        /// <summary>Bytes per second streamed from one host to the other the way the move's streams would go (the request's route).</summary>
+        Bandwidth MeasureBandwidth(IHostSession source, IHostSession destination, CancellationToken ct);
     }
 }

@@ -35,7 +35,7 @@ namespace LiveMigrate.Readiness
             // Measured alone: beside the canaries they would see a fraction of what a transfer gets.
             if (source.Session is { } from && destination.Session is { } to)
             {
-                evidence.BytesPerSecond = Probe($"bandwidth {evidence.Pair}", () => _probe.MeasureBandwidth(from, to, ct));
+                evidence.Bandwidth = Probe($"bandwidth {evidence.Pair}", () => _probe.MeasureBandwidth(from, to, ct));
                 if (request.Compression == Transfer.StreamCompression.Auto && evidence.ContainerFacts.Succeeded && evidence.Source.Container.Value is { } container)
                     evidence.Compression = Probe($"memory of {container.Name}", () => _probe.SampleCompression(from, container, ct));
             }

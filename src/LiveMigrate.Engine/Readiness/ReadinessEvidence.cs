@@ -43,7 +43,7 @@ namespace LiveMigrate.Readiness
         public Outcome<NetworkFacts?> Network { get; set; } = Outcome<NetworkFacts?>.NotRun;
         /// <summary>Null value: the destination's CRIU accepts the source's CPU; else why not.</summary>
         public Outcome<string?> Cpu { get; set; } = Outcome<string?>.NotRun;
-        public Outcome<double> BytesPerSecond { get; set; } = Outcome<double>.NotRun;
+        public Outcome<Bandwidth> Bandwidth { get; set; } = Outcome<Bandwidth>.NotRun;
         /// <summary>Run for -Compress Auto only.</summary>
         public Outcome<CompressionSample> Compression { get; set; } = Outcome<CompressionSample>.NotRun;
     }

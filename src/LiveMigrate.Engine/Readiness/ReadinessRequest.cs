@@ -30,7 +30,11 @@ namespace LiveMigrate.Readiness
         public bool NoCanary { get; set; }
         /// <summary>How long each step of the canary (run, checkpoint, restore) may take: CRIU can hang silently.</summary>
         public TimeSpan CanaryTimeout { get; set; } = TimeSpan.FromSeconds(10);
-        /// <summary>Bytes streamed between the hosts to measure the bandwidth a transfer would get.</summary>
+        /// <summary>Bytes streamed between the hosts to measure the bandwidth a transfer would get, relayed through the controller.</summary>
         public long BandwidthSampleBytes { get; set; } = 32L << 20;
+        /// <summary>The same over a direct link: a faster route, where a small sample would mostly time the stream's start.</summary>
+        public long DirectBandwidthSampleBytes { get; set; } = 64L << 20;
+        /// <summary>How the move's streams would go: the bandwidth is measured that way (Auto: direct where a link can be made).</summary>
+        public Transfer.TransferRoute TransferRoute { get; set; } = Transfer.TransferRoute.Auto;
     }
 }

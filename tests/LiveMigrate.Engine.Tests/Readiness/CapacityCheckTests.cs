@@ -29,7 +29,7 @@ namespace LiveMigrate.Tests.Readiness
                 inspect: InspectOutput(MemKb, BundleKb, Config, "bundle_recent_bytes=5242880"), paths: paths);
             e.Source.Facts = Found(Facts(f => f.WriteBytesPerSecond = 524288000));
             e.Destination.Facts = Found(Facts(f => f.WriteBytesPerSecond = 1048576000));
-            e.BytesPerSecond = Found(262144000.0);
+            e.Bandwidth = Found(new Bandwidth(262144000.0, "over a direct link"));
             return e;
         }
 
@@ -192,7 +192,7 @@ namespace LiveMigrate.Tests.Readiness
         public void Without_the_bandwidth_the_downtime_is_not_estimated()
         {
             var e = Sized();
-            e.BytesPerSecond = Broken<double>("Nothing arrived");
+            e.Bandwidth = Broken<Bandwidth>("Nothing arrived");
 
             e.Judge().Row(CapacityChecks.Downtime, Pair).Is(ReadinessStatus.Skipped, "bandwidth");
         }

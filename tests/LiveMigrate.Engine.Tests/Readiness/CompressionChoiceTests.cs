@@ -53,7 +53,7 @@ namespace LiveMigrate.Tests.Readiness
             var e = Container(new ReadinessRequest { Compression = asked });
             e.Source.Facts = Found(Facts(f => { foreach (var c in installed) f.Compressors.Add(c); }));
             e.Destination.Facts = Found(Facts(f => { foreach (var c in installed) f.Compressors.Add(c); }));
-            e.BytesPerSecond = Found(bandwidth);
+            e.Bandwidth = Found(new Bandwidth(bandwidth, "over a direct link"));
             e.Compression = Found(CompressionSample.Parse(sample));
             return e;
         }

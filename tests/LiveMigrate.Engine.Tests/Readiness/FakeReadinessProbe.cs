@@ -51,8 +51,8 @@ namespace LiveMigrate.Tests.Readiness
             });
 
         public string? CheckCpu(IHostSession source, IHostSession destination, CancellationToken ct) => Logged<string?>("CheckCpu", () => null);
-        public double MeasureBandwidth(IHostSession source, IHostSession destination, CancellationToken ct) => Logged("MeasureBandwidth", () => Bandwidth);
-        public double Bandwidth { get; set; } = 500e6;
+        public Bandwidth MeasureBandwidth(IHostSession source, IHostSession destination, CancellationToken ct) => Logged("MeasureBandwidth", () => new Bandwidth(BytesPerSecond, "over a direct link"));
+        public double BytesPerSecond { get; set; } = 500e6;
         public Func<CompressionSample> OnSample { get; set; } = () => CompressionSample.Parse("sample_bytes=0");
         public CompressionSample SampleCompression(IHostSession source, ContainerInfo container, CancellationToken ct) => Logged("SampleCompression", OnSample);
     }

@@ -77,7 +77,7 @@ namespace LiveMigrate.Tests.Readiness
             if (e.Source.Host.Session != null && e.Destination.Host.Session != null)
             {
                 e.Cpu = Found<string?>(null);
-                e.BytesPerSecond = Found(500e6);
+                e.Bandwidth = Found(new Bandwidth(500e6, "over a direct link"));
             }
             return e;
         }

@@ -60,16 +60,16 @@ namespace LiveMigrate.Readiness.Checks
 
         private static ReadinessResult DowntimeRow(ReadinessEvidence e, ContainerFacts c, HostFacts s, HostFacts d, BundleSync sync)
         {
-            if (!e.BytesPerSecond.Succeeded || !e.Source.Canary.Succeeded || !e.Destination.Canary.Succeeded ||
+            if (!e.Bandwidth.Succeeded || !e.Source.Canary.Succeeded || !e.Destination.Canary.Succeeded ||
                 !e.Source.Canary.Value.Succeeded || !e.Destination.Canary.Value.Succeeded || s.WriteBytesPerSecond is null || d.WriteBytesPerSecond is null)
                 return new ReadinessResult(Downtime, e.Pair, ReadinessStatus.Skipped, "Not estimated: it needs the bandwidth, both canaries and both write rates.");
             var frozenBundle = BundleSyncChoice.FrozenBytes(sync, c);
             var (codec, memoryRate) = CompressionChoice.MemoryStream(e);
             var lazy = RestoreChoice.IsLazy(e);
             var estimate = Estimate(c, frozenBundle, e.Source.Canary.Value.Checkpoint!.Value + e.Destination.Canary.Value.Restore!.Value,
-                e.BytesPerSecond.Value, memoryRate, s.WriteBytesPerSecond.Value, d.WriteBytesPerSecond.Value, lazy);
+                e.Bandwidth.Value.BytesPerSecond, memoryRate, s.WriteBytesPerSecond.Value, d.WriteBytesPerSecond.Value, lazy);
             var compressed = codec == Transfer.StreamCompression.None ? "" : $" ({codec}: the memory streams at {memoryRate / 1e6:0} MB/s)";
-            var inputs = $"{Size(c.MemoryBytes)} of memory, {Size(frozenBundle)} of the bundle's {Size(c.BundleBytes)} sent while frozen (-BundleSync {sync}), {e.BytesPerSecond.Value / 1e6:0} MB/s between the hosts{compressed}, " +
+            var inputs = $"{Size(c.MemoryBytes)} of memory, {Size(frozenBundle)} of the bundle's {Size(c.BundleBytes)} sent while frozen (-BundleSync {sync}), {e.Bandwidth.Value.BytesPerSecond / 1e6:0} MB/s between the hosts {e.Bandwidth.Value.Route}{compressed}, " +
                          $"writes at {s.WriteBytesPerSecond.Value / 1e6:0}/{d.WriteBytesPerSecond.Value / 1e6:0} MB/s, {(lazy ? "a lazy restore" : "an eager restore")}, canary {Seconds(e.Source.Canary.Value.Checkpoint.Value + e.Destination.Canary.Value.Restore.Value)}";
             var mode = e.Request.Mode;
             // Pre-copy's final dump never carries more than a stop-and-copy dump: Stop's estimate bounds it.
