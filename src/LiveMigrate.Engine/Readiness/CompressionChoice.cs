@@ -58,17 +58,17 @@ namespace LiveMigrate.Readiness
         }
 
         /// <summary>
-        /// How fast the memory would stream, in bytes of memory per second, and with what: Auto's codec at the rate its
-        /// sample promised, else the bandwidth (a codec named without a sample is not guessed at).
+        /// How fast the memory would stream, in bytes of memory per second, and with what: the codec named or Auto's at the
+        /// rate the sample promised for it, else the bandwidth (a codec without a sample is not guessed at).
         /// </summary>
         internal static (StreamCompression Codec, double BytesPerSecond) MemoryStream(ReadinessEvidence e)
         {
             var link = e.Bandwidth.Value.BytesPerSecond;
-            if (e.Request.Compression != StreamCompression.Auto || !e.Compression.Succeeded || e.Source.KnownFacts == null || e.Destination.KnownFacts == null)
-                return (e.Request.Compression == StreamCompression.Auto ? StreamCompression.None : e.Request.Compression, link);
-            var (codec, usable) = AutoChoice(e);
-            var sample = usable.FirstOrDefault(c => c.Codec == codec);
-            return sample == null ? (StreamCompression.None, link) : (codec, StreamRate(sample, Math.Max(e.Compression.Value.SampleBytes, 1), link));
+            var asked = e.Request.Compression;
+            var sampled = e.Compression.Succeeded && e.Source.KnownFacts != null && e.Destination.KnownFacts != null;
+            var codec = asked != StreamCompression.Auto ? asked : sampled ? AutoChoice(e).Codec : StreamCompression.None;
+            var sample = sampled ? e.Compression.Value.Codecs.FirstOrDefault(c => c.Codec == codec) : null;
+            return (codec, sample == null ? link : StreamRate(sample, Math.Max(e.Compression.Value.SampleBytes, 1), link));
         }
 
         /// <summary>Codecs the request or Auto could use that a host lacks.</summary>

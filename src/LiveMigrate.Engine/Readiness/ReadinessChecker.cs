@@ -36,7 +36,7 @@ namespace LiveMigrate.Readiness
             if (source.Session is { } from && destination.Session is { } to)
             {
                 evidence.Bandwidth = Probe($"bandwidth {evidence.Pair}", () => _probe.MeasureBandwidth(from, to, ct));
-                if (request.Compression == Transfer.StreamCompression.Auto && evidence.ContainerFacts.Succeeded && evidence.Source.Container.Value is { } container)
+                if (request.Compression != Transfer.StreamCompression.None && evidence.ContainerFacts.Succeeded && evidence.Source.Container.Value is { } container)
                     evidence.Compression = Probe($"memory of {container.Name}", () => _probe.SampleCompression(from, container, ct));
             }
             return ReadinessChecks.Judge(evidence);

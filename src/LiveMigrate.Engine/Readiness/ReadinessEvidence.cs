@@ -44,7 +44,7 @@ namespace LiveMigrate.Readiness
         /// <summary>Null value: the destination's CRIU accepts the source's CPU; else why not.</summary>
         public Outcome<string?> Cpu { get; set; } = Outcome<string?>.NotRun;
         public Outcome<Bandwidth> Bandwidth { get; set; } = Outcome<Bandwidth>.NotRun;
-        /// <summary>Run for -Compress Auto only.</summary>
+        /// <summary>Not run for -Compress None.</summary>
         public Outcome<CompressionSample> Compression { get; set; } = Outcome<CompressionSample>.NotRun;
     }
 }

@@ -102,6 +102,17 @@ namespace LiveMigrate.Tests.Readiness
             Assert.Equal(log.Count / 2, log.Count(l => l.StartsWith("end ")));
         }
 
+        [Theory]
+        [InlineData(LiveMigrate.Transfer.StreamCompression.None, false)]
+        [InlineData(LiveMigrate.Transfer.StreamCompression.Zstd, true)]
+        [InlineData(LiveMigrate.Transfer.StreamCompression.Auto, true)]
+        public void The_memory_is_sampled_unless_the_streams_go_uncompressed(LiveMigrate.Transfer.StreamCompression asked, bool sampled)
+        {
+            _checker.Run(new ReadinessRequest { ContainerName = Web, Compression = asked }, _source, _destination, default);
+
+            Assert.Equal(sampled, Began().Contains("SampleCompression"));
+        }
+
         [Fact]
         public void Without_a_container_name_no_container_is_probed_or_judged()
         {
