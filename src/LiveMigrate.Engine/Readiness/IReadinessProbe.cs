@@ -23,7 +23,8 @@ namespace LiveMigrate.Readiness
         /// <summary>Dumps the source's CPU description and has the destination's CRIU check it; null when compatible, else why not.</summary>
         string? CheckCpu(IHostSession source, IHostSession destination, CancellationToken ct);
         /// <summary>A sample of the container's memory compressed on the source with the streams' own programs.</summary>
-        CompressionSample SampleCompression(IHostSession source, ContainerInfo container, CancellationToken ct);
+        /// <param name="pids">The container's tasks, as its inspection listed them.</param>
+        CompressionSample SampleCompression(IHostSession source, IReadOnlyList<int> pids, CancellationToken ct);
         /// <summary>Bytes per second streamed from one host to the other the way the move's streams would go (the request's route).</summary>
         Bandwidth MeasureBandwidth(IHostSession source, IHostSession destination, CancellationToken ct);
     }

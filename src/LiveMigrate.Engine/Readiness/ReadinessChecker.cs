@@ -37,7 +37,7 @@ namespace LiveMigrate.Readiness
             {
                 evidence.Bandwidth = Probe($"bandwidth {evidence.Pair}", () => _probe.MeasureBandwidth(from, to, ct));
                 if (request.Compression != Transfer.StreamCompression.None && evidence.ContainerFacts.Succeeded && evidence.Source.Container.Value is { } container)
-                    evidence.Compression = Probe($"memory of {container.Name}", () => _probe.SampleCompression(from, container, ct));
+                    evidence.Compression = Probe($"memory of {container.Name}", () => _probe.SampleCompression(from, evidence.ContainerFacts.Value.Pids, ct));
             }
             return ReadinessChecks.Judge(evidence);
         }

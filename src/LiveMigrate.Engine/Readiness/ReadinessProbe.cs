@@ -110,13 +110,12 @@ namespace LiveMigrate.Readiness
             throw new InvalidOperationException($"cpuinfo-check.sh failed on {destination.Name} (exit {result.ExitCode}): {result.StandardError.Trim()}");
         }
 
-        public CompressionSample SampleCompression(IHostSession source, ContainerInfo container, CancellationToken ct)
+        public CompressionSample SampleCompression(IHostSession source, IReadOnlyList<int> pids, CancellationToken ct)
         {
             var invariant = System.Globalization.CultureInfo.InvariantCulture;
             var codecs = new[] { StreamCompression.Zstd, StreamCompression.Lz4 }.SelectMany(c => new[] { StreamCodec.Word(c), StreamCodec.Compressor(c)! });
-            var pids = Runc(source).Processes(container.Name, ct).Select(p => p.ToString(invariant));
             return CompressionSample.Parse(Script(source, "memory-sample.sh", ct,
-                new[] { _request.CompressionSampleMiB.ToString(invariant) }.Concat(codecs).Concat(new[] { "--" }).Concat(pids).ToArray()).StandardOutput);
+                new[] { _request.CompressionSampleMiB.ToString(invariant) }.Concat(codecs).Concat(new[] { "--" }).Concat(pids.Select(p => p.ToString(invariant))).ToArray()).StandardOutput);
         }
 
         public Bandwidth MeasureBandwidth(IHostSession source, IHostSession destination, CancellationToken ct)

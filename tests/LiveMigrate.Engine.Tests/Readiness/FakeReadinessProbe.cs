@@ -54,6 +54,7 @@ namespace LiveMigrate.Tests.Readiness
         public Bandwidth MeasureBandwidth(IHostSession source, IHostSession destination, CancellationToken ct) => Logged("MeasureBandwidth", () => new Bandwidth(BytesPerSecond, "over a direct link"));
         public double BytesPerSecond { get; set; } = 500e6;
         public Func<CompressionSample> OnSample { get; set; } = () => CompressionSample.Parse("sample_bytes=0");
-        public CompressionSample SampleCompression(IHostSession source, ContainerInfo container, CancellationToken ct) => Logged("SampleCompression", OnSample);
+        public IReadOnlyList<int>? SampledPids { get; private set; }
+        public CompressionSample SampleCompression(IHostSession source, IReadOnlyList<int> pids, CancellationToken ct) => Logged("SampleCompression", () => { SampledPids = pids; return OnSample(); });
     }
 }

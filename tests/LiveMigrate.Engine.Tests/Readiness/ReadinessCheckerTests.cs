@@ -111,6 +111,8 @@ namespace LiveMigrate.Tests.Readiness
             _checker.Run(new ReadinessRequest { ContainerName = Web, Compression = asked }, _source, _destination, default);
 
             Assert.Equal(sampled, Began().Contains("SampleCompression"));
+            // The tasks the inspection listed: no second runc ps on the source.
+            if (sampled) Assert.Equal(new[] { 4242, 4250 }, _probe.SampledPids);
         }
 
         [Fact]
