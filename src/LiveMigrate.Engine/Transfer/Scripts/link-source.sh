@@ -1,20 +1,22 @@
 # The source's end of a migration's direct link: its own OpenSSH connection to the destination, made with a
 # throwaway key and trusting only the destination's host key as the controller verified it.
 #   key DIR                      makes DIR (0700) and the key; prints the public key
-#   connect DIR TARGET PORT KEY [GROUP]   trusts only KEY ("type base64") for the destination; opens the master
-#                                connection and registers it there (revoking the key ends it); with GROUP the master runs
-#                                as that group, the only one post-copy's page port admits (port-guard.sh)
+#   connect DIR TARGET PORT KEY  trusts only KEY ("type base64") for the destination; opens the master connection and
+#                                registers it there (revoking the key ends it)
 #   send DIR SNAPSHOT CODEC COMPRESSOR PATH...  streams the absolute paths as tar through the master, to the same paths;
 #                                SNAPSHOT "-" or a listed-incremental file; CODEC none, zstd or lz4, the destination's
 #                                decompressor; COMPRESSOR the program line tar compresses with ("-" for none); prints tar's
 #                                progress and totals (bytes of the tar stream before compression)
-#   forward DIR LISTEN TO        lets programs on the destination reach 127.0.0.1:TO here through 127.0.0.1:LISTEN there
-#   unforward DIR LISTEN TO      undoes it
+#   pages DIR TO GROUP           carries post-copy's pages between 127.0.0.1:TO here (the lazy dump) and the one client
+#                                of the destination's page port, over a session of the master whose forced command
+#                                listens there (the key may forward nothing); runs as GROUP, the only one TO admits
+#                                (port-guard.sh); prints "ready" once the destination listens; ends when either end does,
+#                                or its own input (the controller letting go)
 #   close DIR                    ends the master connection and removes DIR with the key
 set -u
 cmd=$1 dir=$2
 shift 2
-# "as": how ssh runs (connect sets it for the master); streams through the master need nothing of it.
+# "as": what runs ssh (pages sets it); streams through the master need nothing of it.
 as=
 link() {
   $as ssh -F /dev/null -o BatchMode=yes -o IdentitiesOnly=yes -i "$dir/key" -o UserKnownHostsFile="$dir/known_hosts" \
@@ -33,7 +35,6 @@ key)
   ;;
 connect)
   target=$1 port=$2 hostkey=$3
-  case ${4:-} in '') ;; *[!a-z0-9_-]*) echo "error=bad group $4"; exit 2 ;; *) as="setpriv --regid $4 --keep-groups" ;; esac
   printf 'livemigrate-destination %s\n' "$hostkey" > "$dir/known_hosts"
   printf '%s\n%s\n' "$target" "$port" > "$dir/target"
   # -f: backgrounds once authenticated; its output goes to a file, or this session would wait for it.
@@ -71,11 +72,33 @@ send)
   if [ "$packed" != 0 ] && ! { [ -n "$inc" ] && [ "$packed" = 1 ]; }; then echo "error=tar on the source failed (exit $packed)"; exit 1; fi
   if [ "$sent" != 0 ]; then echo "error=the destination's end failed (exit $sent): $(tr '\n' ' ' < "$dir/recv.err" | head -c 400)"; exit 1; fi
   ;;
-forward|unforward)
+pages)
+  to=$1 group=$2
+  case $to in *[!0-9]*|'') echo "error=bad port $to"; exit 2 ;; esac
+  case $group in *[!a-z0-9_-]*|'') echo "error=bad group $group"; exit 2 ;; esac
+  command -v bash >/dev/null || { echo "error=bash is not installed on the source (post-copy's pages need its /dev/tcp)"; exit 3; }
   { read -r target; read -r port; } < "$dir/target"
-  if [ "$cmd" = forward ]; then op=forward; else op=cancel; fi
-  link -O "$op" -R "127.0.0.1:$1:127.0.0.1:$2" -p "$port" "$target" >/dev/null 2>"$dir/forward.err" ||
-    { echo "error=$(tr '\n' ' ' < "$dir/forward.err" | head -c 400)"; exit 1; }
+  # The destination says 'L' once it listens and 'C' once its client came: only then does the lazy dump here listen.
+  # The dump's port admits only GROUP, hence setpriv; any end ends the rest (the controller's input included).
+  bridge='export LC_ALL=C
+to=$1; shift
+coproc LINK { exec "$@"; }
+exec 4<&0 5<&"${LINK[0]}" 6>&"${LINK[1]}"
+{ cat <&4 >/dev/null; kill "$LINK_PID" 2>/dev/null; } &
+IFS= read -r -n 1 -u 5 m
+[ "$m" = L ] || { echo "error=the destination did not listen for the pages"; exit 1; }
+echo ready
+IFS= read -r -n 1 -u 5 m
+[ "$m" = C ] || exit 1
+exec 3<>"/dev/tcp/127.0.0.1/$to" || exit 1
+cat <&5 >&3 &
+cat <&3 >&6 &
+wait -n
+kill $(jobs -p) "$LINK_PID" 2>/dev/null
+exit 0'
+  bridged() { exec setpriv --regid "$group" --keep-groups bash -c "$bridge" page-bridge "$to" "$@"; }
+  as=bridged
+  link -o ControlMaster=no -T -p "$port" "$target" pages
   ;;
 close)
   if [ -S "$dir/ctl" ]; then
