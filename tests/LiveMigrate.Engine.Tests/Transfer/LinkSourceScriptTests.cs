@@ -10,7 +10,7 @@ using Xunit;
 
 namespace LiveMigrate.Tests.Transfer
 {
-    /// <summary>link-source.sh send run by a real /bin/sh and GNU tar, with an ssh on PATH that keeps the stream and the remote command.</summary>
+    /// <summary>link-source.sh send and pages run by a real /bin/sh (and bash, GNU tar), with an ssh on PATH that stands for the destination.</summary>
     public sealed class LinkSourceScriptTests : IDisposable
     {
         private readonly TempDirectory _dir = new TempDirectory();
@@ -42,6 +42,88 @@ namespace LiveMigrate.Tests.Transfer
             Assert.Matches(@"Total bytes written: \d+", result.StandardOutput);
             Assert.Contains(tree.TrimStart('/') + "/pages-1.img",
                 ExternalTool.Run("sh", "-c", "\"$1\" -d -q -c < \"$2\" | tar -tf -", "sh", word, Path.Combine(bin, "ssh.tar")));
+        }
+
+        [Fact]
+        public async System.Threading.Tasks.Task Pages_connects_to_the_lazy_dump_only_once_the_destination_has_its_client_and_carries_both_ways()
+        {
+            var (link, bin) = Link();
+            // The destination's forced command: listening ('L'), its client came ('C'), then it echoes what the source sends.
+            File.WriteAllText(Path.Combine(bin, "ssh"), "#!/bin/sh\nfor a; do last=$a; done\nprintf '%s' \"$last\" > \"$0.asked\"\nprintf L\nsleep 0.5\nprintf C\nexec cat\n");
+            ExternalTool.Run("chmod", "+x", Path.Combine(bin, "ssh"));
+            var dump = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+            dump.Start();
+            try
+            {
+                var port = ((System.Net.IPEndPoint)dump.LocalEndpoint).Port;
+                using var pages = new LocalHostSession().Start(new CommandLine("sh", "-c", "PATH=$1:$PATH; shift; exec sh -c \"$@\"", "sh", bin,
+                    HostScript.Text("link-source.sh"), "link-source.sh", "pages", link, port.ToString(), "root"));
+                var reader = new StreamReader(pages.StandardOutput);
+
+                Assert.Equal("ready", reader.ReadLine());
+                Assert.False(dump.Pending(), "the source connects before the destination's client came");
+                var accepted = dump.AcceptTcpClientAsync();
+                Assert.True(await System.Threading.Tasks.Task.WhenAny(accepted, System.Threading.Tasks.Task.Delay(10000)) == accepted, "the source never connected to the lazy dump");
+                using var client = await accepted;
+                var stream = client.GetStream();
+                stream.Write(new byte[] { 7, 0, 1, 2 }, 0, 4);
+                var back = new byte[4];
+                var read = 0;
+                stream.ReadTimeout = 10000;
+                while (read < 4) read += stream.Read(back, read, 4 - read);
+                Assert.Equal(new byte[] { 7, 0, 1, 2 }, back);
+                Assert.Equal("pages", File.ReadAllText(Path.Combine(bin, "ssh.asked")));
+
+                // The controller letting go ends it, and with it the lazy dump's connection.
+                pages.StandardInput.Dispose();
+                Assert.Equal(0, stream.Read(back, 0, 4));
+                Assert.Equal(0, pages.WaitForExit(TimeSpan.FromSeconds(10), CancellationToken.None).ExitCode);
+            }
+            finally { dump.Stop(); }
+        }
+
+        [Fact]
+        public void Pages_fails_and_never_connects_when_the_destination_does_not_listen()
+        {
+            var (link, bin) = Link();
+            File.WriteAllText(Path.Combine(bin, "ssh"), "#!/bin/sh\necho \"refused: this link carries no pages\" >&2\nexit 1\n");
+            ExternalTool.Run("chmod", "+x", Path.Combine(bin, "ssh"));
+            var dump = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+            dump.Start();
+            try
+            {
+                var port = ((System.Net.IPEndPoint)dump.LocalEndpoint).Port;
+                var result = new LocalHostSession().Run(new CommandLine("sh", "-c", "PATH=$1:$PATH; shift; exec sh -c \"$@\"", "sh", bin,
+                    HostScript.Text("link-source.sh"), "link-source.sh", "pages", link, port.ToString(), "root"), TimeSpan.FromSeconds(20), CancellationToken.None);
+
+                Assert.NotEqual(0, result.ExitCode);
+                Assert.Contains("error=the destination did not listen for the pages", result.StandardOutput);
+                Assert.Contains("carries no pages", result.StandardError);
+                Assert.False(dump.Pending());
+            }
+            finally { dump.Stop(); }
+        }
+
+        [Theory]
+        [InlineData("22;x", "root")]
+        [InlineData("22", "root;x")]
+        [InlineData("", "root")]
+        public void Pages_refuses_a_port_or_group_that_is_not_one_word(string port, string group)
+        {
+            var (link, _) = Link();
+
+            var result = new LocalHostSession().Run(new CommandLine("sh", "-c", HostScript.Text("link-source.sh"), "link-source.sh", "pages", link, port, group),
+                TimeSpan.FromSeconds(20), CancellationToken.None);
+
+            Assert.Equal(2, result.ExitCode);
+            Assert.StartsWith("error=bad ", result.StandardOutput);
+        }
+
+        private (string Link, string Bin) Link()
+        {
+            var link = Directory.CreateDirectory(_dir.File("link")).FullName;
+            File.WriteAllText(Path.Combine(link, "target"), "root@dst\n22\n");
+            return (link, Directory.CreateDirectory(_dir.File("bin")).FullName);
         }
 
         private (CommandResult Result, string Bin, string Tree, string Snapshot) Send(StreamCompression codec, bool snapshot)
