@@ -99,3 +99,67 @@ done
         Get-LabProcess 'page-guard-[0-9a-f]+ bridge ' | Should -BeNullOrEmpty -Because 'the bridge ends with the pages'
     }
 }
+
+# The bridge alone, on this machine: bounded in connections, in time, and by its session.
+Describe 'The page guard''s bridge' {
+    BeforeAll {
+        $guard = Join-Path $env:LIVEMIGRATE_MODULE 'page-guard'
+        # Runs the bridge on a free port with its stdin/stdout on a coprocess and does $2 (bash) with it: key=value lines.
+        function Invoke-Bridge([string] $Seconds, [string] $Script) {
+            $run = 'guard=$1 seconds=$2 port=$(( 33000 + RANDOM % 2000 ))
+coproc B { exec "$guard" bridge "$port" "$seconds" 2>&1; }
+exec 5<&"${B[0]}" 6>&"${B[1]}"
+pid=$B_PID
+IFS= read -r -n 1 -t 5 -u 5 m; echo "first=$m"
+' + $Script
+            $said = @{}
+            foreach ($line in @(& bash -c $run bridge $guard $Seconds)) { $k, $v = $line -split '=', 2; $said[$k] = $v }
+            $said
+        }
+    }
+
+    It 'listens, drops root, takes one connection and no second, and carries both ways' {
+        $said = Invoke-Bridge 30 @'
+echo "uid=$(awk '/^Uid:/ { print $2 }' /proc/$pid/status)"
+exec 3<>"/dev/tcp/127.0.0.1/$port"
+IFS= read -r -n 1 -t 5 -u 5 m; echo "second=$m"
+if exec 4<>"/dev/tcp/127.0.0.1/$port"; then echo "another=taken"; else echo "another=refused"; fi 2>/dev/null
+printf 'ping' >&3; IFS= read -r -n 4 -t 5 -u 5 got; echo "up=$got"
+printf 'pong' >&6; IFS= read -r -n 4 -t 5 -u 3 got; echo "down=$got"
+exec 3<&-
+wait "$pid"; echo "exit=$?"
+'@
+        $said['first'] | Should -Be 'L'
+        $said['uid'] | Should -Be '65534'
+        $said['second'] | Should -Be 'C'
+        $said['another'] | Should -Be 'refused'
+        $said['up'] | Should -Be 'ping'
+        $said['down'] | Should -Be 'pong'
+        $said['exit'] | Should -Be '0' -Because 'its client closing ends it'
+    }
+
+    It 'ends when its session does, even while it waits for its client' {
+        $said = Invoke-Bridge 30 @'
+exec 6>&- ; eval "exec ${B[1]}>&-"
+start=$SECONDS; wait "$pid"; echo "exit=$?"; echo "took=$((SECONDS - start))"
+'@
+        $said['first'] | Should -Be 'L'
+        $said['exit'] | Should -Be '0'
+        [int]$said['took'] | Should -BeLessThan 5
+    }
+
+    It 'ends when the key''s lifetime is over, client or not' {
+        $said = Invoke-Bridge 1 @'
+wait "$pid"; echo "exit=$?"
+'@
+        $said['first'] | Should -Be 'L'
+        $said['exit'] | Should -Be '1'
+    }
+
+    It 'refuses a port or a lifetime that is not one' -ForEach @(
+        @{ Port = '0'; Seconds = '10' }, @{ Port = '65536'; Seconds = '10' }, @{ Port = '22x'; Seconds = '10' }, @{ Port = '30000'; Seconds = '0' }
+    ) {
+        & $guard bridge $Port $Seconds 2>$null
+        $LASTEXITCODE | Should -Be 2
+    }
+}
