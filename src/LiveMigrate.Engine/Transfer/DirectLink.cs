@@ -157,33 +157,30 @@ namespace LiveMigrate.Transfer
         /// <summary>
         /// Carries post-copy's pages between 127.0.0.1:<paramref name="sourcePort"/> on the source (the lazy dump) and the
         /// one client that connects to 127.0.0.1:<paramref name="destinationPort"/> there, the page port the key was granted:
-        /// a session of this link whose forced command listens there (the page guard's bridge). Returns once it listens;
-        /// dispose to end it. Revoking the key ends it too, as does the key's lifetime.
+        /// a session of this link whose forced command listens there (the page guard's bridge). Returns once it listens.
+        /// Like the link, it outlives this controller (a resume may find the pages all arrived); dispose to end it. Closing
+        /// or revoking the link ends it too, as does the key's lifetime.
         /// </summary>
         public IDisposable CarryPages(int destinationPort, int sourcePort)
         {
             if (_pagePort != destinationPort)
                 throw new InvalidOperationException($"The link's key may carry pages only to {(_pagePort == null ? "no port" : "port " + _pagePort)} on {_destination.Name}, not {destinationPort}.");
-            var carry = HostScript.Command("link-source.sh", new[] { "pages", _dir, sourcePort.ToString(System.Globalization.CultureInfo.InvariantCulture), PageClients.Group });
-            carry.HostTimeout = _lifetime;
-            var process = _source.Start(carry);
-            var said = System.Threading.Tasks.Task.Run(() =>
-                new StreamReader(process.StandardOutput, System.Text.Encoding.UTF8, false, 256, leaveOpen: true).ReadLine());
-            var line = System.Threading.Tasks.Task.WhenAny(said, System.Threading.Tasks.Task.Delay(StepTimeout)).Result == said &&
-                said.Status == System.Threading.Tasks.TaskStatus.RanToCompletion ? said.Result : null;
-            if (line == "ready") return process;
-            // Its input closing ends it, whatever it waits for.
-            process.StandardInput.Dispose();
-            string ended;
-            try
+            var invariant = System.Globalization.CultureInfo.InvariantCulture;
+            RunOnSource(CancellationToken.None, "pages", sourcePort.ToString(invariant), PageClients.Group, ((long)Math.Ceiling(_lifetime.TotalSeconds)).ToString(invariant));
+            return new Undo(() => RunOnSource(CancellationToken.None, "unpages"));
+        }
+
+        private sealed class Undo : IDisposable
+        {
+            private Action? _undo;
+            public Undo(Action undo) { _undo = undo; }
+
+            public void Dispose()
             {
-                var result = process.WaitForExit(TimeSpan.FromSeconds(10), CancellationToken.None);
-                ended = $"exit {result.ExitCode}: {CommandFailedException.Excerpt(result.StandardError.Trim())}";
+                var undo = Interlocked.Exchange(ref _undo, null);
+                try { undo?.Invoke(); }
+                catch (Exception) { /* the link's close ends the pages with the connection */ }
             }
-            catch (CommandFailedException ex) { ended = ex.Message; }
-            finally { process.Dispose(); }
-            var why = line != null && line.StartsWith("error=", StringComparison.Ordinal) ? line.Substring(6) + "; " : "";
-            throw new InvalidOperationException($"The destination {_destination.Name} did not listen for the pages within {StepTimeout.TotalSeconds:0} s ({why}{ended}).");
         }
 
         /// <summary>Ends the connection and revokes the key; what could not be undone is thrown (the key still expires).</summary>

@@ -45,7 +45,7 @@ namespace LiveMigrate.Tests.Transfer
         }
 
         [Fact]
-        public async System.Threading.Tasks.Task Pages_connects_to_the_lazy_dump_only_once_the_destination_has_its_client_and_carries_both_ways()
+        public async System.Threading.Tasks.Task Pages_connects_to_the_lazy_dump_only_once_the_destination_has_its_client_carries_both_ways_and_outlives_the_call()
         {
             var (link, bin) = Link();
             // The destination's forced command: listening ('L'), its client came ('C'), then it echoes what the source sends.
@@ -56,11 +56,9 @@ namespace LiveMigrate.Tests.Transfer
             try
             {
                 var port = ((System.Net.IPEndPoint)dump.LocalEndpoint).Port;
-                using var pages = new LocalHostSession().Start(new CommandLine("sh", "-c", "PATH=$1:$PATH; shift; exec sh -c \"$@\"", "sh", bin,
-                    HostScript.Text("link-source.sh"), "link-source.sh", "pages", link, port.ToString(), "root"));
-                var reader = new StreamReader(pages.StandardOutput);
+                var started = Pages(bin, link, port.ToString(), "root", "60");
 
-                Assert.Equal("ready", reader.ReadLine());
+                Assert.True(started.Succeeded, started.StandardOutput + started.StandardError);
                 Assert.False(dump.Pending(), "the source connects before the destination's client came");
                 var accepted = dump.AcceptTcpClientAsync();
                 Assert.True(await System.Threading.Tasks.Task.WhenAny(accepted, System.Threading.Tasks.Task.Delay(10000)) == accepted, "the source never connected to the lazy dump");
@@ -74,12 +72,14 @@ namespace LiveMigrate.Tests.Transfer
                 Assert.Equal(new byte[] { 7, 0, 1, 2 }, back);
                 Assert.Equal("pages", File.ReadAllText(Path.Combine(bin, "ssh.asked")));
 
-                // The controller letting go ends it, and with it the lazy dump's connection.
-                pages.StandardInput.Dispose();
+                Assert.True(Pages(bin, link, "unpages").Succeeded);
                 Assert.Equal(0, stream.Read(back, 0, 4));
-                Assert.Equal(0, pages.WaitForExit(TimeSpan.FromSeconds(10), CancellationToken.None).ExitCode);
             }
-            finally { dump.Stop(); }
+            finally
+            {
+                dump.Stop();
+                Pages(bin, link, "unpages");
+            }
         }
 
         [Fact]
@@ -92,32 +92,35 @@ namespace LiveMigrate.Tests.Transfer
             dump.Start();
             try
             {
-                var port = ((System.Net.IPEndPoint)dump.LocalEndpoint).Port;
-                var result = new LocalHostSession().Run(new CommandLine("sh", "-c", "PATH=$1:$PATH; shift; exec sh -c \"$@\"", "sh", bin,
-                    HostScript.Text("link-source.sh"), "link-source.sh", "pages", link, port.ToString(), "root"), TimeSpan.FromSeconds(20), CancellationToken.None);
+                var result = Pages(bin, link, ((System.Net.IPEndPoint)dump.LocalEndpoint).Port.ToString(), "root", "60");
 
-                Assert.NotEqual(0, result.ExitCode);
+                Assert.Equal(1, result.ExitCode);
                 Assert.Contains("error=the destination did not listen for the pages", result.StandardOutput);
-                Assert.Contains("carries no pages", result.StandardError);
+                Assert.Contains("carries no pages", result.StandardOutput);
                 Assert.False(dump.Pending());
             }
             finally { dump.Stop(); }
         }
 
         [Theory]
-        [InlineData("22;x", "root")]
-        [InlineData("22", "root;x")]
-        [InlineData("", "root")]
-        public void Pages_refuses_a_port_or_group_that_is_not_one_word(string port, string group)
+        [InlineData("22;x", "root", "60")]
+        [InlineData("22", "root;x", "60")]
+        [InlineData("", "root", "60")]
+        [InlineData("22", "root", "1d")]
+        public void Pages_refuses_a_port_group_or_lifetime_that_is_not_one_word(string port, string group, string seconds)
         {
-            var (link, _) = Link();
+            var (link, bin) = Link();
 
-            var result = new LocalHostSession().Run(new CommandLine("sh", "-c", HostScript.Text("link-source.sh"), "link-source.sh", "pages", link, port, group),
-                TimeSpan.FromSeconds(20), CancellationToken.None);
+            var result = Pages(bin, link, port, group, seconds);
 
             Assert.Equal(2, result.ExitCode);
             Assert.StartsWith("error=bad ", result.StandardOutput);
         }
+
+        /// <summary>link-source.sh pages (or unpages, with no arguments) with the fake ssh of <paramref name="bin"/>.</summary>
+        private static CommandResult Pages(string bin, string link, params string[] args) =>
+            new LocalHostSession().Run(new CommandLine(new[] { "sh", "-c", "PATH=$1:$PATH; shift; exec sh -c \"$@\"", "sh", bin, HostScript.Text("link-source.sh"), "link-source.sh" }
+                .Concat(args.Length == 1 ? new[] { args[0], link } : new[] { "pages", link }.Concat(args))), TimeSpan.FromSeconds(30), CancellationToken.None);
 
         private (string Link, string Bin) Link()
         {

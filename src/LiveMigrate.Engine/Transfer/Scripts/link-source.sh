@@ -7,11 +7,13 @@
 #                                SNAPSHOT "-" or a listed-incremental file; CODEC none, zstd or lz4, the destination's
 #                                decompressor; COMPRESSOR the program line tar compresses with ("-" for none); prints tar's
 #                                progress and totals (bytes of the tar stream before compression)
-#   pages DIR TO GROUP           carries post-copy's pages between 127.0.0.1:TO here (the lazy dump) and the one client
+#   pages DIR TO GROUP SECONDS   carries post-copy's pages between 127.0.0.1:TO here (the lazy dump) and the one client
 #                                of the destination's page port, over a session of the master whose forced command
-#                                listens there (the key may forward nothing); runs as GROUP, the only one TO admits
-#                                (port-guard.sh); prints "ready" once the destination listens; ends when either end does,
-#                                or its own input (the controller letting go)
+#                                listens there (the key may forward nothing); in the background, as GROUP, the only one
+#                                TO admits (port-guard.sh): it outlives the controller, as the link does, and ends when
+#                                either end does, with unpages or close, or after SECONDS. Returns once the destination
+#                                listens
+#   unpages DIR                  ends it
 #   close DIR                    ends the master connection and removes DIR with the key
 set -u
 cmd=$1 dir=$2
@@ -23,6 +25,14 @@ link() {
     -o GlobalKnownHostsFile=/dev/null -o StrictHostKeyChecking=yes -o HostKeyAlias=livemigrate-destination \
     -o ControlPath="$dir/ctl" -o Compression=no -o ForwardAgent=no -o ForwardX11=no \
     -o Ciphers=aes128-gcm@openssh.com,aes256-gcm@openssh.com,chacha20-poly1305@openssh.com,aes128-ctr,aes256-ctr "$@"
+}
+# Ends the pages' bridge: its process group, if the pid still is the bridge of this link (its command line names DIR).
+stop_pages() {
+  pid=$(cat "$dir/pages.pid" 2>/dev/null)
+  case $pid in ''|*[!0-9]*) return 0 ;; esac
+  # bash's kill: dash's takes no process group.
+  case $(tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null) in *" $dir/"*) bash -c 'kill -TERM -- "-$1"' kill "$pid" 2>/dev/null ;; esac
+  rm -f -- "$dir/pages.pid"
 }
 case $cmd in
 key)
@@ -73,18 +83,19 @@ send)
   if [ "$sent" != 0 ]; then echo "error=the destination's end failed (exit $sent): $(tr '\n' ' ' < "$dir/recv.err" | head -c 400)"; exit 1; fi
   ;;
 pages)
-  to=$1 group=$2
+  to=$1 group=$2 secs=$3
   case $to in *[!0-9]*|'') echo "error=bad port $to"; exit 2 ;; esac
   case $group in *[!a-z0-9_-]*|'') echo "error=bad group $group"; exit 2 ;; esac
+  case $secs in *[!0-9]*|'') echo "error=bad lifetime $secs"; exit 2 ;; esac
   command -v bash >/dev/null || { echo "error=bash is not installed on the source (post-copy's pages need its /dev/tcp)"; exit 3; }
   { read -r target; read -r port; } < "$dir/target"
+  stop_pages
   # The destination says 'L' once it listens and 'C' once its client came: only then does the lazy dump here listen.
-  # The dump's port admits only GROUP, hence setpriv; any end ends the rest (the controller's input included).
+  # Either end ending ends the rest.
   bridge='export LC_ALL=C
 to=$1; shift
 coproc LINK { exec "$@"; }
-exec 4<&0 5<&"${LINK[0]}" 6>&"${LINK[1]}"
-{ cat <&4 >/dev/null; kill "$LINK_PID" 2>/dev/null; } &
+exec 5<&"${LINK[0]}" 6>&"${LINK[1]}"
 IFS= read -r -n 1 -u 5 m
 [ "$m" = L ] || { echo "error=the destination did not listen for the pages"; exit 1; }
 echo ready
@@ -96,11 +107,32 @@ cat <&3 >&6 &
 wait -n
 kill $(jobs -p) "$LINK_PID" 2>/dev/null
 exit 0'
-  bridged() { exec setpriv --regid "$group" --keep-groups bash -c "$bridge" page-bridge "$to" "$@"; }
+  # A session and process group of its own: the controller's session ending leaves it, unpages ends all of it.
+  bridged() {
+    setsid timeout --kill-after=5 "$secs" setpriv --regid "$group" --keep-groups bash -c "$bridge" page-bridge "$to" "$@" \
+      </dev/null >"$dir/pages.out" 2>"$dir/pages.err" &
+    echo $! > "$dir/pages.pid"
+  }
+  : > "$dir/pages.out"
   as=bridged
   link -o ControlMaster=no -T -p "$port" "$target" pages
+  pid=$(cat "$dir/pages.pid")
+  i=0
+  until [ "$(head -n 1 "$dir/pages.out")" = ready ]; do
+    if ! kill -0 "$pid" 2>/dev/null || [ $i -ge 200 ]; then
+      stop_pages
+      echo "error=$(head -n 1 "$dir/pages.out" | sed 's/^error=//') $(tr '\n' ' ' < "$dir/pages.err" | head -c 400)"
+      exit 1
+    fi
+    sleep 0.1
+    i=$((i + 1))
+  done
+  ;;
+unpages)
+  stop_pages
   ;;
 close)
+  stop_pages
   if [ -S "$dir/ctl" ]; then
     { read -r target; read -r port; } < "$dir/target"
     master=$(link -O check -p "$port" "$target" 2>&1 | sed -n 's/.*(pid=\([0-9]*\)).*/\1/p')
