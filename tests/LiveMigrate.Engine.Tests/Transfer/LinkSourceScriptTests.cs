@@ -107,6 +107,7 @@ namespace LiveMigrate.Tests.Transfer
         [InlineData("22", "root;x", "60")]
         [InlineData("", "root", "60")]
         [InlineData("22", "root", "1d")]
+        [InlineData("22", "root", "0")]
         public void Pages_refuses_a_port_group_or_lifetime_that_is_not_one_word(string port, string group, string seconds)
         {
             var (link, bin) = Link();

@@ -86,7 +86,8 @@ pages)
   to=$1 group=$2 secs=$3
   case $to in *[!0-9]*|'') echo "error=bad port $to"; exit 2 ;; esac
   case $group in *[!a-z0-9_-]*|'') echo "error=bad group $group"; exit 2 ;; esac
-  case $secs in *[!0-9]*|'') echo "error=bad lifetime $secs"; exit 2 ;; esac
+  # timeout(1) takes 0 for no limit: never that.
+  case $secs in *[!0-9]*|''|0) echo "error=bad lifetime $secs"; exit 2 ;; esac
   command -v bash >/dev/null || { echo "error=bash is not installed on the source (post-copy's pages need its /dev/tcp)"; exit 3; }
   { read -r target; read -r port; } < "$dir/target"
   stop_pages
