@@ -48,8 +48,10 @@ namespace LiveMigrate.Tests.Transfer
         public async System.Threading.Tasks.Task Pages_connects_to_the_lazy_dump_only_once_the_destination_has_its_client_carries_both_ways_and_outlives_the_call()
         {
             var (link, bin) = Link();
-            // The destination's forced command: listening ('L'), its client came ('C'), then it echoes what the source sends.
-            File.WriteAllText(Path.Combine(bin, "ssh"), "#!/bin/sh\nfor a; do last=$a; done\nprintf '%s' \"$last\" > \"$0.asked\"\nprintf L\nsleep 0.5\nprintf C\nexec cat\n");
+            // The destination's forced command: listening ('L'), its client came ('C', once the test says so), then it
+            // echoes what the source sends.
+            File.WriteAllText(Path.Combine(bin, "ssh"), "#!/bin/sh\nfor a; do last=$a; done\nprintf '%s' \"$last\" > \"$0.asked\"\nprintf L\n" +
+                "while [ ! -e \"$0.client\" ]; do sleep 0.05; done\nprintf C\nexec cat\n");
             ExternalTool.Run("chmod", "+x", Path.Combine(bin, "ssh"));
             var dump = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
             dump.Start();
@@ -59,7 +61,9 @@ namespace LiveMigrate.Tests.Transfer
                 var started = Pages(bin, link, port.ToString(), "root", "60");
 
                 Assert.True(started.Succeeded, started.StandardOutput + started.StandardError);
+                Thread.Sleep(300);
                 Assert.False(dump.Pending(), "the source connects before the destination's client came");
+                File.WriteAllText(Path.Combine(bin, "ssh.client"), "");
                 var accepted = dump.AcceptTcpClientAsync();
                 Assert.True(await System.Threading.Tasks.Task.WhenAny(accepted, System.Threading.Tasks.Task.Delay(10000)) == accepted, "the source never connected to the lazy dump");
                 using var client = await accepted;
