@@ -14,8 +14,8 @@ namespace LiveMigrate.Transfer
     /// instead of through the controller (which then decrypts and encrypts every byte once more). The destination lets
     /// in a throwaway key, only to unpack tar under the migration's own folders (confined by tree-unpack.sh: no shell, no
     /// forwarding of any kind) or to carry post-copy's pages over a session of its own, until revoked, which also ends
-    /// its connections, or expired; the
-    /// source trusts only the host key the controller itself verified. Opened before the freeze: no login while frozen.
+    /// its connections, or expired; the source trusts only the host key the controller itself verified. Opened before
+    /// the freeze: no login while frozen.
     /// </summary>
     public sealed class DirectLink : IDisposable
     {
