@@ -80,7 +80,7 @@ function Task-Build {
     New-Item -ItemType Directory -Force "$out/desktop", "$out/core", "$out/en-US" | Out-Null
     Copy-Item "$obj/desktop/LiveMigrate.dll" $out
     # The page guard runs on destination hosts (x86-64 Linux), which need nothing installed for it: static, stripped.
-    Invoke-Native gcc -O2 -static -s -Wall -Wextra -Werror -o "$out/page-guard" (Join-Path $root 'src/page-guard/page-guard.c')
+    Invoke-Native gcc -O2 -static -s -Wall -Wextra -Werror -o "$out/page-guard" (Join-Path $root 'src/page-guard/page-guard.c') (Join-Path $root 'src/page-guard/page-bridge.c')
     Get-ChildItem "$obj/desktop/*.dll" -Exclude 'LiveMigrate.dll', 'System.Management.Automation.dll' | Copy-Item -Destination "$out/desktop"
     Get-ChildItem "$obj/core/*.dll" | Copy-Item -Destination "$out/core"
     Copy-Item (Join-Path $root 'module/LiveMigrate/*.ps1xml') $out

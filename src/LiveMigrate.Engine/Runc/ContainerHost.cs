@@ -39,7 +39,7 @@ namespace LiveMigrate.Runc
         public IHostProcess StartLazyCheckpoint(string name, string imageDir, int port, CancellationToken ct) => _daemons.StartLazyCheckpoint(name, imageDir, port, ct);
         public void EndLazyCheckpoint(string name, string imageDir, CancellationToken ct) => _daemons.EndLazyCheckpoint(name, imageDir, ct);
         public long CountLazyPages(string imageDir, CancellationToken ct) => _daemons.CountLazyPages(imageDir, ct);
-        public void InstallPageGuard(CancellationToken ct) => _daemons.InstallPageGuard(ct);
+        public string InstallPageGuard(CancellationToken ct) => _daemons.InstallPageGuard(ct);
         public IHostProcess StartLazyPages(string name, string imageDir, int? port) => _daemons.StartLazyPages(name, imageDir, port);
         public string? PageGuardState(string imageDir, CancellationToken ct) => _daemons.PageGuardState(imageDir, ct);
         public void StopPageDaemons(string imageDir, CancellationToken ct) => _daemons.StopPageDaemons(imageDir, ct);

@@ -78,11 +78,11 @@ namespace LiveMigrate.Runc
             return Pagemap.SplitFramed(framed).Sum(Pagemap.LazyPages);
         }
 
-        public void InstallPageGuard(CancellationToken ct)
+        public string InstallPageGuard(CancellationToken ct)
         {
-            if (_pageGuard != null) return;
+            if (_pageGuard != null) return _pageGuard;
             var program = PageGuard.ReadLocal(Options.PageGuardPath);
-            _pageGuard = _host.Install(program, PageGuard.RemoteName(program), ct);
+            return _pageGuard = _host.Install(program, PageGuard.RemoteName(program), ct);
         }
 
         /// <remarks>Returns once the daemon listens: a restore started before its socket exists fails.</remarks>

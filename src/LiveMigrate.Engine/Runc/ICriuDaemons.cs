@@ -17,7 +17,8 @@ namespace LiveMigrate.Runc
         /// <summary>Pages the lazy dump in <paramref name="imageDir"/> left for the restore to fetch, from its pagemaps.</summary>
         long CountLazyPages(string imageDir, CancellationToken ct);
         /// <summary>Makes sure this host has this build's page guard (see <see cref="PageGuard"/>), sending it if not.</summary>
-        void InstallPageGuard(CancellationToken ct);
+        /// <returns>Where it is on this host (a direct link's key names it: its bridge carries post-copy's pages).</returns>
+        string InstallPageGuard(CancellationToken ct);
         /// <summary>
         /// The daemon that fills the memory of container <paramref name="name"/>, lazily restored next, from a page server on
         /// 127.0.0.1:<paramref name="port"/>, or, without a port, from the pages files in <paramref name="imageDir"/> itself.

@@ -8,6 +8,7 @@ namespace LiveMigrate.Runc
     /// The page guard (src/page-guard/page-guard.c, a static x86-64 program built beside the module): it runs a lazily
     /// restored container's lazy-pages daemon and holds duplicates of its userfaultfds, so that pages which never
     /// arrived block instead of reading as zeros when the daemon dies, and freezes the container then (Linux 5.6+).
+    /// Its bridge mode (page-bridge.c) is the destination's end of post-copy's pages over a direct link's session.
     /// </summary>
     public static class PageGuard
     {

@@ -13,8 +13,9 @@ namespace LiveMigrate.Transfer
     /// One migration's own OpenSSH connection from its source to its destination, so that its streams go host to host
     /// instead of through the controller (which then decrypts and encrypts every byte once more). The destination lets
     /// in a throwaway key, only to unpack tar under the migration's own folders (confined by tree-unpack.sh: no shell, no
-    /// other forwarding than post-copy's one port), until revoked, which also ends its connections, or expired; the
-    /// source trusts only the host key the controller itself verified. Opened before the freeze: no login while frozen.
+    /// forwarding of any kind) or to carry post-copy's pages over a session of its own, until revoked, which also ends
+    /// its connections, or expired; the source trusts only the host key the controller itself verified. Opened before
+    /// the freeze: no login while frozen.
     /// </summary>
     public sealed class DirectLink : IDisposable
     {
@@ -28,6 +29,9 @@ namespace LiveMigrate.Transfer
         private readonly string _dir;
         private readonly string _marker;
         private readonly TimeSpan _timeout;
+        // Post-copy's: the destination's port the pages' client connects to, and how long the key lives.
+        private int? _pagePort;
+        private TimeSpan _lifetime;
         private bool _authorized;
         private bool _closed;
 
@@ -43,7 +47,7 @@ namespace LiveMigrate.Transfer
         public string Description => $"direct, over a key of its own from {_source.Name} to {_destination.Name}";
 
         /// <param name="grant">The link's name on both hosts (letters, digits, '-' and '_'), the folders it may unpack into,
-        /// the one port it may listen on, and how long the destination accepts the key if nobody revokes it.</param>
+        /// post-copy's page port and bridge, and how long the destination accepts the key if nobody revokes it.</param>
         /// <param name="timeout">Bounds each stream sent over the link.</param>
         public static DirectLink Open(IHostSession source, IDirectLinkTarget destination, LinkGrant grant, TimeSpan timeout, CancellationToken ct)
         {
@@ -54,7 +58,7 @@ namespace LiveMigrate.Transfer
             var unnameable = grant.Folders.FirstOrDefault(f => !HostPath.IsSafeAbsolute(f) || !Regex.IsMatch(f, "^[A-Za-z0-9._+,@%=/-]+$"));
             if (unnameable != null)
                 throw new NotSupportedException($"The direct link names the folders it may write in its key's forced command, and '{unnameable}' has characters other than letters, digits and . _ + , @ % = - /.");
-            var link = new DirectLink(source, destination, id, timeout);
+            var link = new DirectLink(source, destination, id, timeout) { _pagePort = grant.ListenPort, _lifetime = grant.Lifetime };
             try
             {
                 var publicKey = PublicKey(link.RunOnSource(ct, "key"));
@@ -62,12 +66,10 @@ namespace LiveMigrate.Transfer
                 var invariant = System.Globalization.CultureInfo.InvariantCulture;
                 var unpack = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(HostScript.Text("tree-unpack.sh")));
                 HostScript.Run(destination, link.OnDestination(new[] { "authorize", link._marker, publicKey,
-                    ((long)Math.Ceiling(grant.Lifetime.TotalSeconds)).ToString(invariant), grant.ListenPort?.ToString(invariant) ?? "-", unpack }
-                    .Concat(grant.Folders)), StepTimeout, ct);
+                    ((long)Math.Ceiling(grant.Lifetime.TotalSeconds)).ToString(invariant), grant.ListenPort?.ToString(invariant) ?? "-",
+                    grant.PageBridge ?? "-", unpack }.Concat(grant.Folders)), StepTimeout, ct);
                 var a = destination.ReachableAt;
-                // Post-copy's pages go through the master's forward: it connects to the page port as a page client.
-                var connect = new[] { $"{a.UserName}@{a.HostName}", a.Port.ToString(invariant), destination.HostKey };
-                link.RunOnSource(ct, "connect", grant.ListenPort == null ? connect : connect.Concat(new[] { PageClients.Group }).ToArray());
+                link.RunOnSource(ct, "connect", $"{a.UserName}@{a.HostName}", a.Port.ToString(invariant), destination.HostKey);
                 return link;
             }
             catch
@@ -153,14 +155,19 @@ namespace LiveMigrate.Transfer
         }
 
         /// <summary>
-        /// Lets programs on the destination reach 127.0.0.1:<paramref name="sourcePort"/> on the source by connecting to
-        /// 127.0.0.1:<paramref name="destinationPort"/> there, over this link (post-copy's pages); dispose to undo.
+        /// Carries post-copy's pages between 127.0.0.1:<paramref name="sourcePort"/> on the source (the lazy dump) and the
+        /// one client that connects to 127.0.0.1:<paramref name="destinationPort"/> there, the page port the key was granted:
+        /// a session of this link whose forced command listens there (the page guard's bridge). Returns once it listens.
+        /// Like the link, it outlives this controller (a resume may find the pages all arrived); dispose to end it. Closing
+        /// or revoking the link ends it too, as does the key's lifetime.
         /// </summary>
-        public IDisposable Forward(int destinationPort, int sourcePort)
+        public IDisposable CarryPages(int destinationPort, int sourcePort)
         {
-            var ports = new[] { destinationPort, sourcePort }.Select(p => p.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
-            RunOnSource(CancellationToken.None, "forward", ports);
-            return new Undo(() => RunOnSource(CancellationToken.None, "unforward", ports));
+            if (_pagePort != destinationPort)
+                throw new InvalidOperationException($"The link's key may carry pages only to {(_pagePort == null ? "no port" : "port " + _pagePort)} on {_destination.Name}, not {destinationPort}.");
+            var invariant = System.Globalization.CultureInfo.InvariantCulture;
+            RunOnSource(CancellationToken.None, "pages", sourcePort.ToString(invariant), PageClients.Group, ((long)Math.Ceiling(_lifetime.TotalSeconds)).ToString(invariant));
+            return new Undo(() => RunOnSource(CancellationToken.None, "unpages"));
         }
 
         private sealed class Undo : IDisposable
@@ -172,7 +179,7 @@ namespace LiveMigrate.Transfer
             {
                 var undo = Interlocked.Exchange(ref _undo, null);
                 try { undo?.Invoke(); }
-                catch (Exception) { /* the link's close ends every forwarding with the connection */ }
+                catch (Exception) { /* the link's close ends the pages with the connection */ }
             }
         }
 

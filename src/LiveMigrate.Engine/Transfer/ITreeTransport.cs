@@ -151,7 +151,7 @@ namespace LiveMigrate.Transfer
             {
                 if (_link != null && from == _destination && to == _source)
                 {
-                    try { return _link.Forward(fromPort, toPort); }
+                    try { return _link.CarryPages(fromPort, toPort); }
                     catch (Exception ex) { _say($"The direct link cannot carry the pages ({ex.Message}); they are relayed through this controller."); }
                 }
                 return _transport.Tunnel(from, fromPort, to, toPort);

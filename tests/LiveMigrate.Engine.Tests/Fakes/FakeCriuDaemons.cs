@@ -59,7 +59,13 @@ namespace LiveMigrate.Tests.Fakes
             return _lazyPages.TryGetValue(imageDir, out var n) ? n : 0;
         }
 
-        public void InstallPageGuard(CancellationToken ct) => _host.Enter(HostOp.InstallPageGuard, "", ct);
+        public const string PageGuardPath = "/var/lib/livemigrate/tools/page-guard-fake";
+
+        public string InstallPageGuard(CancellationToken ct)
+        {
+            _host.Enter(HostOp.InstallPageGuard, "", ct);
+            return PageGuardPath;
+        }
 
         public string? PageGuardState(string imageDir, CancellationToken ct)
         {

@@ -55,7 +55,7 @@ namespace LiveMigrate.Tests.Migration
         }
 
         [Fact]
-        public void Post_copy_grants_its_tunnel_port_and_the_page_transfer_time()
+        public void Post_copy_grants_its_tunnel_port_its_page_bridge_and_the_page_transfer_time()
         {
             _s.Options.Mode = MigrationMode.PostCopy;
 
@@ -64,6 +64,8 @@ namespace LiveMigrate.Tests.Migration
             var grant = Assert.Single(_s.Transport.Grants);
             var tunnel = Assert.Single(_s.Destination.CallsOf(HostOp.GuardPort)).Argument.Split(':')[1];
             Assert.Equal(int.Parse(tunnel), grant.ListenPort);
+            // The page guard, sent before the link is authorized: its bridge listens on that port for the key's session.
+            Assert.Equal(FakeCriuDaemons.PageGuardPath, grant.PageBridge);
             Assert.True(grant.Lifetime >= _s.Options.Runtime.PageTransferTimeout + _s.Transport.StreamTimeout);
         }
 

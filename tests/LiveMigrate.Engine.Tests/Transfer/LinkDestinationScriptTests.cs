@@ -44,8 +44,18 @@ namespace LiveMigrate.Tests.Transfer
             HostScript.Run(new LocalHostSession(), HostScript.Command("link-destination.sh", args).WithEnvironment(new[] { new System.Collections.Generic.KeyValuePair<string, string>("HOME", _home.Path) }),
                 TimeSpan.FromSeconds(30), CancellationToken.None);
 
-        private void Authorize(string marker = "livemigrate-link-m1", string port = "-", string seconds = "3600") =>
-            Run("authorize", marker, Key, seconds, port, Unpack, _images, _bundle);
+        private void Authorize(string marker = "livemigrate-link-m1", string port = "-", string seconds = "3600", string bridge = "-") =>
+            Run("authorize", marker, Key, seconds, port, bridge, Unpack, _images, _bundle);
+
+        /// <summary>Stands for the page guard: says how it was asked to bridge.</summary>
+        private string FakeBridge()
+        {
+            var bridge = _home.File("tools/page-guard-0123");
+            Directory.CreateDirectory(Path.GetDirectoryName(bridge)!);
+            File.WriteAllText(bridge, "#!/bin/sh\necho \"$*\"\n");
+            ExternalTool.Run("chmod", "+x", bridge);
+            return bridge;
+        }
 
         private string[] Lines => File.ReadAllLines(_keys);
 
@@ -100,12 +110,69 @@ namespace LiveMigrate.Tests.Transfer
             Assert.InRange(expiry, DateTime.UtcNow.AddMinutes(58), DateTime.UtcNow.AddMinutes(61));
         }
 
+        // OpenSSH applies permitlisten/permitopen to TCP only: a key with port-forwarding could still forward Unix sockets.
         [Fact]
-        public void A_post_copy_link_may_listen_on_its_tunnel_port_only()
+        public void A_post_copy_link_forwards_nothing_either()
         {
-            Authorize(port: "26123");
+            Authorize(port: "26123", bridge: FakeBridge());
 
-            Assert.StartsWith("restrict,port-forwarding,permitlisten=\"127.0.0.1:26123\",permitopen=\"127.0.0.1:9\",expiry-time=\"", Lines[1]);
+            var line = Lines[1];
+            Assert.StartsWith("restrict,expiry-time=\"", line);
+            foreach (var option in new[] { "port-forwarding", "permitlisten", "permitopen", "X11", "agent", "pty" })
+                Assert.DoesNotContain(option, line, StringComparison.OrdinalIgnoreCase);
+        }
+
+        [Fact]
+        public void A_post_copy_link_s_pages_session_runs_its_bridge_on_its_port_for_no_longer_than_the_key_lives()
+        {
+            var bridge = FakeBridge();
+            Authorize(port: "26123", bridge: bridge, seconds: "600");
+
+            var result = Session(ForcedCommand(), "pages");
+
+            Assert.True(result.ExitCode == 0, result.StandardError);
+            var said = result.StandardOutput.Trim().Split(' ');
+            Assert.Equal(new[] { "bridge", "26123" }, said.Take(2));
+            Assert.InRange(int.Parse(said[2]), 590, 600);
+        }
+
+        [Theory]
+        [InlineData("pages 22")]
+        [InlineData("pages; touch PWNED")]
+        [InlineData("pages /tmp/x.sock")]
+        public void The_pages_session_takes_no_arguments(string requested)
+        {
+            Authorize(port: "26123", bridge: FakeBridge());
+
+            var result = Session(ForcedCommand(), requested);
+
+            Assert.Equal(1, result.ExitCode);
+            Assert.Contains("refused", result.StandardError);
+            Assert.False(File.Exists(_home.File("PWNED")));
+        }
+
+        [Fact]
+        public void A_link_without_pages_refuses_a_pages_session()
+        {
+            Authorize();
+
+            var result = Session(ForcedCommand(), "pages");
+
+            Assert.Equal(1, result.ExitCode);
+            Assert.Contains("carries no pages", result.StandardError);
+        }
+
+        [Theory]
+        [InlineData("26123", "-", "needs its bridge")]
+        [InlineData("-", "/usr/bin/true", "needs its bridge")]
+        [InlineData("26123", "/srv/it's", "cannot be named in a forced command")]
+        [InlineData("26123", "/nowhere/page-guard", "not an executable")]
+        public void Refuses_a_page_port_without_a_bridge_it_can_name(string port, string bridge, string why)
+        {
+            var ex = Assert.Throws<InvalidOperationException>(() => Authorize(port: port, bridge: bridge));
+
+            Assert.Contains(why, ex.Message);
+            Assert.Equal(new[] { Operator }, Lines);
         }
 
         [Theory]
@@ -115,7 +182,7 @@ namespace LiveMigrate.Tests.Transfer
         [InlineData("1,permitopen=\"*:*\"")]
         public void Refuses_a_port_that_is_not_one_port(string port)
         {
-            var ex = Assert.Throws<InvalidOperationException>(() => Authorize(port: port));
+            var ex = Assert.Throws<InvalidOperationException>(() => Authorize(port: port, bridge: FakeBridge()));
 
             Assert.Contains("bad port", ex.Message);
             Assert.Equal(new[] { Operator }, Lines);
@@ -126,7 +193,7 @@ namespace LiveMigrate.Tests.Transfer
         [InlineData("sh")]
         [InlineData("unpack-incremental $(touch PWNED)")]
         [InlineData("")]
-        public void The_forced_command_refuses_anything_but_its_three_words(string requested)
+        public void The_forced_command_refuses_anything_but_its_four_words(string requested)
         {
             Authorize();
 
@@ -296,7 +363,7 @@ namespace LiveMigrate.Tests.Transfer
             File.WriteAllText(sshd, "#!/bin/sh\nSSH_ORIGINAL_COMMAND=register sh -c \"$1\" && : > \"$2\"\nsleep 30\n");
             ExternalTool.Run("chmod", "+x", sshd, Path.Combine(bin, "sudo"));
             var path = bin + ":" + Environment.GetEnvironmentVariable("PATH");
-            HostScript.Run(new LocalHostSession(), HostScript.Command("link-destination.sh", new[] { "authorize", "livemigrate-link-m1", Key, "3600", "-", Unpack, _images })
+            HostScript.Run(new LocalHostSession(), HostScript.Command("link-destination.sh", new[] { "authorize", "livemigrate-link-m1", Key, "3600", "-", "-", Unpack, _images })
                 .WithEnvironment(new Dictionary<string, string> { ["HOME"] = _home.Path, ["PATH"] = path, ["LIVEMIGRATE_BECOME"] = "sudo" }), TimeSpan.FromSeconds(30), CancellationToken.None);
             Assert.StartsWith("exec sudo -n -- env LIVEMIGRATE_SSHD=$PPID \"SSH_ORIGINAL_COMMAND=$SSH_ORIGINAL_COMMAND\" sh -c ", ForcedCommand());
             var psi = new ProcessStartInfo(sshd) { UseShellExecute = false };
@@ -363,7 +430,7 @@ namespace LiveMigrate.Tests.Transfer
         [InlineData("ssh-ed25519 ")]
         public void Refuses_anything_but_a_bare_ed25519_key_and_writes_nothing(string key)
         {
-            var ex = Assert.Throws<InvalidOperationException>(() => Run("authorize", "livemigrate-link-m1", key, "3600", "-", Unpack, _images));
+            var ex = Assert.Throws<InvalidOperationException>(() => Run("authorize", "livemigrate-link-m1", key, "3600", "-", "-", Unpack, _images));
 
             Assert.Contains("key", ex.Message);
             Assert.Equal(new[] { Operator }, Lines);
@@ -376,7 +443,7 @@ namespace LiveMigrate.Tests.Transfer
         [InlineData("relative")]
         public void Refuses_a_folder_the_forced_command_cannot_name_safely(string folder)
         {
-            var ex = Assert.Throws<InvalidOperationException>(() => Run("authorize", "livemigrate-link-m1", Key, "3600", "-", Unpack, folder));
+            var ex = Assert.Throws<InvalidOperationException>(() => Run("authorize", "livemigrate-link-m1", Key, "3600", "-", "-", Unpack, folder));
 
             Assert.Contains("cannot be named in a forced command", ex.Message);
             Assert.Equal(new[] { Operator }, Lines);
@@ -388,7 +455,7 @@ namespace LiveMigrate.Tests.Transfer
             // An unpack script whose probe fails stands for a host without nosymfollow or without root.
             var unconfinable = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes("exit 1"));
 
-            var ex = Assert.Throws<InvalidOperationException>(() => Run("authorize", "livemigrate-link-m1", Key, "3600", "-", unconfinable, _images));
+            var ex = Assert.Throws<InvalidOperationException>(() => Run("authorize", "livemigrate-link-m1", Key, "3600", "-", "-", unconfinable, _images));
 
             Assert.Contains("cannot confine", ex.Message);
             Assert.Equal(new[] { Operator }, Lines);

@@ -10,7 +10,7 @@ using Xunit;
 
 namespace LiveMigrate.Tests.Transfer
 {
-    /// <summary>link-source.sh send run by a real /bin/sh and GNU tar, with an ssh on PATH that keeps the stream and the remote command.</summary>
+    /// <summary>link-source.sh send and pages run by a real /bin/sh (and bash, GNU tar), with an ssh on PATH that stands for the destination.</summary>
     public sealed class LinkSourceScriptTests : IDisposable
     {
         private readonly TempDirectory _dir = new TempDirectory();
@@ -42,6 +42,96 @@ namespace LiveMigrate.Tests.Transfer
             Assert.Matches(@"Total bytes written: \d+", result.StandardOutput);
             Assert.Contains(tree.TrimStart('/') + "/pages-1.img",
                 ExternalTool.Run("sh", "-c", "\"$1\" -d -q -c < \"$2\" | tar -tf -", "sh", word, Path.Combine(bin, "ssh.tar")));
+        }
+
+        [Fact]
+        public async System.Threading.Tasks.Task Pages_connects_to_the_lazy_dump_only_once_the_destination_has_its_client_carries_both_ways_and_outlives_the_call()
+        {
+            var (link, bin) = Link();
+            // The destination's forced command: listening ('L'), its client came ('C', once the test says so), then it
+            // echoes what the source sends.
+            File.WriteAllText(Path.Combine(bin, "ssh"), "#!/bin/sh\nfor a; do last=$a; done\nprintf '%s' \"$last\" > \"$0.asked\"\nprintf L\n" +
+                "while [ ! -e \"$0.client\" ]; do sleep 0.05; done\nprintf C\nexec cat\n");
+            ExternalTool.Run("chmod", "+x", Path.Combine(bin, "ssh"));
+            var dump = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+            dump.Start();
+            try
+            {
+                var port = ((System.Net.IPEndPoint)dump.LocalEndpoint).Port;
+                var started = Pages(bin, link, port.ToString(), "root", "60");
+
+                Assert.True(started.Succeeded, started.StandardOutput + started.StandardError);
+                Thread.Sleep(300);
+                Assert.False(dump.Pending(), "the source connects before the destination's client came");
+                File.WriteAllText(Path.Combine(bin, "ssh.client"), "");
+                var accepted = dump.AcceptTcpClientAsync();
+                Assert.True(await System.Threading.Tasks.Task.WhenAny(accepted, System.Threading.Tasks.Task.Delay(10000)) == accepted, "the source never connected to the lazy dump");
+                using var client = await accepted;
+                var stream = client.GetStream();
+                stream.Write(new byte[] { 7, 0, 1, 2 }, 0, 4);
+                var back = new byte[4];
+                var read = 0;
+                stream.ReadTimeout = 10000;
+                while (read < 4) read += stream.Read(back, read, 4 - read);
+                Assert.Equal(new byte[] { 7, 0, 1, 2 }, back);
+                Assert.Equal("pages", File.ReadAllText(Path.Combine(bin, "ssh.asked")));
+
+                Assert.True(Pages(bin, link, "unpages").Succeeded);
+                Assert.Equal(0, stream.Read(back, 0, 4));
+            }
+            finally
+            {
+                dump.Stop();
+                Pages(bin, link, "unpages");
+            }
+        }
+
+        [Fact]
+        public void Pages_fails_and_never_connects_when_the_destination_does_not_listen()
+        {
+            var (link, bin) = Link();
+            File.WriteAllText(Path.Combine(bin, "ssh"), "#!/bin/sh\necho \"refused: this link carries no pages\" >&2\nexit 1\n");
+            ExternalTool.Run("chmod", "+x", Path.Combine(bin, "ssh"));
+            var dump = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+            dump.Start();
+            try
+            {
+                var result = Pages(bin, link, ((System.Net.IPEndPoint)dump.LocalEndpoint).Port.ToString(), "root", "60");
+
+                Assert.Equal(1, result.ExitCode);
+                Assert.Contains("error=the destination did not listen for the pages", result.StandardOutput);
+                Assert.Contains("carries no pages", result.StandardOutput);
+                Assert.False(dump.Pending());
+            }
+            finally { dump.Stop(); }
+        }
+
+        [Theory]
+        [InlineData("22;x", "root", "60")]
+        [InlineData("22", "root;x", "60")]
+        [InlineData("", "root", "60")]
+        [InlineData("22", "root", "1d")]
+        [InlineData("22", "root", "0")]
+        public void Pages_refuses_a_port_group_or_lifetime_that_is_not_one_word(string port, string group, string seconds)
+        {
+            var (link, bin) = Link();
+
+            var result = Pages(bin, link, port, group, seconds);
+
+            Assert.Equal(2, result.ExitCode);
+            Assert.StartsWith("error=bad ", result.StandardOutput);
+        }
+
+        /// <summary>link-source.sh pages (or unpages, with no arguments) with the fake ssh of <paramref name="bin"/>.</summary>
+        private static CommandResult Pages(string bin, string link, params string[] args) =>
+            new LocalHostSession().Run(new CommandLine(new[] { "sh", "-c", "PATH=$1:$PATH; shift; exec sh -c \"$@\"", "sh", bin, HostScript.Text("link-source.sh"), "link-source.sh" }
+                .Concat(args.Length == 1 ? new[] { args[0], link } : new[] { "pages", link }.Concat(args))), TimeSpan.FromSeconds(30), CancellationToken.None);
+
+        private (string Link, string Bin) Link()
+        {
+            var link = Directory.CreateDirectory(_dir.File("link")).FullName;
+            File.WriteAllText(Path.Combine(link, "target"), "root@dst\n22\n");
+            return (link, Directory.CreateDirectory(_dir.File("bin")).FullName);
         }
 
         private (CommandResult Result, string Bin, string Tree, string Snapshot) Send(StreamCompression codec, bool snapshot)

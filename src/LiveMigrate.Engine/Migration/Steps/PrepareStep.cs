@@ -58,10 +58,11 @@ namespace LiveMigrate.Migration.Steps
             c.Say($"Bundle {c.Bundle}; images go to {c.ImageDir} on both hosts.");
             c.Source.CreateDirectory(c.ImageDir, ct);
             if (c.PostCopy) GuardPagePorts(c);
-            c.Link = c.BaseTransport.Open(c.Source, c.Destination, Grant(c), c.Say, ct);
+            // Before the link: its key names the guard, whose bridge carries post-copy's pages there.
+            var pageGuard = c.PostCopy || c.LazyFromImages ? c.Destination.InstallPageGuard(ct) : null;
+            c.Link = c.BaseTransport.Open(c.Source, c.Destination, Grant(c, pageGuard), c.Say, ct);
             c.Result.TransferRoute = c.Link.Route;
             if (c.PostCopy) OpenPageTunnel(c);
-            if (c.PostCopy || c.LazyFromImages) c.Destination.InstallPageGuard(ct);
             if (c.Options.BundleSync == BundleSync.Auto)
                 c.Say("-BundleSync Auto: Delta (no readiness checks said the bundle is on shared storage or that Delta cannot work).");
             if (c.Sync == BundleSync.Delta)
@@ -151,10 +152,10 @@ namespace LiveMigrate.Migration.Steps
         }
 
         /// <summary>
-        /// What a direct link may do on the destination: unpack the images (and the bundle, unless shared), listen on
-        /// post-copy's tunnel port, and only as long as every bounded step it serves may take.
+        /// What a direct link may do on the destination: unpack the images (and the bundle, unless shared), carry
+        /// post-copy's pages to its tunnel port through the page guard's bridge, and only as long as every bounded step it serves may take.
         /// </summary>
-        private static LinkGrant Grant(MigrationContext c)
+        private static LinkGrant Grant(MigrationContext c, string? pageGuard)
         {
             var runtime = c.Options.Runtime;
             var stream = c.BaseTransport.StreamTimeout;
@@ -163,7 +164,9 @@ namespace LiveMigrate.Migration.Steps
             if (c.Options.BundleSync == BundleSync.Delta) lifetime += stream;
             if (c.PostCopy) lifetime += runtime.PageTransferTimeout;
             var folders = c.SharedBundle ? new[] { c.ImageDir } : new[] { c.ImageDir, c.Bundle };
-            return new LinkGrant(c.Result.MigrationId, folders, c.PostCopy ? c.TunnelPort : (int?)null, lifetime);
+            return c.PostCopy
+                ? new LinkGrant(c.Result.MigrationId, folders, c.TunnelPort, lifetime, pageGuard)
+                : new LinkGrant(c.Result.MigrationId, folders, null, lifetime);
         }
 
         /// <summary>Post-copy: both page ports closed to all but the migration's page clients, before the link's master exists.</summary>

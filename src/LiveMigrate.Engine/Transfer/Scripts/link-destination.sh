@@ -1,9 +1,12 @@
 # The destination's end of a migration's direct link: a line in the login user's authorized_keys that lets only the
 # link's key in, only to unpack tar under the migration's own folders (tree-unpack.sh, confined: no shell, no pty), or
-# to listen on the one loopback port of post-copy's pages (no other forwarding), and only until it expires.
-#   authorize MARKER KEY SECONDS PORT UNPACK ROOT...
-#       KEY is "ssh-ed25519 BASE64"; PORT the port it may listen on, "-" for none; UNPACK tree-unpack.sh in base64 (the
-#       forced command carries it: nothing is installed); ROOTs the folders it may unpack into
+# to carry post-copy's pages to the one loopback port of their client (the page guard's bridge, over the session
+# itself), and only until it expires. The key may forward nothing: OpenSSH's permitlisten and permitopen bound TCP
+# forwarding only, not the forwarding of Unix sockets.
+#   authorize MARKER KEY SECONDS PORT BRIDGE UNPACK ROOT...
+#       KEY is "ssh-ed25519 BASE64"; PORT the loopback port the pages' client connects to and BRIDGE the page guard
+#       that listens there, "-" "-" for none; UNPACK tree-unpack.sh in base64 (the forced command carries it: nothing
+#       is installed); ROOTs the folders it may unpack into
 #   revoke MARKER    removes the line and ends the link's connections
 # Lines of earlier links whose time has passed go on the way, their connections too (a controller that died leaves them).
 # LIVEMIGRATE_BECOME=sudo: the login is not root and becomes root with sudo -n. This script then runs as that user (its
@@ -63,13 +66,19 @@ rewrite() {
 }
 case $cmd in
 authorize)
-  [ $# -ge 7 ] || fail "authorize needs MARKER KEY SECONDS PORT UNPACK ROOT..." 2
-  key=$3 secs=$4 port=$5 unpack=$6
-  shift 6
+  [ $# -ge 8 ] || fail "authorize needs MARKER KEY SECONDS PORT BRIDGE UNPACK ROOT..." 2
+  key=$3 secs=$4 port=$5 bridge=$6 unpack=$7
+  shift 7
   case $key in "ssh-ed25519 "*) ;; *) fail "only ssh-ed25519 link keys are accepted" 2 ;; esac
   case ${key#ssh-ed25519 } in *[!A-Za-z0-9+/=]*|'') fail "the link key is malformed" 2 ;; esac
   case $secs in *[!0-9]*|'') fail "bad lifetime $secs" 2 ;; esac
   case $port in -) ;; *[!0-9]*|'') fail "bad port $port" 2 ;; *) [ "$port" -ge 1 ] && [ "$port" -le 65535 ] || fail "bad port $port" 2 ;; esac
+  if [ "$port" = - ] || [ "$bridge" = - ]; then
+    [ "$port" = "$bridge" ] || fail "a page port needs its bridge, and a bridge its port" 2
+  else
+    plain "$bridge" || fail "'$bridge' cannot be named in a forced command (only letters, digits and . _ + , @ % = - /)" 2
+    $sudo test -x "$bridge" || fail "the page bridge $bridge is not an executable here"
+  fi
   case $unpack in *[!A-Za-z0-9+/=]*|'') fail "the unpack script is not base64" 2 ;; esac
   for r; do plain "$r" || fail "'$r' cannot be named in a forced command (only letters, digits and . _ + , @ % = - /)" 2; done
   plain "$links" || fail "the home folder $HOME cannot be named in a forced command" 2
@@ -77,12 +86,10 @@ authorize)
   $sudo sh -c "$(printf %s "$unpack" | base64 -d)" tree-unpack.sh probe ||
     fail "this host cannot confine a link's unpacking (it needs root${sudo:+ through sudo -n}, unshare and Linux 5.10 or later for nosymfollow)"
   expiry=$(date -u -d "@$(( $(date +%s) + secs ))" +%Y%m%d%H%M%S) || fail "date cannot compute the expiry"
-  options=restrict
-  [ "$port" = - ] || options="$options,port-forwarding,permitlisten=\"127.0.0.1:$port\",permitopen=\"127.0.0.1:9\""
   roots=
   for r; do roots="$roots '$r'"; done
   # With sudo: exec sudo -n -- env LIVEMIGRATE_SSHD=$PPID "SSH_ORIGINAL_COMMAND=..." sh -c ..., expanded at each login.
-  line="$options,expiry-time=\"${expiry}Z\",command=\"exec $unpacker -c \\\"\$(printf %s $unpack | base64 -d)\\\" tree-unpack.sh link $expiry '$links/$marker'$roots\" $key $marker"
+  line="restrict,expiry-time=\"${expiry}Z\",command=\"exec $unpacker -c \\\"\$(printf %s $unpack | base64 -d)\\\" tree-unpack.sh link $expiry '$links/$marker' $port '$bridge'$roots\" $key $marker"
   umask 077
   mkdir -p -m 0700 "$HOME/.ssh" "$links" && touch "$keys" || fail "cannot write $keys"
   (

@@ -1,26 +1,38 @@
 # The source's end of a migration's direct link: its own OpenSSH connection to the destination, made with a
 # throwaway key and trusting only the destination's host key as the controller verified it.
 #   key DIR                      makes DIR (0700) and the key; prints the public key
-#   connect DIR TARGET PORT KEY [GROUP]   trusts only KEY ("type base64") for the destination; opens the master
-#                                connection and registers it there (revoking the key ends it); with GROUP the master runs
-#                                as that group, the only one post-copy's page port admits (port-guard.sh)
+#   connect DIR TARGET PORT KEY  trusts only KEY ("type base64") for the destination; opens the master connection and
+#                                registers it there (revoking the key ends it)
 #   send DIR SNAPSHOT CODEC COMPRESSOR PATH...  streams the absolute paths as tar through the master, to the same paths;
 #                                SNAPSHOT "-" or a listed-incremental file; CODEC none, zstd or lz4, the destination's
 #                                decompressor; COMPRESSOR the program line tar compresses with ("-" for none); prints tar's
 #                                progress and totals (bytes of the tar stream before compression)
-#   forward DIR LISTEN TO        lets programs on the destination reach 127.0.0.1:TO here through 127.0.0.1:LISTEN there
-#   unforward DIR LISTEN TO      undoes it
+#   pages DIR TO GROUP SECONDS   carries post-copy's pages between 127.0.0.1:TO here (the lazy dump) and the one client
+#                                of the destination's page port, over a session of the master whose forced command
+#                                listens there (the key may forward nothing); in the background, as GROUP, the only one
+#                                TO admits (port-guard.sh): it outlives the controller, as the link does, and ends when
+#                                either end does, with unpages or close, or after SECONDS. Returns once the destination
+#                                listens
+#   unpages DIR                  ends it
 #   close DIR                    ends the master connection and removes DIR with the key
 set -u
 cmd=$1 dir=$2
 shift 2
-# "as": how ssh runs (connect sets it for the master); streams through the master need nothing of it.
+# "as": what runs ssh (pages sets it); streams through the master need nothing of it.
 as=
 link() {
   $as ssh -F /dev/null -o BatchMode=yes -o IdentitiesOnly=yes -i "$dir/key" -o UserKnownHostsFile="$dir/known_hosts" \
     -o GlobalKnownHostsFile=/dev/null -o StrictHostKeyChecking=yes -o HostKeyAlias=livemigrate-destination \
     -o ControlPath="$dir/ctl" -o Compression=no -o ForwardAgent=no -o ForwardX11=no \
     -o Ciphers=aes128-gcm@openssh.com,aes256-gcm@openssh.com,chacha20-poly1305@openssh.com,aes128-ctr,aes256-ctr "$@"
+}
+# Ends the pages' bridge: its process group, if the pid still is the bridge of this link (its command line names DIR).
+stop_pages() {
+  pid=$(cat "$dir/pages.pid" 2>/dev/null)
+  case $pid in ''|*[!0-9]*) return 0 ;; esac
+  # bash's kill: dash's takes no process group.
+  case $(tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null) in *" $dir/"*) bash -c 'kill -TERM -- "-$1"' kill "$pid" 2>/dev/null ;; esac
+  rm -f -- "$dir/pages.pid"
 }
 case $cmd in
 key)
@@ -33,7 +45,6 @@ key)
   ;;
 connect)
   target=$1 port=$2 hostkey=$3
-  case ${4:-} in '') ;; *[!a-z0-9_-]*) echo "error=bad group $4"; exit 2 ;; *) as="setpriv --regid $4 --keep-groups" ;; esac
   printf 'livemigrate-destination %s\n' "$hostkey" > "$dir/known_hosts"
   printf '%s\n%s\n' "$target" "$port" > "$dir/target"
   # -f: backgrounds once authenticated; its output goes to a file, or this session would wait for it.
@@ -71,13 +82,58 @@ send)
   if [ "$packed" != 0 ] && ! { [ -n "$inc" ] && [ "$packed" = 1 ]; }; then echo "error=tar on the source failed (exit $packed)"; exit 1; fi
   if [ "$sent" != 0 ]; then echo "error=the destination's end failed (exit $sent): $(tr '\n' ' ' < "$dir/recv.err" | head -c 400)"; exit 1; fi
   ;;
-forward|unforward)
+pages)
+  to=$1 group=$2 secs=$3
+  case $to in *[!0-9]*|'') echo "error=bad port $to"; exit 2 ;; esac
+  case $group in *[!a-z0-9_-]*|'') echo "error=bad group $group"; exit 2 ;; esac
+  # timeout(1) takes 0 for no limit: never that.
+  case $secs in *[!0-9]*|''|0) echo "error=bad lifetime $secs"; exit 2 ;; esac
+  command -v bash >/dev/null || { echo "error=bash is not installed on the source (post-copy's pages need its /dev/tcp)"; exit 3; }
   { read -r target; read -r port; } < "$dir/target"
-  if [ "$cmd" = forward ]; then op=forward; else op=cancel; fi
-  link -O "$op" -R "127.0.0.1:$1:127.0.0.1:$2" -p "$port" "$target" >/dev/null 2>"$dir/forward.err" ||
-    { echo "error=$(tr '\n' ' ' < "$dir/forward.err" | head -c 400)"; exit 1; }
+  stop_pages
+  # The destination says 'L' once it listens and 'C' once its client came: only then does the lazy dump here listen.
+  # Either end ending ends the rest.
+  bridge='export LC_ALL=C
+to=$1; shift
+coproc LINK { exec "$@"; }
+exec 5<&"${LINK[0]}" 6>&"${LINK[1]}"
+IFS= read -r -n 1 -u 5 m
+[ "$m" = L ] || { echo "error=the destination did not listen for the pages"; exit 1; }
+echo ready
+IFS= read -r -n 1 -u 5 m
+[ "$m" = C ] || exit 1
+exec 3<>"/dev/tcp/127.0.0.1/$to" || exit 1
+cat <&5 >&3 &
+cat <&3 >&6 &
+wait -n
+kill $(jobs -p) "$LINK_PID" 2>/dev/null
+exit 0'
+  # A session and process group of its own: the controller's session ending leaves it, unpages ends all of it.
+  bridged() {
+    setsid timeout --kill-after=5 "$secs" setpriv --regid "$group" --keep-groups bash -c "$bridge" page-bridge "$to" "$@" \
+      </dev/null >"$dir/pages.out" 2>"$dir/pages.err" &
+    echo $! > "$dir/pages.pid"
+  }
+  : > "$dir/pages.out"
+  as=bridged
+  link -o ControlMaster=no -T -p "$port" "$target" pages
+  pid=$(cat "$dir/pages.pid")
+  i=0
+  until [ "$(head -n 1 "$dir/pages.out")" = ready ]; do
+    if ! kill -0 "$pid" 2>/dev/null || [ $i -ge 200 ]; then
+      stop_pages
+      echo "error=$(head -n 1 "$dir/pages.out" | sed 's/^error=//') $(tr '\n' ' ' < "$dir/pages.err" | head -c 400)"
+      exit 1
+    fi
+    sleep 0.1
+    i=$((i + 1))
+  done
+  ;;
+unpages)
+  stop_pages
   ;;
 close)
+  stop_pages
   if [ -S "$dir/ctl" ]; then
     { read -r target; read -r port; } < "$dir/target"
     master=$(link -O check -p "$port" "$target" 2>&1 | sed -n 's/.*(pid=\([0-9]*\)).*/\1/p')

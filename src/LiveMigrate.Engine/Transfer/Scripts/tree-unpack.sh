@@ -7,10 +7,13 @@
 #                                         PATH is one of the ROOTs or lies under one; incremental is GNU tar's
 #                                         listed-incremental (deletions too). The controller runs this (relay): where the
 #                                         host cannot confine (not root, Linux before 5.10) it unpacks unconfined
-#   link EXPIRY SESSIONS ROOT...          the forced command of a direct link's key, for what SSH_ORIGINAL_COMMAND asks:
-#                                         "unpack CODEC PATH...", "unpack-incremental CODEC PATH..." or "register". Refused after EXPIRY
-#                                         (UTC yyyymmddHHMMSS) or once SESSIONS (the link's file) is gone; each connection's
-#                                         sshd process goes into SESSIONS, so that revoking the key ends the connection
+#   link EXPIRY SESSIONS PORT BRIDGE ROOT...  the forced command of a direct link's key, for what SSH_ORIGINAL_COMMAND
+#                                         asks: "unpack CODEC PATH...", "unpack-incremental CODEC PATH...", "register" or
+#                                         "pages" (post-copy's pages between this session and the one client of
+#                                         127.0.0.1:PORT, through BRIDGE, the page guard; "-" "-" for none). Refused after
+#                                         EXPIRY (UTC yyyymmddHHMMSS) or once SESSIONS (the link's file) is gone; each
+#                                         connection's sshd process goes into SESSIONS, so that revoking the key ends the
+#                                         connection and its sessions, the pages' too
 #   probe                                 exit 0 if this host can confine an unpacking
 set -u
 refuse() { echo "refused: $1" >&2; exit 1; }
@@ -88,8 +91,8 @@ full|incremental)
   unpack "$mode" "$@" ;;
 link)
   confining=must
-  expiry=$2 sessions=$3
-  shift 3
+  expiry=$2 sessions=$3 port=$4 bridge=$5
+  shift 5
   case $expiry in [0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]) ;; *) refuse "bad expiry" ;; esac
   [ "$(date -u +%Y%m%d%H%M%S)" -lt "$expiry" ] || refuse "the link's key has expired"
   [ -f "$sessions" ] || refuse "the link's key was revoked"
@@ -106,9 +109,15 @@ link)
   shift
   case $word in
   register) exit 0 ;;
+  pages)
+    [ "$port" != - ] && [ "$bridge" != - ] || refuse "this link carries no pages"
+    [ "$1" = -- ] || refuse "pages takes no arguments"
+    # As long as the key lives, not a second more.
+    end=$(date -u -d "$(printf %s "$expiry" | sed 's/^\(....\)\(..\)\(..\)\(..\)\(..\)\(..\)$/\1-\2-\3 \4:\5:\6/')" +%s) || refuse "bad expiry"
+    exec "$bridge" bridge "$port" "$((end - $(date -u +%s)))" ;;
   unpack) mode=full inc= ;;
   unpack-incremental) mode=incremental inc=--listed-incremental=/dev/null ;;
-  *) refuse "'${SSH_ORIGINAL_COMMAND:-}' is not unpack, unpack-incremental or register" ;;
+  *) refuse "'${SSH_ORIGINAL_COMMAND:-}' is not unpack, unpack-incremental, pages or register" ;;
   esac
   codec_of "$1"
   shift
