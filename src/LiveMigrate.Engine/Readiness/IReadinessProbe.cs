@@ -25,7 +25,7 @@ namespace LiveMigrate.Readiness
         /// <summary>A sample of the container's memory compressed on the source with the streams' own programs.</summary>
         /// <param name="pids">The container's tasks, as its inspection listed them.</param>
         CompressionSample SampleCompression(IHostSession source, IReadOnlyList<int> pids, CancellationToken ct);
-        /// <summary>Bytes per second streamed from one host to the other the way the move's streams would go (the request's route).</summary>
-        Bandwidth MeasureBandwidth(IHostSession source, IHostSession destination, CancellationToken ct);
+        /// <summary>What measures the bytes per second streamed from one host to the other the way the move's streams would go (the request's route).</summary>
+        IBandwidthSample PrepareBandwidth(IHostSession source, IHostSession destination, CancellationToken ct);
     }
 }

@@ -26,18 +26,32 @@ namespace LiveMigrate.Readiness
         {
             var evidence = new ReadinessEvidence(request, source, destination);
             var work = new List<Task> { Task.Run(() => ProbeHost(evidence.Source, request, ct)), Task.Run(() => ProbeHost(evidence.Destination, request, ct)) };
+            var bandwidth = Outcome<IBandwidthSample>.NotRun;
+            Task? removal = null;
             if (source.Session is { } s && destination.Session is { } d)
             {
                 work.Add(Task.Run(() => evidence.Cpu = Probe($"CPU {evidence.Pair}", () => _probe.CheckCpu(s, d, ct))));
                 if (request.ContainerName is { } name) work.Add(Task.Run(() => ProbeContainer(evidence, name, s, d, ct)));
+                work.Add(Task.Run(() => bandwidth = Probe($"stream {evidence.Pair} made ready", () => _probe.PrepareBandwidth(s, d, ct))));
             }
-            WaitAll(work, ct);
-            // Measured alone: beside the canaries they would see a fraction of what a transfer gets.
-            if (source.Session is { } from && destination.Session is { } to)
+            try
             {
-                evidence.Bandwidth = Probe($"bandwidth {evidence.Pair}", () => _probe.MeasureBandwidth(from, to, ct));
-                if (request.Compression != Transfer.StreamCompression.None && evidence.ContainerFacts.Succeeded && evidence.Source.Container.Value is { } container)
-                    evidence.Compression = Probe($"memory of {container.Name}", () => _probe.SampleCompression(from, evidence.ContainerFacts.Value.Pids, ct));
+                WaitAll(work, ct);
+                if (source.Session is { } from && bandwidth.Ran)
+                {
+                    // Timed alone: beside the canaries it would see a fraction of what a transfer gets.
+                    evidence.Bandwidth = Probe($"bandwidth {evidence.Pair}", () => bandwidth.Error is { } error ? throw error : bandwidth.Value.Measure(ct));
+                    // Removed while the memory is sampled.
+                    removal = Task.Run(() => bandwidth.Value?.Dispose());
+                    if (request.Compression != Transfer.StreamCompression.None && evidence.ContainerFacts.Succeeded && evidence.Source.Container.Value is { } container)
+                        evidence.Compression = Probe($"memory of {container.Name}", () => _probe.SampleCompression(from, evidence.ContainerFacts.Value.Pids, ct));
+                    removal.Wait();
+                }
+            }
+            finally
+            {
+                // Cancelled before its removal began: still removed.
+                if (removal == null && bandwidth.Succeeded) bandwidth.Value.Dispose();
             }
             return ReadinessChecks.Judge(evidence);
         }

@@ -118,64 +118,19 @@ namespace LiveMigrate.Readiness
                 new[] { _request.CompressionSampleMiB.ToString(invariant) }.Concat(codecs).Concat(new[] { "--" }).Concat(pids.Select(p => p.ToString(invariant))).ToArray()).StandardOutput);
         }
 
-        public Bandwidth MeasureBandwidth(IHostSession source, IHostSession destination, CancellationToken ct)
+        public IBandwidthSample PrepareBandwidth(IHostSession source, IHostSession destination, CancellationToken ct)
         {
             var route = _request.TransferRoute;
             if (route == TransferRoute.Relay || !(source is IDirectLinkTarget) || !(destination is IDirectLinkTarget target))
-                return new Bandwidth(MeasureRelayed(source, destination, ct), "relayed through this controller");
+                return new RelayedBandwidthSample(source, destination, _request.BandwidthSampleBytes, Timeout, "relayed through this controller");
             try
             {
-                return new Bandwidth(MeasureDirect(source, target, ct), "over a direct link");
+                return DirectBandwidthSample.Prepare(source, target, _request.ImageRoot, _request.DirectBandwidthSampleBytes, Timeout, ct);
             }
             catch (Exception ex) when (route == TransferRoute.Auto && !(ex is OperationCanceledException))
             {
                 // As the move would: it relays when its link cannot be made.
-                return new Bandwidth(MeasureRelayed(source, destination, ct), $"relayed through this controller (a direct link could not be made: {ex.Message})");
-            }
-        }
-
-        private double MeasureRelayed(IHostSession source, IHostSession destination, CancellationToken ct)
-        {
-            var bytes = _request.BandwidthSampleBytes.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            using var writer = destination.Start(new CommandLine("sh", "-c", "cat >/dev/null") { HostTimeout = Timeout });
-            using var reader = source.Start(new CommandLine("head", "-c", bytes, "/dev/zero") { HostTimeout = Timeout });
-            var clock = Stopwatch.StartNew();
-            long moved;
-            using (ct.Register(reader.Dispose))
-                moved = StreamRelay.Copy(reader.StandardOutput, writer.StandardInput, null, ct);
-            writer.StandardInput.Dispose();
-            writer.WaitForExit(Timeout, ct);
-            clock.Stop();
-            if (moved == 0) throw new InvalidOperationException($"Nothing arrived while measuring the bandwidth from {source.Name} to {destination.Name}.");
-            return moved / Math.Max(clock.Elapsed.TotalSeconds, 1e-6);
-        }
-
-        /// <summary>
-        /// A throwaway link of the move's own kind, streaming a file of random bytes (nothing a codec or tar's holes
-        /// would shrink) from a folder of its own under the image root to the same folder on the destination.
-        /// </summary>
-        private double MeasureDirect(IHostSession source, IDirectLinkTarget destination, CancellationToken ct)
-        {
-            var id = "livemigrate-bandwidth-" + Guid.NewGuid().ToString("N").Substring(0, 12);
-            var dir = HostPath.Combine(_request.ImageRoot, id);
-            var bytes = _request.DirectBandwidthSampleBytes.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            try
-            {
-                source.RunChecked(new CommandLine("sh", "-c", "mkdir -p -m 0700 -- \"$1\" && head -c \"$2\" /dev/urandom > \"$1/sample\"", "sh", dir, bytes) { HostTimeout = Timeout }, Timeout, ct);
-                using var link = DirectLink.Open(source, destination, new LinkGrant(id, new[] { dir }, null, TimeSpan.FromMinutes(5)), Timeout, ct);
-                var clock = Stopwatch.StartNew();
-                var sent = link.Copy(new[] { dir }, null, ct);
-                clock.Stop();
-                link.Close();
-                return sent / Math.Max(clock.Elapsed.TotalSeconds, 1e-6);
-            }
-            finally
-            {
-                foreach (var host in new[] { source, destination })
-                {
-                    try { host.Run(new CommandLine("rm", "-rf", "--", dir) { HostTimeout = Timeout }, Timeout, CancellationToken.None); }
-                    catch (Exception) { /* best effort: a host unreachable now keeps its livemigrate-bandwidth-* folder, which blocks nothing */ }
-                }
+                return new RelayedBandwidthSample(source, destination, _request.BandwidthSampleBytes, Timeout, $"relayed through this controller (a direct link could not be made: {ex.Message})");
             }
         }
 

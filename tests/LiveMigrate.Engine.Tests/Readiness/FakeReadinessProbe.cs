@@ -51,7 +51,17 @@ namespace LiveMigrate.Tests.Readiness
             });
 
         public string? CheckCpu(IHostSession source, IHostSession destination, CancellationToken ct) => Logged<string?>("CheckCpu", () => null);
-        public Bandwidth MeasureBandwidth(IHostSession source, IHostSession destination, CancellationToken ct) => Logged("MeasureBandwidth", () => new Bandwidth(BytesPerSecond, "over a direct link"));
+        public Func<IBandwidthSample>? OnPrepareBandwidth { get; set; }
+        public IBandwidthSample PrepareBandwidth(IHostSession source, IHostSession destination, CancellationToken ct) => Logged("PrepareBandwidth", OnPrepareBandwidth ?? (() => new Sample(this)));
+        public int BandwidthSamplesDisposed { get; private set; }
+
+        private sealed class Sample : IBandwidthSample
+        {
+            private readonly FakeReadinessProbe _probe;
+            public Sample(FakeReadinessProbe probe) { _probe = probe; }
+            public Bandwidth Measure(CancellationToken ct) => _probe.Logged("MeasureBandwidth", () => new Bandwidth(_probe.BytesPerSecond, "over a direct link"));
+            public void Dispose() => _probe.BandwidthSamplesDisposed++;
+        }
         public double BytesPerSecond { get; set; } = 500e6;
         public Func<CompressionSample> OnSample { get; set; } = () => CompressionSample.Parse("sample_bytes=0");
         public IReadOnlyList<int>? SampledPids { get; private set; }

@@ -152,6 +152,39 @@ namespace LiveMigrate.Tests.Readiness
         }
 
         [Fact]
+        public void The_bandwidth_s_stream_is_made_ready_beside_the_other_probes_and_removed_once()
+        {
+            _probe.OnCanary = (_, _) => { Thread.Sleep(150); return CanaryOk(); };
+
+            Run();
+
+            var log = _probe.Log.ToList();
+            Assert.True(log.IndexOf("end PrepareBandwidth") < log.IndexOf("end Canary src"), "made ready while the canaries ran");
+            Assert.Equal(1, _probe.BandwidthSamplesDisposed);
+        }
+
+        [Fact]
+        public void A_stream_that_could_not_be_made_ready_leaves_the_bandwidth_unmeasured_with_its_reason()
+        {
+            _probe.OnPrepareBandwidth = () => throw new InvalidOperationException("the direct link could not be made");
+
+            var rows = Run();
+
+            Assert.DoesNotContain("MeasureBandwidth", Began());
+            rows.Row(CapacityChecks.Downtime, Pair).Is(ReadinessStatus.Skipped, "bandwidth");
+        }
+
+        [Fact]
+        public void Cancelled_while_the_stream_is_made_ready_it_is_still_removed()
+        {
+            using var cts = new CancellationTokenSource();
+            _probe.OnCanary = (host, ct) => { if (host == Src) cts.Cancel(); return CanaryOk(); };
+
+            Assert.ThrowsAny<OperationCanceledException>(() => Run(ct: cts.Token));
+            Assert.Equal(1, _probe.BandwidthSamplesDisposed);
+        }
+
+        [Fact]
         public void ProbeFinished_is_raised_once_per_probe()
         {
             var finished = new System.Collections.Concurrent.ConcurrentQueue<string>();
@@ -159,8 +192,8 @@ namespace LiveMigrate.Tests.Readiness
             Run();
 
             // Ping, root access, facts and canary on each host, CPU, the container's state on each host, its processes, the paths, its network
-            // (config.json names a network namespace path), the bandwidth, the memory sample (-Compress Auto).
-            Assert.Equal(16, Began().Count);
+            // (config.json names a network namespace path), the bandwidth's stream made ready and then timed, the memory sample (-Compress Auto).
+            Assert.Equal(17, Began().Count);
             Assert.Equal(Began().Count, finished.Count);
             Assert.Contains("bandwidth src -> dst", finished);
             Assert.Equal(finished.Count, finished.Distinct().Count());

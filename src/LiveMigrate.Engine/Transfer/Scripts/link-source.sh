@@ -26,6 +26,11 @@ link() {
     -o ControlPath="$dir/ctl" -o Compression=no -o ForwardAgent=no -o ForwardX11=no \
     -o Ciphers=aes128-gcm@openssh.com,aes256-gcm@openssh.com,chacha20-poly1305@openssh.com,aes128-ctr,aes256-ctr "$@"
 }
+# Whether PID is a process that has not exited (a zombie has).
+running() {
+  [ -n "$1" ] && [ -r "/proc/$1/stat" ] || return 1
+  [ "$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d ' ' -f 1)" != Z ]
+}
 # Ends the pages' bridge: its process group, if the pid still is the bridge of this link (its command line names DIR).
 stop_pages() {
   pid=$(cat "$dir/pages.pid" 2>/dev/null)
@@ -74,7 +79,7 @@ send)
   # tar's data goes into the link; its progress and errors come out here, on fd 3.
   exec 3>&1
   rm -f -- "$dir/tar.rc"
-  { tar -C / --numeric-owner --sparse ${inc:+"$inc"} ${changed:+"$changed"} --checkpoint=4096 --checkpoint-action='echo=progress %{w}T' --totals \
+  { tar -C / --numeric-owner --sparse ${inc:+"$inc"} ${changed:+"$changed"} --checkpoint=1024 --checkpoint-action='echo=progress %{w}T' --totals \
       ${compress:+"--use-compress-program=$compress"} -cf - -- "$@" 2>&3; echo $? > "$dir/tar.rc"; } |
     link -o ControlMaster=no -T -p "$port" "$target" "$recv" >/dev/null 2>"$dir/recv.err"
   sent=$?
@@ -138,10 +143,11 @@ close)
     { read -r target; read -r port; } < "$dir/target"
     master=$(link -O check -p "$port" "$target" 2>&1 | sed -n 's/.*(pid=\([0-9]*\)).*/\1/p')
     link -O exit -p "$port" "$target" >/dev/null 2>&1
-    # The master must be gone, with every stream on it, before the key's folder goes.
+    # The master must be gone, with every stream on it, before the key's folder goes. Exited is gone: a zombie waits
+    # for whichever process reaps it (-f made it init's child; some inits reap a second or more later).
     i=0
-    while [ -n "$master" ] && kill -0 "$master" 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
-    [ -n "$master" ] && kill -0 "$master" 2>/dev/null && kill -KILL "$master"
+    while running "$master" && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+    running "$master" && kill -KILL "$master"
   fi
   rm -rf -- "$dir"
   ;;
