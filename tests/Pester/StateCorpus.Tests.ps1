@@ -131,7 +131,11 @@ Describe 'The state corpus' -Tag 'Integration' -Skip:$noLab {
         $table.Add([pscustomobject]@{ Kind = $kind; Reference = $reference; Stop = $moves.Stop.Text; PostCopy = $moves.PostCopy.Text; SaveRestore = $saveRestore })
         # What LiveMigrate carries although plain runc does not: its dump sleeps for ever in CRIU's seize of a task both
         # stopped and frozen (stopped-tasks.sh lets CRIU's seize through).
-        $required = if ($kind -eq 'stopped') { 'LiveMigrate carries it' } elseif ($reference -eq 'carried') { "plain runc carries $kind" }
+        # Whether plain runc carries a periodic timerfd is chance: CRIU 4.2.1 dumps its next expiry as 0 when it falls inside
+        # the freeze (readiness warns of it before a move), and a 20 ms period mostly but not always does. A lucky
+        # reference makes nothing required (CI once had it carried by runc and not by Save + Restore).
+        $byChance = @('timers')
+        $required = if ($kind -eq 'stopped') { 'LiveMigrate carries it' } elseif ($reference -eq 'carried' -and $kind -notin $byChance) { "plain runc carries $kind" }
         if ($required) { $saveRestore | Should -Be 'carried' -Because "$required (Save-ContainerCheckpoint + Restore-Container)" }
         foreach ($mode in 'Stop', 'PostCopy') {
             $m = $moves[$mode]
