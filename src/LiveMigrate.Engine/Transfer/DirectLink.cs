@@ -63,7 +63,7 @@ namespace LiveMigrate.Transfer
                 var invariant = System.Globalization.CultureInfo.InvariantCulture;
                 var unpack = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(HostScript.Text("tree-unpack.sh")));
                 HostScript.Run(destination, link.OnDestination(new[] { "authorize", link._marker, publicKey,
-                    ((long)Math.Ceiling(grant.Lifetime.TotalSeconds)).ToString(invariant), grant.ListenPort?.ToString(invariant) ?? "-", unpack }
+                    ((long)Math.Ceiling(grant.Lifetime.TotalSeconds)).ToString(invariant), PortGrant(grant), unpack }
                     .Concat(grant.Folders)), StepTimeout, ct);
                 var a = destination.ReachableAt;
                 // Post-copy's pages go through the master's forward: it connects to the page port as a page client.
@@ -76,6 +76,13 @@ namespace LiveMigrate.Transfer
                 link.Dispose();
                 throw;
             }
+        }
+
+        private static string PortGrant(LinkGrant grant)
+        {
+            var invariant = System.Globalization.CultureInfo.InvariantCulture;
+            if (grant.ListenPort is int listen) return listen.ToString(invariant);
+            return grant.OpenPort is int open ? "open:" + open.ToString(invariant) : "-";
         }
 
         /// <summary>The link a dead controller opened under <paramref name="id"/>, to close what is left of it.</summary>
@@ -156,6 +163,18 @@ namespace LiveMigrate.Transfer
             var ports = new[] { destinationPort, sourcePort }.Select(p => p.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
             RunOnSource(CancellationToken.None, "forward", ports);
             return new Undo(() => RunOnSource(CancellationToken.None, "unforward", ports));
+        }
+
+        /// <summary>
+        /// The reverse of <see cref="Forward"/>: lets programs on the source reach 127.0.0.1:<paramref name="destinationPort"/>
+        /// on the destination (the port its grant may open) by connecting to 127.0.0.1:<paramref name="sourcePort"/> here,
+        /// over this link (Stop's pages, into the destination's page server); dispose to undo.
+        /// </summary>
+        public IDisposable Reach(int sourcePort, int destinationPort)
+        {
+            var ports = new[] { sourcePort, destinationPort }.Select(p => p.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+            RunOnSource(CancellationToken.None, "reach", ports);
+            return new Undo(() => RunOnSource(CancellationToken.None, "unreach", ports));
         }
 
         private sealed class Undo : IDisposable

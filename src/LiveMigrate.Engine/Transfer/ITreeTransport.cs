@@ -143,9 +143,13 @@ namespace LiveMigrate.Transfer
                     ? _link.Copy(paths, progress, ct, snapshot)
                     : _transport.Copy(source, destination, paths, progress, ct, snapshot);
 
-            /// <summary>Post-copy's pages: from the destination back to the source's lazy dump over the link when there is one.</summary>
+            /// <summary>
+            /// Post-copy's pages: from the destination back to the source's lazy dump over the link when there is one. Stop's
+            /// pages, from the source into the destination's page server, only over the link: elsewhere they are not worth it.
+            /// </summary>
             public IDisposable Tunnel(IContainerHost from, int fromPort, IContainerHost to, int toPort)
             {
+                if (_link != null && from == _source && to == _destination) return _link.Reach(fromPort, toPort);
                 if (_link != null && from == _destination && to == _source)
                 {
                     try { return _link.Forward(fromPort, toPort); }

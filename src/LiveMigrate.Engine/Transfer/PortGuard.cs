@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using System.Threading;
 using LiveMigrate.Commands;
 using LiveMigrate.Hosts;
@@ -19,8 +20,11 @@ namespace LiveMigrate.Transfer
 
         public string Name => _host.Name;
 
-        public void GuardPort(int port, string tag, CancellationToken ct) =>
-            Run(ct, "guard", port.ToString(System.Globalization.CultureInfo.InvariantCulture), tag, PageClients.Group);
+        public void GuardPort(int port, string tag, bool admitLoginUser, CancellationToken ct)
+        {
+            var args = new[] { "guard", port.ToString(System.Globalization.CultureInfo.InvariantCulture), tag, PageClients.Group };
+            Run(ct, admitLoginUser ? args.Concat(new[] { "login" }).ToArray() : args);
+        }
 
         public void UnguardPorts(string tag, CancellationToken ct) => Run(ct, "unguard", tag);
 

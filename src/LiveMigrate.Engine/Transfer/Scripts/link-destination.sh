@@ -1,8 +1,10 @@
 # The destination's end of a migration's direct link: a line in the login user's authorized_keys that lets only the
 # link's key in, only to unpack tar under the migration's own folders (tree-unpack.sh, confined: no shell, no pty), or
-# to listen on the one loopback port of post-copy's pages (no other forwarding), and only until it expires.
+# to listen on the one loopback port of post-copy's pages, or to reach the one loopback port of Stop's page server (no
+# other forwarding), and only until it expires.
 #   authorize MARKER KEY SECONDS PORT UNPACK ROOT...
-#       KEY is "ssh-ed25519 BASE64"; PORT the port it may listen on, "-" for none; UNPACK tree-unpack.sh in base64 (the
+#       KEY is "ssh-ed25519 BASE64"; PORT the port it may listen on, "open:N" the port N it may connect to here, "-" for
+#       neither; UNPACK tree-unpack.sh in base64 (the
 #       forced command carries it: nothing is installed); ROOTs the folders it may unpack into
 #   revoke MARKER    removes the line and ends the link's connections
 # Lines of earlier links whose time has passed go on the way, their connections too (a controller that died leaves them).
@@ -69,7 +71,11 @@ authorize)
   case $key in "ssh-ed25519 "*) ;; *) fail "only ssh-ed25519 link keys are accepted" 2 ;; esac
   case ${key#ssh-ed25519 } in *[!A-Za-z0-9+/=]*|'') fail "the link key is malformed" 2 ;; esac
   case $secs in *[!0-9]*|'') fail "bad lifetime $secs" 2 ;; esac
-  case $port in -) ;; *[!0-9]*|'') fail "bad port $port" 2 ;; *) [ "$port" -ge 1 ] && [ "$port" -le 65535 ] || fail "bad port $port" 2 ;; esac
+  listen=$port open=9
+  case $port in open:*) listen= open=${port#open:} ;; -) listen= ;; esac
+  for p in $listen $open; do
+    case $p in *[!0-9]*|'') fail "bad port $port" 2 ;; *) [ "$p" -ge 1 ] && [ "$p" -le 65535 ] || fail "bad port $port" 2 ;; esac
+  done
   case $unpack in *[!A-Za-z0-9+/=]*|'') fail "the unpack script is not base64" 2 ;; esac
   for r; do plain "$r" || fail "'$r' cannot be named in a forced command (only letters, digits and . _ + , @ % = - /)" 2; done
   plain "$links" || fail "the home folder $HOME cannot be named in a forced command" 2
@@ -78,7 +84,8 @@ authorize)
     fail "this host cannot confine a link's unpacking (it needs root${sudo:+ through sudo -n}, unshare and Linux 5.10 or later for nosymfollow)"
   expiry=$(date -u -d "@$(( $(date +%s) + secs ))" +%Y%m%d%H%M%S) || fail "date cannot compute the expiry"
   options=restrict
-  [ "$port" = - ] || options="$options,port-forwarding,permitlisten=\"127.0.0.1:$port\",permitopen=\"127.0.0.1:9\""
+  # Port 9 when nothing may be reached: permitopen needs a target, and nothing listens on discard.
+  [ "$port" = - ] || options="$options,port-forwarding,permitlisten=\"127.0.0.1:${listen:-9}\",permitopen=\"127.0.0.1:$open\""
   roots=
   for r; do roots="$roots '$r'"; done
   # With sudo: exec sudo -n -- env LIVEMIGRATE_SSHD=$PPID "SSH_ORIGINAL_COMMAND=..." sh -c ..., expanded at each login.

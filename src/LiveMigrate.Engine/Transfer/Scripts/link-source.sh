@@ -8,6 +8,8 @@
 #                                a listed-incremental file; prints tar's progress and totals
 #   forward DIR LISTEN TO        lets programs on the destination reach 127.0.0.1:TO here through 127.0.0.1:LISTEN there
 #   unforward DIR LISTEN TO      undoes it
+#   reach DIR LISTEN TO          lets programs here reach 127.0.0.1:TO on the destination through 127.0.0.1:LISTEN here
+#   unreach DIR LISTEN TO        undoes it
 #   close DIR                    ends the master connection and removes DIR with the key
 set -u
 cmd=$1 dir=$2
@@ -66,10 +68,11 @@ send)
   if [ "$packed" != 0 ] && ! { [ -n "$inc" ] && [ "$packed" = 1 ]; }; then echo "error=tar on the source failed (exit $packed)"; exit 1; fi
   if [ "$sent" != 0 ]; then echo "error=the destination's end failed (exit $sent): $(tr '\n' ' ' < "$dir/recv.err" | head -c 400)"; exit 1; fi
   ;;
-forward|unforward)
+forward|unforward|reach|unreach)
   { read -r target; read -r port; } < "$dir/target"
-  if [ "$cmd" = forward ]; then op=forward; else op=cancel; fi
-  link -O "$op" -R "127.0.0.1:$1:127.0.0.1:$2" -p "$port" "$target" >/dev/null 2>"$dir/forward.err" ||
+  case $cmd in un*) op=cancel ;; *) op=forward ;; esac
+  case $cmd in *forward) way=-R ;; *) way=-L ;; esac
+  link -O "$op" "$way" "127.0.0.1:$1:127.0.0.1:$2" -p "$port" "$target" >/dev/null 2>"$dir/forward.err" ||
     { echo "error=$(tr '\n' ' ' < "$dir/forward.err" | head -c 400)"; exit 1; }
   ;;
 close)

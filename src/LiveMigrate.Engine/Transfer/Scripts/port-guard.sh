@@ -3,12 +3,14 @@
 # its own page clients so (criu lazy-pages, the direct link's ssh, the relay's connector, the dump's end
 # poke), and no other process is, root's included. Nothing may reach the port from another interface either (what
 # route_localnet=1 would let in for 127.0.0.0/8).
-#   guard PORT TAG GROUP   makes GROUP (a system group) if it is missing; adds the rules named livemigrate-pages-TAG
+#   guard PORT TAG GROUP [login]   makes GROUP (a system group) if it is missing; adds the rules named livemigrate-pages-TAG;
+#                          with "login" the login user's processes may connect too (a direct link's sshd, which opens the
+#                          connections the link's source makes to Stop's page server here, runs as that user)
 #   unguard TAG      removes the rules named livemigrate-pages-TAG (nothing to do if there are none)
 set -u
 cmd=${1:-}
 case $cmd in
-guard) port=${2:-} tag=${3:-} group=${4:-} ;;
+guard) port=${2:-} tag=${3:-} group=${4:-} login=${5:-} ;;
 unguard) tag=${2:-} ;;
 *) echo "error=unknown command $cmd"; exit 2 ;;
 esac
@@ -20,6 +22,8 @@ if [ "$cmd" = guard ]; then
   getent group "$group" >/dev/null || groupadd --system "$group" >/dev/null 2>&1 || getent group "$group" >/dev/null ||
     { echo "error=cannot create the group $group that the migration's page clients run as (groupadd --system $group)"; exit 1; }
   gid=$(getent group "$group" | cut -d: -f3)
+  # Run through sudo, the login user is the one sudo names.
+  case $login in '') uid= ;; login) uid=${SUDO_UID:-$(id -u)} ;; *) echo "error=bad admission $login"; exit 2 ;; esac
 fi
 if command -v iptables >/dev/null 2>&1; then
   # xtables' lock: 20 s at most (another program holding it must not hang the migration).
@@ -28,7 +32,10 @@ if command -v iptables >/dev/null 2>&1; then
   guard)
     { ipt -I OUTPUT -d 127.0.0.1 -p tcp --dport "$port" -m owner ! --gid-owner "$gid" \
         -m comment --comment "$name" -j REJECT --reject-with tcp-reset &&
-      ipt -I INPUT ! -i lo -d 127.0.0.0/8 -p tcp --dport "$port" -m comment --comment "$name" -j DROP; } ||
+      ipt -I INPUT ! -i lo -d 127.0.0.0/8 -p tcp --dport "$port" -m comment --comment "$name" -j DROP &&
+      # Inserted last, so first: the login user's connections pass the reject.
+      { [ -z "$uid" ] || ipt -I OUTPUT -d 127.0.0.1 -p tcp --dport "$port" -m owner --uid-owner "$uid" \
+          -m comment --comment "$name" -j ACCEPT; }; } ||
       { echo "error=cannot add the rules that keep everything but the migration off 127.0.0.1:$port"; exit 1; } ;;
   unguard)
     # As iptables -S prints them: one word each, the name included, so they split back into arguments as they were.
@@ -47,7 +54,7 @@ elif command -v nft >/dev/null 2>&1; then
   guard)
     nft -f - <<NFT || { echo "error=cannot add the nftables table that keeps everything but the migration off 127.0.0.1:$port"; exit 1; }
 table ip $table {
-  chain output { type filter hook output priority 0; ip daddr 127.0.0.1 tcp dport $port meta skgid != $gid reject with tcp reset; }
+  chain output { type filter hook output priority 0; ip daddr 127.0.0.1 tcp dport $port meta skgid != $gid ${uid:+meta skuid != $uid} reject with tcp reset; }
   chain input { type filter hook input priority 0; iifname != "lo" ip daddr 127.0.0.0/8 tcp dport $port drop; }
 }
 NFT
