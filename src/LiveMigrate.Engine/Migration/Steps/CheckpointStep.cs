@@ -39,6 +39,7 @@ namespace LiveMigrate.Migration.Steps
         private static void DumpIntoPageServer(MigrationContext c)
         {
             var none = CancellationToken.None;
+            c.DumpedToPageServer = true;
             c.Source.CheckpointToPageServer(c.Name, c.ImageDir, c.PageServerReach, none);
             // It ends once the dump has sent its last page and closed the connection; ending badly, it may have missed some.
             var served = c.PageServer!.WaitForExit(c.Options.Runtime.CommandTimeout, none);
@@ -47,7 +48,6 @@ namespace LiveMigrate.Migration.Steps
             if (!served.Succeeded)
                 throw new InvalidOperationException($"CRIU's page server on {c.Destination.Name} ended badly (exit {served.ExitCode}) after the dump on {c.Source.Name}: the memory there may be incomplete. " +
                     $"See {c.ImageDir}/page-server.log there. {served.StandardError.Trim()}".TrimEnd());
-            c.MemoryStreamed = true;
         }
 
         /// <summary>The container runs on the source again, as Resume-Migration puts it back (<see cref="WayBack"/>); the outage counts as downtime.</summary>

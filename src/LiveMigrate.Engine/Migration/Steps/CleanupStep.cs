@@ -53,7 +53,7 @@ namespace LiveMigrate.Migration.Steps
             try
             {
                 c.Result.FinalPagesWritten = c.Source.ReadDumpStats(c.CheckpointDir, CancellationToken.None).PagesWritten;
-                if (c.MemoryStreamed)
+                if (c.DumpedToPageServer)
                 {
                     // The Transfer step's streams left them out: they went during the dump.
                     c.Result.BytesStreamedWhileDumping = c.Result.FinalPagesWritten * DumpStats.PageSize;

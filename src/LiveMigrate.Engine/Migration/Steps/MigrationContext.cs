@@ -77,8 +77,8 @@ namespace LiveMigrate.Migration.Steps
         public int PageServerPort, PageServerReach;
         /// <summary>The page server's folder was made on the destination before the freeze: an abort removes it.</summary>
         public bool PageServerDirMade;
-        /// <summary>The final dump sent the memory into the page server: the Transfer step carries only the rest.</summary>
-        public bool MemoryStreamed;
+        /// <summary>The final dump sends (or began to send) the memory into the page server, not into the source's images.</summary>
+        public bool DumpedToPageServer;
         /// <summary>Pre-copy: the rounds' folders, and whether they were staged before this run (kept if it aborts).</summary>
         public PreCopySeries? Series;
         public bool StagedSeries;
@@ -114,6 +114,9 @@ namespace LiveMigrate.Migration.Steps
 
         public void CloseLink()
         {
+            // Its forward too, left open after the dump rather than closed while frozen.
+            PageServerWay?.Dispose();
+            PageServerWay = null;
             try { Link?.Dispose(); }
             catch (Exception ex) { Say(ex.Message); }
             Link = null;

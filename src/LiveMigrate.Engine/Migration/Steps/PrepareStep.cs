@@ -94,6 +94,7 @@ namespace LiveMigrate.Migration.Steps
                     c.RemoveOrReport(c.Destination, c.ImageDir);
                     c.RemoveDestinationBundle();
                 }
+                else if (c.PageServerDirMade) c.RemoveOrReport(c.Destination, c.ImageDir);
                 c.RemoveOrReport(c.Source, c.ImageDir);
                 c.RemoveOrReport(c.Source, c.Snapshot);
                 c.ForgetSeries();
@@ -195,7 +196,7 @@ namespace LiveMigrate.Migration.Steps
                 c.Source.GuardPort(c.PageServerReach, c.Result.MigrationId, false, ct);
                 // The link's sshd opens the connection to the page server there, as the login user.
                 c.Destination.GuardPort(c.PageServerPort, c.Result.MigrationId, true, ct);
-                c.PageServerDirMade = c.DestinationTouched = true;
+                c.PageServerDirMade = true;
                 c.Destination.CreateDirectory(c.ImageDir, ct);
                 c.PageServer = c.Destination.StartPageServer(c.ImageDir, c.PageServerPort);
                 c.PageServerWay = c.Transport.Tunnel(c.Source, c.PageServerReach, c.Destination, c.PageServerPort);
