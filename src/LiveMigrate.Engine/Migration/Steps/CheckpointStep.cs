@@ -48,6 +48,7 @@ namespace LiveMigrate.Migration.Steps
             if (!served.Succeeded)
                 throw new InvalidOperationException($"CRIU's page server on {c.Destination.Name} ended badly (exit {served.ExitCode}) after the dump on {c.Source.Name}: the memory there may be incomplete. " +
                     $"See {c.ImageDir}/page-server.log there. {served.StandardError.Trim()}".TrimEnd());
+            c.PageServerMayRun = false;
         }
 
         /// <summary>The container runs on the source again, as Resume-Migration puts it back (<see cref="WayBack"/>); the outage counts as downtime.</summary>

@@ -77,6 +77,8 @@ namespace LiveMigrate.Migration.Steps
         public int PageServerPort, PageServerReach;
         /// <summary>The page server's folder was made on the destination before the freeze: an abort removes it.</summary>
         public bool PageServerDirMade;
+        /// <summary>From its start until it ended well: a page server may run there (one whose start failed too).</summary>
+        public bool PageServerMayRun;
         /// <summary>The final dump sends (or began to send) the memory into the page server, not into the source's images.</summary>
         public bool DumpedToPageServer;
         /// <summary>Pre-copy: the rounds' folders, and whether they were staged before this run (kept if it aborts).</summary>
@@ -134,12 +136,12 @@ namespace LiveMigrate.Migration.Steps
         /// <summary>Stop's page server gone: its way closed, its channel too, and the process killed on the destination if it still runs.</summary>
         public void StopPageServer()
         {
-            if (PageServer == null) return;
             PageServerWay?.Dispose();
             PageServerWay = null;
-            PageServer.Dispose();
+            PageServer?.Dispose();
             PageServer = null;
-            KillPageDaemons(Destination, ImageDir);
+            if (PageServerMayRun) KillPageDaemons(Destination, ImageDir);
+            PageServerMayRun = false;
         }
 
         public ContainerInfo RequireRunning(CancellationToken ct)

@@ -198,6 +198,7 @@ namespace LiveMigrate.Migration.Steps
                 c.Destination.GuardPort(c.PageServerPort, c.Result.MigrationId, true, ct);
                 c.PageServerDirMade = true;
                 c.Destination.CreateDirectory(c.ImageDir, ct);
+                c.PageServerMayRun = true;
                 c.PageServer = c.Destination.StartPageServer(c.ImageDir, c.PageServerPort);
                 c.PageServerWay = c.Transport.Tunnel(c.Source, c.PageServerReach, c.Destination, c.PageServerPort);
                 c.Say($"The memory goes into CRIU's page server on {c.Destination.Name} as it is dumped (127.0.0.1:{c.PageServerReach} on {c.Source.Name} to 127.0.0.1:{c.PageServerPort} there): nothing of it is written on {c.Source.Name}.");
