@@ -108,11 +108,22 @@ namespace LiveMigrate.Tests.Transfer
             Assert.StartsWith("restrict,port-forwarding,permitlisten=\"127.0.0.1:26123\",permitopen=\"127.0.0.1:9\",expiry-time=\"", Lines[1]);
         }
 
+        [Fact]
+        public void A_stop_link_may_reach_its_page_server_port_only_and_listen_nowhere_but_discard()
+        {
+            Authorize(port: "open:21123");
+
+            Assert.StartsWith("restrict,port-forwarding,permitlisten=\"127.0.0.1:9\",permitopen=\"127.0.0.1:21123\",expiry-time=\"", Lines[1]);
+        }
+
         [Theory]
         [InlineData("0")]
         [InlineData("65536")]
         [InlineData("*")]
         [InlineData("1,permitopen=\"*:*\"")]
+        [InlineData("open:")]
+        [InlineData("open:0")]
+        [InlineData("open:1,permitopen=\"*:*\"")]
         public void Refuses_a_port_that_is_not_one_port(string port)
         {
             var ex = Assert.Throws<InvalidOperationException>(() => Authorize(port: port));

@@ -61,6 +61,20 @@ exit 0
         }
 
         [Fact]
+        public void Admits_the_login_user_too_when_asked_and_unguard_removes_that_rule_as_well()
+        {
+            Run("guard", "21000", "m1", "livemigrate-pages", "login");
+
+            var uid = ExternalTool.Run("id", "-u").Trim();
+            Assert.Equal($"-A OUTPUT -d 127.0.0.1 -p tcp --dport 21000 -m owner --uid-owner {uid} -m comment --comment livemigrate-pages-m1 -j ACCEPT", Rules.Last());
+            Assert.Equal(3, Rules.Length);
+
+            Run("unguard", "m1");
+
+            Assert.Empty(Rules);
+        }
+
+        [Fact]
         public void Unguard_removes_its_own_rules_from_both_chains_and_no_other()
         {
             Run("guard", "21000", "m1", "livemigrate-pages");
@@ -77,6 +91,7 @@ exit 0
         [InlineData("guard", "21000", "m1", "")]
         [InlineData("guard", "21000;x", "m1", "livemigrate-pages")]
         [InlineData("guard", "21000", "m 1", "livemigrate-pages")]
+        [InlineData("guard", "21000", "m1", "livemigrate-pages", "root")]
         public void Refuses_what_is_not_a_port_a_tag_and_a_group(params string[] args)
         {
             Assert.Throws<InvalidOperationException>(() => Run(args));

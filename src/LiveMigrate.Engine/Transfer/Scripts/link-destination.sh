@@ -72,8 +72,8 @@ authorize)
   case ${key#ssh-ed25519 } in *[!A-Za-z0-9+/=]*|'') fail "the link key is malformed" 2 ;; esac
   case $secs in *[!0-9]*|'') fail "bad lifetime $secs" 2 ;; esac
   listen=$port open=9
-  case $port in open:*) listen= open=${port#open:} ;; -) listen= ;; esac
-  for p in $listen $open; do
+  case $port in open:*) listen=9 open=${port#open:} ;; -) listen=9 ;; esac
+  for p in "$listen" "$open"; do
     case $p in *[!0-9]*|'') fail "bad port $port" 2 ;; *) [ "$p" -ge 1 ] && [ "$p" -le 65535 ] || fail "bad port $port" 2 ;; esac
   done
   case $unpack in *[!A-Za-z0-9+/=]*|'') fail "the unpack script is not base64" 2 ;; esac
@@ -84,8 +84,8 @@ authorize)
     fail "this host cannot confine a link's unpacking (it needs root${sudo:+ through sudo -n}, unshare and Linux 5.10 or later for nosymfollow)"
   expiry=$(date -u -d "@$(( $(date +%s) + secs ))" +%Y%m%d%H%M%S) || fail "date cannot compute the expiry"
   options=restrict
-  # Port 9 when nothing may be reached: permitopen needs a target, and nothing listens on discard.
-  [ "$port" = - ] || options="$options,port-forwarding,permitlisten=\"127.0.0.1:${listen:-9}\",permitopen=\"127.0.0.1:$open\""
+  # Port 9 (discard) stands for none: each option needs a target, and nothing listens there.
+  [ "$port" = - ] || options="$options,port-forwarding,permitlisten=\"127.0.0.1:$listen\",permitopen=\"127.0.0.1:$open\""
   roots=
   for r; do roots="$roots '$r'"; done
   # With sudo: exec sudo -n -- env LIVEMIGRATE_SSHD=$PPID "SSH_ORIGINAL_COMMAND=..." sh -c ..., expanded at each login.
