@@ -46,7 +46,7 @@ namespace LiveMigrate.Runc
         public string? PageGuardState(string imageDir, CancellationToken ct) => _daemons.PageGuardState(imageDir, ct);
         public void StopPageDaemons(string imageDir, CancellationToken ct) => _daemons.StopPageDaemons(imageDir, ct);
 
-        public void GuardPort(int port, string tag, bool admitLoginUser, CancellationToken ct) => _ports.GuardPort(port, tag, admitLoginUser, ct);
+        public void GuardPort(int port, string tag, PortAdmission admits, CancellationToken ct) => _ports.GuardPort(port, tag, admits, ct);
         public void UnguardPorts(string tag, CancellationToken ct) => _ports.UnguardPorts(tag, ct);
 
         public bool Exists(string path, CancellationToken ct) => _files.Exists(path, ct);

@@ -15,7 +15,7 @@ namespace LiveMigrate.Runc
         /// changed since, and the images need that parent to restore.</summary>
         void Checkpoint(string name, string imageDir, string? parentDir, CancellationToken ct);
         /// <summary>The final dump as <see cref="Checkpoint"/>, but CRIU sends the memory as it dumps it to a page server it reaches
-        /// through 127.0.0.1:<paramref name="port"/> here, connecting as a page client (<see cref="Transfer.PageClients"/>);
+        /// through 127.0.0.1:<paramref name="port"/> here, with the page clients' group as its supplementary group (<see cref="Transfer.PageClients.WithGroup"/>);
         /// only the other images are written into <paramref name="imageDir"/>.</summary>
         void CheckpointToPageServer(string name, string imageDir, int port, CancellationToken ct);
 

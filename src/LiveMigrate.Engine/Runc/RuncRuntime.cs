@@ -55,8 +55,9 @@ namespace LiveMigrate.Runc
         public void CheckpointToPageServer(string name, string imageDir, int port, CancellationToken ct)
         {
             var dump = Dump(name, imageDir, null, preDump: false, "--page-server", "127.0.0.1:" + RuntimeSession.Port(port));
-            // The port's guard lets only page clients connect, and CRIU connects as runc's child.
-            FinalDump(name, imageDir, new CommandLine(Transfer.PageClients.As(dump.Arguments)), ct);
+            // The port's guard admits CRIU, runc's child, by its supplementary group: as a page client proper (another group),
+            // it could not read the container's limits (root lacks CAP_SYS_RESOURCE on some hosts).
+            FinalDump(name, imageDir, new CommandLine(Transfer.PageClients.WithGroup(dump.Arguments)), ct);
         }
 
         private void FinalDump(string name, string imageDir, CommandLine dump, CancellationToken ct)

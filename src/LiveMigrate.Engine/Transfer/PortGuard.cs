@@ -20,10 +20,11 @@ namespace LiveMigrate.Transfer
 
         public string Name => _host.Name;
 
-        public void GuardPort(int port, string tag, bool admitLoginUser, CancellationToken ct)
+        public void GuardPort(int port, string tag, PortAdmission admits, CancellationToken ct)
         {
             var args = new[] { "guard", port.ToString(System.Globalization.CultureInfo.InvariantCulture), tag, PageClients.Group };
-            Run(ct, admitLoginUser ? args.Concat(new[] { "login" }).ToArray() : args);
+            var also = admits switch { PortAdmission.LoginUser => new[] { "login" }, PortAdmission.SupplementaryGroup => new[] { "supplementary" }, _ => new string[0] };
+            Run(ct, args.Concat(also).ToArray());
         }
 
         public void UnguardPorts(string tag, CancellationToken ct) => Run(ct, "unguard", tag);

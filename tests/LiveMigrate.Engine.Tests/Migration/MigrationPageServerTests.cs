@@ -41,8 +41,8 @@ namespace LiveMigrate.Tests.Migration
             // Listening before the freeze, in a folder made for it, both ends guarded first; the link may reach that port only.
             Assert.True(PageServer.Seq < Dump.Seq);
             Assert.True(_s.Destination.CallsOf(HostOp.CreateDirectory).First(c => c.Argument == result.ImagePath).Seq < PageServer.Seq);
-            Assert.Contains(new HostCall(HostOp.GuardPort, $"{result.MigrationId}:{reach}"), _s.Source.Calls);
-            Assert.Contains(new HostCall(HostOp.GuardPort, $"{result.MigrationId}:{server} +login"), _s.Destination.Calls);
+            Assert.Contains(new HostCall(HostOp.GuardPort, $"{result.MigrationId}:{reach} +SupplementaryGroup"), _s.Source.Calls);
+            Assert.Contains(new HostCall(HostOp.GuardPort, $"{result.MigrationId}:{server} +LoginUser"), _s.Destination.Calls);
             Assert.True(_s.Destination.CallsOf(HostOp.GuardPort).Single().Seq < PageServer.Seq);
             Assert.Equal(server, _s.Transport.Grants.Single().OpenPort);
             Assert.Null(_s.Transport.Grants.Single().ListenPort);

@@ -193,9 +193,9 @@ namespace LiveMigrate.Migration.Steps
             try
             {
                 c.PortsGuarded = true;
-                c.Source.GuardPort(c.PageServerReach, c.Result.MigrationId, false, ct);
+                c.Source.GuardPort(c.PageServerReach, c.Result.MigrationId, PortAdmission.SupplementaryGroup, ct);
                 // The link's sshd opens the connection to the page server there, as the login user.
-                c.Destination.GuardPort(c.PageServerPort, c.Result.MigrationId, true, ct);
+                c.Destination.GuardPort(c.PageServerPort, c.Result.MigrationId, PortAdmission.LoginUser, ct);
                 c.PageServerDirMade = true;
                 c.Destination.CreateDirectory(c.ImageDir, ct);
                 c.PageServerMayRun = true;
@@ -218,8 +218,8 @@ namespace LiveMigrate.Migration.Steps
             c.PagePort = rng.Next(20000, 26000);
             c.TunnelPort = rng.Next(26000, 32000);
             c.PortsGuarded = true;
-            c.Source.GuardPort(c.PagePort, c.Result.MigrationId, false, c.Ct);
-            c.Destination.GuardPort(c.TunnelPort, c.Result.MigrationId, false, c.Ct);
+            c.Source.GuardPort(c.PagePort, c.Result.MigrationId, PortAdmission.PageClientsOnly, c.Ct);
+            c.Destination.GuardPort(c.TunnelPort, c.Result.MigrationId, PortAdmission.PageClientsOnly, c.Ct);
         }
 
         /// <summary>Post-copy: the way from the destination to the source's page port, before anything is frozen.</summary>

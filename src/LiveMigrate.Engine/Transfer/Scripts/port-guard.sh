@@ -3,9 +3,11 @@
 # its own page clients so (criu lazy-pages, the direct link's ssh, the relay's connector, the dump's end
 # poke), and no other process is, root's included. Nothing may reach the port from another interface either (what
 # route_localnet=1 would let in for 127.0.0.0/8).
-#   guard PORT TAG GROUP [login]   makes GROUP (a system group) if it is missing; adds the rules named livemigrate-pages-TAG;
-#                          with "login" the login user's processes may connect too (a direct link's sshd, which opens the
-#                          connections the link's source makes to Stop's page server here, runs as that user)
+#   guard PORT TAG GROUP [login|supplementary]   makes GROUP (a system group) if it is missing; adds the rules named
+#                          livemigrate-pages-TAG; with "login" the login user's processes may connect too (a direct link's
+#                          sshd, which opens the connections the link's source makes to Stop's page server here, runs as
+#                          that user); with "supplementary" processes that have GROUP as a supplementary group (CRIU's dump,
+#                          which keeps root's group), which only iptables can tell
 #   unguard TAG      removes the rules named livemigrate-pages-TAG (nothing to do if there are none)
 set -u
 cmd=${1:-}
@@ -23,14 +25,15 @@ if [ "$cmd" = guard ]; then
     { echo "error=cannot create the group $group that the migration's page clients run as (groupadd --system $group)"; exit 1; }
   gid=$(getent group "$group" | cut -d: -f3)
   # Run through sudo, the login user is the one sudo names.
-  case $login in '') uid= ;; login) uid=${SUDO_UID:-$(id -u)} ;; *) echo "error=bad admission $login"; exit 2 ;; esac
+  uid= suppl=
+  case $login in '') ;; login) uid=${SUDO_UID:-$(id -u)} ;; supplementary) suppl=--suppl-groups ;; *) echo "error=bad admission $login"; exit 2 ;; esac
 fi
 if command -v iptables >/dev/null 2>&1; then
   # xtables' lock: 20 s at most (another program holding it must not hang the migration).
   ipt() { iptables -w 20 "$@"; }
   case $cmd in
   guard)
-    { ipt -I OUTPUT -d 127.0.0.1 -p tcp --dport "$port" -m owner ! --gid-owner "$gid" \
+    { ipt -I OUTPUT -d 127.0.0.1 -p tcp --dport "$port" -m owner ! --gid-owner "$gid" $suppl \
         -m comment --comment "$name" -j REJECT --reject-with tcp-reset &&
       ipt -I INPUT ! -i lo -d 127.0.0.0/8 -p tcp --dport "$port" -m comment --comment "$name" -j DROP &&
       # Inserted last, so first: the login user's connections pass the reject.
@@ -52,6 +55,7 @@ elif command -v nft >/dev/null 2>&1; then
   table=$(printf '%s' "$name" | tr - _)
   case $cmd in
   guard)
+    [ -z "$suppl" ] || { echo "error=nftables cannot admit a supplementary group (meta skgid is the socket's own group)"; exit 1; }
     nft -f - <<NFT || { echo "error=cannot add the nftables table that keeps everything but the migration off 127.0.0.1:$port"; exit 1; }
 table ip $table {
   chain output { type filter hook output priority 0; ip daddr 127.0.0.1 tcp dport $port meta skgid != $gid ${uid:+meta skuid != $uid} reject with tcp reset; }
