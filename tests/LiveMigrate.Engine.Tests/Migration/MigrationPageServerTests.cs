@@ -58,6 +58,22 @@ namespace LiveMigrate.Tests.Migration
         }
 
         [Fact]
+        public void With_delta_bundle_sync_the_images_go_in_a_plain_stream_that_deletes_none_of_the_pages_there()
+        {
+            _s.Options.BundleSync = BundleSync.Delta;
+
+            var result = _s.Migrate();
+
+            Assert.Equal(MigrationStatus.Succeeded, result.Status);
+            // Ahead: the bundle; frozen: the images alone, then what changed of the bundle.
+            Assert.Equal(new[] { new[] { MigrationScenario.Bundle }, new[] { result.ImagePath! }, new[] { MigrationScenario.Bundle } }, _s.Transport.Copies);
+            Assert.Equal(new[] { true, false, true }, _s.Transport.Snapshots.Select(x => x != null));
+            // Both frozen streams count, not only the last.
+            Assert.True(result.BytesTransferred - result.BytesStreamedWhileDumping > _s.Transport.LastBytes);
+            _s.AssertInvariant(result);
+        }
+
+        [Fact]
         public void The_relay_route_dumps_the_memory_then_sends_it_and_says_so()
         {
             _s.Transport.Route = TransferRoute.Relay;
