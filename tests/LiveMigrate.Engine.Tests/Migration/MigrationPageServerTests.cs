@@ -137,6 +137,20 @@ namespace LiveMigrate.Tests.Migration
         }
 
         [Fact]
+        public void A_dump_that_fails_because_the_page_server_failed_says_what_the_page_server_said()
+        {
+            _s.Source.FailOn(HostOp.Checkpoint, "criu: Can't write pages to socket: Broken pipe", h => h.Freeze("web"));
+            _s.Destination.PageServerResult = new CommandResult(1, "", "Error (criu/page-xfer.c:700): page-server: Can't write: No space left on device", TimeSpan.Zero);
+
+            var ex = _s.MigrateFailing();
+
+            Assert.Equal(MigrationStatus.RolledBack, ex.Result.Status);
+            Assert.Contains("Broken pipe CRIU's page server on hostB says: Error (criu/page-xfer.c:700): page-server: Can't write: No space left on device", ex.Message);
+            _s.AssertDestinationUntouched();
+            _s.AssertRolledBack(ex);
+        }
+
+        [Fact]
         public void A_page_server_that_ends_badly_after_the_dump_rolls_back_before_anything_is_restored()
         {
             _s.Destination.PageServerResult = new CommandResult(1, "", "Error (criu/page-xfer.c:1095): page-server: Can't write pages", TimeSpan.Zero);

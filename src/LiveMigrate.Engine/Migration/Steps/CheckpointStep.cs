@@ -40,7 +40,14 @@ namespace LiveMigrate.Migration.Steps
         {
             var none = CancellationToken.None;
             c.DumpedToPageServer = true;
-            c.Source.CheckpointToPageServer(c.Name, c.ImageDir, c.PageServerReach, none);
+            try { c.Source.CheckpointToPageServer(c.Name, c.ImageDir, c.PageServerReach, none); }
+            catch (Exception ex) when (!(ex is OperationCanceledException))
+            {
+                // The page server's end of it may be the cause (a full disk there): it ends with the dump's connection.
+                var server = c.PageServer!.WaitForExit(TimeSpan.FromSeconds(1), none);
+                if (server.Succeeded || server.StandardError.Trim().Length == 0) throw;
+                throw new InvalidOperationException($"{ex.Message} CRIU's page server on {c.Destination.Name} says: {server.StandardError.Trim()}", ex);
+            }
             // It ends once the dump has sent its last page and closed the connection; ending badly, it may have missed some.
             var served = c.PageServer!.WaitForExit(c.Options.Runtime.CommandTimeout, none);
             c.PageServer.Dispose();

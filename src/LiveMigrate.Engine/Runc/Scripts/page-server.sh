@@ -1,6 +1,7 @@
 # Stop's page server on the destination: CRIU takes the memory as the source's dump sends it and writes it into DIR,
 # so nothing of it touches the source's disk while the container is frozen.
-#   CRIU DIR PORT   listens on 127.0.0.1:PORT (for one dump); prints "ready" once it does, then ends with CRIU's exit code
+#   CRIU DIR PORT   listens on 127.0.0.1:PORT (for one dump); prints "ready" once it does, then ends with CRIU's exit code,
+#                   its log's errors on stderr if it failed
 set -u
 criu=$1 dir=$2 port=$3
 ready=$dir/page-server-ready
@@ -13,3 +14,6 @@ pid=$!
 if [ "$(head -c 1 "$ready" | wc -c)" -eq 1 ]; then echo ready; fi
 rm -f -- "$ready"
 wait "$pid"
+rc=$?
+[ "$rc" = 0 ] || grep -m 3 'Error' "$dir/page-server.log" >&2
+exit "$rc"
