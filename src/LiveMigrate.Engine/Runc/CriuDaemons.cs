@@ -54,11 +54,12 @@ namespace LiveMigrate.Runc
             cmd.HostTimeout = Options.CriuTimeout + Options.PageTransferTimeout;
             cmd.StandardInput = StreamTarget.DevNull;
             var shown = new CommandLine(Options.CriuPath, "page-server", "--images-dir", imageDir, "--port", RuntimeSession.Port(port));
-            return StartReady(cmd, shown, "criu page-server", "did not listen", HostPath.Combine(imageDir, "page-server.log"));
+            // Its log is its stderr, in the message of a failure.
+            return StartReady(cmd, shown, "criu page-server", "did not listen", null);
         }
 
         /// <summary>Starts a script that prints "ready" (or "error=...") once its CRIU can be used, and waits for that, bounded.</summary>
-        private IHostProcess StartReady(CommandLine cmd, CommandLine shown, string what, string notReady, string log)
+        private IHostProcess StartReady(CommandLine cmd, CommandLine shown, string what, string notReady, string? log)
         {
             var process = _host.Host.Start(cmd);
             var said = System.Threading.Tasks.Task.Run(() =>
@@ -68,8 +69,9 @@ namespace LiveMigrate.Runc
             if (System.Threading.Tasks.Task.WhenAny(said, limit).Result != said)
             {
                 process.Dispose();
-                throw _host.Explained(shown, $"{what} on {Name} {notReady} within {Options.CriuTimeout.TotalSeconds:0} s.",
-                    null, log, timedOut: true);
+                var late = $"{what} on {Name} {notReady} within {Options.CriuTimeout.TotalSeconds:0} s.";
+                throw log == null ? new RuntimeCommandException(_host.Name, shown, late, null, Array.Empty<string>(), null) { TimedOut = true }
+                    : _host.Explained(shown, late, null, log, timedOut: true);
             }
             var line = said.Status == System.Threading.Tasks.TaskStatus.RanToCompletion ? said.Result : null;
             if (line == "ready") return process;
@@ -77,7 +79,8 @@ namespace LiveMigrate.Runc
             process.Dispose();
             var message = CommandFailedException.FromResult(_host.Name, shown, result).Message;
             if (line != null && line.StartsWith("error=", StringComparison.Ordinal)) message = line.Substring(6) + ". " + message;
-            throw _host.Explained(shown, message, result, log, timedOut: result.ExitCode == 124);
+            throw log == null ? new RuntimeCommandException(_host.Name, shown, message, result, Array.Empty<string>(), null) { TimedOut = result.ExitCode == 124 }
+                : _host.Explained(shown, message, result, log, timedOut: result.ExitCode == 124);
         }
 
         /// <summary>

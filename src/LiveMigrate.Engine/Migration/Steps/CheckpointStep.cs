@@ -54,7 +54,7 @@ namespace LiveMigrate.Migration.Steps
             c.PageServer = null;
             if (!served.Succeeded)
                 throw new InvalidOperationException($"CRIU's page server on {c.Destination.Name} ended badly (exit {served.ExitCode}) after the dump on {c.Source.Name}: the memory there may be incomplete. " +
-                    $"See {c.ImageDir}/page-server.log there. {served.StandardError.Trim()}".TrimEnd());
+                    (served.StandardError.Trim().Length > 0 ? $"It says: {served.StandardError.Trim()}" : "It said nothing."));
             c.PageServerMayRun = false;
         }
 
