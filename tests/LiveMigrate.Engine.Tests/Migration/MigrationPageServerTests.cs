@@ -151,6 +151,21 @@ namespace LiveMigrate.Tests.Migration
         }
 
         [Fact]
+        public void A_dump_that_fails_before_reaching_the_page_server_keeps_its_own_error()
+        {
+            _s.Source.FailOn(HostOp.Checkpoint, "criu: Dumping FAILED: Can't connect to page server", h => h.Freeze("web"));
+            _s.Destination.PageServerWaitsForever = true;
+
+            var ex = _s.MigrateFailing();
+
+            Assert.Equal(MigrationStatus.RolledBack, ex.Result.Status);
+            Assert.Equal("criu: Dumping FAILED: Can't connect to page server", ex.Result.Error);
+            Assert.True(_s.Destination.PageServers.Single().Disposed);
+            _s.AssertDestinationUntouched();
+            _s.AssertRolledBack(ex);
+        }
+
+        [Fact]
         public void A_page_server_that_ends_badly_after_the_dump_rolls_back_before_anything_is_restored()
         {
             _s.Destination.PageServerResult = new CommandResult(1, "", "Error (criu/page-xfer.c:1095): page-server: Can't write pages", TimeSpan.Zero);

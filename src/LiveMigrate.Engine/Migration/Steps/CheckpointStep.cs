@@ -41,12 +41,9 @@ namespace LiveMigrate.Migration.Steps
             var none = CancellationToken.None;
             c.DumpedToPageServer = true;
             try { c.Source.CheckpointToPageServer(c.Name, c.ImageDir, c.PageServerReach, none); }
-            catch (Exception ex) when (!(ex is OperationCanceledException))
+            catch (Exception ex) when (!(ex is OperationCanceledException) && WhyPageServerFailed(c) is string said)
             {
-                // The page server's end of it may be the cause (a full disk there): it ends with the dump's connection.
-                var server = c.PageServer!.WaitForExit(TimeSpan.FromSeconds(1), none);
-                if (server.Succeeded || server.StandardError.Trim().Length == 0) throw;
-                throw new InvalidOperationException($"{ex.Message} CRIU's page server on {c.Destination.Name} says: {server.StandardError.Trim()}", ex);
+                throw new InvalidOperationException($"{ex.Message} CRIU's page server on {c.Destination.Name} says: {said}", ex);
             }
             // It ends once the dump has sent its last page and closed the connection; ending badly, it may have missed some.
             var served = c.PageServer!.WaitForExit(c.Options.Runtime.CommandTimeout, none);
@@ -56,6 +53,20 @@ namespace LiveMigrate.Migration.Steps
                 throw new InvalidOperationException($"CRIU's page server on {c.Destination.Name} ended badly (exit {served.ExitCode}) after the dump on {c.Source.Name}: the memory there may be incomplete. " +
                     (served.StandardError.Trim().Length > 0 ? $"It says: {served.StandardError.Trim()}" : "It said nothing."));
             c.PageServerMayRun = false;
+        }
+
+        /// <summary>
+        /// After a failed dump, what the page server said if it failed too (a full disk there): it ends with the dump's
+        /// connection. Null if it did not, or still waits for a dump that never connected.
+        /// </summary>
+        private static string? WhyPageServerFailed(MigrationContext c)
+        {
+            try
+            {
+                var server = c.PageServer!.WaitForExit(TimeSpan.FromSeconds(1), CancellationToken.None);
+                return server.Succeeded || server.StandardError.Trim().Length == 0 ? null : server.StandardError.Trim();
+            }
+            catch (Exception) { return null; }
         }
 
         /// <summary>The container runs on the source again, as Resume-Migration puts it back (<see cref="WayBack"/>); the outage counts as downtime.</summary>
