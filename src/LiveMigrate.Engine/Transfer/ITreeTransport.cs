@@ -145,7 +145,7 @@ namespace LiveMigrate.Transfer
 
             /// <summary>
             /// Post-copy's pages: from the destination back to the source's lazy dump over the link when there is one. Stop's
-            /// pages, from the source into the destination's page server, only over the link: elsewhere they are not worth it.
+            /// pages: from the source into the destination's page server over the link (the engine asks only when there is one).
             /// </summary>
             public IDisposable Tunnel(IContainerHost from, int fromPort, IContainerHost to, int toPort)
             {
