@@ -182,6 +182,10 @@ Move-Container -Name $Name -Source (Connect-LabHost 1) -Destination (Connect-Lab
             $record.Id | Should -Be $killedAt.Id
             $record.State | Should -Be 'Interrupted'
             $record.LastPhase | Should -Be 'Checkpoint'
+            # The dump goes on without its controller (CRIU is never interrupted; it holds the tasks, their freezer thawed,
+            # until it ends), then leaves them frozen.
+            $deadline = [DateTime]::UtcNow.AddSeconds(30)
+            while ((Invoke-LabRunc 1 @('state', $name) | ConvertFrom-Json).status -ne 'paused' -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 100 }
             @(Get-LabContainerLocation $name).Count | Should -Be 0 -Because 'checkpointed and not yet restored: it runs nowhere'
             (Invoke-LabRunc 1 @('state', $name) | ConvertFrom-Json).status | Should -Be 'paused' -Because 'the source copy stays frozen, whole, for a rollback'
             Test-Path (Get-LabHostPath 1 "locks/$name") | Should -BeTrue -Because 'the dead controller held the lock'

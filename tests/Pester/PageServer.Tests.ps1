@@ -15,8 +15,8 @@ Describe 'Move-Container -Mode Stop with the page server' -Tag 'Integration' -Sk
             $sshd = Get-Content (Join-Path (Get-LabEnvironment).Root "hosts/lm$Index/sshd.pid")
             @(& nsenter -t $sshd -m sh -c 'ls /var/lib/livemigrate/images/"$1"-*/ 2>/dev/null' sh $name)
         }
-        function Get-PageRules([int] $Index) {
-            @(foreach ($chain in 'OUTPUT', 'INPUT') { Invoke-InLabHost $Index @('iptables', '-w', '-S', $chain) | Where-Object { $_ -match 'livemigrate-pages-' } })
+        function Get-PageRules([int] $Index, [string] $Id) {
+            @(foreach ($chain in 'OUTPUT', 'INPUT') { Invoke-InLabHost $Index @('iptables', '-w', '-S', $chain) | Where-Object { $_ -match "livemigrate-pages-$Id " } })
         }
     }
     AfterAll { Remove-LabContainer $name }
@@ -36,7 +36,7 @@ Describe 'Move-Container -Mode Stop with the page server' -Tag 'Integration' -Sk
         $errors[0].Exception.Message | Should -BeLike '*in Checkpoint*'
         Assert-RolledBackToFirstHost $name $start
         @(Get-LabProcess "criu page-server .*/$name-").Count | Should -Be 0
-        foreach ($i in 1, 2) { Get-PageRules $i | Should -BeNullOrEmpty -Because "no page port stays guarded on lab host $i" }
+        foreach ($i in 1, 2) { Get-PageRules $i $errors[0].TargetObject.MigrationId | Should -BeNullOrEmpty -Because "no page port stays guarded on lab host $i" }
         # Two full passes over the 256 MiB after the thaw: the frozen tasks' memory was never touched.
         $final = Wait-WorkloadPasses 1 $name 2
         $final.passes | Should -BeGreaterOrEqual $final.target
@@ -63,7 +63,7 @@ Describe 'Move-Container -Mode Stop with the page server' -Tag 'Integration' -Sk
         $result.BytesTransferred | Should -BeGreaterThan $result.BytesStreamedWhileDumping
         $result.BytesStreamedWhileDumping | Should -Be ($result.FinalPagesWritten * 4096)
         $result.Downtime | Should -BeGreaterThan ($result.CheckpointTime + $result.TransferTime)
-        foreach ($i in 1, 2) { Get-PageRules $i | Should -BeNullOrEmpty }
+        foreach ($i in 1, 2) { Get-PageRules $i $result.MigrationId | Should -BeNullOrEmpty }
         @(Get-LabContainerLocation $name) | Should -Be @(2)
         $final = Wait-WorkloadPasses 2 $name 2
         $final.passes | Should -BeGreaterOrEqual $final.target
