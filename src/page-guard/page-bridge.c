@@ -1,12 +1,22 @@
-/* page-guard bridge PORT SECONDS: the destination's end of post-copy's pages over a direct link, in place of an SSH
- * port forward (the link's key may forward nothing: OpenSSH's Unix-socket forwarding ignores permitlisten/permitopen).
+/* The page guard's bridges over a direct link's sessions, in place of SSH port forwards (the link's key may forward
+ * nothing: OpenSSH's Unix-socket forwarding ignores permitlisten/permitopen).
  *
- * Run by the link key's forced command with its session's stdin/stdout, whose other end, on the source, is the lazy
- * dump's page port. Listens on 127.0.0.1:PORT (the port guard lets only the migration's page clients connect there),
- * writes 'L' once it does, accepts ONE connection, writes 'C', and then carries bytes both ways until either side
- * ends. Everything ends after SECONDS (the key's remaining lifetime) and when the session does (its stdin closes), also
- * while still waiting for the connection: revoking the key ends its sessions, and so this. Root's rights are dropped
- * once the port is bound: nothing after needs them. */
+ * page-guard bridge PORT SECONDS: the destination's end of post-copy's pages. Run by the link key's forced command with
+ * its session's stdin/stdout, whose other end, on the source, is the lazy dump's page port. Listens on 127.0.0.1:PORT
+ * (the port guard lets only the migration's page clients connect there), writes 'L' once it does, accepts ONE
+ * connection, writes 'C', and then carries bytes both ways until either side ends.
+ *
+ * page-guard connect PORT SECONDS: the destination's end of Stop's memory. Run by the forced command as the page
+ * clients' group (the only one the port guard lets reach the page server there), it connects to 127.0.0.1:PORT and
+ * carries bytes both ways between that connection and its session.
+ *
+ * page-guard listen PORT SECONDS COMMAND...: the source's end of Stop's memory. Listens on 127.0.0.1:PORT, writes 'L'
+ * to its stdout once it does, accepts ONE connection (the dump's) and runs COMMAND (the link's session) with that
+ * connection as its stdin and stdout: no process copies the memory between the dump and ssh.
+ *
+ * Each ends after SECONDS (the key's remaining lifetime) and when its session does (stdin closes), also while still
+ * waiting for the connection: revoking the key ends its sessions, and so this. The bridges drop root's rights once
+ * the port is bound or connected: nothing after needs them. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -96,14 +106,16 @@ static int pump(struct pipe_buf *b, short revents_from, short revents_to)
     return b->eof && b->start == b->end ? 1 : 0;
 }
 
-/* Until either side ends (its bytes all passed on) or the deadline: 0, else 1. */
-static int carry(int sk)
+/* Until either side ends (its bytes all passed on) or the deadline: 0, else 1. HALF: the session's end only ends the
+ * writing to SK, and the answers still come back until SK's other end is done with them. */
+static int carry(int sk, int half)
 {
     static char down_data[CHUNK], up_data[CHUNK];
     struct pipe_buf up = { STDIN_FILENO, sk, up_data, 0, 0, 0 };      /* pages from the source */
     struct pipe_buf down = { sk, STDOUT_FILENO, down_data, 0, 0, 0 }; /* requests to the source */
     int fds[] = { STDIN_FILENO, STDOUT_FILENO, sk };
     for (int i = 0; i < 3; i++) fcntl(fds[i], F_SETFL, fcntl(fds[i], F_GETFL) | O_NONBLOCK);
+    int shut = 0;
     for (;;) {
         struct pollfd p[3] = {
             { STDIN_FILENO, up.start == up.end && !up.eof ? POLLIN : 0, 0 },
@@ -116,35 +128,53 @@ static int carry(int sk)
         int u = pump(&up, p[0].revents, p[2].revents);
         int d = pump(&down, p[2].revents, p[1].revents);
         if (u < 0 || d < 0) return fail("carrying the pages");
-        if (u > 0 || d > 0) return 0;
+        if (d > 0 || (u > 0 && !half)) return 0;
+        if (u > 0 && !shut) {
+            shutdown(sk, SHUT_WR);
+            shut = 1;
+        }
     }
 }
 
-int page_bridge(int argc, char **argv)
+static int arguments(int argc, char **argv, int at_least, const char *usage, long *port)
 {
-    long port, seconds;
-    if (argc != 3 || number(argv[1], 1, 65535, &port) || number(argv[2], 1, 7L * 24 * 3600, &seconds)) {
-        fprintf(stderr, "usage: page-guard bridge PORT SECONDS\n");
-        return 2;
+    long seconds;
+    if (argc < at_least || (at_least == 3 && argc != 3) || number(argv[1], 1, 65535, port) ||
+        number(argv[2], 1, 7L * 24 * 3600, &seconds)) {
+        fprintf(stderr, "usage: page-guard %s\n", usage);
+        return -1;
     }
     deadline_ms = mono_ms() + seconds * 1000;
     /* A closed session's pipe is an error to write to, not a signal that ends us before the caller hears why. */
     signal(SIGPIPE, SIG_IGN);
+    return 0;
+}
+
+static struct sockaddr_in loopback(long port)
+{
+    struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((unsigned short)port), .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+    return a;
+}
+
+/* Listens on 127.0.0.1:PORT, runs told() once it does, and returns the one connection from 127.0.0.1 (-1: failed, said;
+ * -2: WATCHED became readable first, which is its end closing). */
+static int accept_one(long port, int watched, int drop, int (*told)(void))
+{
     int ls = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (ls < 0) return fail("socket");
+    if (ls < 0) return fail("socket"), -1;
     int on = 1;
     setsockopt(ls, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
-    struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((unsigned short)port), .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-    if (bind(ls, (struct sockaddr *)&a, sizeof a) || listen(ls, 1)) return fail("listening on the page port");
-    if (drop_root()) return fail("dropping root's rights");
-    if (tell('L')) return fail("telling the source");
+    struct sockaddr_in a = loopback(port);
+    if (bind(ls, (struct sockaddr *)&a, sizeof a) || listen(ls, 1)) return fail("listening on the page port"), -1;
+    if (drop && drop_root()) return fail("dropping root's rights"), -1;
+    if (told()) return fail("telling the other end"), -1;
     for (;;) {
-        struct pollfd p[2] = { { ls, POLLIN, 0 }, { STDIN_FILENO, POLLIN, 0 } };
+        struct pollfd p[2] = { { ls, POLLIN, 0 }, { watched, POLLIN, 0 } };
         int wait = left_ms();
-        if (wait == 0) { errno = ETIMEDOUT; return fail("no page client came within the link's lifetime"); }
-        if (poll(p, 2, wait) < 0 && errno != EINTR) return fail("poll");
-        /* The source sends nothing before the connection: anything on stdin now is its end closing. */
-        if (p[1].revents) return 0;
+        if (wait == 0) { errno = ETIMEDOUT; return fail("no page client came within the link's lifetime"), -1; }
+        if (poll(p, watched < 0 ? 1 : 2, wait) < 0 && errno != EINTR) return fail("poll"), -1;
+        /* The other end sends nothing before the connection: anything on it now is its end closing. */
+        if (watched >= 0 && p[1].revents) return -2;
         if (!(p[0].revents & POLLIN)) continue;
         struct sockaddr_in peer;
         socklen_t len = sizeof peer;
@@ -153,11 +183,51 @@ int page_bridge(int argc, char **argv)
         close(ls);
         if (peer.sin_family != AF_INET || peer.sin_addr.s_addr != htonl(INADDR_LOOPBACK)) {
             errno = EACCES;
-            return fail("a connection that did not come from 127.0.0.1");
+            return fail("a connection that did not come from 127.0.0.1"), -1;
         }
-        /* Page requests and their answers go back and forth: none may wait for an acknowledgement. */
-        setsockopt(sk, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
-        if (tell('C')) return fail("telling the source");
-        return carry(sk);
+        return sk;
     }
+}
+
+static int tell_listening(void) { return tell('L'); }
+
+int page_bridge(int argc, char **argv)
+{
+    long port;
+    if (arguments(argc, argv, 3, "bridge PORT SECONDS", &port)) return 2;
+    int sk = accept_one(port, STDIN_FILENO, 1, tell_listening);
+    if (sk == -2) return 0;
+    if (sk < 0) return 1;
+    /* Page requests and their answers go back and forth: none may wait for an acknowledgement. */
+    int on = 1;
+    setsockopt(sk, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
+    if (tell('C')) return fail("telling the source");
+    return carry(sk, 0);
+}
+
+int page_connect(int argc, char **argv)
+{
+    long port;
+    if (arguments(argc, argv, 3, "connect PORT SECONDS", &port)) return 2;
+    int sk = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (sk < 0) return fail("socket");
+    struct sockaddr_in a = loopback(port);
+    if (connect(sk, (struct sockaddr *)&a, sizeof a)) return fail("connecting to the page server");
+    if (drop_root()) return fail("dropping root's rights");
+    /* The dump's last request waits for the page server's answer. */
+    return carry(sk, 1);
+}
+
+int page_listen(int argc, char **argv)
+{
+    long port;
+    if (arguments(argc, argv, 4, "listen PORT SECONDS COMMAND...", &port)) return 2;
+    /* The session it runs needs root's key: nothing is dropped, and COMMAND is the caller's, not the network's. */
+    int sk = accept_one(port, -1, 0, tell_listening);
+    if (sk < 0) return 1;
+    if (dup2(sk, STDIN_FILENO) < 0 || dup2(sk, STDOUT_FILENO) < 0) return fail("handing the connection on");
+    close(sk);
+    /* COMMAND outlives the deadline only by what timeout(1) around this allows. */
+    execvp(argv[3], argv + 3);
+    return fail("running the session");
 }

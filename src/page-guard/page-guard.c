@@ -1,7 +1,7 @@
 /* page-guard: keeps a lazily restored container from ever reading a page that did not arrive.
  *
  *   page-guard DIR RUNC NAME -- criu lazy-pages ...
- *   page-guard bridge PORT SECONDS      (see page-bridge.c: one program to install on the destination, not two)
+ *   page-guard bridge|connect|listen PORT SECONDS ...   (see page-bridge.c: one program to install, not two)
  *
  * A lazily restored process's missing pages are registered with userfaultfds that `criu lazy-pages` holds. When the
  * last reference to one closes, the kernel unregisters its ranges and missing pages read as zeros. So:
@@ -272,6 +272,8 @@ static pid_t start_keeper(void)
 int main(int argc, char **argv)
 {
     if (argc > 1 && strcmp(argv[1], "bridge") == 0) return page_bridge(argc - 1, argv + 1);
+    if (argc > 1 && strcmp(argv[1], "connect") == 0) return page_connect(argc - 1, argv + 1);
+    if (argc > 1 && strcmp(argv[1], "listen") == 0) return page_listen(argc - 1, argv + 1);
     if (argc < 6 || strcmp(argv[4], "--") != 0) {
         fprintf(stderr, "usage: page-guard DIR RUNC NAME -- LAZY-PAGES-DAEMON [ARGS...]\n");
         return 2;

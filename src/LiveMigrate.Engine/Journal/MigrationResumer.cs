@@ -252,13 +252,15 @@ namespace LiveMigrate.Journal
 
             private void StopPageDaemons()
             {
+                if (_record.Mode == MigrationMode.Stop) StopPageServer();
                 if (!_record.Reached(MigrationPhase.Restore)) return;
                 if (_destination.State(_name, _ct)?.Status == ContainerStatus.Paused)
                     _say($"The copy on {_destination.Name} is frozen: its page guard froze it when its memory stopped arriving before all of it was there (see {PageGuard.LogFile} in the images folder there). It is removed, never thawed.");
                 if (_record.Mode != MigrationMode.PostCopy)
                 {
-                    // A lazy restore from the destination's own images (-LazyRestore) may still be filling a copy that goes.
-                    if (_record.ImageDir.Length > 0)
+                    // A lazy restore from the destination's own images (-LazyRestore) may still be filling a copy that goes
+                    // (Stop's went with its page server).
+                    if (_record.Mode == MigrationMode.PreCopy && _record.ImageDir.Length > 0)
                         Try($"stop the lazy-pages daemon on {_destination.Name}", () => _destination.StopPageDaemons(PreCopy.PreCopySeries.CheckpointDir(_record.ImageDir, _record.Mode), CancellationToken.None));
                     return;
                 }
@@ -267,6 +269,18 @@ namespace LiveMigrate.Journal
                 Try($"stop the lazy-pages daemon on {_destination.Name}", () => _destination.StopPageDaemons(_record.ImageDir, CancellationToken.None));
                 // A copy whose pages did not all arrive goes before the source's tasks are let go (see MigrationEngine).
                 _wayBack.EndLazyDump(() => { if (!_pagesArrived) RemoveDestinationCopy(); });
+                foreach (var host in new[] { _source, _destination })
+                    Try($"remove the page port's guard on {host.Name}", () => host.UnguardPorts(_record.Id, CancellationToken.None));
+            }
+
+            /// <summary>
+            /// Stop over the direct route: a page server the dead controller started may still wait on the destination for
+            /// a dump that never comes (until its timeout), its port and the link's end guarded. Nothing to do where there was none.
+            /// </summary>
+            private void StopPageServer()
+            {
+                if (_record.ImageDir.Length == 0) return;
+                Try($"stop the page server on {_destination.Name}", () => _destination.StopPageDaemons(_record.ImageDir, CancellationToken.None));
                 foreach (var host in new[] { _source, _destination })
                     Try($"remove the page port's guard on {host.Name}", () => host.UnguardPorts(_record.Id, CancellationToken.None));
             }

@@ -174,6 +174,8 @@ namespace LiveMigrate.Migration
                     $"Migration of {_c.Name} to {_c.Destination.Name} failed in {failed}: {reason} The rollback failed too: {rollbackError.Message} " +
                     $"Once sure it does not run on {_c.Destination.Name}, go back by hand on {_c.Source.Name}: runc resume {_c.Name} if it is paused there" +
                     (_c.PostCopy ? " (post-copy's images hold no memory: that frozen copy is the only one)."
+                        : _c.DumpedToPageServer
+                        ? $", else runc restore --detach --image-path {_c.CheckpointDir} --bundle {_c.Bundle} {_c.Name} once the pages in {_c.Destination.Name}'s copy of that folder are copied in (both are kept)."
                         : $", else runc restore --detach --image-path {_c.CheckpointDir} --bundle {_c.Bundle} {_c.Name} (those checkpoint images are kept)."));
             }
 

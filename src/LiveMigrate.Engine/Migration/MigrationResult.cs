@@ -31,13 +31,20 @@ namespace LiveMigrate.Migration
         public TimeSpan Downtime { get; internal set; }
         public DateTimeOffset StartTime { get; internal set; }
         public TimeSpan Duration { get; internal set; }
+        /// <summary>Bytes sent to the destination while frozen: the streams' and, with <see cref="BytesStreamedWhileDumping"/>, the memory's.</summary>
         public long BytesTransferred { get; internal set; }
+        /// <summary>
+        /// Stop over the direct route: the memory CRIU sent into the destination's page server as it dumped it (counted in
+        /// <see cref="BytesTransferred"/>). Its transfer then happens inside <see cref="CheckpointTime"/>, and
+        /// <see cref="TransferTime"/> covers only the other images and the bundle. 0 when the memory was dumped, then sent.
+        /// </summary>
+        public long BytesStreamedWhileDumping { get; internal set; }
         /// <summary>How the streams went: straight from the source to the destination, or through the controller.</summary>
         public Transfer.TransferRoute TransferRoute { get; internal set; } = Transfer.TransferRoute.Relay;
         /// <summary>How the streams were compressed: None, Zstd or Lz4 (never Auto, which is settled before the move).</summary>
         public Transfer.StreamCompression Compression { get; internal set; }
-        /// <summary>Transfer throughput in MB/s (10^6 bytes; compressed, of the tar stream before compression).</summary>
-        public double TransferRate => TransferTime.TotalSeconds > 0 ? BytesTransferred / 1e6 / TransferTime.TotalSeconds : 0;
+        /// <summary>The Transfer phase's throughput in MB/s (10^6 bytes; compressed, of the tar stream before compression): not the memory streamed while dumping.</summary>
+        public double TransferRate => TransferTime.TotalSeconds > 0 ? (BytesTransferred - BytesStreamedWhileDumping) / 1e6 / TransferTime.TotalSeconds : 0;
         public string? ImagePath { get; internal set; }
         public string? Error { get; internal set; }
         public string? RollbackError { get; internal set; }
@@ -59,7 +66,9 @@ namespace LiveMigrate.Migration
         public TimeSpan PrepareTime => Phase(MigrationPhase.Prepare);
         /// <summary>Pre-copy only: the rounds before the freeze, while the container ran.</summary>
         public TimeSpan PreDumpTime => Phase(MigrationPhase.PreDump);
+        /// <summary>The dump, frozen; with <see cref="BytesStreamedWhileDumping"/>, the memory's transfer too.</summary>
         public TimeSpan CheckpointTime => Phase(MigrationPhase.Checkpoint);
+        /// <summary>The images' and the bundle's streams, frozen (not the memory streamed while dumping).</summary>
         public TimeSpan TransferTime => Phase(MigrationPhase.Transfer);
         public TimeSpan RestoreTime => Phase(MigrationPhase.Restore);
         /// <summary>Post-copy only: from the restore until every page had arrived, while the container ran.</summary>

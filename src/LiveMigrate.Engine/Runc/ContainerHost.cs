@@ -29,6 +29,7 @@ namespace LiveMigrate.Runc
         public IReadOnlyList<ContainerInfo> List(CancellationToken ct) => _runtime.List(ct);
         public ContainerInfo? State(string name, CancellationToken ct) => _runtime.State(name, ct);
         public void Checkpoint(string name, string imageDir, string? parentDir, CancellationToken ct) => _runtime.Checkpoint(name, imageDir, parentDir, ct);
+        public void CheckpointToPageServer(string name, string imageDir, int port, CancellationToken ct) => _runtime.CheckpointToPageServer(name, imageDir, port, ct);
         public DumpStats PreDump(string name, string imageDir, string? parentDir, CancellationToken ct) => _runtime.PreDump(name, imageDir, parentDir, ct);
         public DumpStats ReadDumpStats(string imageDir, CancellationToken ct) => _runtime.ReadDumpStats(imageDir, ct);
         public void Restore(string name, string bundle, string imageDir, CancellationToken ct) => _runtime.Restore(name, bundle, imageDir, ct);
@@ -38,13 +39,14 @@ namespace LiveMigrate.Runc
 
         public IHostProcess StartLazyCheckpoint(string name, string imageDir, int port, CancellationToken ct) => _daemons.StartLazyCheckpoint(name, imageDir, port, ct);
         public void EndLazyCheckpoint(string name, string imageDir, CancellationToken ct) => _daemons.EndLazyCheckpoint(name, imageDir, ct);
+        public IHostProcess StartPageServer(string imageDir, int port) => _daemons.StartPageServer(imageDir, port);
         public long CountLazyPages(string imageDir, CancellationToken ct) => _daemons.CountLazyPages(imageDir, ct);
         public string InstallPageGuard(CancellationToken ct) => _daemons.InstallPageGuard(ct);
         public IHostProcess StartLazyPages(string name, string imageDir, int? port) => _daemons.StartLazyPages(name, imageDir, port);
         public string? PageGuardState(string imageDir, CancellationToken ct) => _daemons.PageGuardState(imageDir, ct);
         public void StopPageDaemons(string imageDir, CancellationToken ct) => _daemons.StopPageDaemons(imageDir, ct);
 
-        public void GuardPort(int port, string tag, CancellationToken ct) => _ports.GuardPort(port, tag, ct);
+        public void GuardPort(int port, string tag, PortAdmission admits, CancellationToken ct) => _ports.GuardPort(port, tag, admits, ct);
         public void UnguardPorts(string tag, CancellationToken ct) => _ports.UnguardPorts(tag, ct);
 
         public bool Exists(string path, CancellationToken ct) => _files.Exists(path, ct);

@@ -6,7 +6,7 @@ using LiveMigrate.Hosts;
 
 namespace LiveMigrate.Runc
 {
-    /// <summary>Post-copy's CRIU processes on one host, each bounded by a timeout: the lazy dump, the lazy-pages daemon and its page guard.</summary>
+    /// <summary>CRIU's daemons on one host, each bounded by a timeout: post-copy's lazy dump, lazy-pages daemon and page guard, Stop's page server.</summary>
     public sealed class CriuDaemons : ICriuDaemons
     {
         private readonly RuntimeSession _host;
@@ -38,25 +38,49 @@ namespace LiveMigrate.Runc
             cmd.StandardInput = StreamTarget.DevNull;
             // What messages name: the script's text is no use to anyone.
             var shown = _runtime.Runc("checkpoint", "--lazy-pages", "--image-path", imageDir, name);
-            var dump = _host.Host.Start(cmd);
+            return StartReady(cmd, shown, "runc checkpoint --lazy-pages", "did not write its images", HostPath.Combine(imageDir, "dump.log"));
+        }
+
+        /// <summary>
+        /// Stop's page server: CRIU listening on 127.0.0.1:<paramref name="port"/> for one dump's memory, which it writes
+        /// into <paramref name="imageDir"/> here; the process returned ends once that dump has sent everything.
+        /// </summary>
+        /// <remarks>Returns once it listens.</remarks>
+        public IHostProcess StartPageServer(string imageDir, int port)
+        {
+            var cmd = HostScript.Command("page-server.sh", new[] { Options.CriuPath, RuntimeSession.Safe(imageDir), RuntimeSession.Port(port) });
+            cmd.WithEnvironment(Options.CriuEnvironment);
+            // Waits through Prepare's copy of the bundle and the dump: the host ends it if the controller is gone by then.
+            cmd.HostTimeout = Options.CriuTimeout + Options.PageTransferTimeout;
+            cmd.StandardInput = StreamTarget.DevNull;
+            var shown = new CommandLine(Options.CriuPath, "page-server", "--images-dir", imageDir, "--port", RuntimeSession.Port(port));
+            // Its log is its stderr, in the message of a failure.
+            return StartReady(cmd, shown, "criu page-server", "did not listen", null);
+        }
+
+        /// <summary>Starts a script that prints "ready" (or "error=...") once its CRIU can be used, and waits for that, bounded.</summary>
+        private IHostProcess StartReady(CommandLine cmd, CommandLine shown, string what, string notReady, string? log)
+        {
+            var process = _host.Host.Start(cmd);
             var said = System.Threading.Tasks.Task.Run(() =>
-                new System.IO.StreamReader(dump.StandardOutput, System.Text.Encoding.UTF8, false, 256, leaveOpen: true).ReadLine());
+                new System.IO.StreamReader(process.StandardOutput, System.Text.Encoding.UTF8, false, 256, leaveOpen: true).ReadLine());
             // As bounded as a plain checkpoint: CRIU can hang silently (see the machine notes).
             var limit = System.Threading.Tasks.Task.Delay(Options.CriuTimeout + TimeSpan.FromSeconds(10));
             if (System.Threading.Tasks.Task.WhenAny(said, limit).Result != said)
             {
-                dump.Dispose();
-                throw _host.Explained(shown, $"runc checkpoint --lazy-pages on {Name} did not write its images within {Options.CriuTimeout.TotalSeconds:0} s.",
-                    null, HostPath.Combine(imageDir, "dump.log"), timedOut: true);
+                process.Dispose();
+                var late = $"{what} on {Name} {notReady} within {Options.CriuTimeout.TotalSeconds:0} s.";
+                throw log == null ? new RuntimeCommandException(_host.Name, shown, late, null, Array.Empty<string>(), null) { TimedOut = true }
+                    : _host.Explained(shown, late, null, log, timedOut: true);
             }
             var line = said.Status == System.Threading.Tasks.TaskStatus.RanToCompletion ? said.Result : null;
-            if (line == "ready") return dump;
-            var result = dump.WaitForExit(Options.CommandTimeout, CancellationToken.None);
-            dump.Dispose();
+            if (line == "ready") return process;
+            var result = process.WaitForExit(Options.CommandTimeout, CancellationToken.None);
+            process.Dispose();
             var message = CommandFailedException.FromResult(_host.Name, shown, result).Message;
             if (line != null && line.StartsWith("error=", StringComparison.Ordinal)) message = line.Substring(6) + ". " + message;
-            throw _host.Explained(shown, message,
-                result, HostPath.Combine(imageDir, "dump.log"), timedOut: result.ExitCode == 124);
+            throw log == null ? new RuntimeCommandException(_host.Name, shown, message, result, Array.Empty<string>(), null) { TimedOut = result.ExitCode == 124 }
+                : _host.Explained(shown, message, result, log, timedOut: result.ExitCode == 124);
         }
 
         /// <summary>

@@ -14,6 +14,10 @@ namespace LiveMigrate.Runc
         /// With <paramref name="parentDir"/> (a sibling of <paramref name="imageDir"/>, the last pre-dump) it writes only the pages
         /// changed since, and the images need that parent to restore.</summary>
         void Checkpoint(string name, string imageDir, string? parentDir, CancellationToken ct);
+        /// <summary>The final dump as <see cref="Checkpoint"/>, but CRIU sends the memory as it dumps it to a page server it reaches
+        /// through 127.0.0.1:<paramref name="port"/> here, with the page clients' group as its supplementary group (<see cref="Transfer.PageClients.WithGroup"/>);
+        /// only the other images are written into <paramref name="imageDir"/>.</summary>
+        void CheckpointToPageServer(string name, string imageDir, int port, CancellationToken ct);
 
         // Pre-copy: rounds of memory dumps while the container runs, each holding what changed since its parent.
         /// <summary>One pre-dump round into <paramref name="imageDir"/>, on top of <paramref name="parentDir"/> if given; the container keeps running.</summary>

@@ -3,7 +3,10 @@ using LiveMigrate.Hosts;
 
 namespace LiveMigrate.Runc
 {
-    /// <summary>Post-copy's CRIU processes on one host: the lazy dump serving the memory, the lazy-pages daemon fetching it, and its page guard.</summary>
+    /// <summary>
+    /// CRIU's daemons on one host: post-copy's lazy dump serving the memory, the lazy-pages daemon fetching it and its page
+    /// guard; Stop's page server taking the memory as the source dumps it.
+    /// </summary>
     public interface ICriuDaemons : INamedHost
     {
         /// <summary>
@@ -12,6 +15,13 @@ namespace LiveMigrate.Runc
         /// it all; the process returned ends then. The container stays frozen here, as after <see cref="IContainerRuntime.Checkpoint"/>.
         /// </summary>
         IHostProcess StartLazyCheckpoint(string name, string imageDir, int port, CancellationToken ct);
+        /// <summary>
+        /// Stop's page server: CRIU listening on 127.0.0.1:<paramref name="port"/> here for one dump's memory
+        /// (<see cref="IContainerRuntime.CheckpointToPageServer"/> on the source, through a link), writing it into
+        /// <paramref name="imageDir"/>. Returns once it listens; the process ends, with CRIU's exit code, once that dump
+        /// has sent everything. <see cref="StopPageDaemons"/> kills it.
+        /// </summary>
+        IHostProcess StartPageServer(string imageDir, int port);
         /// <summary>Ends the lazy checkpoint of <paramref name="imageDir"/> if it still waits for or serves a client; the container stays frozen.</summary>
         void EndLazyCheckpoint(string name, string imageDir, CancellationToken ct);
         /// <summary>Pages the lazy dump in <paramref name="imageDir"/> left for the restore to fetch, from its pagemaps.</summary>

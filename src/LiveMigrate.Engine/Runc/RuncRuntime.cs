@@ -49,14 +49,25 @@ namespace LiveMigrate.Runc
         /// Freezes the container (runc pause) and dumps it into <paramref name="imageDir"/>, leaving it frozen here whatever
         /// happens: resumed, it goes on as if nothing happened (a rollback); deleted, it is gone (a success).
         /// </summary>
-        public void Checkpoint(string name, string imageDir, string? parentDir, CancellationToken ct)
+        public void Checkpoint(string name, string imageDir, string? parentDir, CancellationToken ct) =>
+            FinalDump(name, imageDir, Dump(name, imageDir, parentDir, preDump: false), ct);
+
+        public void CheckpointToPageServer(string name, string imageDir, int port, CancellationToken ct)
+        {
+            var dump = Dump(name, imageDir, null, preDump: false, "--page-server", "127.0.0.1:" + RuntimeSession.Port(port));
+            // The port's guard admits CRIU, runc's child, by its supplementary group: as a page client proper (another group),
+            // it could not read the container's limits (root lacks CAP_SYS_RESOURCE on some hosts).
+            FinalDump(name, imageDir, new CommandLine(Transfer.PageClients.WithGroup(dump.Arguments)), ct);
+        }
+
+        private void FinalDump(string name, string imageDir, CommandLine dump, CancellationToken ct)
         {
             var container = ContainerName.Validate(name);
             // Sent (once) before the freeze, not inside it.
             var environment = DumpEnvironment(ct);
             _host.Host.RunChecked(Runc("pause", container), Options.CommandTimeout, ct);
             // CRIU finds the freezer frozen and leaves it so: --leave-running keeps the tasks, not their running.
-            RunCriu(Dump(name, imageDir, parentDir, preDump: false).WithEnvironment(environment), imageDir, "dump.log", ct);
+            RunCriu(dump.WithEnvironment(environment), imageDir, "dump.log", ct);
             // After the dump, which would otherwise carry the drop rules to the destination; CRIU has just unlocked.
             LockNetwork(name, ct);
         }
@@ -92,11 +103,12 @@ namespace LiveMigrate.Runc
         /// </summary>
         internal static readonly IReadOnlyList<string> CarriedState = new[] { "--tcp-established", "--file-locks" };
 
-        private CommandLine Dump(string name, string imageDir, string? parentDir, bool preDump)
+        private CommandLine Dump(string name, string imageDir, string? parentDir, bool preDump, params string[] extra)
         {
             var args = new List<string> { "checkpoint" };
             args.Add(preDump ? "--pre-dump" : "--leave-running");
             if (!preDump) args.AddRange(CarriedState);
+            args.AddRange(extra);
             args.AddRange(new[] { "--image-path", imageDir, "--work-path", imageDir });
             if (parentDir != null) args.AddRange(new[] { "--parent-path", SiblingPath(imageDir, parentDir) });
             args.Add(ContainerName.Validate(name));

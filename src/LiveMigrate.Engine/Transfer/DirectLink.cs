@@ -30,7 +30,7 @@ namespace LiveMigrate.Transfer
         private readonly string _marker;
         private readonly TimeSpan _timeout;
         // Post-copy's: the destination's port the pages' client connects to, and how long the key lives.
-        private int? _pagePort;
+        private int? _pagePort, _memoryPort;
         private TimeSpan _lifetime;
         private bool _authorized;
         private bool _closed;
@@ -58,7 +58,7 @@ namespace LiveMigrate.Transfer
             var unnameable = grant.Folders.FirstOrDefault(f => !HostPath.IsSafeAbsolute(f) || !Regex.IsMatch(f, "^[A-Za-z0-9._+,@%=/-]+$"));
             if (unnameable != null)
                 throw new NotSupportedException($"The direct link names the folders it may write in its key's forced command, and '{unnameable}' has characters other than letters, digits and . _ + , @ % = - /.");
-            var link = new DirectLink(source, destination, id, timeout) { _pagePort = grant.ListenPort, _lifetime = grant.Lifetime };
+            var link = new DirectLink(source, destination, id, timeout) { _pagePort = grant.ListenPort, _memoryPort = grant.OpenPort, _lifetime = grant.Lifetime };
             try
             {
                 var publicKey = PublicKey(link.RunOnSource(ct, "key"));
@@ -66,7 +66,8 @@ namespace LiveMigrate.Transfer
                 var invariant = System.Globalization.CultureInfo.InvariantCulture;
                 var unpack = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(HostScript.Text("tree-unpack.sh")));
                 HostScript.Run(destination, link.OnDestination(new[] { "authorize", link._marker, publicKey,
-                    ((long)Math.Ceiling(grant.Lifetime.TotalSeconds)).ToString(invariant), grant.ListenPort?.ToString(invariant) ?? "-",
+                    ((long)Math.Ceiling(grant.Lifetime.TotalSeconds)).ToString(invariant),
+                    grant.ListenPort?.ToString(invariant) ?? (grant.OpenPort is int open ? "open:" + open.ToString(invariant) : "-"),
                     grant.PageBridge ?? "-", unpack }.Concat(grant.Folders)), StepTimeout, ct);
                 var a = destination.ReachableAt;
                 link.RunOnSource(ct, "connect", $"{a.UserName}@{a.HostName}", a.Port.ToString(invariant), destination.HostKey);
@@ -168,6 +169,21 @@ namespace LiveMigrate.Transfer
             var invariant = System.Globalization.CultureInfo.InvariantCulture;
             RunOnSource(CancellationToken.None, "pages", sourcePort.ToString(invariant), PageClients.Group, ((long)Math.Ceiling(_lifetime.TotalSeconds)).ToString(invariant));
             return new Undo(() => RunOnSource(CancellationToken.None, "unpages"));
+        }
+
+        /// <summary>
+        /// Stop's memory: lets the dump on the source reach the destination's page server on 127.0.0.1:<paramref name="destinationPort"/>
+        /// (the port the link's grant opens) by connecting to 127.0.0.1:<paramref name="sourcePort"/> here, where
+        /// <paramref name="sourceGuard"/> (the page guard installed on the source) listens and hands the one connection to a
+        /// session of the link whose forced command connects there. Returns once it listens; dispose to end it.
+        /// </summary>
+        public IDisposable CarryMemory(int sourcePort, int destinationPort, string sourceGuard)
+        {
+            if (_memoryPort != destinationPort)
+                throw new InvalidOperationException($"The link's key may carry memory only to {(_memoryPort == null ? "no port" : "port " + _memoryPort)} on {_destination.Name}, not {destinationPort}.");
+            var invariant = System.Globalization.CultureInfo.InvariantCulture;
+            RunOnSource(CancellationToken.None, "memory", sourcePort.ToString(invariant), sourceGuard, ((long)Math.Ceiling(_lifetime.TotalSeconds)).ToString(invariant));
+            return new Undo(() => RunOnSource(CancellationToken.None, "unmemory"));
         }
 
         private sealed class Undo : IDisposable

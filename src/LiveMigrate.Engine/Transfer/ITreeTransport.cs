@@ -146,9 +146,14 @@ namespace LiveMigrate.Transfer
                     ? _link.Copy(paths, progress, ct, snapshot, _transport._compression)
                     : _transport.Copy(source, destination, paths, progress, ct, snapshot);
 
-            /// <summary>Post-copy's pages: from the destination back to the source's lazy dump over the link when there is one.</summary>
+            /// <summary>
+            /// Post-copy's pages: from the destination back to the source's lazy dump over the link when there is one. Stop's
+            /// pages: from the source into the destination's page server over the link (the engine asks only when there is one).
+            /// </summary>
             public IDisposable Tunnel(IContainerHost from, int fromPort, IContainerHost to, int toPort)
             {
+                if (_link != null && from == _source && to == _destination)
+                    return _link.CarryMemory(fromPort, toPort, _source.InstallPageGuard(CancellationToken.None));
                 if (_link != null && from == _destination && to == _source)
                 {
                     try { return _link.CarryPages(fromPort, toPort); }

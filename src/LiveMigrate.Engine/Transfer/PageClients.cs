@@ -14,5 +14,10 @@ namespace LiveMigrate.Transfer
         /// <summary><paramref name="command"/> run with <see cref="Group"/> as its group (setpriv, from util-linux).</summary>
         public static IEnumerable<string> As(IEnumerable<string> command) =>
             new[] { "setpriv", "--regid", Group, "--keep-groups" }.Concat(command);
+
+        /// <summary><paramref name="command"/> run with <see cref="Group"/> as its only supplementary group, its own group
+        /// kept: for CRIU's dump, which reads the container's limits only with credentials the same as its tasks'.</summary>
+        public static IEnumerable<string> WithGroup(IEnumerable<string> command) =>
+            new[] { "setpriv", "--groups", Group }.Concat(command);
     }
 }

@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using System.Threading;
 using LiveMigrate.Commands;
 using LiveMigrate.Hosts;
@@ -19,8 +20,12 @@ namespace LiveMigrate.Transfer
 
         public string Name => _host.Name;
 
-        public void GuardPort(int port, string tag, CancellationToken ct) =>
-            Run(ct, "guard", port.ToString(System.Globalization.CultureInfo.InvariantCulture), tag, PageClients.Group);
+        public void GuardPort(int port, string tag, PortAdmission admits, CancellationToken ct)
+        {
+            var args = new[] { "guard", port.ToString(System.Globalization.CultureInfo.InvariantCulture), tag, PageClients.Group };
+            var also = admits switch { PortAdmission.SupplementaryGroup => new[] { "supplementary" }, _ => new string[0] };
+            Run(ct, args.Concat(also).ToArray());
+        }
 
         public void UnguardPorts(string tag, CancellationToken ct) => Run(ct, "unguard", tag);
 

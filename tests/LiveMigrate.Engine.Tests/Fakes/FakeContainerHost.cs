@@ -86,6 +86,9 @@ namespace LiveMigrate.Tests.Fakes
 
         public CommandResult DaemonResult { get => _daemons.DaemonResult; set => _daemons.DaemonResult = value; }
         public List<FakeProcess> Daemons => _daemons.Daemons;
+        public List<FakeProcess> PageServers => _daemons.PageServers;
+        public CommandResult PageServerResult { get => _daemons.PageServerResult; set => _daemons.PageServerResult = value; }
+        public bool PageServerWaitsForever { get => _daemons.PageServerWaitsForever; set => _daemons.PageServerWaitsForever = value; }
         public Dictionary<string, string> PageGuardStates => _daemons.PageGuardStates;
         public List<string> GuardedContainers => _daemons.GuardedContainers;
 

@@ -47,6 +47,18 @@ namespace LiveMigrate.Tests.Fakes
             c.Status = CheckpointLeavesStoppedEntry ? ContainerStatus.Stopped : ContainerStatus.Paused;
         }
 
+        /// <summary>The dump's memory goes to the destination's page server (<see cref="FakeCriuDaemons.StartPageServer"/>): no pages here.</summary>
+        public void CheckpointToPageServer(string name, string imageDir, int port, CancellationToken ct)
+        {
+            _host.Enter(HostOp.Checkpoint, name + " --page-server 127.0.0.1:" + port, ct);
+            var c = _host.Running(name);
+            _host.AddFile(imageDir + "/inventory.img");
+            _host.AddFile(imageDir + "/dump.log");
+            _host.AddFile(imageDir + "/stats-dump");
+            _host.Stats[imageDir] = new DumpStats(FinalDumpPages + 10, 0, FinalDumpPages, TimeSpan.FromMilliseconds(1), TimeSpan.FromMilliseconds(5));
+            c.Status = CheckpointLeavesStoppedEntry ? ContainerStatus.Stopped : ContainerStatus.Paused;
+        }
+
         // ---- pre-copy ----
 
         /// <summary>runc 1.1's words when CRIU lacks MemTrack (a kernel without soft-dirty tracking), seen on the lab hosts.</summary>

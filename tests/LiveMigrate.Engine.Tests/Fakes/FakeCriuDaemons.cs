@@ -47,6 +47,25 @@ namespace LiveMigrate.Tests.Fakes
             return p;
         }
 
+        /// <summary>What Stop's page server ends with.</summary>
+        public CommandResult PageServerResult { get; set; } = new CommandResult(0, "", "", TimeSpan.Zero);
+        public List<FakeProcess> PageServers { get; } = new();
+        /// <summary>No dump ever connects to it: a wait for its end times out, as a real session's does.</summary>
+        public bool PageServerWaitsForever { get; set; }
+
+        /// <summary>Its pages file appears once it has ended (the dump sent everything).</summary>
+        public IHostProcess StartPageServer(string imageDir, int port)
+        {
+            _host.Enter(HostOp.StartPageServer, imageDir + " :" + port, CancellationToken.None);
+            var p = new FakeProcess(System.IO.Stream.Null, System.IO.Stream.Null, PageServerResult, () =>
+            {
+                if (PageServerWaitsForever) throw new CommandFailedException(Name, new CommandLine("criu", "page-server"), "'criu page-server' did not finish within 1 s and was killed.") { TimedOut = true };
+                _host.AddFile(imageDir + "/pages-1.img");
+            });
+            PageServers.Add(p);
+            return p;
+        }
+
         public void EndLazyCheckpoint(string name, string imageDir, CancellationToken ct)
         {
             _host.Enter(HostOp.EndLazyCheckpoint, imageDir, ct);

@@ -7,7 +7,7 @@ using LiveMigrate.Runc;
 
 namespace LiveMigrate.Tests.Fakes
 {
-    public enum HostOp { List, State, Checkpoint, Restore, Delete, Resume, Exists, CreateDirectory, RemoveTree, LazyCheckpoint, EndLazyCheckpoint, CountLazyPages, GuardPort, UnguardPorts, InstallPageGuard, PageGuardState, StartLazyPages, RestoreLazy, StopPageDaemons, Lock, Unlock, PreDump, ReadDumpStats, Network }
+    public enum HostOp { List, State, Checkpoint, Restore, Delete, Resume, Exists, CreateDirectory, RemoveTree, LazyCheckpoint, EndLazyCheckpoint, CountLazyPages, GuardPort, UnguardPorts, InstallPageGuard, PageGuardState, StartLazyPages, RestoreLazy, StopPageDaemons, StartPageServer, Lock, Unlock, PreDump, ReadDumpStats, Network }
 
     /// <summary>One call; <see cref="Seq"/> orders calls across hosts and is no part of what a call is (equality).</summary>
     public sealed record HostCall(HostOp Op, string Argument)

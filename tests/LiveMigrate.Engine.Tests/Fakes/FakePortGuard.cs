@@ -17,9 +17,9 @@ namespace LiveMigrate.Tests.Fakes
         /// <summary>Guarded ports here, by tag.</summary>
         public Dictionary<string, List<int>> GuardedPorts { get; } = new(StringComparer.Ordinal);
 
-        public void GuardPort(int port, string tag, CancellationToken ct)
+        public void GuardPort(int port, string tag, PortAdmission admits, CancellationToken ct)
         {
-            _host.Enter(HostOp.GuardPort, tag + ":" + port, ct);
+            _host.Enter(HostOp.GuardPort, tag + ":" + port + (admits == PortAdmission.PageClientsOnly ? "" : " +" + admits), ct);
             if (!GuardedPorts.TryGetValue(tag, out var ports)) GuardedPorts[tag] = ports = new List<int>();
             ports.Add(port);
         }

@@ -58,6 +58,8 @@ namespace LiveMigrate.Tests.Fakes
         public List<LinkGrant> Grants { get; } = new();
 
         public TimeSpan StreamTimeout { get; set; } = TimeSpan.FromMinutes(30);
+        /// <summary>The route links take: Direct (Stop's memory into the destination's page server) or Relay (dumped, then sent).</summary>
+        public TransferRoute Route { get; set; } = TransferRoute.Direct;
 
         public ITreeLink Open(IContainerHost source, IContainerHost destination, LinkGrant grant, Action<string> say, CancellationToken ct)
         {
@@ -83,7 +85,7 @@ namespace LiveMigrate.Tests.Fakes
             private readonly FakeTransport _transport;
             private readonly Closer _closer;
             public Link(FakeTransport transport, Action close) { _transport = transport; _closer = new Closer(close); }
-            public TransferRoute Route => TransferRoute.Direct;
+            public TransferRoute Route => _transport.Route;
             public long Copy(IContainerHost source, IContainerHost destination, IReadOnlyList<string> paths, Action<long>? progress, CancellationToken ct, string? snapshot = null) =>
                 _transport.Copy(source, destination, paths, progress, ct, snapshot);
             public IDisposable Tunnel(IContainerHost from, int fromPort, IContainerHost to, int toPort) => _transport.Tunnel(from, fromPort, to, toPort);

@@ -94,6 +94,20 @@ namespace LiveMigrate.Tests.Fakes
             Assert.Equal(new[] { result.RunningOn }, runningOn);
         }
 
+        /// <summary>
+        /// Nothing of a migration that failed by its dump is left on the destination, nor was anything but Stop's page
+        /// server (its folder made, then removed, the server killed) done there.
+        /// </summary>
+        public void AssertDestinationUntouched()
+        {
+            var pageServerDir = Destination.CallsOf(HostOp.StartPageServer).Select(c => c.Argument.Substring(0, c.Argument.IndexOf(" :", StringComparison.Ordinal))).SingleOrDefault();
+            Assert.DoesNotContain(Destination.MutatingCalls, c => !(c.Op is HostOp.CreateDirectory or HostOp.RemoveTree && c.Argument == pageServerDir));
+            if (pageServerDir == null) return;
+            Assert.Empty(Destination.FilesUnder(pageServerDir));
+            Assert.All(Destination.PageServers, p => Assert.True(p.Disposed));
+            Assert.Contains(new HostCall(HostOp.StopPageDaemons, pageServerDir), Destination.Calls);
+        }
+
         /// <summary>The host the container left holds no entry of the name (no stopped leftover that blocks a later move).</summary>
         public void AssertNoEntryLeftOn(FakeContainerHost host) =>
             Assert.False(host.HasContainer(Container), $"{host.Name} still has an entry for {Container}");

@@ -47,6 +47,22 @@ namespace LiveMigrate.Tests.Journal
         }
 
         [Fact]
+        public void Died_while_dumping_into_the_page_server_kills_it_and_lifts_the_guards_of_both_ports()
+        {
+            _m.DieAt(MigrationPhase.Checkpoint);
+            Assert.NotEmpty(_m.Destination.GuardedPorts);
+
+            var result = _m.Resume();
+
+            Assert.Equal(MigrationStatus.RolledBack, result.Status);
+            Assert.Equal(_m.ImageDir, _m.Destination.CallsOf(HostOp.StopPageDaemons).Single().Argument);
+            Assert.Empty(_m.Source.GuardedPorts);
+            Assert.Empty(_m.Destination.GuardedPorts);
+            Assert.False(_m.Destination.PathExists(_m.ImageDir));
+            _m.AssertRunsOnlyOn(_m.Source, result);
+        }
+
+        [Fact]
         public void Died_while_checkpointing_with_the_tasks_frozen_thaws_them()
         {
             _m.DieAt(MigrationPhase.Checkpoint);

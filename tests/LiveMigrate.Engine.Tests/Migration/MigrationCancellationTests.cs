@@ -53,7 +53,7 @@ namespace LiveMigrate.Tests.Migration
             Assert.Empty(_s.Source.CallsOf(HostOp.Checkpoint));
             Assert.DoesNotContain("Started Rollback", _s.Observer.PhaseEvents);
             Assert.Equal(TimeSpan.Zero, ex.Result.Downtime);
-            Assert.Empty(_s.Destination.MutatingCalls);
+            _s.AssertDestinationUntouched();
             if (ex.Result.ImagePath != null) Assert.Empty(_s.Source.FilesUnder(ex.Result.ImagePath));
             _s.AssertInvariant(ex.Result);
         }

@@ -2,6 +2,7 @@ using System;
 using System.Linq;
 using LiveMigrate.Migration;
 using LiveMigrate.Tests.Fakes;
+using LiveMigrate.Transfer;
 using Xunit;
 
 namespace LiveMigrate.Tests.Migration
@@ -14,7 +15,12 @@ namespace LiveMigrate.Tests.Migration
     {
         private readonly MigrationScenario _s = new MigrationScenario();
 
-        public MigrationRollbackFailureTests() { _s.Source.CheckpointLeavesStoppedEntry = true; }
+        public MigrationRollbackFailureTests()
+        {
+            _s.Source.CheckpointLeavesStoppedEntry = true;
+            // Dumped, then sent: the source's images hold the memory (MigrationPageServerTests covers the page server's case).
+            _s.Transport.Route = TransferRoute.Relay;
+        }
 
         public void Dispose() => _s.Dispose();
 

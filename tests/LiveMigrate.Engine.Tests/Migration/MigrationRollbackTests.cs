@@ -102,7 +102,7 @@ namespace LiveMigrate.Tests.Migration
             Assert.Contains("criu failed: type NOTIFY errno 0", ex.Message);
             Assert.Empty(_s.Source.CallsOf(HostOp.Restore));
             Assert.Empty(_s.Source.CallsOf(HostOp.Delete));
-            Assert.Empty(_s.Destination.MutatingCalls);
+            _s.AssertDestinationUntouched();
             Assert.Empty(_s.Transport.Copies);
             Assert.Contains(_s.Observer.Messages, m => m == "web still runs on hostA.");
             _s.AssertRolledBack(ex);
@@ -119,7 +119,7 @@ namespace LiveMigrate.Tests.Migration
             Assert.Equal(new[] { new HostCall(HostOp.Resume, "web") }, _s.Source.CallsOf(HostOp.Resume));
             Assert.Empty(_s.Source.CallsOf(HostOp.Restore));
             Assert.Empty(_s.Source.CallsOf(HostOp.Delete));
-            Assert.Empty(_s.Destination.MutatingCalls);
+            _s.AssertDestinationUntouched();
             _s.AssertRolledBack(ex);
         }
 
@@ -135,7 +135,7 @@ namespace LiveMigrate.Tests.Migration
             RolledBack(MigrationPhase.Checkpoint, "criu: Dumping FAILED.", thawed: false);
 
             Assert.Empty(_s.Transport.Copies);
-            Assert.Empty(_s.Destination.MutatingCalls);
+            _s.AssertDestinationUntouched();
         }
 
         [Fact]

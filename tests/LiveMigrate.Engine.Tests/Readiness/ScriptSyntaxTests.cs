@@ -11,7 +11,7 @@ namespace LiveMigrate.Tests.Readiness
         private static readonly string[] Names =
         {
             "canary.sh", "container-inspect.sh", "container-net.sh", "cpuinfo-check.sh", "cpuinfo-dump.sh", "host-facts.sh", "paths-check.sh", "memory-sample.sh",
-            "checkpoint-save.sh", "checkpoint-expand.sh", "link-source.sh", "link-destination.sh", "frozen-netlock.sh", "lazy-dump.sh", "port-guard.sh", "tree-unpack.sh", "stopped-tasks.sh",
+            "checkpoint-save.sh", "checkpoint-expand.sh", "link-source.sh", "link-destination.sh", "frozen-netlock.sh", "lazy-dump.sh", "page-server.sh", "port-guard.sh", "tree-unpack.sh", "stopped-tasks.sh",
         };
 
         public static TheoryData<string> Scripts => new TheoryData<string>(Names);

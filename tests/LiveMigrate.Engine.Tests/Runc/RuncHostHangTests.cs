@@ -55,7 +55,7 @@ namespace LiveMigrate.Tests.Runc
             var session = new FakeHostSession(cmd => cmd.Arguments[0] == "runc" ? Exit(0, "{\"id\":\"web\",\"pid\":42,\"status\":\"paused\",\"bundle\":\"/b\"}") : Exit(0));
             var host = new RuncHost(session, Options);
 
-            host.GuardPort(21000, "m1", CancellationToken.None);
+            host.GuardPort(21000, "m1", LiveMigrate.Transfer.PortAdmission.PageClientsOnly, CancellationToken.None);
             host.UnguardPorts("m1", CancellationToken.None);
             host.Resume("web", CancellationToken.None);
 

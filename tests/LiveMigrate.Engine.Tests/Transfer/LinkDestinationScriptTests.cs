@@ -175,11 +175,51 @@ namespace LiveMigrate.Tests.Transfer
             Assert.Equal(new[] { Operator }, Lines);
         }
 
+        [Fact]
+        public void A_stop_link_s_memory_session_connects_its_bridge_to_the_page_server_as_a_page_client_and_forwards_nothing()
+        {
+            // The port guard makes the group on a real host; the bridge must run with it to pass the guard.
+            ExternalTool.Run("sh", "-c", "getent group livemigrate-pages >/dev/null || groupadd --system livemigrate-pages");
+            var bridge = FakeBridge();
+            File.WriteAllText(bridge, "#!/bin/sh\necho \"$* $(id -gn) $(id -Gn)\"\n");
+            Authorize(port: "open:21123", bridge: bridge, seconds: "600");
+
+            Assert.StartsWith("restrict,expiry-time=\"", Lines[1]);
+            Assert.DoesNotContain("permit", Lines[1]);
+            var result = Session(ForcedCommand(), "memory");
+
+            Assert.True(result.ExitCode == 0, result.StandardError);
+            var said = result.StandardOutput.Trim().Split(' ');
+            Assert.Equal(new[] { "connect", "21123" }, said.Take(2));
+            Assert.InRange(int.Parse(said[2]), 590, 600);
+            // Its group, and no other: root's supplementary groups are cleared.
+            Assert.Equal(new[] { "livemigrate-pages", "livemigrate-pages" }, said.Skip(3));
+        }
+
+        [Theory]
+        [InlineData("open:21123", "pages")]
+        [InlineData("26123", "memory")]
+        [InlineData("open:21123", "memory 22")]
+        [InlineData("open:21123", "memory; touch PWNED")]
+        public void A_link_carries_only_what_its_port_was_granted_for(string port, string requested)
+        {
+            Authorize(port: port, bridge: FakeBridge());
+
+            var result = Session(ForcedCommand(), requested);
+
+            Assert.Equal(1, result.ExitCode);
+            Assert.Contains("refused", result.StandardError);
+            Assert.False(File.Exists(_home.File("PWNED")));
+        }
+
         [Theory]
         [InlineData("0")]
         [InlineData("65536")]
         [InlineData("*")]
         [InlineData("1,permitopen=\"*:*\"")]
+        [InlineData("open:")]
+        [InlineData("open:0")]
+        [InlineData("open:1,permitopen=\"*:*\"")]
         public void Refuses_a_port_that_is_not_one_port(string port)
         {
             var ex = Assert.Throws<InvalidOperationException>(() => Authorize(port: port, bridge: FakeBridge()));

@@ -61,6 +61,15 @@ exit 0
         }
 
         [Fact]
+        public void Admits_the_group_as_a_supplementary_one_too_when_asked()
+        {
+            Run("guard", "21000", "m1", "livemigrate-pages", "supplementary");
+
+            Assert.Equal("-A OUTPUT -d 127.0.0.1 -p tcp --dport 21000 -m owner ! --gid-owner 995 --suppl-groups -m comment --comment livemigrate-pages-m1 -j REJECT --reject-with tcp-reset", Rules.First());
+            Assert.Equal(2, Rules.Length);
+        }
+
+        [Fact]
         public void Unguard_removes_its_own_rules_from_both_chains_and_no_other()
         {
             Run("guard", "21000", "m1", "livemigrate-pages");
@@ -77,6 +86,7 @@ exit 0
         [InlineData("guard", "21000", "m1", "")]
         [InlineData("guard", "21000;x", "m1", "livemigrate-pages")]
         [InlineData("guard", "21000", "m 1", "livemigrate-pages")]
+        [InlineData("guard", "21000", "m1", "livemigrate-pages", "root")]
         public void Refuses_what_is_not_a_port_a_tag_and_a_group(params string[] args)
         {
             Assert.Throws<InvalidOperationException>(() => Run(args));

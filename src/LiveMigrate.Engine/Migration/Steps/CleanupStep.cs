@@ -53,6 +53,12 @@ namespace LiveMigrate.Migration.Steps
             try
             {
                 c.Result.FinalPagesWritten = c.Source.ReadDumpStats(c.CheckpointDir, CancellationToken.None).PagesWritten;
+                if (c.DumpedToPageServer)
+                {
+                    // The Transfer step's streams left them out: they went during the dump.
+                    c.Result.BytesStreamedWhileDumping = c.Result.FinalPagesWritten * DumpStats.PageSize;
+                    c.Result.BytesTransferred += c.Result.BytesStreamedWhileDumping;
+                }
                 if (c.PostCopy) c.Result.PostCopyPages = c.Source.CountLazyPages(c.CheckpointDir, CancellationToken.None);
             }
             catch (Exception ex) { c.Say($"Could not read CRIU's statistics of the final dump: {ex.Message}"); }

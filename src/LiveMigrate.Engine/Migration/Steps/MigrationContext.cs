@@ -71,6 +71,17 @@ namespace LiveMigrate.Migration.Steps
         public bool PortsGuarded;
         /// <summary>From the lazy dump's start until it is known to have ended: CRIU may listen on the source's page port.</summary>
         public bool DumpMayListen;
+        // Stop over a direct link: CRIU's page server on the destination takes the memory as the source dumps it, through
+        // the link's forward from the source's PageServerReach to its PageServerPort (both guarded), from before the freeze.
+        public IHostProcess? PageServer;
+        public IDisposable? PageServerWay;
+        public int PageServerPort, PageServerReach;
+        /// <summary>The page server's folder was made on the destination before the freeze: an abort removes it.</summary>
+        public bool PageServerDirMade;
+        /// <summary>From its start until it ended well: a page server may run there (one whose start failed too).</summary>
+        public bool PageServerMayRun;
+        /// <summary>The final dump sends (or began to send) the memory into the page server, not into the source's images.</summary>
+        public bool DumpedToPageServer;
         /// <summary>Pre-copy: the rounds' folders, and whether they were staged before this run (kept if it aborts).</summary>
         public PreCopySeries? Series;
         public bool StagedSeries;
@@ -78,6 +89,8 @@ namespace LiveMigrate.Migration.Steps
 
         public bool PostCopy => Options.Mode == MigrationMode.PostCopy;
         public bool PreCopy => Options.Mode == MigrationMode.PreCopy;
+        /// <summary>Stop: the memory may go straight to a page server on the destination (pre-copy's parent images are the source's only).</summary>
+        public bool PageServerWanted => Options.Mode == MigrationMode.Stop;
         /// <summary>Stop or PreCopy with -LazyRestore: the memory is filled on the destination from the images there.</summary>
         public bool LazyFromImages => Options.LazyRestore == true && !PostCopy;
         public bool SharedBundle => Sync == BundleSync.None;
@@ -104,6 +117,9 @@ namespace LiveMigrate.Migration.Steps
 
         public void CloseLink()
         {
+            // Its forward too, left open after the dump rather than closed while frozen.
+            PageServerWay?.Dispose();
+            PageServerWay = null;
             try { Link?.Dispose(); }
             catch (Exception ex) { Say(ex.Message); }
             Link = null;
@@ -116,6 +132,17 @@ namespace LiveMigrate.Migration.Steps
             LazyPages = null;
             Tunnel = null;
             LazyDump = null;
+        }
+
+        /// <summary>Stop's page server gone: its way closed, its channel too, and the process killed on the destination if it still runs.</summary>
+        public void StopPageServer()
+        {
+            PageServerWay?.Dispose();
+            PageServerWay = null;
+            PageServer?.Dispose();
+            PageServer = null;
+            if (PageServerMayRun) KillPageDaemons(Destination, ImageDir);
+            PageServerMayRun = false;
         }
 
         public ContainerInfo RequireRunning(CancellationToken ct)

@@ -9,7 +9,7 @@ namespace LiveMigrate.Migration.Steps
 {
     /// <summary>
     /// Before anything is frozen: the locks, the container and the destination checked, the network read, the images'
-    /// folder, post-copy's guarded ports and tunnel, the link, and Delta's copy of the bundle ahead.
+    /// folder, post-copy's guarded ports and tunnel, the link, Stop's page server, and Delta's copy of the bundle ahead.
     /// </summary>
     internal sealed class PrepareStep : MigrationStep
     {
@@ -58,11 +58,13 @@ namespace LiveMigrate.Migration.Steps
             c.Say($"Bundle {c.Bundle}; images go to {c.ImageDir} on both hosts.");
             c.Source.CreateDirectory(c.ImageDir, ct);
             if (c.PostCopy) GuardPagePorts(c);
-            // Before the link: its key names the guard, whose bridge carries post-copy's pages there.
-            var pageGuard = c.PostCopy || c.LazyFromImages ? c.Destination.InstallPageGuard(ct) : null;
+            // Before the link: its key names the guard, whose bridges carry post-copy's pages or Stop's memory there.
+            var pageGuard = c.PostCopy || c.LazyFromImages ? c.Destination.InstallPageGuard(ct) : c.PageServerWanted ? PageGuardForMemory(c) : null;
+            if (c.PageServerWanted && pageGuard != null) PickPageServerPorts(c);
             c.Link = c.BaseTransport.Open(c.Source, c.Destination, Grant(c, pageGuard), c.Say, ct);
             c.Result.TransferRoute = c.Link.Route;
             if (c.PostCopy) OpenPageTunnel(c);
+            if (c.PageServerPort != 0) StartPageServer(c);
             if (c.Options.BundleSync == BundleSync.Auto)
                 c.Say("-BundleSync Auto: Delta (no readiness checks said the bundle is on shared storage or that Delta cannot work).");
             if (c.Sync == BundleSync.Delta)
@@ -82,6 +84,7 @@ namespace LiveMigrate.Migration.Steps
         /// </summary>
         public override void Undo(MigrationContext c)
         {
+            c.StopPageServer();
             if (c.FreezeBegun)
             {
                 if (c.DestinationTouched)
@@ -92,6 +95,7 @@ namespace LiveMigrate.Migration.Steps
                     c.RemoveOrReport(c.Destination, c.ImageDir);
                     c.RemoveDestinationBundle();
                 }
+                else if (c.PageServerDirMade) c.RemoveOrReport(c.Destination, c.ImageDir);
                 c.RemoveOrReport(c.Source, c.ImageDir);
                 c.RemoveOrReport(c.Source, c.Snapshot);
                 c.ForgetSeries();
@@ -100,11 +104,8 @@ namespace LiveMigrate.Migration.Steps
             if (!c.StagedSeries)
             {
                 c.RemoveOrReport(c.Source, c.ImageDir);
-                if (c.Series != null)
-                {
-                    c.RemoveOrReport(c.Destination, c.ImageDir);
-                    c.RemoveOrReport(c.Source, c.Series.LatestRecord);
-                }
+                if (c.Series != null || c.PageServerDirMade) c.RemoveOrReport(c.Destination, c.ImageDir);
+                if (c.Series != null) c.RemoveOrReport(c.Source, c.Series.LatestRecord);
             }
             c.RemoveOrReport(c.Source, c.Snapshot);
             if (c.BundlePresynced) c.RemoveDestinationBundle();
@@ -164,9 +165,63 @@ namespace LiveMigrate.Migration.Steps
             if (c.Options.BundleSync == BundleSync.Delta) lifetime += stream;
             if (c.PostCopy) lifetime += runtime.PageTransferTimeout;
             var folders = c.SharedBundle ? new[] { c.ImageDir } : new[] { c.ImageDir, c.Bundle };
-            return c.PostCopy
-                ? new LinkGrant(c.Result.MigrationId, folders, c.TunnelPort, lifetime, pageGuard)
+            var memory = c.PageServerPort != 0 ? c.PageServerPort : (int?)null;
+            return c.PostCopy || memory != null
+                ? new LinkGrant(c.Result.MigrationId, folders, c.PostCopy ? c.TunnelPort : (int?)null, lifetime, pageGuard, memory)
                 : new LinkGrant(c.Result.MigrationId, folders, null, lifetime);
+        }
+
+        /// <summary>Stop: the destination's page guard, whose bridge takes the memory there; null (said) if it cannot be installed.</summary>
+        private static string? PageGuardForMemory(MigrationContext c)
+        {
+            try { return c.Destination.InstallPageGuard(c.Ct); }
+            catch (Exception ex) when (!(ex is OperationCanceledException))
+            {
+                c.Say($"The memory is dumped on {c.Source.Name}, then sent: the page guard that would carry it into {c.Destination.Name} cannot be installed there ({ex.Message}).");
+                return null;
+            }
+        }
+
+        /// <summary>Stop: where the page server will listen on the destination, and the link's end of it on the source.</summary>
+        private static void PickPageServerPorts(MigrationContext c)
+        {
+            // Below Linux's ephemeral range, as post-copy's (which a Stop move never uses at the same time).
+            var rng = new Random();
+            c.PageServerPort = rng.Next(20000, 26000);
+            c.PageServerReach = rng.Next(26000, 32000);
+        }
+
+        /// <summary>
+        /// Stop over the direct link: CRIU's page server on the destination, listening before the freeze, which the link
+        /// reaches from the source; both ends guarded. Anywhere else, or when it cannot start, the dump writes the memory
+        /// on the source and the Transfer step sends it, as it always did.
+        /// </summary>
+        private static void StartPageServer(MigrationContext c)
+        {
+            if (c.Link!.Route != TransferRoute.Direct)
+            {
+                c.Say($"The memory is dumped on {c.Source.Name}, then sent: streaming it into a page server while CRIU dumps needs the direct route.");
+                return;
+            }
+            var ct = c.Ct;
+            try
+            {
+                c.PortsGuarded = true;
+                c.Source.GuardPort(c.PageServerReach, c.Result.MigrationId, PortAdmission.SupplementaryGroup, ct);
+                // The link's forced command connects there as a page client.
+                c.Destination.GuardPort(c.PageServerPort, c.Result.MigrationId, PortAdmission.PageClientsOnly, ct);
+                c.PageServerDirMade = true;
+                c.Destination.CreateDirectory(c.ImageDir, ct);
+                c.PageServerMayRun = true;
+                c.PageServer = c.Destination.StartPageServer(c.ImageDir, c.PageServerPort);
+                c.PageServerWay = c.Transport.Tunnel(c.Source, c.PageServerReach, c.Destination, c.PageServerPort);
+                c.Say($"The memory goes into CRIU's page server on {c.Destination.Name} as it is dumped (127.0.0.1:{c.PageServerReach} on {c.Source.Name} to 127.0.0.1:{c.PageServerPort} there): nothing of it is written on {c.Source.Name}.");
+            }
+            catch (Exception ex) when (!(ex is OperationCanceledException))
+            {
+                c.StopPageServer();
+                c.Say($"The memory is dumped on {c.Source.Name}, then sent: the page server on {c.Destination.Name} could not be used ({ex.Message}).");
+            }
         }
 
         /// <summary>Post-copy: both page ports closed to all but the migration's page clients, before the link's master exists.</summary>
@@ -177,8 +232,8 @@ namespace LiveMigrate.Migration.Steps
             c.PagePort = rng.Next(20000, 26000);
             c.TunnelPort = rng.Next(26000, 32000);
             c.PortsGuarded = true;
-            c.Source.GuardPort(c.PagePort, c.Result.MigrationId, c.Ct);
-            c.Destination.GuardPort(c.TunnelPort, c.Result.MigrationId, c.Ct);
+            c.Source.GuardPort(c.PagePort, c.Result.MigrationId, PortAdmission.PageClientsOnly, c.Ct);
+            c.Destination.GuardPort(c.TunnelPort, c.Result.MigrationId, PortAdmission.PageClientsOnly, c.Ct);
         }
 
         /// <summary>Post-copy: the way from the destination to the source's page port, before anything is frozen.</summary>

@@ -10,9 +10,21 @@ namespace LiveMigrate.Migration.Steps
         public override void Forward(MigrationContext c)
         {
             var images = c.PreCopy ? c.CheckpointDir : c.ImageDir;
-            var paths = c.SharedBundle ? new[] { images } : new[] { images, c.Bundle };
-            c.Result.BytesTransferred = c.Transport.Copy(c.Source, c.Destination, paths, c.Observer.TransferProgress, c.Ct,
-                c.Sync == BundleSync.Delta ? c.Snapshot : null);
+            var snapshot = c.Sync == BundleSync.Delta ? c.Snapshot : null;
+            long sent = 0;
+            if (snapshot != null && c.DumpedToPageServer && !c.SharedBundle)
+            {
+                // A listed-incremental stream deletes what it does not list in each folder it carries: the page server's
+                // pages there would go. The images go in a plain stream of their own.
+                sent = c.Transport.Copy(c.Source, c.Destination, new[] { images }, c.Observer.TransferProgress, c.Ct);
+                sent += c.Transport.Copy(c.Source, c.Destination, new[] { c.Bundle }, b => c.Observer.TransferProgress(sent + b), c.Ct, snapshot);
+            }
+            else
+            {
+                var paths = c.SharedBundle ? new[] { images } : new[] { images, c.Bundle };
+                sent = c.Transport.Copy(c.Source, c.Destination, paths, c.Observer.TransferProgress, c.Ct, snapshot);
+            }
+            c.Result.BytesTransferred = sent;
         }
     }
 }

@@ -1,11 +1,11 @@
 # The destination's end of a migration's direct link: a line in the login user's authorized_keys that lets only the
 # link's key in, only to unpack tar under the migration's own folders (tree-unpack.sh, confined: no shell, no pty), or
-# to carry post-copy's pages to the one loopback port of their client (the page guard's bridge, over the session
-# itself), and only until it expires. The key may forward nothing: OpenSSH's permitlisten and permitopen bound TCP
+# to carry post-copy's pages to the one loopback port of their client or Stop's memory to the one loopback port of the
+# page server (the page guard's bridge, over the session itself), and only until it expires. The key may forward nothing: OpenSSH's permitlisten and permitopen bound TCP
 # forwarding only, not the forwarding of Unix sockets.
 #   authorize MARKER KEY SECONDS PORT BRIDGE UNPACK ROOT...
-#       KEY is "ssh-ed25519 BASE64"; PORT the loopback port the pages' client connects to and BRIDGE the page guard
-#       that listens there, "-" "-" for none; UNPACK tree-unpack.sh in base64 (the forced command carries it: nothing
+#       KEY is "ssh-ed25519 BASE64"; PORT the loopback port the pages' client connects to, or "open:N" the page
+#       server's port N, and BRIDGE the page guard that listens there or connects, "-" "-" for none; UNPACK tree-unpack.sh in base64 (the forced command carries it: nothing
 #       is installed); ROOTs the folders it may unpack into
 #   revoke MARKER    removes the line and ends the link's connections
 # Lines of earlier links whose time has passed go on the way, their connections too (a controller that died leaves them).
@@ -72,7 +72,7 @@ authorize)
   case $key in "ssh-ed25519 "*) ;; *) fail "only ssh-ed25519 link keys are accepted" 2 ;; esac
   case ${key#ssh-ed25519 } in *[!A-Za-z0-9+/=]*|'') fail "the link key is malformed" 2 ;; esac
   case $secs in *[!0-9]*|'') fail "bad lifetime $secs" 2 ;; esac
-  case $port in -) ;; *[!0-9]*|'') fail "bad port $port" 2 ;; *) [ "$port" -ge 1 ] && [ "$port" -le 65535 ] || fail "bad port $port" 2 ;; esac
+  case ${port#open:} in -) ;; *[!0-9]*|'') fail "bad port $port" 2 ;; *) [ "${port#open:}" -ge 1 ] && [ "${port#open:}" -le 65535 ] || fail "bad port $port" 2 ;; esac
   if [ "$port" = - ] || [ "$bridge" = - ]; then
     [ "$port" = "$bridge" ] || fail "a page port needs its bridge, and a bridge its port" 2
   else

@@ -14,6 +14,12 @@
 #                                either end does, with unpages or close, or after SECONDS. Returns once the destination
 #                                listens
 #   unpages DIR                  ends it
+#   memory DIR LISTEN GUARD SECONDS  carries Stop's memory from the dump's one connection to 127.0.0.1:LISTEN here to the
+#                                destination's page server, over a session of the master whose forced command connects
+#                                there: GUARD (the page guard installed here) listens and runs the session with that
+#                                connection as its stdin and stdout. In the background, as the pages' bridge; ends with
+#                                the session, with unmemory or close, or after SECONDS. Returns once it listens
+#   unmemory DIR                 ends it
 #   close DIR                    ends the master connection and removes DIR with the key
 set -u
 cmd=$1 dir=$2
@@ -31,14 +37,31 @@ running() {
   [ -n "$1" ] && [ -r "/proc/$1/stat" ] || return 1
   [ "$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d ' ' -f 1)" != Z ]
 }
-# Ends the pages' bridge: its process group, if the pid still is the bridge of this link (its command line names DIR).
-stop_pages() {
-  pid=$(cat "$dir/pages.pid" 2>/dev/null)
+# Ends a bridge (pages or memory): its process group, if the pid still is that bridge of this link (its command line
+# names DIR).
+stop_bridge() {
+  pid=$(cat "$dir/$1.pid" 2>/dev/null)
   case $pid in ''|*[!0-9]*) return 0 ;; esac
   # bash's kill: dash's takes no process group.
   case $(tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null) in *" $dir/"*) bash -c 'kill -TERM -- "-$1"' kill "$pid" 2>/dev/null ;; esac
-  rm -f -- "$dir/pages.pid"
+  rm -f -- "$dir/$1.pid"
 }
+# Waits (20 s at most) for a bridge's first line or byte to be $2, else ends it and says why.
+await_bridge() {
+  pid=$(cat "$dir/$1.pid")
+  i=0
+  until [ "$(head -c "${#2}" "$dir/$1.out")" = "$2" ]; do
+    if ! kill -0 "$pid" 2>/dev/null || [ $i -ge 200 ]; then
+      stop_bridge "$1"
+      echo "error=$(head -n 1 "$dir/$1.out" | sed 's/^error=//') $(tr '\n' ' ' < "$dir/$1.err" | head -c 400)"
+      exit 1
+    fi
+    sleep 0.1
+    i=$((i + 1))
+  done
+}
+# The link's lifetime, as timeout(1) takes it (0 would be no limit: never that).
+lifetime() { case $1 in *[!0-9]*|''|0) echo "error=bad lifetime $1"; exit 2 ;; esac; }
 case $cmd in
 key)
   command -v ssh >/dev/null && command -v ssh-keygen >/dev/null || { echo "error=the OpenSSH client (ssh, ssh-keygen) is not installed"; exit 3; }
@@ -91,11 +114,10 @@ pages)
   to=$1 group=$2 secs=$3
   case $to in *[!0-9]*|'') echo "error=bad port $to"; exit 2 ;; esac
   case $group in *[!a-z0-9_-]*|'') echo "error=bad group $group"; exit 2 ;; esac
-  # timeout(1) takes 0 for no limit: never that.
-  case $secs in *[!0-9]*|''|0) echo "error=bad lifetime $secs"; exit 2 ;; esac
+  lifetime "$secs"
   command -v bash >/dev/null || { echo "error=bash is not installed on the source (post-copy's pages need its /dev/tcp)"; exit 3; }
   { read -r target; read -r port; } < "$dir/target"
-  stop_pages
+  stop_bridge pages
   # The destination says 'L' once it listens and 'C' once its client came: only then does the lazy dump here listen.
   # Either end ending ends the rest.
   bridge='export LC_ALL=C
@@ -122,23 +144,35 @@ exit 0'
   : > "$dir/pages.out"
   as=bridged
   link -o ControlMaster=no -T -p "$port" "$target" pages
-  pid=$(cat "$dir/pages.pid")
-  i=0
-  until [ "$(head -n 1 "$dir/pages.out")" = ready ]; do
-    if ! kill -0 "$pid" 2>/dev/null || [ $i -ge 200 ]; then
-      stop_pages
-      echo "error=$(head -n 1 "$dir/pages.out" | sed 's/^error=//') $(tr '\n' ' ' < "$dir/pages.err" | head -c 400)"
-      exit 1
-    fi
-    sleep 0.1
-    i=$((i + 1))
-  done
+  await_bridge pages ready
   ;;
 unpages)
-  stop_pages
+  stop_bridge pages
+  ;;
+memory)
+  listen=$1 guard=$2 secs=$3
+  case $listen in *[!0-9]*|'') echo "error=bad port $listen"; exit 2 ;; esac
+  lifetime "$secs"
+  [ -x "$guard" ] || { echo "error=the page guard $guard is not an executable here"; exit 3; }
+  { read -r target; read -r port; } < "$dir/target"
+  stop_bridge memory
+  # A session and process group of its own, as the pages' bridge. The guard writes 'L' here once it listens; the session
+  # it then runs takes the connection as its stdin and stdout.
+  listening() {
+    setsid timeout --kill-after=5 "$secs" "$guard" listen "$listen" "$secs" "$@" </dev/null >"$dir/memory.out" 2>"$dir/memory.err" &
+    echo $! > "$dir/memory.pid"
+  }
+  : > "$dir/memory.out"
+  as=listening
+  link -o ControlMaster=no -T -p "$port" "$target" memory
+  await_bridge memory L
+  ;;
+unmemory)
+  stop_bridge memory
   ;;
 close)
-  stop_pages
+  stop_bridge pages
+  stop_bridge memory
   if [ -S "$dir/ctl" ]; then
     { read -r target; read -r port; } < "$dir/target"
     master=$(link -O check -p "$port" "$target" 2>&1 | sed -n 's/.*(pid=\([0-9]*\)).*/\1/p')

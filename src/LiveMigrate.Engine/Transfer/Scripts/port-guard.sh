@@ -1,14 +1,16 @@
 # Post-copy's pages are the container's memory, and neither CRIU's page server nor an SSH forward asks who connects to
 # its loopback port. While the pages flow, only processes whose group is GROUP may connect there: the migration runs
-# its own page clients so (criu lazy-pages, the direct link's ssh, the relay's connector, the dump's end
+# its own page clients so (criu lazy-pages, the direct link's bridges, the relay's connector, the dump's end
 # poke), and no other process is, root's included. Nothing may reach the port from another interface either (what
 # route_localnet=1 would let in for 127.0.0.0/8).
-#   guard PORT TAG GROUP   makes GROUP (a system group) if it is missing; adds the rules named livemigrate-pages-TAG
+#   guard PORT TAG GROUP [supplementary]   makes GROUP (a system group) if it is missing; adds the rules named
+#                          livemigrate-pages-TAG; with "supplementary" processes that have GROUP as a supplementary group
+#                          may connect too (CRIU's dump, which keeps root's group), which only iptables can tell
 #   unguard TAG      removes the rules named livemigrate-pages-TAG (nothing to do if there are none)
 set -u
 cmd=${1:-}
 case $cmd in
-guard) port=${2:-} tag=${3:-} group=${4:-} ;;
+guard) port=${2:-} tag=${3:-} group=${4:-} admits=${5:-} ;;
 unguard) tag=${2:-} ;;
 *) echo "error=unknown command $cmd"; exit 2 ;;
 esac
@@ -20,13 +22,15 @@ if [ "$cmd" = guard ]; then
   getent group "$group" >/dev/null || groupadd --system "$group" >/dev/null 2>&1 || getent group "$group" >/dev/null ||
     { echo "error=cannot create the group $group that the migration's page clients run as (groupadd --system $group)"; exit 1; }
   gid=$(getent group "$group" | cut -d: -f3)
+  suppl=
+  case $admits in '') ;; supplementary) suppl=--suppl-groups ;; *) echo "error=bad admission $admits"; exit 2 ;; esac
 fi
 if command -v iptables >/dev/null 2>&1; then
   # xtables' lock: 20 s at most (another program holding it must not hang the migration).
   ipt() { iptables -w 20 "$@"; }
   case $cmd in
   guard)
-    { ipt -I OUTPUT -d 127.0.0.1 -p tcp --dport "$port" -m owner ! --gid-owner "$gid" \
+    { ipt -I OUTPUT -d 127.0.0.1 -p tcp --dport "$port" -m owner ! --gid-owner "$gid" $suppl \
         -m comment --comment "$name" -j REJECT --reject-with tcp-reset &&
       ipt -I INPUT ! -i lo -d 127.0.0.0/8 -p tcp --dport "$port" -m comment --comment "$name" -j DROP; } ||
       { echo "error=cannot add the rules that keep everything but the migration off 127.0.0.1:$port"; exit 1; } ;;
@@ -45,6 +49,7 @@ elif command -v nft >/dev/null 2>&1; then
   table=$(printf '%s' "$name" | tr - _)
   case $cmd in
   guard)
+    [ -z "$suppl" ] || { echo "error=nftables cannot admit a supplementary group (meta skgid is the socket's own group)"; exit 1; }
     nft -f - <<NFT || { echo "error=cannot add the nftables table that keeps everything but the migration off 127.0.0.1:$port"; exit 1; }
 table ip $table {
   chain output { type filter hook output priority 0; ip daddr 127.0.0.1 tcp dport $port meta skgid != $gid reject with tcp reset; }

@@ -10,7 +10,9 @@
 #   link EXPIRY SESSIONS PORT BRIDGE ROOT...  the forced command of a direct link's key, for what SSH_ORIGINAL_COMMAND
 #                                         asks: "unpack CODEC PATH...", "unpack-incremental CODEC PATH...", "register" or
 #                                         "pages" (post-copy's pages between this session and the one client of
-#                                         127.0.0.1:PORT, through BRIDGE, the page guard; "-" "-" for none). Refused after
+#                                         127.0.0.1:PORT, through BRIDGE, the page guard; "-" "-" for none) or "memory"
+#                                         (Stop's memory from this session into the page server on 127.0.0.1:N, PORT
+#                                         "open:N", through BRIDGE as the page clients' group). Refused after
 #                                         EXPIRY (UTC yyyymmddHHMMSS) or once SESSIONS (the link's file) is gone; each
 #                                         connection's sshd process goes into SESSIONS, so that revoking the key ends the
 #                                         connection and its sessions, the pages' too
@@ -109,15 +111,19 @@ link)
   shift
   case $word in
   register) exit 0 ;;
-  pages)
-    [ "$port" != - ] && [ "$bridge" != - ] || refuse "this link carries no pages"
-    [ "$1" = -- ] || refuse "pages takes no arguments"
+  pages|memory)
+    case $word:$port in pages:open:*|memory:[!o]*|*:-) refuse "this link carries no $word" ;; esac
+    [ "$bridge" != - ] || refuse "this link carries no $word"
+    [ "$1" = -- ] || refuse "$word takes no arguments"
     # As long as the key lives, not a second more.
     end=$(date -u -d "$(printf %s "$expiry" | sed 's/^\(....\)\(..\)\(..\)\(..\)\(..\)\(..\)$/\1-\2-\3 \4:\5:\6/')" +%s) || refuse "bad expiry"
-    exec "$bridge" bridge "$port" "$((end - $(date -u +%s)))" ;;
+    [ "$word" = pages ] && exec "$bridge" bridge "$port" "$((end - $(date -u +%s)))"
+    # The page server's port guard admits only the page clients' group (PageClients.Group); the bridge drops the rest of
+    # root's rights once connected.
+    exec setpriv --regid livemigrate-pages --clear-groups -- "$bridge" connect "${port#open:}" "$((end - $(date -u +%s)))" ;;
   unpack) mode=full inc= ;;
   unpack-incremental) mode=incremental inc=--listed-incremental=/dev/null ;;
-  *) refuse "'${SSH_ORIGINAL_COMMAND:-}' is not unpack, unpack-incremental, pages or register" ;;
+  *) refuse "'${SSH_ORIGINAL_COMMAND:-}' is not unpack, unpack-incremental, pages, memory or register" ;;
   esac
   codec_of "$1"
   shift
