@@ -181,7 +181,7 @@ Describe 'Move-Container' -Tag 'Integration' -Skip:$noLab {
         }
     }
 
-    Context 'rollback when the destination''s disk fills up while the memory arrives' {
+    Context 'rollback when the destination''s disk fills up during the transfer' {
         BeforeAll {
             $name = 'migfull'
             Remove-LabContainer $name
@@ -201,13 +201,12 @@ Describe 'Move-Container' -Tag 'Integration' -Skip:$noLab {
             $err = $null
             Move-Container -Name $name -Source $hosts[0] -Destination $hosts[1] -SkipReadiness -ErrorVariable err -ErrorAction SilentlyContinue
             $err[0].FullyQualifiedErrorId | Should -BeLike 'MigrationRolledBack*'
-            # Over the direct route the memory arrives during the dump, in the destination's page server, which says why it failed.
-            $err[0].Exception.Message | Should -BeLike '*Checkpoint*No space left on device*'
+            $err[0].Exception.Message | Should -BeLike '*Transfer*No space left on device*'
             Assert-RolledBackToFirstHost $name $start
         }
     }
 
-    Context 'rollback when the connection to the source is cut while the memory streams' {
+    Context 'rollback when the connection to the source is cut during the transfer' {
         BeforeAll {
             $name = 'migcut'
             Remove-LabContainer $name
@@ -217,15 +216,13 @@ Describe 'Move-Container' -Tag 'Integration' -Skip:$noLab {
 
         It 'opens the connection again, rolls back to the source and keeps the memory intact' {
             Wait-WorkloadTick 1 $name 0 | Out-Null  # ticking before the move
-            # Over the direct route the memory streams during the dump, into the destination's page server: cut it there.
-            $move = Start-LabMove $name 'Stop' 'Checkpoint'
-            Start-Sleep -Milliseconds 150
+            $move = Start-LabMove $name 'Stop' 'Transfer: *'
             # Every SSH session of lab host 1 dies, the controller's own connections (sshd -i behind the lab's socat) included.
             foreach ($listener in 'sshd.pid', 'socat.pid') { & pkill -KILL -P (Get-Content (Join-Path (Get-LabEnvironment).Root "hosts/lm1/$listener")) }
             $errors = (Complete-LabMove $move).Errors
 
             $errors[0].FullyQualifiedErrorId | Should -BeLike 'MigrationRolledBack*'
-            $errors[0].Exception.Message | Should -BeLike '*Checkpoint*'
+            $errors[0].Exception.Message | Should -BeLike '*Transfer*'
             Assert-RolledBackToFirstHost $name $start
         }
     }

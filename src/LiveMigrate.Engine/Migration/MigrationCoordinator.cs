@@ -73,6 +73,7 @@ namespace LiveMigrate.Migration
             BundleSync = request.Options.BundleSync,
             Compression = request.Options.Compression,
             LazyRestore = request.Options.LazyRestore,
+            StreamMemory = request.Options.StreamMemory,
             TransferRoute = request.Options.TransferRoute,
             MaxDowntime = request.Readiness.MaxDowntime,
             NoCanary = request.Readiness.NoCanary,
@@ -92,6 +93,7 @@ namespace LiveMigrate.Migration
             if (request.Readiness.Skip)
             {
                 options.LazyRestore ??= false;
+                options.StreamMemory ??= false;
                 return options;
             }
             var results = _readiness(ReadinessRequest(request), source.ForReadiness(), destination.ForReadiness(), ct);
@@ -115,6 +117,11 @@ namespace LiveMigrate.Migration
             {
                 options.LazyRestore = RestoreChoice.Chosen(results) == true;
                 if (options.Mode != MigrationMode.PostCopy) say($"-LazyRestore Auto: {(options.LazyRestore == true ? "lazy" : "eager")}, from what readiness found.");
+            }
+            if (options.StreamMemory == null)
+            {
+                options.StreamMemory = StreamChoice.Chosen(results) == true;
+                if (options.Mode == MigrationMode.Stop) say($"-StreamMemory Auto: {(options.StreamMemory == true ? "streamed while dumping" : "dumped on the source, then sent")}, from what readiness found.");
             }
             foreach (var r in results) say($"Readiness: {r.Status} {r.Check} on {r.Host}: {r.Detail}");
             var refusal = ReadinessGate.Refusal(container, results, request.Readiness.Force);

@@ -24,6 +24,13 @@ namespace LiveMigrate.Migration
         /// before the move by whoever ran readiness (<see cref="Readiness.RestoreChoice"/>); left null, the restore is eager.
         /// </summary>
         public bool? LazyRestore { get; set; }
+        /// <summary>
+        /// Stop: the final dump sends the memory into CRIU's page server on the destination as it reads it, over the direct
+        /// link, instead of writing it on the source for the Transfer step (where it cannot, it does the latter and says
+        /// why). Null (Auto) is settled before the move by whoever ran readiness (<see cref="Readiness.StreamChoice"/>);
+        /// left null, the memory is dumped on the source.
+        /// </summary>
+        public bool? StreamMemory { get; set; }
         /// <summary>Auto is settled before the move by whoever ran readiness (<see cref="Readiness.BundleSyncChoice"/>); left Auto, the engine uses Delta.</summary>
         public BundleSync BundleSync { get; set; } = BundleSync.Auto;
         /// <summary>How the tree streams are compressed; Auto is settled before the move by whoever ran readiness (<see cref="Readiness.CompressionChoice"/>), left Auto, none.</summary>

@@ -47,7 +47,7 @@ namespace LiveMigrate.Plans
         /// </summary>
         public static readonly IReadOnlyList<string> MigrationSettings = new[]
         {
-            "mode", "bundleSync", "transferRoute", "compress", "lazyRestore", "keepImages", "criuTimeoutSec", "imageRoot",
+            "mode", "bundleSync", "transferRoute", "compress", "lazyRestore", "streamMemory", "keepImages", "criuTimeoutSec", "imageRoot",
             "maxRounds", "minPagesWritten", "minShrinkPercent", "skipReadiness", "force", "maxDowntime", "rollbackOnHookFailure",
         };
 

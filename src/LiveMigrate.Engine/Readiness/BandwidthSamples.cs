@@ -91,7 +91,7 @@ namespace LiveMigrate.Readiness
             var sent = _link!.Copy(new[] { _dir }, bytes => { if (firstAt < 0) { firstAt = clock.Elapsed.TotalSeconds; firstBytes = bytes; } }, ct);
             var end = clock.Elapsed.TotalSeconds;
             var rate = firstAt >= 0 && sent > firstBytes && end > firstAt ? (sent - firstBytes) / (end - firstAt) : sent / Math.Max(end, 1e-6);
-            return new Bandwidth(rate, "over a direct link");
+            return new Bandwidth(rate, Bandwidth.OverDirectLink);
         }
 
         public void Dispose()

@@ -26,6 +26,8 @@ namespace LiveMigrate.Readiness
         public int CompressionSampleMiB { get; set; } = 32;
         /// <summary>Stop and PreCopy: restore lazily (true), eagerly (false), or as readiness picks (null, <see cref="RestoreChoice"/>).</summary>
         public bool? LazyRestore { get; set; }
+        /// <summary>Stop: stream the memory into the destination while dumping (true), dump it on the source (false), or as readiness picks (null, <see cref="StreamChoice"/>).</summary>
+        public bool? StreamMemory { get; set; }
         /// <summary>Leave the canary out: no throwaway container is run, checkpointed and restored on the hosts.</summary>
         public bool NoCanary { get; set; }
         /// <summary>How long each step of the canary (run, checkpoint, restore) may take: CRIU can hang silently.</summary>

@@ -91,6 +91,14 @@ namespace LiveMigrate.PowerShell.Cmdlets
         [Parameter]
         public SwitchParameter LazyRestore { get; set; }
 
+        /// <summary>
+        /// Stop: the final dump sends the memory into CRIU's page server on the destination as it reads it, over the direct
+        /// link, instead of writing it on the source first. Not given, readiness decides (streamed where both hosts have
+        /// 4 CPUs or more, the route is direct and the memory goes uncompressed); -StreamMemory:$false always dumps on the source.
+        /// </summary>
+        [Parameter]
+        public SwitchParameter StreamMemory { get; set; }
+
         /// <summary>Finish a pre-copy from the rounds Invoke-ContainerPredump staged under this id (implies -Mode PreCopy).</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
@@ -197,6 +205,7 @@ namespace LiveMigrate.PowerShell.Cmdlets
             o.ImageRoot = ImageRoot;
             o.PredumpId = PredumpId;
             o.LazyRestore = MyInvocation.BoundParameters.ContainsKey(nameof(LazyRestore)) ? LazyRestore.IsPresent : (bool?)null;
+            o.StreamMemory = MyInvocation.BoundParameters.ContainsKey(nameof(StreamMemory)) ? StreamMemory.IsPresent : (bool?)null;
             o.RollbackOnHookFailure = RollbackOnHookFailure.IsPresent;
             o.BundleSync = (LiveMigrate.Migration.BundleSync)Enum.Parse(typeof(LiveMigrate.Migration.BundleSync), BundleSync, ignoreCase: true);
             o.TransferRoute = TransferRoutes.Parse(TransferRoute);

@@ -49,6 +49,7 @@ namespace LiveMigrate.Tests.Journal
         [Fact]
         public void Died_while_dumping_into_the_page_server_kills_it_and_lifts_the_guards_of_both_ports()
         {
+            _m.Scenario.Options.StreamMemory = true;
             _m.DieAt(MigrationPhase.Checkpoint);
             Assert.NotEmpty(_m.Destination.GuardedPorts);
 

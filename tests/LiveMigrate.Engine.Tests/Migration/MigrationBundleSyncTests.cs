@@ -2,7 +2,6 @@ using System;
 using System.Linq;
 using LiveMigrate.Migration;
 using LiveMigrate.Tests.Fakes;
-using LiveMigrate.Transfer;
 using Xunit;
 using static LiveMigrate.Tests.Fakes.ObserverEventKind;
 
@@ -19,8 +18,6 @@ namespace LiveMigrate.Tests.Migration
         public void Delta_copies_the_bundle_before_the_freeze_then_only_its_changes_with_the_images()
         {
             _s.Options.BundleSync = BundleSync.Delta;
-            // Relayed: the images and the changes in one stream (the direct route's page server takes two: MigrationPageServerTests).
-            _s.Transport.Route = TransferRoute.Relay;
             var checkpointedAfterCopies = -1;
             _s.Observer.OnEvent = e => { if (e == new ObserverEvent(Started, MigrationPhase.Checkpoint)) checkpointedAfterCopies = _s.Transport.Copies.Count; };
 
@@ -40,7 +37,6 @@ namespace LiveMigrate.Tests.Migration
         {
             Assert.Equal(BundleSync.Auto, new MigrationOptions().BundleSync);
             _s.Options.BundleSync = BundleSync.Auto;
-            _s.Transport.Route = TransferRoute.Relay;
 
             var result = _s.Migrate();
 

@@ -2,7 +2,6 @@ using System;
 using LiveMigrate.Migration;
 using LiveMigrate.Runc;
 using LiveMigrate.Tests.Fakes;
-using LiveMigrate.Transfer;
 using Xunit;
 
 namespace LiveMigrate.Tests.Migration
@@ -11,9 +10,6 @@ namespace LiveMigrate.Tests.Migration
     public sealed class MigrationDestinationUnreachableTests : IDisposable
     {
         private readonly MigrationScenario _s = new MigrationScenario();
-
-        // Dumped, then sent: no page port is guarded on the host that goes away (it would keep its guard until reached again).
-        public MigrationDestinationUnreachableTests() { _s.Transport.Route = TransferRoute.Relay; }
 
         public void Dispose() => _s.Dispose();
 

@@ -10,12 +10,14 @@ using Xunit;
 namespace LiveMigrate.Tests.Migration
 {
     /// <summary>
-    /// Stop over the direct route: CRIU's page server on the destination, started before the freeze, takes the memory as
+    /// Stop with -StreamMemory over the direct route: CRIU's page server on the destination, started before the freeze, takes the memory as
     /// the source dumps it through the link; the Transfer step carries the rest. Elsewhere the memory is dumped, then sent.
     /// </summary>
     public sealed class MigrationPageServerTests : IDisposable
     {
         private readonly MigrationScenario _s = new MigrationScenario();
+
+        public MigrationPageServerTests() => _s.Options.StreamMemory = true;
 
         public void Dispose() => _s.Dispose();
 

@@ -2,7 +2,6 @@ using System;
 using System.Linq;
 using LiveMigrate.Migration;
 using LiveMigrate.Tests.Fakes;
-using LiveMigrate.Transfer;
 using Xunit;
 
 namespace LiveMigrate.Tests.Migration
@@ -15,12 +14,7 @@ namespace LiveMigrate.Tests.Migration
     {
         private readonly MigrationScenario _s = new MigrationScenario();
 
-        public MigrationRollbackFailureTests()
-        {
-            _s.Source.CheckpointLeavesStoppedEntry = true;
-            // Dumped, then sent: the source's images hold the memory (MigrationPageServerTests covers the page server's case).
-            _s.Transport.Route = TransferRoute.Relay;
-        }
+        public MigrationRollbackFailureTests() { _s.Source.CheckpointLeavesStoppedEntry = true; }
 
         public void Dispose() => _s.Dispose();
 

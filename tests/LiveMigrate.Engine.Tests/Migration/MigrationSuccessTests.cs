@@ -46,8 +46,7 @@ namespace LiveMigrate.Tests.Migration
         {
             var result = _s.Migrate();
 
-            // Its memory into the destination's page server, through the direct link (MigrationPageServerTests).
-            Assert.StartsWith("web --page-server 127.0.0.1:", _s.Source.CallsOf(HostOp.Checkpoint).Single().Argument);
+            Assert.Equal(new[] { new HostCall(HostOp.Checkpoint, "web") }, _s.Source.CallsOf(HostOp.Checkpoint));
             Assert.Equal(new[] { new HostCall(HostOp.Restore, "web") }, _s.Destination.CallsOf(HostOp.Restore));
             Assert.Empty(_s.Source.CallsOf(HostOp.Restore));
             Assert.StartsWith(MigrationScenario.ImageRoot + "/web-", result.ImagePath);
@@ -123,9 +122,7 @@ namespace LiveMigrate.Tests.Migration
             var result = _s.Migrate();
 
             Assert.True(_s.Transport.LastBytes > 0);
-            // And the memory the dump sent into the destination's page server, as CRIU counted it.
-            Assert.Equal(100 * 4096, result.BytesStreamedWhileDumping);
-            Assert.Equal(_s.Transport.LastBytes + result.BytesStreamedWhileDumping, result.BytesTransferred);
+            Assert.Equal(_s.Transport.LastBytes, result.BytesTransferred);
             Assert.Equal(_s.Transport.LastBytes, _s.Observer.Progress.Last());
             Assert.True(_s.Observer.Progress.SequenceEqual(_s.Observer.Progress.OrderBy(b => b)));
             _s.AssertInvariant(result);

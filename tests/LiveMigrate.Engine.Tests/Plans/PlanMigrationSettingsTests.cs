@@ -28,7 +28,7 @@ namespace LiveMigrate.Tests.Plans
         [Fact]
         public void Every_setting_of_the_defaults_reaches_the_migration_s_request()
         {
-            var r = Request("mode: PostCopy, bundleSync: None, transferRoute: Relay, compress: Lz4, lazyRestore: true, keepImages: true, criuTimeoutSec: 42, " +
+            var r = Request("mode: PostCopy, bundleSync: None, transferRoute: Relay, compress: Lz4, lazyRestore: true, streamMemory: false, keepImages: true, criuTimeoutSec: 42, " +
                             "imageRoot: /srv/lm/images, maxRounds: 7, minPagesWritten: 10, minShrinkPercent: 40, skipReadiness: true, force: true, " +
                             "maxDowntime: 2.5, rollbackOnHookFailure: true");
 
@@ -37,6 +37,7 @@ namespace LiveMigrate.Tests.Plans
             Assert.Equal((BundleSync.None, TransferRoute.Relay, true, true, 42.0, "/srv/lm/images", true),
                 (r.Options.BundleSync, r.Options.TransferRoute, r.Options.LazyRestore, r.Options.KeepImages, r.Options.Runtime.CriuTimeout.TotalSeconds, r.Options.ImageRoot, r.Options.RollbackOnHookFailure));
             Assert.Equal(StreamCompression.Lz4, r.Options.Compression);
+            Assert.Equal(false, r.Options.StreamMemory);
             Assert.Equal((7, 10L, 40), (r.Options.PreCopy.MaxRounds, r.Options.PreCopy.MinPagesWritten, r.Options.PreCopy.MinShrinkPercent));
             Assert.Equal((true, true, (TimeSpan?)TimeSpan.FromSeconds(2.5)), (r.Readiness.Skip, r.Readiness.Force, r.Readiness.MaxDowntime));
         }

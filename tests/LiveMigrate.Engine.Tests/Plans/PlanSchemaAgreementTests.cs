@@ -104,6 +104,7 @@ namespace LiveMigrate.Tests.Plans
                 "  transferRoute: Relay",
                 "  compress: Zstd",
                 "  lazyRestore: true",
+                "  streamMemory: true",
                 "  imageRoot: /srv/lm/images",
                 "  maxRounds: 3",
                 "  minPagesWritten: 100",

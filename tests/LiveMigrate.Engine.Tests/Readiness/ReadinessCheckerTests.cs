@@ -208,7 +208,7 @@ namespace LiveMigrate.Tests.Readiness
             Assert.Equal(new[]
             {
                 HostChecks.Ssh, HostChecks.Access, HostChecks.Tools, HostChecks.CriuCheck, HostChecks.PostCopy, HostChecks.PreCopy, HostChecks.NetworkLock, HostChecks.Canary,
-                PairChecks.Cpu, PairChecks.Platform, ContainerChecks.Container, ContainerChecks.Bundle, BundleSyncChoice.Check, CompressionChoice.Check, RestoreChoice.Check, ContainerChecks.Processes, CapacityChecks.FreeSpace, CapacityChecks.Downtime,
+                PairChecks.Cpu, PairChecks.Platform, ContainerChecks.Container, ContainerChecks.Bundle, BundleSyncChoice.Check, CompressionChoice.Check, RestoreChoice.Check, StreamChoice.Check, ContainerChecks.Processes, CapacityChecks.FreeSpace, CapacityChecks.Downtime,
             }, rows.Select(r => r.Check).Distinct());
             foreach (var check in new[] { HostChecks.Tools, HostChecks.CriuCheck, HostChecks.Canary, ContainerChecks.Container, CapacityChecks.FreeSpace })
             {

@@ -89,8 +89,8 @@ namespace LiveMigrate.Migration.Steps
 
         public bool PostCopy => Options.Mode == MigrationMode.PostCopy;
         public bool PreCopy => Options.Mode == MigrationMode.PreCopy;
-        /// <summary>Stop: the memory may go straight to a page server on the destination (pre-copy's parent images are the source's only).</summary>
-        public bool PageServerWanted => Options.Mode == MigrationMode.Stop;
+        /// <summary>Stop with -StreamMemory: the memory may go straight to a page server on the destination (pre-copy's parent images are the source's only).</summary>
+        public bool PageServerWanted => Options.Mode == MigrationMode.Stop && Options.StreamMemory == true;
         /// <summary>Stop or PreCopy with -LazyRestore: the memory is filled on the destination from the images there.</summary>
         public bool LazyFromImages => Options.LazyRestore == true && !PostCopy;
         public bool SharedBundle => Sync == BundleSync.None;

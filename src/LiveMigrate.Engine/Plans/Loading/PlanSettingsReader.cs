@@ -31,6 +31,7 @@ namespace LiveMigrate.Plans.Loading
             if (_r.OneOf(m, "transferRoute", PlanSchema.TransferRoutes, where) is { } route) o.TransferRoute = (TransferRoute)Enum.Parse(typeof(TransferRoute), route);
             if (_r.OneOf(m, "compress", PlanSchema.Compressions, where) is { } compress) o.Compression = (StreamCompression)Enum.Parse(typeof(StreamCompression), compress);
             o.LazyRestore = _r.Bool(m, "lazyRestore", where) ?? o.LazyRestore;
+            o.StreamMemory = _r.Bool(m, "streamMemory", where) ?? o.StreamMemory;
             o.KeepImages = _r.Bool(m, "keepImages", where) ?? o.KeepImages;
             o.RollbackOnHookFailure = _r.Bool(m, "rollbackOnHookFailure", where) ?? o.RollbackOnHookFailure;
             if (_r.Int(m, "criuTimeoutSec", PlanSchema.CriuTimeoutSec, where) is { } criu) o.Runtime.CriuTimeout = TimeSpan.FromSeconds(criu);

@@ -66,11 +66,12 @@ namespace LiveMigrate.Readiness.Checks
             var frozenBundle = BundleSyncChoice.FrozenBytes(sync, c);
             var (codec, memoryRate) = CompressionChoice.MemoryStream(e);
             var lazy = RestoreChoice.IsLazy(e);
+            var streamed = StreamChoice.IsStreamed(e);
             var estimate = Estimate(c, frozenBundle, e.Source.Canary.Value.Checkpoint!.Value + e.Destination.Canary.Value.Restore!.Value,
-                e.Bandwidth.Value.BytesPerSecond, memoryRate, s.WriteBytesPerSecond.Value, d.WriteBytesPerSecond.Value, lazy);
+                e.Bandwidth.Value.BytesPerSecond, memoryRate, s.WriteBytesPerSecond.Value, d.WriteBytesPerSecond.Value, lazy, streamed);
             var compressed = codec == Transfer.StreamCompression.None ? "" : $" ({codec}: the memory streams at {memoryRate / 1e6:0} MB/s)";
             var inputs = $"{Size(c.MemoryBytes)} of memory, {Size(frozenBundle)} of the bundle's {Size(c.BundleBytes)} sent while frozen (-BundleSync {sync}), {e.Bandwidth.Value.BytesPerSecond / 1e6:0} MB/s between the hosts {e.Bandwidth.Value.Route}{compressed}, " +
-                         $"writes at {s.WriteBytesPerSecond.Value / 1e6:0}/{d.WriteBytesPerSecond.Value / 1e6:0} MB/s, {(lazy ? "a lazy restore" : "an eager restore")}, canary {Seconds(e.Source.Canary.Value.Checkpoint.Value + e.Destination.Canary.Value.Restore.Value)}";
+                         $"writes at {s.WriteBytesPerSecond.Value / 1e6:0}/{d.WriteBytesPerSecond.Value / 1e6:0} MB/s, {(streamed ? "the memory streamed while dumping, " : "")}{(lazy ? "a lazy restore" : "an eager restore")}, canary {Seconds(e.Source.Canary.Value.Checkpoint.Value + e.Destination.Canary.Value.Restore.Value)}";
             var mode = e.Request.Mode;
             // Pre-copy's final dump never carries more than a stop-and-copy dump: Stop's estimate bounds it.
             var chosen = mode == MigrationMode.PostCopy ? estimate.PostCopy : mode == MigrationMode.Stop || mode == MigrationMode.PreCopy ? estimate.Stop : Min(estimate.Stop, estimate.PostCopy);
@@ -89,18 +90,20 @@ namespace LiveMigrate.Readiness.Checks
         /// Stop: the fixed cost of a checkpoint and restore (the canaries), plus writing the memory as images,
         /// streaming them (compressed, at the codec's rate) and what of the bundle goes while frozen, and reading them
         /// back into fresh memory, or, restored lazily, only starting the page daemon that does that after the freeze.
+        /// Streamed while dumping, the dump and the memory's transfer overlap: the slower of the two counts.
         /// PostCopy: the fixed cost, that part of the bundle, and the page tunnel's setup; memory is neither written
         /// nor moved until the container runs again.
         /// </summary>
         /// <param name="frozenBundleBytes">Of the bundle, what travels while frozen (<see cref="BundleSyncChoice.FrozenBytes"/>).</param>
         /// <param name="memoryRate">Bytes of memory streamed per second: the bandwidth, or a codec's rate (<see cref="CompressionChoice.MemoryStream"/>).</param>
         internal static (TimeSpan Stop, TimeSpan PostCopy) Estimate(ContainerFacts c, long frozenBundleBytes, TimeSpan fixedCost, double bandwidth, double memoryRate,
-            double sourceWrite, double destinationWrite, bool lazyRestore)
+            double sourceWrite, double destinationWrite, bool lazyRestore, bool streamed = false)
         {
             var dump = c.MemoryBytes / sourceWrite;
+            var send = c.MemoryBytes / memoryRate;
             var bundle = frozenBundleBytes / bandwidth;
             var restore = lazyRestore ? PostCopySetup : TimeSpan.FromSeconds(c.MemoryBytes / destinationWrite);
-            var stop = fixedCost + TimeSpan.FromSeconds(dump + c.MemoryBytes / memoryRate + bundle) + restore;
+            var stop = fixedCost + TimeSpan.FromSeconds((streamed ? Math.Max(dump, send) : dump + send) + bundle) + restore;
             var post = fixedCost + TimeSpan.FromSeconds(bundle) + PostCopySetup;
             return (stop, post);
         }

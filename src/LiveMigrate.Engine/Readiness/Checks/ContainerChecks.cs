@@ -24,6 +24,7 @@ namespace LiveMigrate.Readiness.Checks
             yield return BundleSyncChoice.Row(e);
             yield return CompressionChoice.Row(e);
             yield return RestoreChoice.Row(e);
+            yield return StreamChoice.Row(e);
             foreach (var r in NetworkRows(e)) yield return r;
             foreach (var r in ProcessRows(e)) yield return r;
             foreach (var r in CapacityChecks.Judge(e)) yield return r;

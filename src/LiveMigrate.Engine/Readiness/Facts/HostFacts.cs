@@ -21,6 +21,8 @@ namespace LiveMigrate.Readiness.Facts
         public string? IptablesVersion { get; set; }
         public bool IptablesWorks { get; set; }
         public long? PipeMaxSize { get; set; }
+        /// <summary>The CPUs this host's processes may run on (nproc).</summary>
+        public int? Cpus { get; set; }
         /// <summary>The first line of <c>tar --version</c>.</summary>
         public string? Tar { get; set; }
         /// <summary>GNU tar, whose --listed-incremental -BundleSync Delta needs.</summary>
@@ -54,6 +56,7 @@ namespace LiveMigrate.Readiness.Facts
                 IptablesVersion = kv.Get("iptables"),
                 IptablesWorks = kv.Long("iptables_rc") == 0,
                 PipeMaxSize = kv.Long("pipe_max_size"),
+                Cpus = kv.Long("cpus") is long cpus && cpus > 0 && cpus <= 1 << 20 ? (int)cpus : (int?)null,
                 Tar = kv.Get("tar"),
                 TcpClient = kv.Get("tcp_client"),
                 ImagesDirectory = kv.Get("images_dir") ?? "",

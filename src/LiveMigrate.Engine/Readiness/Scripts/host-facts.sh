@@ -24,6 +24,8 @@ iptables-restore --version >/dev/null 2>&1; echo "iptables_rc=$?"
 echo "tar=$(tar --version 2>&1 | head -n 1)"
 # -Compress Zstd or Lz4 needs the program on both hosts.
 for c in zstd lz4; do command -v "$c" >/dev/null && echo "compressor=$c"; done
+# Streaming the memory while dumping keeps several programs busy at once on each host.
+echo "cpus=$(nproc 2>/dev/null)"
 echo "pipe_max_size=$(cat /proc/sys/fs/pipe-max-size 2>/dev/null)"
 # A post-copy rollback asks the source's lazy dump to end by connecting to it (bash's /dev/tcp, else nc).
 if command -v bash >/dev/null 2>&1; then echo "tcp_client=bash"; elif command -v nc >/dev/null 2>&1; then echo "tcp_client=nc"; else echo "tcp_client="; fi
