@@ -163,3 +163,75 @@ wait "$pid"; echo "exit=$?"
         $LASTEXITCODE | Should -Be 2
     }
 }
+
+Describe 'The page guard''s ends of Stop''s memory stream (listen on the source, connect on the destination)' {
+    BeforeAll {
+        $guard = Join-Path $env:LIVEMIGRATE_MODULE 'page-guard'
+        function Start-Guard([string[]] $Arguments) {
+            $info = [System.Diagnostics.ProcessStartInfo]::new($guard)
+            foreach ($a in $Arguments) { $info.ArgumentList.Add($a) }
+            $info.RedirectStandardInput = $true; $info.RedirectStandardOutput = $true; $info.RedirectStandardError = $true
+            [System.Diagnostics.Process]::Start($info)
+        }
+        function Get-Uid([int] $ProcessId) { (Get-Content "/proc/$ProcessId/status" | Where-Object { $_ -like 'Uid:*' }) -split '\s+' | Select-Object -Index 1 }
+        function New-Listener { $l = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0); $l.Start(); $l }
+        function Read-All([System.IO.Stream] $Stream) { $m = [System.IO.MemoryStream]::new(); $Stream.CopyTo($m); [System.Text.Encoding]::ASCII.GetString($m.ToArray()) }
+    }
+
+    It 'connect: reaches the page server, drops root, and after its session ends still carries the answer back' {
+        $server = New-Listener
+        try {
+            $p = Start-Guard @('connect', $server.LocalEndpoint.Port, '30')
+            $client = $server.AcceptTcpClient()
+            # Connected: nothing of root is left (the forced command gave it the page clients' group to pass the guard).
+            $deadline = [DateTime]::UtcNow.AddSeconds(5)
+            while ((Get-Uid $p.Id) -ne '65534' -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 20 }
+            Get-Uid $p.Id | Should -Be '65534'
+            $p.StandardInput.Write('pages'); $p.StandardInput.Close()
+            $stream = $client.GetStream()
+            Read-All $stream | Should -Be 'pages' -Because 'the session''s end ends only the writing to the page server'
+            $answer = [System.Text.Encoding]::ASCII.GetBytes('flushed'); $stream.Write($answer, 0, $answer.Length); $client.Close()
+            $p.StandardOutput.ReadToEnd() | Should -Be 'flushed'
+            $p.WaitForExit(10000) | Should -BeTrue
+            $p.ExitCode | Should -Be 0
+        }
+        finally { $server.Stop() }
+    }
+
+    It 'connect: fails, saying why, where nothing listens' {
+        $free = New-Listener; $port = $free.LocalEndpoint.Port; $free.Stop()
+        $p = Start-Guard @('connect', $port, '30')
+        $p.WaitForExit(10000) | Should -BeTrue
+        $p.ExitCode | Should -Be 1
+        $p.StandardError.ReadToEnd() | Should -BeLike '*connecting to the page server*refused*'
+    }
+
+    It 'listen: says L once it listens, runs the session with the one connection as its stdin and stdout, and takes no second' {
+        $free = New-Listener; $port = $free.LocalEndpoint.Port; $free.Stop()
+        $p = Start-Guard @('listen', $port, '30', '/bin/sh', '-c', 'read -r x; echo "session got $x as $(id -u)"')
+        [char]$p.StandardOutput.Read() | Should -Be 'L'
+        $client = [System.Net.Sockets.TcpClient]::new('127.0.0.1', $port)
+        $line = [System.Text.Encoding]::ASCII.GetBytes("dump`n"); $client.GetStream().Write($line, 0, $line.Length)
+        # The session needs root's link key: listen keeps root, and it runs only the caller's command.
+        (Read-All $client.GetStream()).Trim() | Should -Be 'session got dump as 0'
+        $p.WaitForExit(10000) | Should -BeTrue
+        $p.ExitCode | Should -Be 0
+        { [System.Net.Sockets.TcpClient]::new('127.0.0.1', $port) } | Should -Throw -Because 'the port was closed once its one connection came'
+    }
+
+    It 'listen: ends when the key''s lifetime is over with no dump connected, its command never run' {
+        $free = New-Listener; $port = $free.LocalEndpoint.Port; $free.Stop()
+        $p = Start-Guard @('listen', $port, '1', '/bin/sh', '-c', 'echo ran')
+        $p.WaitForExit(10000) | Should -BeTrue
+        $p.ExitCode | Should -Be 1
+        $p.StandardOutput.ReadToEnd() | Should -Be 'L'
+    }
+
+    It 'refuses a port, a lifetime or a missing command' -ForEach @(
+        @{ Mode = 'connect'; Rest = @('0', '10') }, @{ Mode = 'connect'; Rest = @('30000', '10', 'extra') }, @{ Mode = 'listen'; Rest = @('30000', '10') },
+        @{ Mode = 'listen'; Rest = @('30000', '0', '/bin/true') }
+    ) {
+        & $guard $Mode @Rest 2>$null
+        $LASTEXITCODE | Should -Be 2
+    }
+}

@@ -1,7 +1,8 @@
-# Stop over the direct route: CRIU's page server on the destination takes the memory as the source dumps it, in the lab.
+# Stop with -StreamMemory over the direct route: CRIU's page server on the destination takes the memory as the source dumps
+# it, in the lab; left out, readiness decides.
 BeforeDiscovery { Import-Module (Join-Path $PSScriptRoot '../lab/Lab.psm1') -Force; $script:noLab = -not (Test-LabRunning) }
 
-Describe 'Move-Container -Mode Stop with the page server' -Tag 'Integration' -Skip:$noLab {
+Describe 'Move-Container -Mode Stop -StreamMemory' -Tag 'Integration' -Skip:$noLab {
     BeforeAll {
         Import-Module $env:LIVEMIGRATE_MODULE -Force
         Import-Module (Join-Path $PSScriptRoot '../lab/Lab.psm1') -Force
@@ -23,7 +24,7 @@ Describe 'Move-Container -Mode Stop with the page server' -Tag 'Integration' -Sk
 
     It 'rolls back to the source, thawed and whole, when the page server dies in the middle of the dump' {
         Wait-WorkloadTick 1 $name 0 | Out-Null  # ticking before the move
-        $move = Start-LabMove $name 'Stop' 'Checkpoint'
+        $move = Start-LabMove $name 'Stop' 'Checkpoint' @{ StreamMemory = $true }
         # The dump of 256 MiB has begun sending into it: the page server goes.
         Start-Sleep -Milliseconds 150
         $killed = @(Get-LabProcess "criu page-server --images-dir /var/lib/livemigrate/images/$name-")
@@ -45,7 +46,7 @@ Describe 'Move-Container -Mode Stop with the page server' -Tag 'Integration' -Sk
 
     It 'moves the container with none of its memory written on the source, and the memory arrives whole' {
         Wait-WorkloadTick 1 $name 0 | Out-Null
-        $move = Start-LabMove $name 'Stop' 'Transfer*'
+        $move = Start-LabMove $name 'Stop' 'Transfer*' @{ StreamMemory = $true }
         # Frozen, after the dump: its pages are on the destination already, and were never on the source.
         $sourceFiles = Get-ImageFiles 1
         $destinationFiles = Get-ImageFiles 2
@@ -69,5 +70,26 @@ Describe 'Move-Container -Mode Stop with the page server' -Tag 'Integration' -Sk
         $final.passes | Should -BeGreaterOrEqual $final.target
         $final.errors | Should -Be 0
         $final.start_unix_ms | Should -Be $start.start_unix_ms
+    }
+
+    It 'left out, streams or dumps as readiness''s Memory row says from the hosts'' CPUs, and the move does what it said' {
+        $cpus = [int](Invoke-InLabHost 1 @('nproc'))
+        $r = Invoke-LabWatched { param($name) Move-Container -Name $name -Source (Connect-LabHost 2) -Destination (Connect-LabHost 1) -Mode Stop } @($name)
+        $result = $r.Output | Select-Object -Last 1
+
+        $r.Errors | Should -BeNullOrEmpty
+        $result.Status.ToString() | Should -Be 'Succeeded'
+        $row = $r.Verbose | Where-Object { $_ -like 'Readiness: * Memory on *' }
+        if ($cpus -ge 4) {
+            $row | Should -BeLike '*Streamed: -StreamMemory Auto chose it*'
+            $result.BytesStreamedWhileDumping | Should -BeGreaterThan 256MB
+        }
+        else {
+            $row | Should -BeLike "*Dumped: -StreamMemory Auto chose it, as * has $cpus CPUs*"
+            $r.Verbose | Should -Contain '-StreamMemory Auto: dumped on the source, then sent, from what readiness found.'
+            $result.BytesStreamedWhileDumping | Should -Be 0
+        }
+        $final = Wait-WorkloadPasses 1 $name 1
+        $final.errors | Should -Be 0
     }
 }

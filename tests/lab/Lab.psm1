@@ -84,14 +84,15 @@ function Wait-WorkloadTick([int] $HostIndex, [string] $Name, [long] $After, [int
 }
 
 # Starts Move-Container of $Name from lab host 1 to 2 in a runspace of its own, as a console or a job runs it, and returns
-# once its progress shows a status like $Status (or after 60 s). Complete-LabMove collects what it wrote.
-function Start-LabMove([string] $Name, [string] $Mode, [string] $Status) {
+# once its progress shows a status like $Status (or after 60 s); $With splats more of its parameters. Complete-LabMove
+# collects what it wrote.
+function Start-LabMove([string] $Name, [string] $Mode, [string] $Status, [hashtable] $With = @{}) {
     $ps = [powershell]::Create()
     $null = $ps.AddScript({
-        param($module, $lab, $name, $mode)
+        param($module, $lab, $name, $mode, $with)
         Import-Module $module; Import-Module $lab
-        Move-Container -Name $name -Source (Connect-LabHost 1) -Destination (Connect-LabHost 2) -Mode $mode -ErrorAction Continue
-    }).AddArgument($env:LIVEMIGRATE_MODULE).AddArgument((Join-Path $PSScriptRoot 'Lab.psm1')).AddArgument($Name).AddArgument($Mode)
+        Move-Container -Name $name -Source (Connect-LabHost 1) -Destination (Connect-LabHost 2) -Mode $mode -ErrorAction Continue @with
+    }).AddArgument($env:LIVEMIGRATE_MODULE).AddArgument((Join-Path $PSScriptRoot 'Lab.psm1')).AddArgument($Name).AddArgument($Mode).AddArgument($With)
     $handle = $ps.BeginInvoke()
     $deadline = [DateTime]::UtcNow.AddSeconds(60)
     while (-not ($ps.Streams.Progress | Where-Object StatusDescription -like $Status) -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 5 }

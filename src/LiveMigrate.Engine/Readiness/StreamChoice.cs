@@ -62,12 +62,14 @@ namespace LiveMigrate.Readiness
             var codec = CompressionChoice.Chosen(new[] { CompressionChoice.Row(e) }) ?? StreamCompression.None;
             if (codec != StreamCompression.None)
                 return new ReadinessResult(Check, pair, ReadinessStatus.Pass, $"{Dumped}: -StreamMemory Auto chose it, as the memory goes compressed ({codec}) and CRIU's page server takes it plain.");
-            var cores = $"{e.Source.Name} has {s.Cpus} CPUs and {e.Destination.Name} {d.Cpus}";
+            var cores = $"{Cores(e.Source.Name, s)} and {Cores(e.Destination.Name, d)}";
             return s.Cpus >= MinCpus && d.Cpus >= MinCpus
                 ? new ReadinessResult(Check, pair, ReadinessStatus.Pass, $"{Streamed}: -StreamMemory Auto chose it ({cores}); {how}.")
                 : new ReadinessResult(Check, pair, ReadinessStatus.Pass,
                     $"{Dumped}: -StreamMemory Auto chose it, as {cores}: streaming keeps the dump, SSH at both ends, a bridge and CRIU's page server busy at once, which pays from {MinCpus} CPUs a host.");
         }
+
+        private static string Cores(string host, HostFacts f) => f.Cpus is int n ? $"{host} has {n} CPUs" : $"{host}'s CPUs were not counted";
 
         /// <summary>Why the memory cannot stream between these hosts; empty when it can.</summary>
         private static IEnumerable<string> Problems(ReadinessEvidence e, HostFacts s, HostFacts d)

@@ -119,6 +119,33 @@ namespace LiveMigrate.Tests.Migration
         }
 
         [Fact]
+        public void StreamMemory_left_out_takes_what_readiness_chose_and_readiness_is_told_what_was_asked()
+        {
+            _results = new[] { Row(StreamChoice.Check, "hostA -> hostB", ReadinessStatus.Pass, "Streamed: -StreamMemory Auto chose it (hostA has 8 CPUs and hostB has 8 CPUs)") };
+            var request = new MigrationRequest(ContainerName.Parse(MigrationScenario.Container));
+
+            Assert.True(Settle(request).StreamMemory);
+            Assert.Contains("-StreamMemory Auto: streamed while dumping, from what readiness found.", _said);
+            Assert.Null(_asked[0].StreamMemory);
+            request.Options.StreamMemory = false;
+            Assert.False(Settle(request).StreamMemory);
+            Assert.False(_asked[1].StreamMemory);
+            _results = new ReadinessResult[0];
+            Assert.False(Settle(new MigrationRequest(ContainerName.Parse(MigrationScenario.Container))).StreamMemory);
+        }
+
+        [Fact]
+        public void Skipped_readiness_dumps_the_memory_on_the_source_unless_asked()
+        {
+            var request = new MigrationRequest(ContainerName.Parse(MigrationScenario.Container)) { Mode = MigrationMode.Stop };
+            request.Readiness.Skip = true;
+
+            Assert.False(Settle(request).StreamMemory);
+            request.Options.StreamMemory = true;
+            Assert.True(Settle(request).StreamMemory);
+        }
+
+        [Fact]
         public void Skipped_readiness_restores_eagerly_unless_asked()
         {
             var request = new MigrationRequest(ContainerName.Parse(MigrationScenario.Container)) { Mode = MigrationMode.Stop };

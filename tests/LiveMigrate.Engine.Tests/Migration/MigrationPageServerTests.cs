@@ -93,6 +93,40 @@ namespace LiveMigrate.Tests.Migration
             _s.AssertInvariant(result);
         }
 
+        [Theory]
+        [InlineData(false)]
+        [InlineData(null)]
+        public void Not_asked_to_stream_the_memory_is_dumped_on_the_source_and_nothing_is_set_up_for_it(bool? stream)
+        {
+            _s.Options.StreamMemory = stream;
+
+            var result = _s.Migrate();
+
+            Assert.Equal(MigrationStatus.Succeeded, result.Status);
+            Assert.Equal(new[] { new HostCall(HostOp.Checkpoint, "web") }, _s.Source.CallsOf(HostOp.Checkpoint));
+            Assert.Empty(_s.Destination.CallsOf(HostOp.StartPageServer));
+            Assert.Empty(_s.Destination.CallsOf(HostOp.InstallPageGuard));
+            Assert.Null(_s.Transport.Grants.Single().OpenPort);
+            Assert.Equal(0, _s.Transport.TunnelsOpened);
+            Assert.Equal(0, result.BytesStreamedWhileDumping);
+            _s.AssertInvariant(result);
+        }
+
+        [Fact]
+        public void A_page_guard_that_cannot_be_installed_falls_back_to_dumping_then_sending_and_grants_no_page_port()
+        {
+            _s.Destination.FailOn(HostOp.InstallPageGuard, "hostB is aarch64");
+
+            var result = _s.Migrate();
+
+            Assert.Equal(MigrationStatus.Succeeded, result.Status);
+            Assert.Equal(new[] { new HostCall(HostOp.Checkpoint, "web") }, _s.Source.CallsOf(HostOp.Checkpoint));
+            Assert.Null(_s.Transport.Grants.Single().OpenPort);
+            Assert.Null(_s.Transport.Grants.Single().PageBridge);
+            Assert.Contains(_s.Observer.Messages, m => m.Contains("then sent: the page guard that would carry it into hostB cannot be installed there (hostB is aarch64)"));
+            _s.AssertInvariant(result);
+        }
+
         [Fact]
         public void A_page_server_that_cannot_start_falls_back_to_dumping_then_sending()
         {

@@ -122,10 +122,58 @@ namespace LiveMigrate.Tests.Transfer
             Assert.StartsWith("error=bad ", result.StandardOutput);
         }
 
-        /// <summary>link-source.sh pages (or unpages, with no arguments) with the fake ssh of <paramref name="bin"/>.</summary>
+        [Fact]
+        public void Memory_returns_once_the_guard_listens_hands_it_the_link_s_memory_session_outlives_the_call_and_unmemory_ends_it()
+        {
+            var (link, bin) = Link();
+            // Stands for the page guard: says how it was run, listens ('L'), then waits as for the dump's connection.
+            var guard = Path.Combine(bin, "page-guard");
+            File.WriteAllText(guard, "#!/bin/sh\necho \"$*\" > \"$0.asked\"\nprintf L\nexec sleep 60\n");
+            ExternalTool.Run("chmod", "+x", guard);
+
+            var started = Pages(bin, link, "memory", "27001", guard, "60");
+
+            Assert.True(started.Succeeded, started.StandardOutput + started.StandardError);
+            var asked = File.ReadAllText(guard + ".asked").Trim().Split(' ');
+            Assert.Equal(new[] { "listen", "27001", "60" }, asked.Take(3));
+            // Then the link's session, through the master, asking for "memory" of the destination.
+            Assert.Equal("ssh", asked[3]);
+            Assert.Contains("ControlPath=" + link + "/ctl", asked);
+            Assert.Equal("memory", asked.Last());
+            var pid = File.ReadAllText(Path.Combine(link, "memory.pid")).Trim();
+            Assert.True(Directory.Exists("/proc/" + pid), "the guard outlives the call");
+
+            Assert.True(Pages(bin, link, "unmemory").Succeeded);
+            var deadline = DateTime.UtcNow.AddSeconds(10);
+            while (Directory.Exists("/proc/" + pid) && File.ReadAllText("/proc/" + pid + "/stat").Split(' ')[2] != "Z" && DateTime.UtcNow < deadline) Thread.Sleep(50);
+            Assert.False(Directory.Exists("/proc/" + pid) && File.ReadAllText("/proc/" + pid + "/stat").Split(' ')[2] != "Z", "unmemory ends the guard");
+        }
+
+        [Theory]
+        [InlineData("#!/bin/sh\necho 'page-bridge: listening on the page port: Address already in use' >&2\nexit 1\n", "Address already in use")]
+        [InlineData(null, "is not an executable here")]
+        public void Memory_fails_with_the_guard_s_reason_when_it_does_not_listen(string? script, string why)
+        {
+            var (link, bin) = Link();
+            var guard = Path.Combine(bin, "page-guard");
+            if (script != null)
+            {
+                File.WriteAllText(guard, script);
+                ExternalTool.Run("chmod", "+x", guard);
+            }
+
+            var result = Pages(bin, link, "memory", "27001", guard, "60");
+
+            Assert.NotEqual(0, result.ExitCode);
+            Assert.StartsWith("error=", result.StandardOutput);
+            Assert.Contains(why, result.StandardOutput);
+            Assert.False(File.Exists(Path.Combine(link, "memory.pid")));
+        }
+
+        /// <summary>link-source.sh pages (or memory, named first; or unpages and unmemory, with no arguments) with the fake ssh of <paramref name="bin"/>.</summary>
         private static CommandResult Pages(string bin, string link, params string[] args) =>
             new LocalHostSession().Run(new CommandLine(new[] { "sh", "-c", "PATH=$1:$PATH; shift; exec sh -c \"$@\"", "sh", bin, HostScript.Text("link-source.sh"), "link-source.sh" }
-                .Concat(args.Length == 1 ? new[] { args[0], link } : new[] { "pages", link }.Concat(args))), TimeSpan.FromSeconds(30), CancellationToken.None);
+                .Concat(args.Length == 1 ? new[] { args[0], link } : args[0] == "memory" ? new[] { "memory", link }.Concat(args.Skip(1)) : new[] { "pages", link }.Concat(args))), TimeSpan.FromSeconds(30), CancellationToken.None);
 
         private (string Link, string Bin) Link()
         {
