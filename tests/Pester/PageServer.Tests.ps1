@@ -92,4 +92,22 @@ Describe 'Move-Container -Mode Stop -StreamMemory' -Tag 'Integration' -Skip:$noL
         $final = Wait-WorkloadPasses 1 $name 1
         $final.errors | Should -Be 0
     }
+
+    It 'rolls back to the source when every connection to the source is cut while the memory streams' {
+        Wait-WorkloadTick 1 $name 0 | Out-Null
+        $move = Start-LabMove $name 'Stop' 'Checkpoint' @{ StreamMemory = $true }
+        Start-Sleep -Milliseconds 150
+        # Every SSH session of lab host 1 dies (the link's master and its memory session among them), the controller's own included.
+        foreach ($listener in 'sshd.pid', 'socat.pid') { & pkill -KILL -P (Get-Content (Join-Path (Get-LabEnvironment).Root "hosts/lm1/$listener")) }
+        $errors = (Complete-LabMove $move).Errors
+
+        $errors.Count | Should -Be 1
+        $errors[0].FullyQualifiedErrorId | Should -BeLike 'MigrationRolledBack*'
+        $errors[0].Exception.Message | Should -BeLike '*in Checkpoint*'
+        Assert-RolledBackToFirstHost $name $start
+        @(Get-LabProcess "criu page-server .*/$name-").Count | Should -Be 0 -Because 'the page server that waited for the rest of the memory was ended'
+        foreach ($i in 1, 2) { Get-PageRules $i $errors[0].TargetObject.MigrationId | Should -BeNullOrEmpty }
+        $final = Wait-WorkloadPasses 1 $name 2
+        $final.errors | Should -Be 0
+    }
 }
