@@ -16,6 +16,9 @@
       Move-Container -LazyRestore  Stop mode, the destination running the container before its memory is filled there
                       (the Move-Container row leaves it to readiness: lazy from 256 MiB)
       Move-Container -LazyRestore:$false  Stop mode, the destination writing all the memory before the container runs
+      Move-Container -StreamMemory  Stop mode, the dump sending the memory into the destination's page server as it
+                      reads it (the Move-Container row leaves it to readiness: streamed from 4 CPUs a host)
+      Move-Container -StreamMemory:$false  Stop mode, the memory dumped on the source, then sent
       Move-Container -Mode PostCopy  a lazy dump without the memory, restored at once; the memory follows from the
                       frozen source tasks through the SSH tunnel
       Move-Container -Compress None|Zstd|Lz4  Stop mode with each codec named (the Move-Container row is -Compress Auto)
@@ -42,9 +45,10 @@ param(
     [string[]] $SizeMiB = @('64', '256', '1024'),
     [ValidateRange(1, 20)] [int] $Runs = 3,
     [ValidateRange(0, 10)] [int] $WarmupGiB = 8,
-    # Which rows to run (comma-separated): floor, plain, hand, push, stop, none, zstd, lz4, relay, lazy, eager, postcopy, full, postcopyfull.
+    # Which rows to run (comma-separated): floor, plain, hand, push, stop, none, zstd, lz4, relay, lazy, eager, stream, dump, postcopy, full,
+    # postcopyfull.
     # The floor always runs: ratios need it.
-    [string[]] $Method = @('floor', 'plain', 'hand', 'push', 'stop', 'relay', 'eager', 'lazy', 'postcopy'),
+    [string[]] $Method = @('floor', 'plain', 'hand', 'push', 'stop', 'relay', 'eager', 'lazy', 'stream', 'dump', 'postcopy'),
     # The workload's memory (comma-separated): random, compressible.
     [string[]] $Workload = @('random'),
     # The realistic rootfs's size; 0 skips its rows.
@@ -140,11 +144,10 @@ function Invoke-PlainStream([int] $at, [int] $mib) {
     @{ At = $at; Downtime = $null; Rate = $rate }
 }
 
-# $lazy: $true or $false names -LazyRestore; $null leaves it to readiness, as a user who does not name it.
-function Invoke-Module([int] $from, [int] $to, [string] $mode = 'Stop', [string] $route = 'Auto', $lazy = $null, [string] $sync = 'Auto', [string] $compress = 'Auto') {
+# $with: switches named (-LazyRestore, -StreamMemory); left out, readiness decides them, as for a user who does not name them.
+function Invoke-Module([int] $from, [int] $to, [string] $mode = 'Stop', [string] $route = 'Auto', [hashtable] $with = @{}, [string] $sync = 'Auto', [string] $compress = 'Auto') {
     $t0 = Get-NowMs
-    $restore = if ($null -ne $lazy) { @{ LazyRestore = [bool]$lazy } } else { @{} }
-    $r = Move-Container -Name $name -Source $hosts[$from - 1] -Destination $hosts[$to - 1] -Mode $mode -TransferRoute $route -BundleSync $sync -Compress $compress @restore
+    $r = Move-Container -Name $name -Source $hosts[$from - 1] -Destination $hosts[$to - 1] -Mode $mode -TransferRoute $route -BundleSync $sync -Compress $compress @with
     $tick = Wait-WorkloadTick $to $name 0
     $tick = Wait-WorkloadTick $to $name ($tick.counter + 20)
     $log = @(Get-WorkloadLog $to $name | ForEach-Object { if ($_ -match '^gap (\d+) ms end_unix_ms (\d+)') { @{ Gap = [int]$Matches[1]; End = [long]$Matches[2] } } })
@@ -168,8 +171,10 @@ $all = [ordered]@{
     zstd     = @{ Label = 'Move-Container -Compress Zstd'; Run = { param($at) Invoke-Module $at (3 - $at) -compress 'Zstd' } }
     lz4      = @{ Label = 'Move-Container -Compress Lz4'; Run = { param($at) Invoke-Module $at (3 - $at) -compress 'Lz4' } }
     relay    = @{ Label = 'Move-Container -TransferRoute Relay'; Run = { param($at) Invoke-Module $at (3 - $at) 'Stop' 'Relay' } }
-    lazy     = @{ Label = 'Move-Container -LazyRestore'; Run = { param($at) Invoke-Module $at (3 - $at) -lazy $true } }
-    eager    = @{ Label = 'Move-Container -LazyRestore:$false'; Run = { param($at) Invoke-Module $at (3 - $at) -lazy $false } }
+    lazy     = @{ Label = 'Move-Container -LazyRestore'; Run = { param($at) Invoke-Module $at (3 - $at) -with @{ LazyRestore = $true } } }
+    eager    = @{ Label = 'Move-Container -LazyRestore:$false'; Run = { param($at) Invoke-Module $at (3 - $at) -with @{ LazyRestore = $false } } }
+    stream   = @{ Label = 'Move-Container -StreamMemory'; Run = { param($at) Invoke-Module $at (3 - $at) -with @{ StreamMemory = $true } } }
+    dump     = @{ Label = 'Move-Container -StreamMemory:$false'; Run = { param($at) Invoke-Module $at (3 - $at) -with @{ StreamMemory = $false } } }
     postcopy = @{ Label = 'Move-Container -Mode PostCopy'; Run = { param($at) Invoke-Module $at (3 - $at) 'PostCopy' } }
     full     = @{ Label = 'Move-Container -BundleSync Full'; Run = { param($at) Invoke-Module $at (3 - $at) -sync 'Full' } }
     postcopyfull = @{ Label = 'Move-Container -Mode PostCopy -BundleSync Full'; Run = { param($at) Invoke-Module $at (3 - $at) 'PostCopy' -sync 'Full' } }
