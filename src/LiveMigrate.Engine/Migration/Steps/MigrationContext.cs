@@ -72,7 +72,7 @@ namespace LiveMigrate.Migration.Steps
         /// <summary>From the lazy dump's start until it is known to have ended: CRIU may listen on the source's page port.</summary>
         public bool DumpMayListen;
         // Stop over a direct link: CRIU's page server on the destination takes the memory as the source dumps it, through
-        // the link's forward from the source's PageServerReach to its PageServerPort (both guarded), from before the freeze.
+        // the link's bridges from the source's PageServerReach to its PageServerPort (both guarded), from before the freeze.
         public IHostProcess? PageServer;
         public IDisposable? PageServerWay;
         public int PageServerPort, PageServerReach;
@@ -117,7 +117,7 @@ namespace LiveMigrate.Migration.Steps
 
         public void CloseLink()
         {
-            // Its forward too, left open after the dump rather than closed while frozen.
+            // The memory's bridge too, left after the dump rather than ended while frozen (its session ended with the dump).
             PageServerWay?.Dispose();
             PageServerWay = null;
             try { Link?.Dispose(); }
