@@ -26,11 +26,7 @@ namespace LiveMigrate.Readiness
         private const string Lazy = "Lazy", Eager = "Eager";
 
         /// <summary>True: restore lazily; false: eagerly; null when readiness could not tell (the engine then restores eagerly).</summary>
-        public static bool? Chosen(IReadOnlyList<ReadinessResult> results)
-        {
-            var row = results.FirstOrDefault(r => r.Check == Check && r.Status != ReadinessStatus.Skipped);
-            return row == null ? (bool?)null : row.Detail.StartsWith(Lazy + ":") ? true : row.Detail.StartsWith(Eager + ":") ? false : (bool?)null;
-        }
+        public static bool? Chosen(IReadOnlyList<ReadinessResult> results) => YesNoRow.Read(results, Check, Lazy, Eager);
 
         /// <summary>Whether the move judged will restore lazily (for its downtime estimate).</summary>
         internal static bool IsLazy(ReadinessEvidence e) => Chosen(new[] { Row(e) }) == true;

@@ -29,11 +29,7 @@ namespace LiveMigrate.Readiness
         private const string Streamed = "Streamed", Dumped = "Dumped";
 
         /// <summary>True: stream; false: dump on the source; null when readiness could not tell (the engine then dumps on the source).</summary>
-        public static bool? Chosen(IReadOnlyList<ReadinessResult> results)
-        {
-            var row = results.FirstOrDefault(r => r.Check == Check && r.Status != ReadinessStatus.Skipped);
-            return row == null ? (bool?)null : row.Detail.StartsWith(Streamed + ":") ? true : row.Detail.StartsWith(Dumped + ":") ? false : (bool?)null;
-        }
+        public static bool? Chosen(IReadOnlyList<ReadinessResult> results) => YesNoRow.Read(results, Check, Streamed, Dumped);
 
         /// <summary>Whether the move judged will stream its memory while dumping (for its downtime estimate).</summary>
         internal static bool IsStreamed(ReadinessEvidence e) => Chosen(new[] { Row(e) }) == true;
