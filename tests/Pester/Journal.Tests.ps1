@@ -113,23 +113,23 @@ Describe 'Resume-Migration after the controller was killed' -Tag 'Integration' -
         $hosts = 1..2 | ForEach-Object { Connect-LabHost $_ }
         $mover = Join-Path $TestDrive 'move.ps1'
         Set-Content $mover @'
-param($Module, $Lab, $Name, $Mode = 'Stop', $BundleSync = 'Full', $Hold = 'no')
+param($Module, $Lab, $Name, $Mode = 'Stop', $BundleSync = 'Full', $Hold = 'no', $Stream = 'no')
 Import-Module $Module; Import-Module $Lab
 # -Hold yes: the controller waits before the restore, where the test kills it once the transfer has completed.
 $hook = if ($Hold -eq 'yes') { @{ PreRestore = { Start-Sleep -Seconds 120 } } } else { @{} }
-Move-Container -Name $Name -Source (Connect-LabHost 1) -Destination (Connect-LabHost 2) -Mode $Mode -BundleSync $BundleSync -Hook $hook -SkipReadiness -Confirm:$false -Verbose
+Move-Container -Name $Name -Source (Connect-LabHost 1) -Destination (Connect-LabHost 2) -Mode $Mode -BundleSync $BundleSync -Hook $hook -SkipReadiness -Confirm:$false -Verbose -StreamMemory:($Stream -eq 'yes')
 '@
 
         # Starts Move-Container lab host 1 -> 2 in a controller process of its own, and kills that process
         # with SIGKILL once its journal says $Phase has started (and $Until, given the record, holds). Returns the record as it was then.
-        function Stop-ControllerAt([string] $Name, [string] $Phase, [scriptblock] $Until = { $true }, [string] $Mode = 'Stop', [string] $BundleSync = 'Full', [switch] $HoldBeforeRestore) {
+        function Stop-ControllerAt([string] $Name, [string] $Phase, [scriptblock] $Until = { $true }, [string] $Mode = 'Stop', [string] $BundleSync = 'Full', [switch] $HoldBeforeRestore, [switch] $StreamMemory) {
             $self = (Get-Process -Id $PID).Path
             # Under `dotnet pwsh` this process is dotnet itself, which runs pwsh.dll.
             [string[]] $prefix = if ([IO.Path]::GetFileNameWithoutExtension($self) -eq 'dotnet') { @(Join-Path $PSHOME 'pwsh.dll') } else { @() }
             $labModule = (Resolve-Path (Join-Path $PSScriptRoot '../lab/Lab.psm1')).Path
             $log = Join-Path $TestDrive "$Name.out"
             $controller = Start-Process -FilePath $self -PassThru -RedirectStandardOutput $log -RedirectStandardError "$log.err" `
-                -ArgumentList ($prefix + @('-NoProfile', '-NonInteractive', '-File', $mover, $env:LIVEMIGRATE_MODULE, $labModule, $Name, $Mode, $BundleSync, $(if ($HoldBeforeRestore) { 'yes' } else { 'no' })))
+                -ArgumentList ($prefix + @('-NoProfile', '-NonInteractive', '-File', $mover, $env:LIVEMIGRATE_MODULE, $labModule, $Name, $Mode, $BundleSync, $(if ($HoldBeforeRestore) { 'yes' } else { 'no' }), $(if ($StreamMemory) { 'yes' } else { 'no' })))
             $deadline = [DateTime]::UtcNow.AddSeconds(120)
             $seen = $null
             while (-not $controller.HasExited -and [DateTime]::UtcNow -lt $deadline) {
@@ -200,6 +200,50 @@ Move-Container -Name $Name -Source (Connect-LabHost 1) -Destination (Connect-Lab
             Assert-RolledBackToFirstHost $name $start
             Test-Path (Get-LabHostPath 1 "locks/$name") | Should -BeFalse -Because 'the resume releases the lock'
             (Get-MigrationJournal $killedAt.Id).Status | Should -Be 'RolledBack'
+            Get-MigrationJournal -Unfinished -Container $name | Should -BeNullOrEmpty
+        }
+    }
+
+    Context 'killed while the memory of a 256 MiB workload streams into the destination (-StreamMemory)' {
+        BeforeAll {
+            $name = 'jrnstream'
+            Remove-LabContainer $name
+            $start = New-LabWorkload -HostIndex 1 -Name $name -MiB 256
+            Wait-WorkloadTick 1 $name 0 | Out-Null
+            # Killed once a good part of the memory (32 of about 256 MiB) is in the destination's page server, mid-dump.
+            function Get-Arrived { [long](Get-ChildItem (Get-LabHostPath 2 'images') -Filter "$name-*" -ErrorAction Ignore | Get-ChildItem -File | Measure-Object Length -Sum).Sum }
+            $killedAt = Stop-ControllerAt $name 'Checkpoint' { (Get-Arrived) -gt 32MB } -StreamMemory
+            $arrived = Get-Arrived
+            Write-Host "  killed with $([math]::Round($arrived / 1MB, 1)) MiB of memory on the destination"
+        }
+        AfterAll { Remove-LabContainer $name }
+
+        It 'leaves the dump to finish without its controller, the source copy frozen and whole' {
+            $killedAt.Phases[-1].Phase | Should -Be 'Checkpoint'
+            $arrived | Should -BeGreaterThan 32MB -Because 'the controller died in the middle of the stream'
+            (Get-MigrationJournal -Unfinished -Container $name).LastPhase | Should -Be 'Checkpoint'
+            # CRIU is never interrupted: the dump goes on through the link (which outlives the controller), then leaves
+            # the tasks frozen.
+            $deadline = [DateTime]::UtcNow.AddSeconds(30)
+            while ((Invoke-LabRunc 1 @('state', $name) | ConvertFrom-Json).status -ne 'paused' -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 100 }
+            (Invoke-LabRunc 1 @('state', $name) | ConvertFrom-Json).status | Should -Be 'paused'
+            @(Get-LabContainerLocation $name).Count | Should -Be 0 -Because 'checkpointed and not yet restored: it runs nowhere'
+        }
+
+        It 'rolls it back: thawed on the source, memory intact, no page server, guard or link left on either host' {
+            $r = Invoke-Resume $killedAt.Id -Watched
+            $r.Result.Action | Should -Be 'Thawed'
+            $r.Result.Status | Should -Be 'RolledBack'
+            $r.Result.RunningOn | Should -Be $hosts[0].Name
+
+            Assert-RolledBackToFirstHost $name $start
+            @(Get-LabProcess "criu page-server .*/$name-").Count | Should -Be 0
+            @(Get-LabProcess "page-guard.* (listen|connect) ").Count | Should -Be 0 -Because 'the memory''s bridges ended with the link'
+            foreach ($i in 1, 2) {
+                @(foreach ($chain in 'OUTPUT', 'INPUT') { Invoke-InLabHost $i @('iptables', '-w', '-S', $chain) | Where-Object { $_ -match "livemigrate-pages-$($killedAt.Id) " } }) |
+                    Should -BeNullOrEmpty -Because "no page port stays guarded on lab host $i"
+            }
+            @(Get-ChildItem (Get-LabHostPath 2 'images') -Filter "$name-*" -ErrorAction Ignore).Count | Should -Be 0 -Because 'the pages the page server wrote are removed'
             Get-MigrationJournal -Unfinished -Container $name | Should -BeNullOrEmpty
         }
     }
