@@ -118,21 +118,10 @@ namespace LiveMigrate.Readiness
                 new[] { _request.CompressionSampleMiB.ToString(invariant) }.Concat(codecs).Concat(new[] { "--" }).Concat(pids.Select(p => p.ToString(invariant))).ToArray()).StandardOutput);
         }
 
-        public IBandwidthSample PrepareBandwidth(IHostSession source, IHostSession destination, CancellationToken ct)
-        {
-            var route = _request.TransferRoute;
-            if (route == TransferRoute.Relay || !(source is IDirectLinkTarget) || !(destination is IDirectLinkTarget target))
-                return new RelayedBandwidthSample(source, destination, _request.BandwidthSampleBytes, Timeout, "relayed through this controller");
-            try
-            {
-                return DirectBandwidthSample.Prepare(source, target, _request.ImageRoot, _request.DirectBandwidthSampleBytes, Timeout, ct);
-            }
-            catch (Exception ex) when (route == TransferRoute.Auto && !(ex is OperationCanceledException))
-            {
-                // As the move would: it relays when its link cannot be made.
-                return new RelayedBandwidthSample(source, destination, _request.BandwidthSampleBytes, Timeout, $"relayed through this controller (a direct link could not be made: {ex.Message})");
-            }
-        }
+        public IBandwidthSample PrepareBandwidth(IHostSession source, IHostSession destination, CancellationToken ct) =>
+            RouteChoice.Take<IBandwidthSample>(_request.TransferRoute, source, destination,
+                target => DirectBandwidthSample.Prepare(source, target, _request.ImageRoot, _request.DirectBandwidthSampleBytes, Timeout, ct),
+                why => new RelayedBandwidthSample(source, destination, _request.BandwidthSampleBytes, Timeout, $"relayed through this controller ({why})"));
 
         private CommandResult Script(IHostSession host, string name, CancellationToken ct, params string[] args) =>
             HostScript.Run(host, ScriptCommand(name, args).WithEnvironment(Runtime.CriuEnvironment), Timeout, ct);

@@ -89,25 +89,13 @@ namespace LiveMigrate.Transfer
             }
         }
 
-        public ITreeLink Open(IContainerHost source, IContainerHost destination, LinkGrant grant, Action<string> say, CancellationToken ct)
-        {
-            if (_route == TransferRoute.Relay) return Relayed(source, destination, say, "as asked");
-            if (SessionOf(destination) is not Hosts.IDirectLinkTarget target || SessionOf(source) is not Hosts.IDirectLinkTarget)
-            {
-                if (_route == TransferRoute.Direct) throw new NotSupportedException($"A direct route needs SSH to both hosts; {(SessionOf(source) is Hosts.IDirectLinkTarget ? destination : source).Name} is local. Use -TransferRoute Relay or Auto.");
-                return Relayed(source, destination, say, "one host is local");
-            }
-            try
+        public ITreeLink Open(IContainerHost source, IContainerHost destination, LinkGrant grant, Action<string> say, CancellationToken ct) =>
+            RouteChoice.Take<ITreeLink>(_route, SessionOf(source), SessionOf(destination), target =>
             {
                 var link = DirectLink.Open(SessionOf(source), target, grant, _timeout, ct);
                 say($"Streams go {link.Description}.");
                 return new PairLink(this, source, destination, link, say);
-            }
-            catch (Exception ex) when (_route == TransferRoute.Auto && !(ex is OperationCanceledException))
-            {
-                return Relayed(source, destination, say, $"the direct link could not be made: {ex.Message}");
-            }
-        }
+            }, why => Relayed(source, destination, say, why));
 
         public void CloseLeftover(IContainerHost source, IContainerHost destination, string id, Action<string> say)
         {
