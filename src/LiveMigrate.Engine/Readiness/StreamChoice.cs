@@ -75,7 +75,7 @@ namespace LiveMigrate.Readiness
             else if (e.Bandwidth.Succeeded && !e.Bandwidth.Value.Direct) yield return $"no direct link could be made from {e.Source.Name} to {e.Destination.Name} (the bandwidth was measured relayed; -Verbose says why)";
             foreach (var (name, f) in new[] { (e.Source.Name, s), (e.Destination.Name, d) })
             {
-                if (f.Architecture != "x86_64") yield return $"{name} is {f.Architecture}, and the page guard that bridges the stream is an x86_64 program";
+                if (f.Architecture != Runc.PageGuard.Architecture) yield return $"{name} is {f.Architecture}, and the page guard that bridges the stream is an {Runc.PageGuard.Architecture} program";
             }
             if (!s.IptablesWorks) yield return $"{e.Source.Name} has no working iptables, and only iptables can admit the dump (by a supplementary group) to its end of the stream";
         }

@@ -13,6 +13,8 @@ namespace LiveMigrate.Runc
     public static class PageGuard
     {
         public const string FileName = "page-guard";
+        /// <summary>The one architecture it is built for (uname -m).</summary>
+        public const string Architecture = "x86_64";
         /// <summary>Written by the guard in the images folder: "done", or "frozen ..." / "killed ..." / "gone ..." once it acted.</summary>
         public const string StateFile = "page-guard.state";
         public const string LogFile = "page-guard.log";

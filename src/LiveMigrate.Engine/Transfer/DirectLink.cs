@@ -66,7 +66,7 @@ namespace LiveMigrate.Transfer
                 var invariant = System.Globalization.CultureInfo.InvariantCulture;
                 var unpack = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(HostScript.Text("tree-unpack.sh")));
                 HostScript.Run(destination, link.OnDestination(new[] { "authorize", link._marker, publicKey,
-                    ((long)Math.Ceiling(grant.Lifetime.TotalSeconds)).ToString(invariant),
+                    Seconds(grant.Lifetime),
                     grant.ListenPort?.ToString(invariant) ?? (grant.OpenPort is int open ? "open:" + open.ToString(invariant) : "-"),
                     grant.PageBridge ?? "-", unpack }.Concat(grant.Folders)), StepTimeout, ct);
                 var a = destination.ReachableAt;
@@ -162,14 +162,8 @@ namespace LiveMigrate.Transfer
         /// Like the link, it outlives this controller (a resume may find the pages all arrived); dispose to end it. Closing
         /// or revoking the link ends it too, as does the key's lifetime.
         /// </summary>
-        public IDisposable CarryPages(int destinationPort, int sourcePort)
-        {
-            if (_pagePort != destinationPort)
-                throw new InvalidOperationException($"The link's key may carry pages only to {(_pagePort == null ? "no port" : "port " + _pagePort)} on {_destination.Name}, not {destinationPort}.");
-            var invariant = System.Globalization.CultureInfo.InvariantCulture;
-            RunOnSource(CancellationToken.None, "pages", sourcePort.ToString(invariant), PageClients.Group, ((long)Math.Ceiling(_lifetime.TotalSeconds)).ToString(invariant));
-            return new Undo(() => RunOnSource(CancellationToken.None, "unpages"));
-        }
+        public IDisposable CarryPages(int destinationPort, int sourcePort) =>
+            Carry("pages", _pagePort, destinationPort, sourcePort, PageClients.Group);
 
         /// <summary>
         /// Stop's memory: lets the dump on the source reach the destination's page server on 127.0.0.1:<paramref name="destinationPort"/>
@@ -177,14 +171,20 @@ namespace LiveMigrate.Transfer
         /// <paramref name="sourceGuard"/> (the page guard installed on the source) listens and hands the one connection to a
         /// session of the link whose forced command connects there. Returns once it listens; dispose to end it.
         /// </summary>
-        public IDisposable CarryMemory(int sourcePort, int destinationPort, string sourceGuard)
+        public IDisposable CarryMemory(int sourcePort, int destinationPort, string sourceGuard) =>
+            Carry("memory", _memoryPort, destinationPort, sourcePort, sourceGuard);
+
+        /// <summary>link-source.sh's <paramref name="verb"/> (pages or memory) for the port the key was granted, bounded by its lifetime; un<paramref name="verb"/> ends it.</summary>
+        private IDisposable Carry(string verb, int? granted, int destinationPort, int sourcePort, string with)
         {
-            if (_memoryPort != destinationPort)
-                throw new InvalidOperationException($"The link's key may carry memory only to {(_memoryPort == null ? "no port" : "port " + _memoryPort)} on {_destination.Name}, not {destinationPort}.");
-            var invariant = System.Globalization.CultureInfo.InvariantCulture;
-            RunOnSource(CancellationToken.None, "memory", sourcePort.ToString(invariant), sourceGuard, ((long)Math.Ceiling(_lifetime.TotalSeconds)).ToString(invariant));
-            return new Undo(() => RunOnSource(CancellationToken.None, "unmemory"));
+            if (granted != destinationPort)
+                throw new InvalidOperationException($"The link's key may carry {verb} only to {(granted == null ? "no port" : "port " + granted)} on {_destination.Name}, not {destinationPort}.");
+            RunOnSource(CancellationToken.None, verb, sourcePort.ToString(System.Globalization.CultureInfo.InvariantCulture), with, Seconds(_lifetime));
+            return new Undo(() => RunOnSource(CancellationToken.None, "un" + verb));
         }
+
+        /// <summary>A lifetime in whole seconds, rounded up, as the scripts take it.</summary>
+        private static string Seconds(TimeSpan lifetime) => ((long)Math.Ceiling(lifetime.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
         private sealed class Undo : IDisposable
         {

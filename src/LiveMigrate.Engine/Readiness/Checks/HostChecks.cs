@@ -136,8 +136,8 @@ namespace LiveMigrate.Readiness.Checks
             // The page guard (an x86-64 program using pidfd_getfd) keeps a copy from reading pages that never arrived.
             if (f.Kernel.Length > 0 && ReadinessChecks.CompareVersions(f.Kernel, PageGuardKernel) < 0)
                 problems.Add($"kernel {f.Kernel} is older than {PageGuardKernel}: the page guard needs pidfd_getfd, and without it a broken page stream would leave the copy reading missing pages as zeros");
-            if (f.Architecture.Length > 0 && f.Architecture != "x86_64")
-                problems.Add($"the page guard LiveMigrate sends is an x86_64 program, and this host is {f.Architecture}");
+            if (f.Architecture.Length > 0 && f.Architecture != Runc.PageGuard.Architecture)
+                problems.Add($"the page guard LiveMigrate sends is an {Runc.PageGuard.Architecture} program, and this host is {f.Architecture}");
             PipeProblem(f, problems);
             return problems;
         }
